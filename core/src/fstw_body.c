@@ -1,0 +1,137 @@
+/* fstw_body.c - the body: each value-change block's own time table (a zlib
+ * packed list of varint time deltas at the block's end, followed by u64
+ * unpacked size, packed size and item count), concatenated in file order
+ * as fst-reader 0.16 / pywellen do: block-boundary duplicates are kept and
+ * the first block's start time is put in front when it is smaller than its
+ * first entry. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out,
+                          uint64_t count, fstw_error *err)
+{
+    uint64_t end = b->offset + b->length;
+    uint8_t t[24];
+    int rc = fstw_source_read(&f->src, end - 24, t, 24, "time table trailer", err);
+    if (rc) return rc;
+    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8);
+    if (packed > b->length - 24)
+        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table larger than its block",
+                         (unsigned long long)(b->offset - 1));
+    uint8_t *in = malloc(packed ? packed : 1), *raw = malloc(unpacked ? unpacked : 1);
+    if (!in || !raw) { free(in); free(raw); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading a time table"); }
+    rc = fstw_source_read(&f->src, end - 24 - packed, in, packed, "time table", err);
+    if (!rc) {
+        if (packed == unpacked) memcpy(raw, in, packed);
+        else if (fstw_inflate_zlib(in, packed, raw, unpacked))
+            rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: corrupt time table",
+                           (unsigned long long)(b->offset - 1));
+    }
+    if (!rc) {
+        fstw_cursor c = { raw, raw + unpacked };
+        uint64_t time = 0;
+        for (uint64_t i = 0; i < count; i++) {
+            uint64_t d;
+            if (fstw_cur_varint(&c, &d)) {
+                rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table truncated at entry %llu",
+                               (unsigned long long)(b->offset - 1), (unsigned long long)i);
+                break;
+            }
+            time += d;
+            out[i] = time;
+        }
+    }
+    free(in);
+    free(raw);
+    return rc;
+}
+
+/* Item count of a block's time table, bounded by its unpacked size. */
+static int block_tt_count(const fstw_file *f, const fstw_vc_block *b, uint64_t *count, fstw_error *err)
+{
+    if (b->incomplete) { *count = 0; return FSTW_OK; }
+    uint8_t t[24];
+    int rc = fstw_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
+    if (rc) return rc;
+    *count = fstw_be64(t + 16);
+    if (*count > fstw_be64(t) || *count > UINT32_MAX)
+        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: implausible time table size %llu",
+                         (unsigned long long)(b->offset - 1), (unsigned long long)*count);
+    return FSTW_OK;
+}
+
+int fstw_body_read(fstw_file *f, fstw_error *err)
+{
+    uint64_t total = 0;
+    int rc;
+    for (size_t i = 0; i < f->n_blocks; i++) {
+        if ((rc = block_tt_count(f, &f->blocks[i], &f->blocks[i].tt_count, err))) return rc;
+        total += f->blocks[i].tt_count;
+    }
+    total += 1; /* room for the start time in front */
+    if (total > UINT32_MAX) return fstw_fail(err, FSTW_ERR_FORMAT, "time table too large (%llu entries)", (unsigned long long)total);
+    uint64_t *tt = malloc(total * sizeof *tt);
+    if (!tt) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory for a time table of %llu entries", (unsigned long long)total);
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_blocks; i++) {
+        fstw_vc_block *b = &f->blocks[i];
+        b->tt_shift = 0;
+        if (b->tt_count && (rc = fstw_block_time_table(f, b, tt + n + (n == 0), b->tt_count, err))) {
+            free(tt);
+            return rc;
+        }
+        if (n == 0) {
+            /* first block with entries (or an open block): put the start time in
+             * front when smaller than its first entry, so the frame has a slot */
+            if (b->tt_count == 0 || tt[1] > b->start_time) {
+                tt[0] = b->start_time;
+                b->tt_shift = 1;
+            } else {
+                memmove(tt, tt + 1, b->tt_count * sizeof *tt);
+            }
+        }
+        b->tt_base = n + b->tt_shift;
+        n += b->tt_count + b->tt_shift;
+    }
+    uint32_t *canon = malloc((n ? n : 1) * sizeof *canon);
+    if (!canon) { free(tt); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    for (size_t i = 0; i < n; i++)
+        canon[i] = (i > 0 && tt[i] == tt[i - 1]) ? canon[i - 1] : (uint32_t)i;
+    f->time_table = tt;
+    f->n_time = n;
+    f->canon_index = canon;
+    return FSTW_OK;
+}
+
+int fstw_load_body(fstw_file *f, fstw_error *err)
+{
+    int rc = FSTW_OK;
+    pthread_mutex_lock(&f->lock);
+    if (!f->body_loaded) {
+        rc = fstw_body_read(f, err);
+        if (!rc) __atomic_store_n(&f->body_loaded, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&f->lock);
+    return rc;
+}
+
+int fstw_body_loaded(const fstw_file *f) { return __atomic_load_n(&f->body_loaded, __ATOMIC_ACQUIRE); }
+
+const uint64_t *fstw_time_table(const fstw_file *f, size_t *n)
+{
+    if (!fstw_body_loaded(f)) { *n = 0; return NULL; }
+    *n = f->n_time;
+    return f->time_table;
+}
+
+int64_t fstw_time_index_at(const fstw_file *f, uint64_t t)
+{
+    if (!fstw_body_loaded(f) || f->n_time == 0 || f->time_table[0] > t) return -1;
+    size_t lo = 0, hi = f->n_time; /* last index with tt <= t is in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->time_table[mid] <= t) lo = mid; else hi = mid;
+    }
+    return (int64_t)lo;
+}

@@ -1,0 +1,89 @@
+/* fstw_buf.c - growable byte buffers and bounded cursors over bytes. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+int fstw_buf_reserve(fstw_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra) return 0;
+    size_t need = b->len + extra;
+    if (need < b->len) return -1;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) { cap = need; break; }
+        cap *= 2;
+    }
+    uint8_t *p = realloc(b->data, cap);
+    if (!p) return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int fstw_buf_append(fstw_buf *b, const void *p, size_t n)
+{
+    if (fstw_buf_reserve(b, n)) return -1;
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+void fstw_buf_free(fstw_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int fstw_cur_u8(fstw_cursor *c, uint8_t *v)
+{
+    if (c->p >= c->end) return -1;
+    *v = *c->p++;
+    return 0;
+}
+
+int fstw_cur_varint(fstw_cursor *c, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 10; i++) {
+        if (c->p >= c->end) return -1;
+        uint8_t b = *c->p++;
+        r |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) { *v = r; return 0; }
+    }
+    return -1;
+}
+
+int fstw_cur_svarint(fstw_cursor *c, int64_t *v)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 10; i++) {
+        if (c->p >= c->end) return -1;
+        uint8_t b = *c->p++;
+        unsigned shift = 7u * (unsigned)i;
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            if ((shift + 7) < 64 && (b & 0x40)) r |= ~(uint64_t)0 << (shift + 7);
+            *v = (int64_t)r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int fstw_cur_cstr(fstw_cursor *c, const char **s, uint32_t *len)
+{
+    const uint8_t *z = memchr(c->p, 0, (size_t)(c->end - c->p));
+    if (!z || (size_t)(z - c->p) > UINT32_MAX) return -1;
+    *s = (const char *)c->p;
+    *len = (uint32_t)(z - c->p);
+    c->p = z + 1;
+    return 0;
+}
+
+uint64_t fstw_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return v;
+}

@@ -1,0 +1,62 @@
+/* fstw_decompress.c - the FST pack types: zlib (hierarchy gzip, frames, time
+ * tables, 'Z' chains), LZ4 ('4' chains, LZ4 hierarchy) and FastLZ ('F'
+ * chains).  Each call checks that exactly the announced size comes out. */
+#include "fstw_internal.h"
+#include <limits.h>
+#include <string.h>
+#include <zlib.h>
+#include "lz4.h"
+#include "fastlz.h"
+
+static int inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len,
+                         int window_bits)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, window_bits) != Z_OK) return -1;
+    int rc = -1;
+    size_t in_done = 0, out_done = 0;
+    for (;;) {
+        size_t in_chunk = in_len - in_done, out_chunk = out_len - out_done;
+        if (in_chunk > UINT_MAX) in_chunk = UINT_MAX;
+        if (out_chunk > UINT_MAX) out_chunk = UINT_MAX;
+        zs.next_in = (Bytef *)(in + in_done);
+        zs.avail_in = (uInt)in_chunk;
+        zs.next_out = out + out_done;
+        zs.avail_out = (uInt)out_chunk;
+        int r = inflate(&zs, Z_NO_FLUSH);
+        in_done += in_chunk - zs.avail_in;
+        out_done += out_chunk - zs.avail_out;
+        if (r == Z_STREAM_END) { rc = out_done == out_len ? 0 : -1; break; }
+        if (r != Z_OK && r != Z_BUF_ERROR) break;
+        if (out_done == out_len) { rc = 0; break; }   /* all wanted bytes produced */
+        if (r == Z_BUF_ERROR && in_done == in_len) break; /* input ran out */
+    }
+    inflateEnd(&zs);
+    return rc;
+}
+
+int fstw_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    return inflate_exact(in, in_len, out, out_len, 15);
+}
+
+int fstw_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    return inflate_exact(in, in_len, out, out_len, 16 + 15);
+}
+
+int fstw_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    if (in_len > INT_MAX || out_len > INT_MAX) return -1;
+    int r = LZ4_decompress_safe((const char *)in, (char *)out, (int)in_len, (int)out_len);
+    return r == (int)out_len ? 0 : -1;
+}
+
+int fstw_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+{
+    if (in_len > INT_MAX || out_len > INT_MAX) return -1;
+    if (in_len == 0) return out_len == 0 ? 0 : -1;
+    int r = fastlz_decompress(in, (int)in_len, out, (int)out_len);
+    return r == (int)out_len ? 0 : -1;
+}

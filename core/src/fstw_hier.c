@@ -1,0 +1,496 @@
+/* fstw_hier.c - building the hierarchy from the FST hierarchy block, the way
+ * wellen 0.20.5 does (wellen/src/fst.rs read_hierarchy, hierarchy.rs
+ * HierarchyBuilder): scopes, vars, duplicate-scope merging, array scopes
+ * from names, enum tables, VHDL supplemental attributes, the alias map from
+ * FST handles to signal refs.  Entries pywellen panics on (unknown
+ * attributes, bad enum tables) are skipped (contract deviation D5). */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* hierarchy entry tags (libfst fstScopeType / fstHierType) */
+enum { TAG_ATTR_BEGIN = 252, TAG_ATTR_END = 253, TAG_SCOPE = 254, TAG_UPSCOPE = 255 };
+/* attribute types and misc subtypes (libfst fstAttrType / fstMiscType) */
+enum { AT_MISC = 0, AT_ARRAY = 1, AT_ENUM = 2, AT_PACK = 3 };
+enum { MT_COMMENT = 0, MT_ENVVAR = 1, MT_SUPVAR = 2, MT_PATHNAME = 3, MT_SOURCESTEM = 4,
+       MT_SOURCEISTEM = 5, MT_VALUELIST = 6, MT_ENUMTABLE = 7 };
+
+#define CHILD_NONE UINT32_MAX
+#define CHILD_VAR(id) (((id) << 1) | 1u)
+#define CHILD_SCOPE(id) ((id) << 1)
+
+typedef struct pending_attr {
+    int kind;              /* 1 = VHDL type info, 2 = enum ref */
+    uint32_t str_off, str_len;
+    uint32_t vhdl_var_type, vhdl_data_type;
+    uint64_t handle;
+} pending_attr;
+
+typedef struct builder {
+    fstw_hier *h;
+    int remove_empty;
+    /* scope stack: internal scope id, or UINT32_MAX for a flattened scope */
+    uint32_t *stack;
+    size_t depth, cap_stack;
+    /* (parent, name) -> scope, open addressing */
+    uint32_t *map;
+    size_t map_cap, map_used;
+    pending_attr *attrs;
+    size_t n_attrs, cap_attrs;
+    /* enum handle -> enum id */
+    uint64_t *enum_handles;
+    uint32_t *enum_ids;
+    size_t n_enum_handles, cap_enum_handles;
+    uint32_t handle_count;
+} builder;
+
+static int grow(void **p, uint32_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    if (c > UINT32_MAX - 1) return -1;
+    void *q = realloc(*p, c * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = (uint32_t)c;
+    return 0;
+}
+
+static int grow_sz(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int add_string(fstw_hier *h, const void *s, size_t len, uint32_t *off)
+{
+    if (h->strings.len + len > UINT32_MAX) return -1;
+    *off = (uint32_t)h->strings.len;
+    return fstw_buf_append(&h->strings, s, len);
+}
+
+static uint64_t hash_key(uint32_t parent, const uint8_t *s, size_t len)
+{
+    uint64_t x = 1469598103934665603ull ^ parent;
+    for (size_t i = 0; i < len; i++) x = (x ^ s[i]) * 1099511628211ull;
+    return x ^ (x >> 29);
+}
+
+static int map_put(builder *b, uint32_t scope);
+
+static int map_grow(builder *b)
+{
+    size_t old_cap = b->map_cap;
+    uint32_t *old = b->map;
+    b->map_cap = old_cap ? old_cap * 2 : 256;
+    b->map = malloc(b->map_cap * sizeof *b->map);
+    if (!b->map) { b->map = old; b->map_cap = old_cap; return -1; }
+    memset(b->map, 0xff, b->map_cap * sizeof *b->map);
+    b->map_used = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i] != UINT32_MAX && map_put(b, old[i])) { free(old); return -1; }
+    free(old);
+    return 0;
+}
+
+static int map_put(builder *b, uint32_t scope)
+{
+    if ((b->map_used + 1) * 2 > b->map_cap && map_grow(b)) return -1;
+    const fstw_scope_rec *r = &b->h->scopes[scope];
+    size_t mask = b->map_cap - 1;
+    size_t i = hash_key(r->parent, b->h->strings.data + r->name_off, r->name_len) & mask;
+    while (b->map[i] != UINT32_MAX) i = (i + 1) & mask;
+    b->map[i] = scope;
+    b->map_used++;
+    return 0;
+}
+
+static uint32_t map_find(const builder *b, uint32_t parent, const uint8_t *s, size_t len)
+{
+    if (!b->map_cap) return UINT32_MAX;
+    size_t mask = b->map_cap - 1;
+    size_t i = hash_key(parent, s, len) & mask;
+    while (b->map[i] != UINT32_MAX) {
+        const fstw_scope_rec *r = &b->h->scopes[b->map[i]];
+        if (r->parent == parent && r->name_len == len &&
+            memcmp(b->h->strings.data + r->name_off, s, len) == 0)
+            return b->map[i];
+        i = (i + 1) & mask;
+    }
+    return UINT32_MAX;
+}
+
+/* The innermost scope that was not flattened (wellen's find_parent_scope). */
+static uint32_t current_parent(const builder *b)
+{
+    for (size_t i = b->depth; i-- > 0;)
+        if (b->stack[i] != UINT32_MAX) return b->stack[i];
+    return 0;
+}
+
+static int push(builder *b, uint32_t scope)
+{
+    if (grow_sz((void **)&b->stack, &b->cap_stack, b->depth + 1, sizeof *b->stack)) return -1;
+    b->stack[b->depth++] = scope;
+    return 0;
+}
+
+static void link_child(fstw_hier *h, uint32_t parent, uint32_t child)
+{
+    fstw_scope_rec *p = &h->scopes[parent];
+    if (p->last_child == CHILD_NONE) {
+        p->first_child = child;
+    } else if (p->last_child & 1u) {
+        h->vars[p->last_child >> 1].next = child;
+    } else {
+        h->scopes[p->last_child >> 1].next = child;
+    }
+    p->last_child = child;
+}
+
+/* wellen's add_scope: reopen a same-named child of the current parent, or
+ * flatten (remove_scopes_with_empty_name), or add a new scope. */
+static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uint8_t *comp,
+                     size_t comp_len, uint8_t type, int flatten)
+{
+    fstw_hier *h = b->h;
+    uint32_t parent = current_parent(b);
+    uint32_t dup = map_find(b, parent, name, name_len);
+    if (dup != UINT32_MAX) return push(b, dup);
+    if (flatten) return push(b, UINT32_MAX);
+    if (grow((void **)&h->scopes, &h->cap_scopes, (size_t)h->n_scopes + 1, sizeof *h->scopes))
+        return -1;
+    uint32_t id = h->n_scopes;
+    fstw_scope_rec *r = &h->scopes[id];
+    memset(r, 0, sizeof *r);
+    if (add_string(h, name, name_len, &r->name_off)) return -1;
+    r = &h->scopes[id];
+    r->name_len = (uint32_t)name_len;
+    if (add_string(h, comp, comp_len, &r->comp_off)) return -1;
+    r->comp_len = (uint32_t)comp_len;
+    r->parent = parent;
+    r->type = type;
+    r->first_child = r->last_child = r->next = CHILD_NONE;
+    h->n_scopes++;
+    link_child(h, parent, CHILD_SCOPE(id));
+    if (map_put(b, id)) return -1;
+    return push(b, id);
+}
+
+static void pop(builder *b)
+{
+    if (b->depth > 1) b->depth--;  /* an extra upscope is ignored */
+}
+
+static const uint8_t vhdl_merge[17] = {
+    /* FstVhdlDataType -> var type (255 = keep the FST var type), wellen's
+     * merge_vhdl_data_and_var_type */
+    255, FSTW_VT_BOOLEAN, 22 /* Bit */, FSTW_VT_BIT_VECTOR, FSTW_VT_STD_ULOGIC,
+    FSTW_VT_STD_ULOGIC_VECTOR, FSTW_VT_STD_LOGIC, FSTW_VT_STD_LOGIC_VECTOR, 255, 255,
+    1 /* Integer */, 3 /* Real */, 1, 1, 8 /* Time */, 255, 21 /* String */
+};
+
+static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_t *raw,
+                   size_t raw_len, uint32_t length, uint32_t signal_ref)
+{
+    fstw_hier *h = b->h;
+    fstw_parsed_name pn;
+    fstw_parse_name(raw, raw_len, length, &pn);
+    for (int i = 0; i < pn.n_scopes; i++)
+        if (add_scope(b, pn.scope_ptr[i], pn.scope_len[i], NULL, 0, FSTW_SCOPE_VHDL_ARRAY, 0))
+            return -1;
+
+    if (grow((void **)&h->vars, &h->cap_vars, (size_t)h->n_vars + 1, sizeof *h->vars)) return -1;
+    uint32_t id = h->n_vars;
+    fstw_var_rec *v = &h->vars[id];
+    memset(v, 0, sizeof *v);
+    uint32_t name_off;
+    if (add_string(h, pn.name, pn.name_len, &name_off)) return -1;
+    v = &h->vars[id];
+    v->name_off = name_off;
+    v->name_len = (uint32_t)pn.name_len;
+    v->parent = current_parent(b);
+    v->next = CHILD_NONE;
+    v->var_type = fst_type;
+    v->direction = direction;
+    v->signal_ref = signal_ref;
+    v->has_index = (uint8_t)pn.has_index;
+    v->msb = pn.msb;
+    v->lsb = pn.lsb;
+    v->enum_id = FSTW_NONE;
+    v->vhdl_len = UINT32_MAX;
+    switch (fst_type) {
+    case 21: v->encoding = FSTW_ENC_STRING; break;              /* GEN_STRING */
+    case 3: case 4: case 20: case 29: v->encoding = FSTW_ENC_REAL; break;
+    case 0: v->encoding = FSTW_ENC_EVENT; break;
+    default: v->encoding = FSTW_ENC_BITS; v->bitwidth = length ? length : 1; break;
+    }
+    /* attributes, newest first as wellen pops them */
+    while (b->n_attrs) {
+        pending_attr *a = &b->attrs[--b->n_attrs];
+        if (a->kind == 1) {
+            v->vhdl_off = a->str_off;
+            v->vhdl_len = a->str_len;
+            uint8_t t = vhdl_merge[a->vhdl_data_type];
+            if (t != 255) v->var_type = t;
+        } else if (a->kind == 2) {
+            for (size_t i = b->n_enum_handles; i-- > 0;)
+                if (b->enum_handles[i] == a->handle) { v->enum_id = b->enum_ids[i]; break; }
+        }
+    }
+    h->n_vars++;
+    link_child(h, v->parent, CHILD_VAR(id));
+
+    if (signal_ref >= h->n_handles) {
+        uint32_t n = signal_ref + 1;
+        uint32_t cap = h->n_handles;
+        /* grow geometrically */
+        size_t want = (size_t)n;
+        if (want < (size_t)cap * 2) want = (size_t)cap * 2;
+        if (want > UINT32_MAX) want = UINT32_MAX;
+        uint32_t *p = realloc(h->handle_to_var, want * sizeof *p);
+        if (!p) return -1;
+        for (size_t i = cap; i < want; i++) p[i] = FSTW_NONE;
+        h->handle_to_var = p;
+        h->n_handles = (uint32_t)want;
+    }
+    h->handle_to_var[signal_ref] = id;
+    for (int i = 0; i < pn.n_scopes; i++) pop(b);
+    return 0;
+}
+
+static int push_attr(builder *b, const pending_attr *a)
+{
+    if (grow_sz((void **)&b->attrs, &b->cap_attrs, b->n_attrs + 1, sizeof *b->attrs)) return -1;
+    b->attrs[b->n_attrs++] = *a;
+    return 0;
+}
+
+/* An enum table "name count lit1 .. litN val1 .. valN" (split on single
+ * spaces, as fst-reader does). A table that does not parse is skipped. */
+static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t handle)
+{
+    fstw_hier *h = b->h;
+    /* split */
+    size_t nparts = 1;
+    for (uint32_t i = 0; i < len; i++) nparts += s[i] == ' ';
+    if (nparts < 2) return 0;
+    uint32_t *po = malloc(nparts * 2 * sizeof *po);
+    if (!po) return -1;
+    size_t k = 0;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == ' ') {
+            po[2 * k] = start;
+            po[2 * k + 1] = i - start;
+            k++;
+            start = i + 1;
+        }
+    }
+    /* element count: a decimal usize */
+    uint64_t count = 0;
+    int ok = po[3] > 0;
+    for (uint32_t i = 0; ok && i < po[3]; i++) {
+        char c = s[po[2] + i];
+        if (c < '0' || c > '9' || count > (UINT64_MAX - 9) / 10) ok = 0;
+        else count = count * 10 + (uint64_t)(c - '0');
+    }
+    if (!ok || nparts - 2 != count * 2) { free(po); return 0; }
+    if (grow((void **)&h->enums, &h->cap_enums, (size_t)h->n_enums + 1, sizeof *h->enums) ||
+        grow((void **)&h->pair_offs, &h->cap_pairs, ((size_t)h->n_pairs + count) * 4, sizeof *h->pair_offs) ||
+        grow_sz((void **)&b->enum_handles, &b->cap_enum_handles, b->n_enum_handles + 1, sizeof *b->enum_handles)) {
+        free(po);
+        return -1;
+    }
+    if (b->cap_enum_handles > 0) {
+        uint32_t *ids = realloc(b->enum_ids, b->cap_enum_handles * sizeof *ids);
+        if (!ids) { free(po); return -1; }
+        b->enum_ids = ids;
+    }
+    uint32_t base;
+    if (add_string(h, s, len, &base)) { free(po); return -1; }
+    fstw_enum_rec *e = &h->enums[h->n_enums];
+    e->name_off = base + po[0];
+    e->name_len = po[1];
+    e->first_pair = h->n_pairs;
+    e->n_pairs = (uint32_t)count;
+    for (uint64_t i = 0; i < count; i++) {
+        uint32_t *q = &h->pair_offs[(size_t)(h->n_pairs + i) * 4];
+        size_t lit = 2 + i, val = 2 + count + i;
+        q[0] = base + po[2 * val]; q[1] = po[2 * val + 1];   /* value */
+        q[2] = base + po[2 * lit]; q[3] = po[2 * lit + 1];   /* literal */
+    }
+    h->n_pairs += (uint32_t)count;
+    b->enum_handles[b->n_enum_handles] = handle;
+    b->enum_ids[b->n_enum_handles] = h->n_enums;
+    b->n_enum_handles++;
+    h->n_enums++;
+    free(po);
+    return 0;
+}
+
+/* Builds the per-scope child arrays and the unique-var list. */
+static int finish(fstw_hier *h)
+{
+    size_t total = (size_t)h->n_scopes + h->n_vars;
+    h->all_child_ids = malloc((total ? total : 1) * sizeof *h->all_child_ids);
+    if (!h->all_child_ids) return -1;
+    uint32_t *out = h->all_child_ids;
+    for (uint32_t s = 0; s < h->n_scopes; s++) {
+        fstw_scope_rec *r = &h->scopes[s];
+        r->scopes = out;
+        for (uint32_t c = r->first_child; c != CHILD_NONE;) {
+            if (c & 1u) { c = h->vars[c >> 1].next; continue; }
+            *out++ = (c >> 1) - 1;   /* public scope ids skip the root */
+            r->n_scopes++;
+            c = h->scopes[c >> 1].next;
+        }
+        r->vars = out;
+        for (uint32_t c = r->first_child; c != CHILD_NONE;) {
+            if (!(c & 1u)) { c = h->scopes[c >> 1].next; continue; }
+            *out++ = c >> 1;
+            r->n_vars++;
+            c = h->vars[c >> 1].next;
+        }
+    }
+    h->unique_vars = malloc((h->n_handles ? h->n_handles : 1) * sizeof *h->unique_vars);
+    if (!h->unique_vars) return -1;
+    for (uint32_t i = 0; i < h->n_handles; i++)
+        if (h->handle_to_var[i] != FSTW_NONE) h->unique_vars[h->n_unique++] = h->handle_to_var[i];
+    return 0;
+}
+
+#define NEED(expr, what)                                                                    \
+    do {                                                                                    \
+        if ((expr) < 0) {                                                                   \
+            rc = fstw_fail(err, FSTW_ERR_FORMAT,                                            \
+                           "malformed hierarchy: truncated %s at byte %zu of the hierarchy", \
+                           what, (size_t)(entry - data));                                   \
+            goto done;                                                                      \
+        }                                                                                   \
+    } while (0)
+
+int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len, int remove_empty_scopes,
+                    fstw_error *err)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.h = h;
+    b.remove_empty = remove_empty_scopes;
+    int rc = FSTW_OK;
+    const uint8_t *entry = data;
+
+    /* the invisible root scope */
+    if (grow((void **)&h->scopes, &h->cap_scopes, 1, sizeof *h->scopes)) goto nomem;
+    memset(&h->scopes[0], 0, sizeof h->scopes[0]);
+    h->scopes[0].first_child = h->scopes[0].last_child = h->scopes[0].next = CHILD_NONE;
+    h->n_scopes = 1;
+    if (push(&b, 0)) goto nomem;
+
+    fstw_cursor c = { data, data + len };
+    while (c.p < c.end) {
+        entry = c.p;
+        uint8_t tag = *c.p++;
+        if (tag == TAG_SCOPE) {
+            uint8_t type;
+            const char *name, *comp;
+            uint32_t nl, cl;
+            NEED(fstw_cur_u8(&c, &type), "scope");
+            NEED(fstw_cur_cstr(&c, &name, &nl), "scope name");
+            NEED(fstw_cur_cstr(&c, &comp, &cl), "scope component");
+            b.n_attrs = 0; /* a scope consumes the pending attributes */
+            if (type > FSTW_SCOPE_SV_ARRAY) type = FSTW_SCOPE_TYPE_COUNT; /* unknown (D5) */
+            if (add_scope(&b, (const uint8_t *)name, nl, (const uint8_t *)comp, cl, type,
+                          b.remove_empty && nl == 0))
+                goto nomem;
+        } else if (tag == TAG_UPSCOPE) {
+            pop(&b);
+        } else if (tag <= 29) {
+            uint8_t dir;
+            const char *name;
+            uint32_t nl;
+            uint64_t raw_len, alias;
+            NEED(fstw_cur_u8(&c, &dir), "var");
+            NEED(fstw_cur_cstr(&c, &name, &nl), "var name");
+            NEED(fstw_cur_varint(&c, &raw_len), "var length");
+            NEED(fstw_cur_varint(&c, &alias), "var alias");
+            uint32_t length = (uint32_t)raw_len;
+            if (tag == 18) length = length >= 2 ? (length - 2) / 3 : 0; /* PORT */
+            uint32_t ref;
+            if (alias == 0) ref = b.handle_count++;
+            else ref = (uint32_t)(alias - 1);
+            if (dir > 5) dir = 0;
+            if (add_var(&b, tag, dir, (const uint8_t *)name, nl, length, ref)) goto nomem;
+        } else if (tag == TAG_ATTR_BEGIN) {
+            uint8_t at, st;
+            const char *name = "";
+            uint32_t nl = 0;
+            uint64_t arg;
+            NEED(fstw_cur_u8(&c, &at), "attribute");
+            NEED(fstw_cur_u8(&c, &st), "attribute");
+            if (at == AT_MISC && (st == MT_SOURCESTEM || st == MT_SOURCEISTEM)) {
+                uint64_t arg2;
+                uint8_t z;
+                NEED(fstw_cur_varint(&c, &arg2), "source-stem attribute");
+                NEED(fstw_cur_u8(&c, &z), "source-stem attribute");
+            } else {
+                NEED(fstw_cur_cstr(&c, &name, &nl), "attribute name");
+            }
+            NEED(fstw_cur_varint(&c, &arg), "attribute argument");
+            if (at == AT_MISC && st == MT_SUPVAR) {
+                uint64_t vt = arg >> 10, dt = arg & 0x3ff;
+                if (vt <= 5 && dt <= 16) {
+                    pending_attr a = { 1, 0, nl, (uint32_t)vt, (uint32_t)dt, 0 };
+                    if (add_string(h, name, nl, &a.str_off) || push_attr(&b, &a)) goto nomem;
+                }
+            } else if (at == AT_MISC && st == MT_ENUMTABLE) {
+                if (nl == 0) {
+                    pending_attr a = { 2, 0, 0, 0, 0, arg };
+                    if (push_attr(&b, &a)) goto nomem;
+                } else if (add_enum_table(&b, name, nl, arg)) {
+                    goto nomem;
+                }
+            }
+            /* comments, path names, source stems, arrays, packs, SV enums and
+             * unknown attributes carry nothing the API shows */
+        } else if (tag == TAG_ATTR_END) {
+            /* nothing */
+        } else {
+            rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                           "malformed hierarchy: unknown entry type %u at byte %zu of the hierarchy",
+                           tag, (size_t)(entry - data));
+            goto done;
+        }
+    }
+    if (finish(h)) goto nomem;
+    goto done;
+nomem:
+    rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory while building the hierarchy");
+done:
+    free(b.stack);
+    free(b.map);
+    free(b.attrs);
+    free(b.enum_handles);
+    free(b.enum_ids);
+    return rc;
+}
+
+void fstw_hier_free(fstw_hier *h)
+{
+    fstw_buf_free(&h->strings);
+    free(h->scopes);
+    free(h->vars);
+    free(h->enums);
+    free(h->pair_offs);
+    free(h->unique_vars);
+    free(h->handle_to_var);
+    free(h->all_child_ids);
+    memset(h, 0, sizeof *h);
+}

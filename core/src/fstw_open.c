@@ -1,0 +1,570 @@
+/* fstw_open.c - opening an FST file: the whole-file gzip wrapper, the block
+ * walk, the header, geometry and hierarchy blocks; closing; header and
+ * hierarchy accessors. */
+#include "fstw_internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HEADER_LEN 329
+
+void fstw_open_options_init(fstw_open_options *opts)
+{
+    opts->multi_threaded = 1;
+    opts->remove_scopes_with_empty_name = 0;
+    opts->load_body = 1;
+}
+
+/* A text file starting with '$' (after white space) is a VCD; "GHDLwave" a GHW. */
+static int other_format_error(const uint8_t *p, size_t n, fstw_error *err)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    if (i < n && p[i] == '$')
+        return fstw_fail(err, FSTW_ERR_FORMAT,
+                         "this is a VCD file, not an FST file: fstwave reads only FST");
+    if (n >= 8 && memcmp(p, "GHDLwave", 8) == 0)
+        return fstw_fail(err, FSTW_ERR_FORMAT,
+                         "this is a GHW file, not an FST file: fstwave reads only FST");
+    return fstw_fail(err, FSTW_ERR_FORMAT,
+                     "not an FST file: the first block has type %u (expected 0, the header, or "
+                     "254, a gzip wrapper)", p[0]);
+}
+
+/* Unpacks a whole-file gzip wrapper (block 254: u64 length, u64 unpacked
+ * size, a gzip member) into memory; the source then reads from there. */
+static int unwrap_gzip(fstw_file *f, fstw_error *err)
+{
+    uint8_t hdr[17];
+    int rc = fstw_source_read(&f->src, 0, hdr, sizeof hdr, "gzip wrapper header", err);
+    if (rc) return rc;
+    uint64_t section_len = fstw_be64(hdr + 1), unpacked = fstw_be64(hdr + 9);
+    if (section_len == 0)
+        return fstw_fail(err, FSTW_ERR_FORMAT,
+                         "the FST file is still being packed into its gzip wrapper");
+    uint64_t packed = f->src.size - 17;
+    if (unpacked == 0 || unpacked / 1100 > packed + 1024)
+        return fstw_fail(err, FSTW_ERR_FORMAT,
+                         "gzip wrapper: implausible unpacked size %llu for %llu packed bytes",
+                         (unsigned long long)unpacked, (unsigned long long)packed);
+    uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked);
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory unpacking the gzip wrapper (%llu bytes)",
+                         (unsigned long long)unpacked);
+    }
+    rc = fstw_source_read(&f->src, 17, in, packed, "gzip wrapper", err);
+    if (!rc && fstw_inflate_gzip(in, packed, out, unpacked))
+        rc = fstw_fail(err, FSTW_ERR_FORMAT, "gzip wrapper: the packed data is corrupt or truncated");
+    free(in);
+    if (rc) { free(out); return rc; }
+    close(f->src.fd);
+    f->src.fd = -1;
+    f->src.mem = out;
+    f->src.size = unpacked;
+    return FSTW_OK;
+}
+
+static void copy_trimmed(char *dst, const uint8_t *src, size_t max)
+{
+    size_t n = 0;
+    while (n < max && src[n]) n++;
+    if (n == max) n = max - 1; /* no NUL: fst-reader keeps max-1 bytes */
+    size_t a = 0, b = n;
+    while (a < b && (src[a] == ' ' || (src[a] >= '\t' && src[a] <= '\r'))) a++;
+    while (b > a && (src[b - 1] == ' ' || (src[b - 1] >= '\t' && src[b - 1] <= '\r'))) b--;
+    memcpy(dst, src + a, b - a);
+    dst[b - a] = 0;
+}
+
+static int read_header(fstw_file *f, uint64_t off, fstw_error *err)
+{
+    uint8_t h[HEADER_LEN];
+    int rc = fstw_source_read(&f->src, off, h, sizeof h, "header block", err);
+    if (rc) return rc;
+    if (fstw_be64(h) != HEADER_LEN)
+        return fstw_fail(err, FSTW_ERR_FORMAT, "header block at offset %llu has length %llu, expected 329",
+                         (unsigned long long)off, (unsigned long long)fstw_be64(h));
+    f->header.start_time = fstw_be64(h + 8);
+    f->header.end_time = fstw_be64(h + 16);
+    /* the double e tells the byte order of reals */
+    double e_le, e_be;
+    uint8_t be[8];
+    for (int i = 0; i < 8; i++) be[i] = h[24 + 7 - i];
+    memcpy(&e_le, h + 24, 8);
+    memcpy(&e_be, be, 8);
+    const double E = 2.7182818284590452354;
+    f->float_big_endian = (e_le != E && e_be == E);
+    f->header.scope_count = fstw_be64(h + 40);
+    f->header.var_count = fstw_be64(h + 48);
+    f->header.max_handle = fstw_be64(h + 56);
+    f->header.vc_section_count = fstw_be64(h + 64);
+    f->header.timescale_exponent = (int8_t)h[72];
+    copy_trimmed(f->version, h + 73, 128);
+    copy_trimmed(f->date, h + 201, 119);
+    f->header.file_type = h[320];
+    f->header.version = f->version;
+    f->header.date = f->date;
+    return FSTW_OK;
+}
+
+static int read_geometry(fstw_file *f, uint64_t off, uint64_t len, fstw_error *err)
+{
+    if (len < 24) return fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu is too short", (unsigned long long)off);
+    uint8_t h[24];
+    int rc = fstw_source_read(&f->src, off, h, 24, "geometry block", err);
+    if (rc) return rc;
+    uint64_t unpacked = fstw_be64(h + 8), count = fstw_be64(h + 16), packed = len - 24;
+    if (count > unpacked || unpacked / 1100 > packed + 1024 || count > UINT32_MAX)
+        return fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu: implausible sizes", (unsigned long long)off);
+    uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked ? unpacked : 1);
+    f->geom = malloc((count ? count : 1) * sizeof *f->geom);
+    if (!in || !out || !f->geom) { free(in); free(out); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the geometry"); }
+    rc = fstw_source_read(&f->src, off + 24, in, packed, "geometry block", err);
+    if (!rc) {
+        if (packed == unpacked) memcpy(out, in, packed);
+        else if (fstw_inflate_zlib(in, packed, out, unpacked))
+            rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu: corrupt zlib data", (unsigned long long)off);
+    }
+    if (!rc) {
+        fstw_cursor c = { out, out + unpacked };
+        for (uint64_t i = 0; i < count; i++) {
+            uint64_t v;
+            if (fstw_cur_varint(&c, &v)) {
+                rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block: truncated at signal %llu", (unsigned long long)i);
+                break;
+            }
+            f->geom[i] = (uint32_t)v;
+        }
+        f->n_geom = (uint32_t)count;
+    }
+    free(in);
+    free(out);
+    return rc;
+}
+
+static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len,
+                          int remove_empty, fstw_error *err)
+{
+    if (len < 16) return fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu is too short", (unsigned long long)off);
+    uint8_t h[16];
+    int rc = fstw_source_read(&f->src, off, h, 16, "hierarchy block", err);
+    if (rc) return rc;
+    uint64_t unpacked = fstw_be64(h + 8), packed = len - 16;
+    if (unpacked / 1100 > packed + 1024 || unpacked > ((uint64_t)1 << 40))
+        return fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu: implausible size %llu", (unsigned long long)off, (unsigned long long)unpacked);
+    uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked ? unpacked : 1), *mid = NULL;
+    if (!in || !out) { free(in); free(out); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy"); }
+    rc = fstw_source_read(&f->src, off + 16, in, packed, "hierarchy block", err);
+    if (!rc) {
+        int bad = 0;
+        if (type == FSTW_BL_HIER) {
+            bad = fstw_inflate_gzip(in, packed, out, unpacked);
+        } else if (type == FSTW_BL_HIER_LZ4) {
+            bad = fstw_unlz4(in, packed, out, unpacked);
+        } else { /* LZ4 twice: varint size of the first stage, then LZ4 of LZ4 */
+            fstw_cursor c = { in, in + packed };
+            uint64_t mid_len;
+            if (fstw_cur_varint(&c, &mid_len) || mid_len / 300 > packed + 1024) bad = 1;
+            else if (!(mid = malloc(mid_len ? mid_len : 1))) bad = 2;
+            else bad = fstw_unlz4(c.p, (size_t)(c.end - c.p), mid, mid_len) ||
+                       fstw_unlz4(mid, mid_len, out, unpacked);
+        }
+        if (bad == 2) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy");
+        else if (bad) rc = fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu: corrupt compressed data", (unsigned long long)off);
+    }
+    if (!rc) rc = fstw_hier_parse(&f->hier, out, unpacked, remove_empty, err);
+    free(in);
+    free(mid);
+    free(out);
+    return rc;
+}
+
+static int add_block(fstw_file *f, const fstw_vc_block *b, size_t *cap)
+{
+    if (f->n_blocks == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        fstw_vc_block *p = realloc(f->blocks, c * sizeof *p);
+        if (!p) return -1;
+        f->blocks = p;
+        *cap = c;
+    }
+    f->blocks[f->n_blocks++] = *b;
+    return 0;
+}
+
+/* True when well-formed non-value-change blocks tile [pos, size) exactly. */
+static int tail_is_blocks(const fstw_file *f, uint64_t pos)
+{
+    int seen = 0;
+    while (pos < f->src.size) {
+        uint8_t h[9];
+        if (f->src.size - pos < 9 || fstw_source_read(&f->src, pos, h, 9, "block", NULL)) return 0;
+        uint64_t len = fstw_be64(h + 1);
+        if ((h[0] != FSTW_BL_BLACKOUT && h[0] != FSTW_BL_GEOM && h[0] != FSTW_BL_HIER &&
+             h[0] != FSTW_BL_HIER_LZ4 && h[0] != FSTW_BL_HIER_LZ4DUO) ||
+            len < 8 || len > f->src.size - pos - 1)
+            return 0;
+        pos += 1 + len;
+        seen = 1;
+    }
+    return seen;
+}
+
+/* A block of type 255 with length 0 at pos is a value-change block that was
+ * still being written when the writer stopped (sigrok does this and then
+ * appends geometry and hierarchy).  When its frame is complete and only
+ * well-formed blocks follow, keep it as a frame-only block; returns the
+ * offset after the frame, or 0. */
+static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
+{
+    uint8_t buf[24 + 30];
+    if (f->src.size - pos < 9 + 24 + 3) return 0;
+    uint64_t avail = f->src.size - (pos + 9);
+    size_t n = avail < sizeof buf ? (size_t)avail : sizeof buf;
+    if (fstw_source_read(&f->src, pos + 9, buf, n, "open block", NULL)) return 0;
+    fstw_cursor c = { buf + 24, buf + n };
+    uint64_t unpacked, packed, maxh;
+    if (fstw_cur_varint(&c, &unpacked) || fstw_cur_varint(&c, &packed) || fstw_cur_varint(&c, &maxh))
+        return 0;
+    uint64_t after = pos + 9 + (uint64_t)(c.p - buf);
+    if (packed > f->src.size - after) return 0;
+    after += packed;
+    if (!tail_is_blocks(f, after)) return 0;
+    fstw_vc_block b;
+    memset(&b, 0, sizeof b);
+    b.type = FSTW_BL_VCDATA_DYN_ALIAS2;
+    b.offset = pos + 1;
+    b.start_time = fstw_be64(buf);
+    b.end_time = fstw_be64(buf + 8);
+    b.incomplete = 1;
+    b.frame_off = pos + 9 + 24;
+    if (add_block(f, &b, cap)) return 0;
+    return after;
+}
+
+/* Walks the chain of blocks and reads header, geometry and hierarchy. */
+static int scan_blocks(fstw_file *f, int remove_empty, fstw_error *err)
+{
+    uint64_t pos = 0, hier_off = 0, hier_len = 0, geom_off = 0, geom_len = 0;
+    int have_header = 0, have_geom = 0, have_hier = 0, rc;
+    uint8_t hier_type = 0;
+    size_t cap = 0;
+    unsigned block_no = 0;
+    while (pos < f->src.size) {
+        uint8_t h[9];
+        if (f->src.size - pos < 9) break; /* a cut-off block header: stop here */
+        if ((rc = fstw_source_read(&f->src, pos, h, 9, "block header", err))) return rc;
+        uint8_t type = h[0];
+        uint64_t len = fstw_be64(h + 1);
+        if (type == FSTW_BL_SKIP && len == 0) {
+            uint64_t next = recover_open_block(f, pos, &cap);
+            if (!next) break;
+            pos = next;
+            block_no++;
+            continue;
+        }
+        if (len < 8 || len > f->src.size - pos - 1) {
+            if (block_no == 0)
+                return fstw_fail(err, FSTW_ERR_FORMAT, "block 0 (type %u) at offset %llu has impossible length %llu",
+                                 type, (unsigned long long)pos, (unsigned long long)len);
+            break; /* a truncated last block: keep what came before */
+        }
+        if (block_no == 0 && type != FSTW_BL_HDR)
+            return fstw_fail(err, FSTW_ERR_FORMAT, "not an FST file: the first block has type %u, not a header", type);
+        switch (type) {
+        case FSTW_BL_HDR:
+            if ((rc = read_header(f, pos + 1, err))) return rc;
+            have_header = 1;
+            break;
+        case FSTW_BL_VCDATA: case FSTW_BL_VCDATA_DYN_ALIAS: case FSTW_BL_VCDATA_DYN_ALIAS2: {
+            uint8_t t[16];
+            if (len < 8 + 24 + 24) {
+                if ((rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block %u at offset %llu is too short", block_no, (unsigned long long)pos))) return rc;
+            }
+            if ((rc = fstw_source_read(&f->src, pos + 9, t, 16, "value-change block", err))) return rc;
+            fstw_vc_block b;
+            memset(&b, 0, sizeof b);
+            b.type = type;
+            b.offset = pos + 1;
+            b.length = len;
+            b.start_time = fstw_be64(t);
+            b.end_time = fstw_be64(t + 8);
+            b.frame_off = pos + 1 + 32;
+            if (add_block(f, &b, &cap)) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            break;
+        }
+        case FSTW_BL_GEOM:
+            geom_off = pos + 1; geom_len = len; have_geom = 1;
+            break;
+        case FSTW_BL_HIER: case FSTW_BL_HIER_LZ4: case FSTW_BL_HIER_LZ4DUO:
+            hier_off = pos + 1; hier_len = len; hier_type = type; have_hier = 1;
+            break;
+        case FSTW_BL_BLACKOUT: case FSTW_BL_SKIP:
+            break;
+        default:
+            return fstw_fail(err, FSTW_ERR_FORMAT, "block %u at offset %llu has unknown type %u",
+                             block_no, (unsigned long long)pos, type);
+        }
+        pos += 1 + len;
+        block_no++;
+    }
+    if (!have_header) return fstw_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
+    if (!have_geom || !have_hier) {
+        if (f->header.var_count != 0 || f->header.max_handle != 0)
+            return fstw_fail(err, FSTW_ERR_FORMAT,
+                             "incomplete FST file: the %s block is missing (the writer did not finish)",
+                             have_hier ? "geometry" : "hierarchy");
+    }
+    if (have_geom && (rc = read_geometry(f, geom_off, geom_len, err))) return rc;
+    if (have_hier) {
+        if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, remove_empty, err))) return rc;
+    } else if ((rc = fstw_hier_parse(&f->hier, NULL, 0, remove_empty, err))) {
+        return rc;
+    }
+    /* a file whose writer did not finish has start and end time 0 in its
+     * header; fst-reader takes them from the blocks */
+    if (f->n_blocks && f->header.start_time == 0 && f->header.end_time == 0) {
+        f->header.start_time = f->blocks[0].start_time;
+        f->header.end_time = f->blocks[f->n_blocks - 1].end_time;
+    }
+    return FSTW_OK;
+}
+
+int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, fstw_error *err)
+{
+    fstw_open_options defaults;
+    if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
+    *out = NULL;
+    if (err) { err->code = 0; err->sys_errno = 0; err->message[0] = 0; }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fstw_fail_errno(err, errno, "cannot open", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return fstw_fail_errno(err, e, "cannot stat", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return fstw_fail_errno(err, EISDIR, "cannot read", path);
+    }
+    fstw_file *f = calloc(1, sizeof *f);
+    if (!f) { close(fd); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    f->src.fd = fd;
+    f->src.size = (uint64_t)st.st_size;
+    f->multi_threaded = opts->multi_threaded;
+    pthread_mutex_init(&f->lock, NULL);
+    int rc;
+    uint8_t first[16] = {0};
+    size_t nfirst = f->src.size < sizeof first ? (size_t)f->src.size : sizeof first;
+    if (f->src.size == 0) {
+        rc = fstw_fail(err, FSTW_ERR_FORMAT, "empty file: not an FST file");
+    } else if ((rc = fstw_source_read(&f->src, 0, first, nfirst, "first block", err))) {
+        /* rc set */
+    } else if (first[0] != FSTW_BL_HDR && first[0] != FSTW_BL_ZWRAPPER) {
+        rc = other_format_error(first, nfirst, err);
+    } else if (first[0] == FSTW_BL_ZWRAPPER && (rc = unwrap_gzip(f, err))) {
+        /* rc set */
+    } else {
+        rc = scan_blocks(f, opts->remove_scopes_with_empty_name, err);
+    }
+    if (!rc && opts->load_body) rc = fstw_load_body(f, err);
+    if (rc) {
+        fstw_close(f);
+        return rc;
+    }
+    *out = f;
+    return FSTW_OK;
+}
+
+void fstw_close(fstw_file *f)
+{
+    if (!f) return;
+    if (f->src.fd >= 0) close(f->src.fd);
+    free(f->src.mem);
+    free(f->geom);
+    fstw_hier_free(&f->hier);
+    free(f->blocks);
+    free(f->time_table);
+    free(f->canon_index);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
+const fstw_header *fstw_file_header(const fstw_file *f) { return &f->header; }
+
+int fstw_timescale(const fstw_file *f, uint32_t *factor, int *unit_exponent)
+{
+    int e = f->header.timescale_exponent;
+    if (e < -21 || e > 9) return -1;
+    int unit = e >= 0 ? 0 : -(((-e) + 2) / 3) * 3;
+    uint32_t fac = 1;
+    for (int i = unit; i < e; i++) fac *= 10;
+    *factor = fac;
+    *unit_exponent = unit;
+    return 0;
+}
+
+/* ---- hierarchy accessors */
+
+static fstw_str str_at(const fstw_file *f, uint32_t off, uint32_t len)
+{
+    fstw_str s = { (const char *)f->hier.strings.data + off, len };
+    if (!f->hier.strings.data) s.ptr = "";
+    return s;
+}
+
+uint32_t fstw_scope_count(const fstw_file *f) { return f->hier.n_scopes ? f->hier.n_scopes - 1 : 0; }
+uint32_t fstw_var_count(const fstw_file *f) { return f->hier.n_vars; }
+uint32_t fstw_signal_count(const fstw_file *f)
+{
+    return f->n_geom > f->hier.n_handles ? f->n_geom : f->hier.n_handles;
+}
+
+int fstw_scope_get(const fstw_file *f, uint32_t id, fstw_scope_info *out)
+{
+    if (id >= fstw_scope_count(f)) return FSTW_ERR_ARG;
+    const fstw_scope_rec *r = &f->hier.scopes[id + 1];
+    out->name = str_at(f, r->name_off, r->name_len);
+    out->component = str_at(f, r->comp_off, r->comp_len);
+    out->parent = r->parent ? r->parent - 1 : FSTW_NONE;
+    out->type = r->type;
+    out->scopes = r->scopes;
+    out->n_scopes = r->n_scopes;
+    out->vars = r->vars;
+    out->n_vars = r->n_vars;
+    return FSTW_OK;
+}
+
+int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
+{
+    if (id >= f->hier.n_vars) return FSTW_ERR_ARG;
+    const fstw_var_rec *v = &f->hier.vars[id];
+    out->name = str_at(f, v->name_off, v->name_len);
+    out->parent = v->parent ? v->parent - 1 : FSTW_NONE;
+    out->var_type = v->var_type;
+    out->direction = v->direction;
+    out->encoding = v->encoding;
+    out->bitwidth = v->bitwidth;
+    out->signal_ref = v->signal_ref;
+    out->has_index = v->has_index;
+    out->msb = v->msb;
+    out->lsb = v->lsb;
+    out->enum_id = v->enum_id;
+    out->has_vhdl_type_name = v->vhdl_len != UINT32_MAX;
+    out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, v->vhdl_off, v->vhdl_len) : str_at(f, 0, 0);
+    return FSTW_OK;
+}
+
+const uint32_t *fstw_top_scopes(const fstw_file *f, uint32_t *n)
+{
+    *n = f->hier.n_scopes ? f->hier.scopes[0].n_scopes : 0;
+    return f->hier.n_scopes ? f->hier.scopes[0].scopes : NULL;
+}
+
+const uint32_t *fstw_top_vars(const fstw_file *f, uint32_t *n)
+{
+    *n = f->hier.n_scopes ? f->hier.scopes[0].n_vars : 0;
+    return f->hier.n_scopes ? f->hier.scopes[0].vars : NULL;
+}
+
+const uint32_t *fstw_unique_vars(const fstw_file *f, uint32_t *n)
+{
+    *n = f->hier.n_unique;
+    return f->hier.unique_vars;
+}
+
+/* Appends the name of internal scope s (and its ancestors) at buf[pos..]. */
+static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen, size_t pos)
+{
+    const fstw_scope_rec *r = &f->hier.scopes[s];
+    if (r->parent) {
+        pos = put_scope_name(f, r->parent, buf, buflen, pos);
+        if (pos + 1 < buflen) buf[pos] = '.';
+        pos++;
+    }
+    for (uint32_t i = 0; i < r->name_len; i++, pos++)
+        if (pos + 1 < buflen) buf[pos] = (char)f->hier.strings.data[r->name_off + i];
+    return pos;
+}
+
+size_t fstw_scope_full_name(const fstw_file *f, uint32_t scope, char *buf, size_t buflen)
+{
+    if (scope >= fstw_scope_count(f)) { if (buflen) buf[0] = 0; return 0; }
+    size_t n = put_scope_name(f, scope + 1, buf, buflen, 0);
+    if (buflen) buf[n < buflen ? n : buflen - 1] = 0;
+    return n;
+}
+
+size_t fstw_var_full_name(const fstw_file *f, uint32_t var, char *buf, size_t buflen)
+{
+    if (var >= f->hier.n_vars) { if (buflen) buf[0] = 0; return 0; }
+    const fstw_var_rec *v = &f->hier.vars[var];
+    size_t pos = 0;
+    if (v->parent) {
+        pos = put_scope_name(f, v->parent, buf, buflen, 0);
+        if (pos + 1 < buflen) buf[pos] = '.';
+        pos++;
+    }
+    for (uint32_t i = 0; i < v->name_len; i++, pos++)
+        if (pos + 1 < buflen) buf[pos] = (char)f->hier.strings.data[v->name_off + i];
+    if (buflen) buf[pos < buflen ? pos : buflen - 1] = 0;
+    return pos;
+}
+
+static int name_is(const fstw_file *f, uint32_t off, uint32_t len, const char *s, size_t n)
+{
+    return len == n && (n == 0 || memcmp(f->hier.strings.data + off, s, n) == 0);
+}
+
+uint32_t fstw_lookup_var(const fstw_file *f, const char *path, size_t len)
+{
+    if (!f->hier.n_scopes) return FSTW_NONE;
+    uint32_t scope = 0; /* root */
+    size_t start = 0;
+    for (;;) {
+        const char *dot = memchr(path + start, '.', len - start);
+        size_t end = dot ? (size_t)(dot - path) : len;
+        const fstw_scope_rec *r = &f->hier.scopes[scope];
+        if (!dot) {
+            for (uint32_t i = 0; i < r->n_vars; i++) {
+                const fstw_var_rec *v = &f->hier.vars[r->vars[i]];
+                if (name_is(f, v->name_off, v->name_len, path + start, end - start)) return r->vars[i];
+            }
+            return FSTW_NONE;
+        }
+        uint32_t next = FSTW_NONE;
+        for (uint32_t i = 0; i < r->n_scopes; i++) {
+            const fstw_scope_rec *c = &f->hier.scopes[r->scopes[i] + 1];
+            if (name_is(f, c->name_off, c->name_len, path + start, end - start)) { next = r->scopes[i] + 1; break; }
+        }
+        if (next == FSTW_NONE) return FSTW_NONE;
+        scope = next;
+        start = end + 1;
+    }
+}
+
+uint32_t fstw_enum_count(const fstw_file *f) { return f->hier.n_enums; }
+
+int fstw_enum_get(const fstw_file *f, uint32_t id, fstw_str *name, uint32_t *n)
+{
+    if (id >= f->hier.n_enums) return FSTW_ERR_ARG;
+    const fstw_enum_rec *e = &f->hier.enums[id];
+    *name = str_at(f, e->name_off, e->name_len);
+    *n = e->n_pairs;
+    return FSTW_OK;
+}
+
+int fstw_enum_pair(const fstw_file *f, uint32_t id, uint32_t i, fstw_str *value, fstw_str *literal)
+{
+    if (id >= f->hier.n_enums || i >= f->hier.enums[id].n_pairs) return FSTW_ERR_ARG;
+    const uint32_t *q = &f->hier.pair_offs[(size_t)(f->hier.enums[id].first_pair + i) * 4];
+    *value = str_at(f, q[0], q[1]);
+    *literal = str_at(f, q[2], q[3]);
+    return FSTW_OK;
+}
