@@ -16,7 +16,7 @@ int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *
     int rc = fstw_source_read(&f->src, end - 24, t, 24, "time table trailer", err);
     if (rc) return rc;
     uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8);
-    if (packed > b->length - 24)
+    if (packed > b->length - 24 || unpacked / 1100 > packed + 1024 || count > unpacked)
         return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table larger than its block",
                          (unsigned long long)(b->offset - 1));
     uint8_t *in = malloc(packed ? packed : 1), *raw = malloc(unpacked ? unpacked : 1);

@@ -1,0 +1,8 @@
+"""``python -m fstwave``: the fstwave command-line tool."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
