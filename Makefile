@@ -57,3 +57,69 @@ check-fixtures: fixtures $(BUILD)/example.fst
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------
+# The fstwave core, its C tests, the Python package, the quick start.
+#
+#   make demo [FILE=wave.fst]  info, tree and some signal changes of FILE
+#                              (default: the bundled example, written by libfst)
+#   make test                  every test: C core tests, then pytest
+#   make test-c                the C core tests only
+#   make python                bootstrap .venv and build the extension in place
+
+VENV     := .venv
+VPY      := $(VENV)/bin/python
+CORPUS   ?= ../shared/fst-corpus
+CORE_SRCS := $(wildcard core/src/*.c)
+CORE_HDRS := $(wildcard core/include/*.h core/src/*.h)
+CORE_OBJS := $(patsubst core/src/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
+CORE_A    := $(BUILD)/libfstwave.a
+CORE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Icore/include -I$(LIBFST_DIR)
+PYEXT_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard python/src/*.c python/src/*.h) python/fstwave/_fstwave.c setup.py
+
+.PHONY: demo test test-c test-python python
+
+$(BUILD)/core/%.o: core/src/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
+
+test-c: $(BUILD)/test_core fixtures
+	@mkdir -p $(BUILD)/tmp
+	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+
+$(VENV)/.fstwave-deps-1: scripts/bootstrap.sh
+	scripts/bootstrap.sh
+
+# the editable install (console script `fstwave`) once; the extension is
+# rebuilt in place whenever a C source changes
+$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-1 pyproject.toml
+	$(VPY) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
+	@touch $@
+
+$(BUILD)/.pyext-stamp: $(VENV)/.fstwave-editable $(PYEXT_SRCS)
+	@mkdir -p $(BUILD)
+	$(VPY) setup.py -q build_ext --inplace
+	@touch $@
+
+python: $(BUILD)/.pyext-stamp
+
+FILE ?= $(BUILD)/example.fst
+demo: python $(BUILD)/example.fst
+	@echo "== fstwave info $(FILE)"
+	@$(VENV)/bin/fstwave info "$(FILE)"
+	@echo; echo "== fstwave tree $(FILE)"
+	@$(VENV)/bin/fstwave tree "$(FILE)"
+	@echo; echo "== some signal changes (fstwave dump $(FILE), signal section)"
+	@$(VENV)/bin/fstwave dump "$(FILE)" | sed -n '/^signal /,$$p' | head -n 40
+
+test-python: python fixtures
+	$(VPY) -m pytest -q tests/python
+
+test: test-c test-python

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the build needs and is not there yet: a C compiler, make,
+# zlib's headers (Debian zlib1g-dev), Python's headers and venv module.
+# Then makes the project-local Python environment .venv with setuptools,
+# pytest and the reference pywellen 0.20.5 from PyPI.  Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+need_apt=()
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+printf '#include <zlib.h>\nint main(void){return 0;}\n' > /tmp/fstwave-zcheck.c
+cc /tmp/fstwave-zcheck.c -o /tmp/fstwave-zcheck -lz >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+"$PY" - <<'PY' >/dev/null 2>&1 || need_apt+=(python3-dev python3-venv)
+import os, sysconfig, venv
+assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
+PY
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${need_apt[*]} with apt-get"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+stamp=.venv/.fstwave-deps-1
+if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check \
+        "setuptools>=61" wheel pytest pywellen==0.20.5
+    touch "$stamp"
+fi
