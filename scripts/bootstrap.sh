@@ -30,6 +30,6 @@ fi
 stamp=.venv/.fstwave-deps-1
 if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check \
-        "setuptools>=61" wheel pytest pywellen==0.20.5
+        -U "setuptools>=70.1" wheel pytest pywellen==0.20.5
     touch "$stamp"
 fi

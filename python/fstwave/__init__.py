@@ -1,0 +1,68 @@
+"""fstwave: fast, robust reading of FST waveform files.
+
+A drop-in replacement for pywellen 0.20.5 on FST files: code written for
+pywellen 0.20.x runs unchanged with ``import fstwave as pywellen``.  The work
+is done by a C core (no Rust, no libfst reader); this package is its CPython
+binding.
+
+Quick start::
+
+    import fstwave
+
+    w = fstwave.Waveform("dump.fst")
+    h = w.hierarchy
+    for var in h.all_vars():
+        sig = w.get_signal(var)
+        print(var.full_name(h), len(sig), sig.value_at_time(100))
+
+All times are integers in the file's timescale units (``h.timescale()``).
+
+Classes: Waveform (the only constructible one), Hierarchy, Scope, ScopeIter,
+Var, VarIter, VarIndex, Signal, SignalChangeIter, TimeTable, Timescale,
+TimescaleUnit and QueryResult; the exception FstError (a RuntimeError) is
+raised for files that are not FST files or are corrupt.
+
+Behaviour follows pywellen 0.20.5 except for the deliberate deviations D1-D10
+of the API contract (shared/spec/api-contract.md, section 2): value lookups
+between time steps, several changes in one step, TimeTable sequence semantics,
+event values, OSError/FstError instead of panics, value equality of Var and
+Scope, FST only, removal of empty-named scopes, lossy UTF-8 names, and a
+per-Waveform signal cache.
+"""
+
+from ._fstwave import (
+    FstError,
+    Hierarchy,
+    QueryResult,
+    Scope,
+    ScopeIter,
+    Signal,
+    SignalChangeIter,
+    TimeTable,
+    Timescale,
+    TimescaleUnit,
+    Var,
+    VarIndex,
+    VarIter,
+    Waveform,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FstError",
+    "Hierarchy",
+    "QueryResult",
+    "Scope",
+    "ScopeIter",
+    "Signal",
+    "SignalChangeIter",
+    "TimeTable",
+    "Timescale",
+    "TimescaleUnit",
+    "Var",
+    "VarIndex",
+    "VarIter",
+    "Waveform",
+    "__version__",
+]

@@ -1,0 +1,682 @@
+/*
+ * _fstwave.c - the fstwave._fstwave extension module: module set-up and the
+ * Waveform class.  The other classes live in python/src/pyfstw_*.c; the
+ * object model is described in python/src/pyfstw.h.
+ *
+ * Signal cache and threading: each Waveform keeps a dict {signal_ref:
+ * Signal}.  It is read and written only with the GIL held; the GIL is
+ * released only around core calls that do file work (fstw_open,
+ * fstw_load_body, fstw_load_signals), which are thread-safe per file.  A
+ * load first collects the refs missing from the cache (GIL held), loads them
+ * in one core call (GIL released), then, GIL held again, inserts each new
+ * Signal unless another thread inserted one for the same ref meanwhile (then
+ * the new one is freed and the cached one returned).
+ */
+#include "pyfstw.h"
+
+#include <string.h>
+#include <structmember.h> /* T_PYSSIZET, READONLY (Python < 3.12) */
+
+/* ============================================================ Waveform */
+
+static int wf_raise_body(pyfstw_WaveformObject *self, const fstw_error *err)
+{
+    pyfstw_raise(pyfstw_state_of((PyObject *)self), err, self->path);
+    return -1;
+}
+
+/* Loads the body if needed (GIL released while reading). */
+static int wf_ensure_body(pyfstw_WaveformObject *self)
+{
+    if (fstw_body_loaded(self->file))
+        return 0;
+    fstw_error err;
+    int rc;
+    memset(&err, 0, sizeof err);
+    Py_BEGIN_ALLOW_THREADS
+    rc = fstw_load_body(self->file, &err);
+    Py_END_ALLOW_THREADS
+    if (rc != FSTW_OK)
+        return wf_raise_body(self, &err);
+    return 0;
+}
+
+static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"path", "multi_threaded", "remove_scopes_with_empty_name", "load_body", NULL};
+    PyObject *pathobj;
+    int multi_threaded = 1, remove_empty = 0, load_body = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|ppp:Waveform", kwlist, &pathobj, &multi_threaded,
+                                     &remove_empty, &load_body))
+        return NULL;
+    pyfstw_state *st = (pyfstw_state *)PyType_GetModuleState(type);
+    if (!st)
+        return NULL;
+
+    PyObject *fspath = PyOS_FSPath(pathobj); /* str or bytes; TypeError otherwise */
+    if (!fspath)
+        return NULL;
+    PyObject *bytes = NULL;
+    if (!PyUnicode_FSConverter(fspath, &bytes)) {
+        Py_DECREF(fspath);
+        return NULL;
+    }
+
+    fstw_open_options opts;
+    fstw_open_options_init(&opts);
+    opts.multi_threaded = multi_threaded;
+    opts.remove_scopes_with_empty_name = remove_empty;
+    opts.load_body = load_body;
+
+    fstw_file *file = NULL;
+    fstw_error err;
+    memset(&err, 0, sizeof err);
+    int rc;
+    const char *cpath = PyBytes_AS_STRING(bytes);
+    Py_BEGIN_ALLOW_THREADS
+    rc = fstw_open(cpath, &opts, &file, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(bytes);
+    if (rc != FSTW_OK) {
+        pyfstw_raise(st, &err, fspath);
+        Py_DECREF(fspath);
+        return NULL;
+    }
+
+    PyTypeObject *ht = st->Hierarchy_Type;
+    pyfstw_HierarchyObject *hier = (pyfstw_HierarchyObject *)ht->tp_alloc(ht, 0);
+    if (!hier) {
+        fstw_close(file);
+        Py_DECREF(fspath);
+        return NULL;
+    }
+    hier->file = file;
+
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)type->tp_alloc(type, 0);
+    if (!self) {
+        Py_DECREF(hier);
+        Py_DECREF(fspath);
+        return NULL;
+    }
+    self->hier = hier;
+    self->file = file;
+    self->path = fspath;
+    self->multi_threaded = multi_threaded;
+    self->time_table = NULL;
+    self->weakreflist = NULL;
+    self->cache = PyDict_New();
+    if (!self->cache) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void Waveform_dealloc(PyObject *op)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    if (self->weakreflist)
+        PyObject_ClearWeakRefs(op);
+    /* Signals first: each frees its fstw_signal; the file is closed when the
+     * Hierarchy's last reference goes (possibly right here). */
+    Py_CLEAR(self->cache);
+    Py_CLEAR(self->time_table);
+    Py_CLEAR(self->hier);
+    Py_CLEAR(self->path);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyObject *Waveform_get_hierarchy(PyObject *op, void *closure)
+{
+    (void)closure;
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    Py_INCREF(self->hier);
+    return (PyObject *)self->hier;
+}
+
+static PyObject *Waveform_get_time_table(PyObject *op, void *closure)
+{
+    (void)closure;
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    if (!self->time_table) {
+        if (wf_ensure_body(self) < 0)
+            return NULL;
+        if (!self->time_table) { /* another thread may have made it meanwhile */
+            self->time_table = pyfstw_timetable_new(pyfstw_state_of(op), self->hier);
+            if (!self->time_table)
+                return NULL;
+        }
+    }
+    Py_INCREF(self->time_table);
+    return self->time_table;
+}
+
+static PyObject *Waveform_get_time_range(PyObject *op, void *closure)
+{
+    (void)closure;
+    const fstw_header *h = fstw_file_header(((pyfstw_WaveformObject *)op)->file);
+    return Py_BuildValue("(KK)", (unsigned long long)h->start_time, (unsigned long long)h->end_time);
+}
+
+static PyObject *Waveform_load_body(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    if (wf_ensure_body((pyfstw_WaveformObject *)op) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Waveform_body_loaded(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(fstw_body_loaded(((pyfstw_WaveformObject *)op)->file));
+}
+
+/* The signal ref of a Var of any open file, checked against this file. */
+static int wf_var_ref(pyfstw_WaveformObject *self, PyObject *obj, uint32_t *ref, const char *fname)
+{
+    pyfstw_state *st = pyfstw_state_of((PyObject *)self);
+    if (!PyObject_TypeCheck(obj, st->Var_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s(): expected a Var, not %.200s", fname, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    pyfstw_ItemObject *v = (pyfstw_ItemObject *)obj;
+    fstw_var_info info;
+    if (fstw_var_get(v->hier->file, v->id, &info) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "invalid var id %u", (unsigned)v->id);
+        return -1;
+    }
+    if (info.signal_ref >= fstw_signal_count(self->file)) {
+        PyErr_Format(PyExc_ValueError, "%s(): the var's signal_ref %u is out of range for this file", fname,
+                     (unsigned)info.signal_ref);
+        return -1;
+    }
+    *ref = info.signal_ref;
+    return 0;
+}
+
+/* Returns a new list of n Signals for refs (cached ones reused, the missing
+ * ones loaded in one core call). */
+static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs, size_t n, int multi_threaded)
+{
+    pyfstw_state *st = pyfstw_state_of((PyObject *)self);
+    PyObject *result = PyList_New((Py_ssize_t)n);
+    PyObject *pending = NULL;
+    uint32_t *missing = NULL;
+    fstw_signal **out = NULL;
+    size_t m = 0, j = 0;
+    if (!result)
+        return NULL;
+    if (n == 0)
+        return result;
+    missing = PyMem_Malloc(n * sizeof *missing);
+    pending = PySet_New(NULL);
+    if (!missing || !pending) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PyObject *key = PyLong_FromUnsignedLong(refs[i]);
+        if (!key)
+            goto fail;
+        PyObject *sig = PyDict_GetItemWithError(self->cache, key); /* borrowed */
+        if (sig) {
+            Py_INCREF(sig);
+            PyList_SET_ITEM(result, (Py_ssize_t)i, sig);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(key);
+            goto fail;
+        } else {
+            int has = PySet_Contains(pending, key);
+            if (has < 0 || (!has && PySet_Add(pending, key) < 0)) {
+                Py_DECREF(key);
+                goto fail;
+            }
+            if (!has)
+                missing[m++] = refs[i];
+        }
+        Py_DECREF(key);
+    }
+
+    if (m > 0) {
+        out = PyMem_Calloc(m, sizeof *out);
+        if (!out) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        fstw_error err;
+        memset(&err, 0, sizeof err);
+        int rc;
+        Py_BEGIN_ALLOW_THREADS
+        rc = fstw_load_signals(self->file, missing, m, out, multi_threaded, &err);
+        Py_END_ALLOW_THREADS
+        if (rc != FSTW_OK) {
+            PyMem_Free(out);
+            out = NULL;
+            pyfstw_raise(st, &err, self->path);
+            goto fail;
+        }
+        for (j = 0; j < m; j++) {
+            PyObject *key = PyLong_FromUnsignedLong(missing[j]);
+            if (!key)
+                goto fail;
+            PyObject *existing = PyDict_GetItemWithError(self->cache, key);
+            if (existing || PyErr_Occurred()) {
+                /* another thread cached this signal while we were loading */
+                fstw_signal_free(out[j]);
+                out[j] = NULL;
+                Py_DECREF(key);
+                if (!existing)
+                    goto fail;
+                continue;
+            }
+            PyObject *sigobj = pyfstw_signal_new(st, self->hier, out[j]);
+            if (!sigobj) {
+                Py_DECREF(key);
+                goto fail;
+            }
+            out[j] = NULL; /* owned by sigobj now */
+            int r = PyDict_SetItem(self->cache, key, sigobj);
+            Py_DECREF(sigobj);
+            Py_DECREF(key);
+            if (r < 0)
+                goto fail;
+        }
+        PyMem_Free(out);
+        out = NULL;
+        /* fill the slots that were not cached before (the GIL was held since
+         * the inserts, so they are all in the cache) */
+        for (size_t i = 0; i < n; i++) {
+            if (PyList_GET_ITEM(result, (Py_ssize_t)i))
+                continue;
+            PyObject *key = PyLong_FromUnsignedLong(refs[i]);
+            if (!key)
+                goto fail;
+            PyObject *sig = PyDict_GetItemWithError(self->cache, key);
+            Py_DECREF(key);
+            if (!sig) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_RuntimeError, "signal vanished from the cache");
+                goto fail;
+            }
+            Py_INCREF(sig);
+            PyList_SET_ITEM(result, (Py_ssize_t)i, sig);
+        }
+    }
+    PyMem_Free(missing);
+    Py_DECREF(pending);
+    return result;
+
+fail:
+    if (out) {
+        for (size_t k = 0; k < m; k++)
+            if (out[k])
+                fstw_signal_free(out[k]);
+        PyMem_Free(out);
+    }
+    PyMem_Free(missing);
+    Py_XDECREF(pending);
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyObject *wf_load_one(pyfstw_WaveformObject *self, uint32_t ref)
+{
+    PyObject *list = wf_load_refs(self, &ref, 1, 0);
+    if (!list)
+        return NULL;
+    PyObject *sig = PyList_GET_ITEM(list, 0);
+    Py_INCREF(sig);
+    Py_DECREF(list);
+    return sig;
+}
+
+static PyObject *Waveform_get_signal(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs + nkw != 1 ||
+        (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "var") != 0)) {
+        PyErr_SetString(PyExc_TypeError, "get_signal() takes exactly one argument 'var'");
+        return NULL;
+    }
+    uint32_t ref;
+    if (wf_var_ref(self, args[0], &ref, "get_signal") < 0)
+        return NULL;
+    return wf_load_one(self, ref);
+}
+
+static PyObject *Waveform_get_signal_from_path(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                               PyObject *kwnames)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs + nkw != 1 ||
+        (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "abs_hierarchy_path") != 0)) {
+        PyErr_SetString(PyExc_TypeError, "get_signal_from_path() takes exactly one argument 'abs_hierarchy_path'");
+        return NULL;
+    }
+    PyObject *path = args[0];
+    if (!PyUnicode_Check(path)) {
+        PyErr_Format(PyExc_TypeError, "get_signal_from_path(): argument 'abs_hierarchy_path' must be str, not %.200s",
+                     Py_TYPE(path)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(path, &len);
+    if (!s)
+        return NULL;
+    uint32_t id = fstw_lookup_var(self->file, s, (size_t)len);
+    fstw_var_info info;
+    if (id == FSTW_NONE || fstw_var_get(self->file, id, &info) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "No var at path %U", path);
+        return NULL;
+    }
+    return wf_load_one(self, info.signal_ref);
+}
+
+static PyObject *wf_load_list(pyfstw_WaveformObject *self, PyObject *vars, int multi_threaded, const char *fname)
+{
+    PyObject *seq = PySequence_Fast(vars, "expected an iterable of Var");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    uint32_t *refs = PyMem_Malloc((n ? (size_t)n : 1) * sizeof *refs);
+    if (!refs) {
+        Py_DECREF(seq);
+        return PyErr_NoMemory();
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (wf_var_ref(self, items[i], &refs[i], fname) < 0) {
+            PyMem_Free(refs);
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    PyObject *res = wf_load_refs(self, refs, (size_t)n, multi_threaded);
+    PyMem_Free(refs);
+    Py_DECREF(seq);
+    return res;
+}
+
+static PyObject *Waveform_load_signals(PyObject *op, PyObject *vars)
+{
+    return wf_load_list((pyfstw_WaveformObject *)op, vars, 0, "load_signals");
+}
+
+static PyObject *Waveform_load_signals_multithreaded(PyObject *op, PyObject *vars)
+{
+    return wf_load_list((pyfstw_WaveformObject *)op, vars, 1, "load_signals_multithreaded");
+}
+
+static PyObject *Waveform_unload_signals(PyObject *op, PyObject *items)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    pyfstw_state *st = pyfstw_state_of(op);
+    PyObject *it = PyObject_GetIter(items);
+    if (!it)
+        return NULL;
+    PyObject *item;
+    while ((item = PyIter_Next(it))) {
+        uint32_t ref;
+        if (PyObject_TypeCheck(item, st->Signal_Type)) {
+            ref = fstw_signal_ref(((pyfstw_SignalObject *)item)->sig);
+        } else if (PyObject_TypeCheck(item, st->Var_Type)) {
+            pyfstw_ItemObject *v = (pyfstw_ItemObject *)item;
+            fstw_var_info info;
+            if (fstw_var_get(v->hier->file, v->id, &info) != FSTW_OK) {
+                Py_DECREF(item);
+                continue;
+            }
+            ref = info.signal_ref;
+        } else {
+            PyErr_Format(PyExc_TypeError, "unload_signals(): expected Signal or Var items, not %.200s",
+                         Py_TYPE(item)->tp_name);
+            Py_DECREF(item);
+            Py_DECREF(it);
+            return NULL;
+        }
+        Py_DECREF(item);
+        PyObject *key = PyLong_FromUnsignedLong(ref);
+        if (!key) {
+            Py_DECREF(it);
+            return NULL;
+        }
+        int has = PyDict_Contains(self->cache, key);
+        if (has > 0)
+            has = PyDict_DelItem(self->cache, key) < 0 ? -1 : 0;
+        Py_DECREF(key);
+        if (has < 0) {
+            Py_DECREF(it);
+            return NULL;
+        }
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Waveform_repr(PyObject *op)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    return PyUnicode_FromFormat("<Waveform %R body_loaded=%s cached_signals=%zd>", self->path,
+                                fstw_body_loaded(self->file) ? "True" : "False",
+                                PyDict_GET_SIZE(self->cache));
+}
+
+static PyGetSetDef Waveform_getset[] = {
+    {"hierarchy", Waveform_get_hierarchy, NULL,
+     "The file's Hierarchy (the same object on every access, deviation D6).", NULL},
+    {"time_table", Waveform_get_time_table, NULL,
+     "The TimeTable (times in timescale units); reads the body first when it is not\n"
+     "loaded yet (load_body=False). Raises FstError/OSError if the body cannot be read.",
+     NULL},
+    {"time_range", Waveform_get_time_range, NULL,
+     "``(start_time, end_time)`` from the FST header, in timescale units; available\n"
+     "without the body. Extension (not in pywellen 0.20.5).",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+#define FC (METH_FASTCALL | METH_KEYWORDS)
+#define FCF(f) (PyCFunction)(void (*)(void))(f)
+
+static PyMethodDef Waveform_methods[] = {
+    {"load_body", Waveform_load_body, METH_NOARGS,
+     "load_body($self, /)\n--\n\n"
+     "Reads the body (time table and value-change block index) if not read yet;\n"
+     "releases the GIL while reading. Raises FstError for a malformed body, OSError\n"
+     "for a read error. Extension (pywellen 0.20.5 always reads the body)."},
+    {"body_loaded", Waveform_body_loaded, METH_NOARGS,
+     "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
+    {"get_signal", FCF(Waveform_get_signal), FC,
+     "get_signal($self, var)\n--\n\n"
+     "The Signal of ``var`` (any var of its signal, aliases included). Loaded once and\n"
+     "cached until unload_signals() (deviation D10: pywellen re-reads every call);\n"
+     "the GIL is released while loading. Raises TypeError for a non-Var, FstError for\n"
+     "malformed data, OSError for read errors."},
+    {"get_signal_from_path", FCF(Waveform_get_signal_from_path), FC,
+     "get_signal_from_path($self, abs_hierarchy_path)\n--\n\n"
+     "The Signal of the var at a dotted path: the path is split on every ``.``; the\n"
+     "pieces before the last name a top-level scope then child scopes (first match\n"
+     "at each level, declaration order); the last piece names a var directly in that\n"
+     "scope (a top-level var when there is no dot). As pywellen. Not found:\n"
+     "``RuntimeError('No var at path <path>')``."},
+    {"load_signals", Waveform_load_signals, METH_O,
+     "load_signals($self, vars, /)\n--\n\n"
+     "The Signals of ``vars`` (an iterable of Var), in the same order, loading all the\n"
+     "uncached ones in one pass over the file (single-threaded). Cached like\n"
+     "get_signal(). Extension."},
+    {"load_signals_multithreaded", Waveform_load_signals_multithreaded, METH_O,
+     "load_signals_multithreaded($self, vars, /)\n--\n\n"
+     "Like load_signals() but the pass may be spread over several threads. Extension."},
+    {"unload_signals", Waveform_unload_signals, METH_O,
+     "unload_signals($self, signals_or_vars, /)\n--\n\n"
+     "Drops the signals of the given Signal or Var objects from this Waveform's cache\n"
+     "(missing ones are ignored). Signal objects still referenced elsewhere stay\n"
+     "valid. Extension."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef Waveform_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(pyfstw_WaveformObject, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot Waveform_slots[] = {
+    {Py_tp_doc, "Waveform(path, multi_threaded=True, remove_scopes_with_empty_name=False, load_body=True)\n"
+                "--\n\n"
+                "An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).\n\n"
+                "``path`` is a str or os.PathLike. Opening reads the header and the hierarchy\n"
+                "(GIL released); with ``load_body=True`` also the body (time table and block\n"
+                "index), otherwise the body is read on first need. ``multi_threaded`` allows\n"
+                "worker threads for body and signal loads. ``remove_scopes_with_empty_name``\n"
+                "removes scopes named '' and attaches their children to the parent (D8).\n\n"
+                "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
+                "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
+                "that are not FST or are corrupt (D5, D7), MemoryError when out of memory.\n"
+                "All times are in the file's timescale units (Hierarchy.timescale())."},
+    {Py_tp_new, Waveform_new},
+    {Py_tp_dealloc, Waveform_dealloc},
+    {Py_tp_repr, Waveform_repr},
+    {Py_tp_getset, Waveform_getset},
+    {Py_tp_methods, Waveform_methods},
+    {Py_tp_members, Waveform_members},
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Waveform_spec = {
+    .name = "fstwave.Waveform",
+    .basicsize = sizeof(pyfstw_WaveformObject),
+    .flags = PYFSTW_TPFLAGS_NEW,
+    .slots = Waveform_slots,
+};
+
+/* ============================================================ module */
+
+static int module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    pyfstw_state *st = (pyfstw_state *)PyModule_GetState(m);
+    if (!st)
+        return 0;
+    Py_VISIT(st->Waveform_Type);
+    Py_VISIT(st->Hierarchy_Type);
+    Py_VISIT(st->Scope_Type);
+    Py_VISIT(st->ScopeIter_Type);
+    Py_VISIT(st->Var_Type);
+    Py_VISIT(st->VarIter_Type);
+    Py_VISIT(st->VarIndex_Type);
+    Py_VISIT(st->Signal_Type);
+    Py_VISIT(st->SignalChangeIter_Type);
+    Py_VISIT(st->TimeTable_Type);
+    Py_VISIT(st->Timescale_Type);
+    Py_VISIT(st->TimescaleUnit_Type);
+    Py_VISIT(st->QueryResult_Type);
+    Py_VISIT(st->FstError);
+    return 0;
+}
+
+static int module_clear(PyObject *m)
+{
+    pyfstw_state *st = (pyfstw_state *)PyModule_GetState(m);
+    if (!st)
+        return 0;
+    Py_CLEAR(st->Waveform_Type);
+    Py_CLEAR(st->Hierarchy_Type);
+    Py_CLEAR(st->Scope_Type);
+    Py_CLEAR(st->ScopeIter_Type);
+    Py_CLEAR(st->Var_Type);
+    Py_CLEAR(st->VarIter_Type);
+    Py_CLEAR(st->VarIndex_Type);
+    Py_CLEAR(st->Signal_Type);
+    Py_CLEAR(st->SignalChangeIter_Type);
+    Py_CLEAR(st->TimeTable_Type);
+    Py_CLEAR(st->Timescale_Type);
+    Py_CLEAR(st->TimescaleUnit_Type);
+    Py_CLEAR(st->QueryResult_Type);
+    Py_CLEAR(st->FstError);
+    return 0;
+}
+
+static void module_free(void *m)
+{
+    module_clear((PyObject *)m);
+}
+
+static int add_type(PyObject *m, PyTypeObject **slot, PyType_Spec *spec)
+{
+    *slot = (PyTypeObject *)PyType_FromModuleAndSpec(m, spec, NULL);
+    if (!*slot)
+        return -1;
+    return PyModule_AddType(m, *slot);
+}
+
+static int module_exec(PyObject *m)
+{
+    pyfstw_state *st = (pyfstw_state *)PyModule_GetState(m);
+    if (add_type(m, &st->Waveform_Type, &pyfstw_Waveform_spec) < 0 ||
+        add_type(m, &st->Hierarchy_Type, &pyfstw_Hierarchy_spec) < 0 ||
+        add_type(m, &st->Scope_Type, &pyfstw_Scope_spec) < 0 ||
+        add_type(m, &st->ScopeIter_Type, &pyfstw_ScopeIter_spec) < 0 ||
+        add_type(m, &st->Var_Type, &pyfstw_Var_spec) < 0 ||
+        add_type(m, &st->VarIter_Type, &pyfstw_VarIter_spec) < 0 ||
+        add_type(m, &st->VarIndex_Type, &pyfstw_VarIndex_spec) < 0 ||
+        add_type(m, &st->Signal_Type, &pyfstw_Signal_spec) < 0 ||
+        add_type(m, &st->SignalChangeIter_Type, &pyfstw_SignalChangeIter_spec) < 0 ||
+        add_type(m, &st->TimeTable_Type, &pyfstw_TimeTable_spec) < 0 ||
+        add_type(m, &st->Timescale_Type, &pyfstw_Timescale_spec) < 0 ||
+        add_type(m, &st->TimescaleUnit_Type, &pyfstw_TimescaleUnit_spec) < 0)
+        return -1;
+
+    st->QueryResult_Type = PyStructSequence_NewType(&pyfstw_QueryResult_desc);
+    if (!st->QueryResult_Type)
+        return -1;
+    /* only Waveform is constructible (the contract) */
+    st->QueryResult_Type->tp_new = NULL;
+    PyType_Modified(st->QueryResult_Type);
+    if (PyModule_AddType(m, st->QueryResult_Type) < 0)
+        return -1;
+
+    st->FstError = PyErr_NewExceptionWithDoc(
+        "fstwave.FstError",
+        "Raised for files that are not FST files (VCD and GHW files are named as such)\n"
+        "or are malformed; the message says what is wrong and where (block, offset).\n"
+        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).",
+        PyExc_RuntimeError, NULL);
+    if (!st->FstError)
+        return -1;
+    Py_INCREF(st->FstError);
+    if (PyModule_AddObject(m, "FstError", st->FstError) < 0) {
+        Py_DECREF(st->FstError);
+        return -1;
+    }
+    if (PyModule_AddStringConstant(m, "__version__", FSTW_VERSION) < 0)
+        return -1;
+    return 0;
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, (void *)module_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "fstwave._fstwave",
+    .m_doc = "C extension of fstwave: FST waveform reading with pywellen 0.20.5's classes.\n"
+             "Use the package ``fstwave`` instead of this module.",
+    .m_size = sizeof(pyfstw_state),
+    .m_slots = module_slots,
+    .m_traverse = module_traverse,
+    .m_clear = module_clear,
+    .m_free = module_free,
+};
+
+PyMODINIT_FUNC PyInit__fstwave(void)
+{
+    return PyModuleDef_Init(&module_def);
+}

@@ -1,0 +1,822 @@
+/*
+ * pyfstw_hier.c - Hierarchy, Scope, ScopeIter, Var, VarIter, VarIndex.
+ *
+ * Var and Scope objects are tiny (owner + id) and created only when an
+ * iterator yields them; everything they report is read from the core's
+ * in-memory hierarchy on each call.
+ */
+#include "pyfstw.h"
+
+#include <string.h>
+
+/* ============================================================ helpers */
+
+static PyObject *full_name_of(size_t (*fn)(const fstw_file *, uint32_t, char *, size_t),
+                              const fstw_file *f, uint32_t id)
+{
+    char stackbuf[256];
+    size_t n = fn(f, id, stackbuf, sizeof stackbuf);
+    if (n < sizeof stackbuf)
+        return pyfstw_decode_name(stackbuf, n);
+    char *buf = PyMem_Malloc(n + 1);
+    if (!buf)
+        return PyErr_NoMemory();
+    fn(f, id, buf, n + 1);
+    PyObject *res = pyfstw_decode_name(buf, n);
+    PyMem_Free(buf);
+    return res;
+}
+
+static Py_hash_t item_hash_value(pyfstw_ItemObject *self, uintptr_t salt)
+{
+    uintptr_t h = ((uintptr_t)self->hier >> 4) * (uintptr_t)1000003u;
+    h ^= ((uintptr_t)self->id + 1u) * (uintptr_t)2654435761u;
+    h ^= salt;
+    Py_hash_t r = (Py_hash_t)h;
+    if (r == -1)
+        r = -2;
+    return r;
+}
+
+static PyObject *item_richcompare(PyObject *a, PyObject *b, int op)
+{
+    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    pyfstw_ItemObject *x = (pyfstw_ItemObject *)a, *y = (pyfstw_ItemObject *)b;
+    int eq = x->hier == y->hier && x->id == y->id;
+    if (op == Py_NE)
+        eq = !eq;
+    return PyBool_FromLong(eq);
+}
+
+static void item_dealloc(pyfstw_ItemObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(self->hier);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyObject *item_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    pyfstw_ItemObject *self = (pyfstw_ItemObject *)type->tp_alloc(type, 0);
+    if (!self)
+        return NULL;
+    Py_INCREF(hier);
+    self->hier = hier;
+    self->id = id;
+    return (PyObject *)self;
+}
+
+PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    return item_new(st->Var_Type, hier, id);
+}
+
+PyObject *pyfstw_scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    return item_new(st->Scope_Type, hier, id);
+}
+
+/* ============================================================ Scope */
+
+static int scope_info(pyfstw_ItemObject *self, fstw_scope_info *info)
+{
+    if (fstw_scope_get(self->hier->file, self->id, info) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "invalid scope id %u", (unsigned)self->id);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *Scope_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "name") < 0)
+        return NULL;
+    fstw_scope_info info;
+    if (scope_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return pyfstw_decode_name(info.name.ptr, info.name.len);
+}
+
+static PyObject *Scope_full_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                 PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "full_name") < 0)
+        return NULL;
+    pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
+    return full_name_of(fstw_scope_full_name, s->hier->file, s->id);
+}
+
+static PyObject *Scope_scope_type(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    fstw_scope_info info;
+    if (scope_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return PyUnicode_FromString(fstw_scope_type_name(info.type));
+}
+
+static PyObject *Scope_vars(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "vars") < 0)
+        return NULL;
+    pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
+    fstw_scope_info info;
+    if (scope_info(s, &info) < 0)
+        return NULL;
+    return pyfstw_itemiter_new(pyfstw_state_of(self)->VarIter_Type, s->hier, info.vars, info.n_vars);
+}
+
+static PyObject *Scope_scopes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "scopes") < 0)
+        return NULL;
+    pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
+    fstw_scope_info info;
+    if (scope_info(s, &info) < 0)
+        return NULL;
+    return pyfstw_itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, s->hier, info.scopes,
+                               info.n_scopes);
+}
+
+static PyObject *Scope_repr(PyObject *self)
+{
+    pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
+    fstw_scope_info info;
+    if (scope_info(s, &info) < 0)
+        return NULL;
+    PyObject *fn = full_name_of(fstw_scope_full_name, s->hier->file, s->id);
+    if (!fn)
+        return NULL;
+    PyObject *res = PyUnicode_FromFormat("<Scope %U type=%s>", fn, fstw_scope_type_name(info.type));
+    Py_DECREF(fn);
+    return res;
+}
+
+static Py_hash_t Scope_hash(PyObject *self)
+{
+    return item_hash_value((pyfstw_ItemObject *)self, 0x5c09e);
+}
+
+#define HIER_ARG_DOC "``hier`` is the file's Hierarchy (pywellen's signature); it is accepted and ignored.\n"
+
+static PyMethodDef Scope_methods[] = {
+    {"name", (PyCFunction)(void (*)(void))Scope_name, METH_FASTCALL | METH_KEYWORDS,
+     "name($self, hier)\n--\n\n"
+     "The scope's own name (may be ``''``; empty names are kept, never renamed).\n" HIER_ARG_DOC},
+    {"full_name", (PyCFunction)(void (*)(void))Scope_full_name, METH_FASTCALL | METH_KEYWORDS,
+     "full_name($self, hier)\n--\n\n"
+     "Names of all ancestor scopes and this one joined with ``.`` (empty names kept,\n"
+     "so ``a..b`` can occur).\n" HIER_ARG_DOC},
+    {"scope_type", Scope_scope_type, METH_NOARGS,
+     "scope_type($self, /)\n--\n\n"
+     "pywellen's scope type name: ``module``, ``task``, ... ``vhdl_package`` for FST scope\n"
+     "codes 0..21, ``unknown`` for SV arrays, ``vhdl_array`` for scopes made from\n"
+     "array-style var names."},
+    {"vars", (PyCFunction)(void (*)(void))Scope_vars, METH_FASTCALL | METH_KEYWORDS,
+     "vars($self, hier)\n--\n\n"
+     "Iterator over the vars declared directly in this scope, in declaration order.\n" HIER_ARG_DOC},
+    {"scopes", (PyCFunction)(void (*)(void))Scope_scopes, METH_FASTCALL | METH_KEYWORDS,
+     "scopes($self, hier)\n--\n\n"
+     "Iterator over the direct child scopes, in declaration order (duplicate scope\n"
+     "declarations are merged into the first one).\n" HIER_ARG_DOC},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Scope_slots[] = {
+    {Py_tp_doc, "A scope (module, task, VHDL block, ...) of the hierarchy.\n\n"
+                "Not constructible: obtained from Hierarchy.top_scopes() and Scope.scopes().\n"
+                "Two Scope objects compare and hash equal when they denote the same scope of\n"
+                "the same open file (deviation D6; pywellen compares by identity)."},
+    {Py_tp_dealloc, item_dealloc},
+    {Py_tp_repr, Scope_repr},
+    {Py_tp_hash, Scope_hash},
+    {Py_tp_richcompare, item_richcompare},
+    {Py_tp_methods, Scope_methods},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Scope_spec = {
+    .name = "fstwave.Scope",
+    .basicsize = sizeof(pyfstw_ItemObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = Scope_slots,
+};
+
+/* ============================================================ Var */
+
+static int var_info(pyfstw_ItemObject *self, fstw_var_info *info)
+{
+    if (fstw_var_get(self->hier->file, self->id, info) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "invalid var id %u", (unsigned)self->id);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *Var_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "name") < 0)
+        return NULL;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return pyfstw_decode_name(info.name.ptr, info.name.len);
+}
+
+static PyObject *Var_full_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "full_name") < 0)
+        return NULL;
+    pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
+    return full_name_of(fstw_var_full_name, v->hier->file, v->id);
+}
+
+static PyObject *var_width(PyObject *self)
+{
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    switch (info.encoding) {
+    case FSTW_ENC_BITS:
+        return PyLong_FromUnsignedLong(info.bitwidth);
+    case FSTW_ENC_EVENT:
+        return PyLong_FromLong(0);
+    default:
+        Py_RETURN_NONE;
+    }
+}
+
+static PyObject *Var_bitwidth(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, "bitwidth") < 0)
+        return NULL;
+    return var_width(self);
+}
+
+static PyObject *Var_length(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, "length") < 0)
+        return NULL;
+    return var_width(self);
+}
+
+static PyObject *Var_var_type(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return PyUnicode_FromString(fstw_var_type_name(info.var_type));
+}
+
+static PyObject *Var_direction(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return PyUnicode_FromString(fstw_direction_name(info.direction));
+}
+
+static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "enum_type") < 0)
+        return NULL;
+    pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
+    fstw_var_info info;
+    if (var_info(v, &info) < 0)
+        return NULL;
+    if (info.enum_id == FSTW_NONE)
+        Py_RETURN_NONE;
+    fstw_str name;
+    uint32_t n = 0;
+    if (fstw_enum_get(v->hier->file, info.enum_id, &name, &n) != FSTW_OK)
+        Py_RETURN_NONE;
+    PyObject *pyname = pyfstw_decode_name(name.ptr, name.len);
+    if (!pyname)
+        return NULL;
+    PyObject *list = PyList_New(n);
+    if (!list) {
+        Py_DECREF(pyname);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        fstw_str val, lit;
+        if (fstw_enum_pair(v->hier->file, info.enum_id, i, &val, &lit) != FSTW_OK) {
+            val.ptr = lit.ptr = "";
+            val.len = lit.len = 0;
+        }
+        PyObject *pv = pyfstw_decode_name(val.ptr, val.len);
+        PyObject *pl = pv ? pyfstw_decode_name(lit.ptr, lit.len) : NULL;
+        PyObject *pair = pl ? PyTuple_Pack(2, pv, pl) : NULL;
+        Py_XDECREF(pv);
+        Py_XDECREF(pl);
+        if (!pair) {
+            Py_DECREF(list);
+            Py_DECREF(pyname);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, pair);
+    }
+    PyObject *res = PyTuple_Pack(2, pyname, list);
+    Py_DECREF(pyname);
+    Py_DECREF(list);
+    return res;
+}
+
+static PyObject *Var_vhdl_type_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                    PyObject *kwnames)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "vhdl_type_name") < 0)
+        return NULL;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    if (!info.has_vhdl_type_name)
+        Py_RETURN_NONE;
+    return pyfstw_decode_name(info.vhdl_type_name.ptr, info.vhdl_type_name.len);
+}
+
+enum { PRED_REAL, PRED_STRING, PRED_BITVEC, PRED_1BIT };
+
+static PyObject *var_pred(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                          int which, const char *fname)
+{
+    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, fname) < 0)
+        return NULL;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    int r = 0;
+    switch (which) {
+    case PRED_REAL:
+        r = info.encoding == FSTW_ENC_REAL;
+        break;
+    case PRED_STRING:
+        r = info.encoding == FSTW_ENC_STRING;
+        break;
+    case PRED_BITVEC:
+        r = info.encoding == FSTW_ENC_BITS;
+        break;
+    case PRED_1BIT:
+        r = info.encoding == FSTW_ENC_BITS && info.bitwidth == 1;
+        break;
+    }
+    return PyBool_FromLong(r);
+}
+
+static PyObject *Var_is_real(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
+{
+    return var_pred(self, a, n, k, PRED_REAL, "is_real");
+}
+static PyObject *Var_is_string(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
+{
+    return var_pred(self, a, n, k, PRED_STRING, "is_string");
+}
+static PyObject *Var_is_bit_vector(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
+{
+    return var_pred(self, a, n, k, PRED_BITVEC, "is_bit_vector");
+}
+static PyObject *Var_is_1bit(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
+{
+    return var_pred(self, a, n, k, PRED_1BIT, "is_1bit");
+}
+
+static PyObject *Var_index(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    if (!info.has_index)
+        Py_RETURN_NONE;
+    PyTypeObject *tp = pyfstw_state_of(self)->VarIndex_Type;
+    pyfstw_VarIndexObject *idx = (pyfstw_VarIndexObject *)tp->tp_alloc(tp, 0);
+    if (!idx)
+        return NULL;
+    idx->msb = info.msb;
+    idx->lsb = info.lsb;
+    return (PyObject *)idx;
+}
+
+static PyObject *Var_signal_ref(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    fstw_var_info info;
+    if (var_info((pyfstw_ItemObject *)self, &info) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong(info.signal_ref);
+}
+
+static PyObject *Var_repr(PyObject *self)
+{
+    pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
+    fstw_var_info info;
+    if (var_info(v, &info) < 0)
+        return NULL;
+    PyObject *fn = full_name_of(fstw_var_full_name, v->hier->file, v->id);
+    if (!fn)
+        return NULL;
+    PyObject *res;
+    switch (info.encoding) {
+    case FSTW_ENC_BITS:
+        res = PyUnicode_FromFormat("<Var %U bits=%u signal_ref=%u>", fn, (unsigned)info.bitwidth,
+                                   (unsigned)info.signal_ref);
+        break;
+    case FSTW_ENC_REAL:
+        res = PyUnicode_FromFormat("<Var %U real signal_ref=%u>", fn, (unsigned)info.signal_ref);
+        break;
+    case FSTW_ENC_STRING:
+        res = PyUnicode_FromFormat("<Var %U string signal_ref=%u>", fn, (unsigned)info.signal_ref);
+        break;
+    default:
+        res = PyUnicode_FromFormat("<Var %U event signal_ref=%u>", fn, (unsigned)info.signal_ref);
+        break;
+    }
+    Py_DECREF(fn);
+    return res;
+}
+
+static Py_hash_t Var_hash(PyObject *self)
+{
+    return item_hash_value((pyfstw_ItemObject *)self, 0x7a5);
+}
+
+#define OPT_HIER_DOC "The optional ``hier`` argument (pywellen 0.22+) is accepted and ignored.\n"
+#define FC (METH_FASTCALL | METH_KEYWORDS)
+#define FCF(f) (PyCFunction)(void (*)(void))(f)
+
+static PyMethodDef Var_methods[] = {
+    {"name", FCF(Var_name), FC,
+     "name($self, hier)\n--\n\n"
+     "The var's name after wellen's name parsing: a trailing bit range whose width\n"
+     "equals the declared length is split off (see index()); other trailing ``[...]``\n"
+     "groups became array scopes, so the name may be e.g. ``[3]``.\n"
+     "Invalid UTF-8 is decoded with U+FFFD (deviation D9).\n" HIER_ARG_DOC},
+    {"full_name", FCF(Var_full_name), FC,
+     "full_name($self, hier)\n--\n\n"
+     "The parent scope's full name + ``.`` + name(); just name() at top level.\n" HIER_ARG_DOC},
+    {"bitwidth", FCF(Var_bitwidth), FC,
+     "bitwidth($self, hier=None)\n--\n\n"
+     "Number of bits of a bit-vector var (a declared 0 counts as 1; PORT vars have\n"
+     "(raw - 2) / 3); 0 for events; None for reals and strings.\n" OPT_HIER_DOC},
+    {"length", FCF(Var_length), FC,
+     "length($self, hier=None)\n--\n\n"
+     "Same as bitwidth() (pywellen has both).\n" OPT_HIER_DOC},
+    {"var_type", Var_var_type, METH_NOARGS,
+     "var_type($self, /)\n--\n\n"
+     "pywellen's var type name: ``Event`` ... ``ShortReal`` for FST var type codes\n"
+     "0..29, or the VHDL type GHDL/nvc attributes select (``Boolean``, ``StdLogic``,\n"
+     "``StdLogicVector``, ...), as wellen merges them."},
+    {"direction", Var_direction, METH_NOARGS,
+     "direction($self, /)\n--\n\n"
+     "``Implicit``, ``Input``, ``Output``, ``InOut``, ``Buffer`` or ``Linkage``\n"
+     "(FST direction codes 0..5)."},
+    {"enum_type", FCF(Var_enum_type), FC,
+     "enum_type($self, hier)\n--\n\n"
+     "None, or ``(enum_name, [(value, literal), ...])`` in table order from the FST\n"
+     "enum-table attributes (raw strings, libfst's escapes not undone).\n" HIER_ARG_DOC},
+    {"vhdl_type_name", FCF(Var_vhdl_type_name), FC,
+     "vhdl_type_name($self, hier)\n--\n\n"
+     "None, or the VHDL type name from the GHDL/nvc supplemental attribute.\n" HIER_ARG_DOC},
+    {"is_real", FCF(Var_is_real), FC,
+     "is_real($self, hier=None)\n--\n\n"
+     "True for REAL, REAL_PARAMETER, REALTIME and SV_SHORTREAL vars (values are float).\n" OPT_HIER_DOC},
+    {"is_string", FCF(Var_is_string), FC,
+     "is_string($self, hier=None)\n--\n\n"
+     "True for GEN_STRING vars (values are str).\n" OPT_HIER_DOC},
+    {"is_bit_vector", FCF(Var_is_bit_vector), FC,
+     "is_bit_vector($self, hier=None)\n--\n\n"
+     "True for vars whose values are bit vectors (int or str); False for events,\n"
+     "reals and strings.\n" OPT_HIER_DOC},
+    {"is_1bit", FCF(Var_is_1bit), FC,
+     "is_1bit($self, hier=None)\n--\n\n"
+     "True for bit vectors of width 1 (False for events).\n" OPT_HIER_DOC},
+    {"index", Var_index, METH_NOARGS,
+     "index($self, /)\n--\n\n"
+     "The bit range split off the declared name (``data[7:0]`` -> VarIndex 7:0,\n"
+     "``clk[0]`` -> 0:0), or None. Extension (not in pywellen 0.20.5)."},
+    {"signal_ref", Var_signal_ref, METH_NOARGS,
+     "signal_ref($self, /)\n--\n\n"
+     "The signal this var shows: FST handle - 1; equal for aliases. Extension (not in\n"
+     "pywellen 0.20.5)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Var_slots[] = {
+    {Py_tp_doc, "A variable (signal declaration) of the hierarchy.\n\n"
+                "Not constructible: obtained from Hierarchy.all_vars() and Scope.vars().\n"
+                "Two Var objects compare and hash equal when they denote the same var of the\n"
+                "same open file (deviation D6; pywellen compares by identity). Aliases (vars\n"
+                "sharing a signal) are different vars with the same signal_ref()."},
+    {Py_tp_dealloc, item_dealloc},
+    {Py_tp_repr, Var_repr},
+    {Py_tp_hash, Var_hash},
+    {Py_tp_richcompare, item_richcompare},
+    {Py_tp_methods, Var_methods},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Var_spec = {
+    .name = "fstwave.Var",
+    .basicsize = sizeof(pyfstw_ItemObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = Var_slots,
+};
+
+/* ============================================================ VarIter / ScopeIter */
+
+PyObject *pyfstw_itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, const uint32_t *ids,
+                              uint32_t n)
+{
+    pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)type->tp_alloc(type, 0);
+    if (!it)
+        return NULL;
+    Py_INCREF(hier);
+    it->hier = hier;
+    it->ids = ids;
+    it->n = n;
+    it->pos = 0;
+    return (PyObject *)it;
+}
+
+static void itemiter_dealloc(pyfstw_ItemIterObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(self->hier);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyObject *VarIter_next(PyObject *self)
+{
+    pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
+    if (it->pos >= it->n)
+        return NULL;
+    uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
+    it->pos++;
+    return pyfstw_var_new(pyfstw_state_of(self), it->hier, id);
+}
+
+static PyObject *ScopeIter_next(PyObject *self)
+{
+    pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
+    if (it->pos >= it->n)
+        return NULL;
+    uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
+    it->pos++;
+    return pyfstw_scope_new(pyfstw_state_of(self), it->hier, id);
+}
+
+static PyObject *VarIter_repr(PyObject *self)
+{
+    pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
+    return PyUnicode_FromFormat("<VarIter %u of %u>", (unsigned)it->pos, (unsigned)it->n);
+}
+
+static PyObject *ScopeIter_repr(PyObject *self)
+{
+    pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
+    return PyUnicode_FromFormat("<ScopeIter %u of %u>", (unsigned)it->pos, (unsigned)it->n);
+}
+
+static PyType_Slot VarIter_slots[] = {
+    {Py_tp_doc, "Iterator over Var objects (created one at a time as they are yielded)."},
+    {Py_tp_dealloc, itemiter_dealloc},
+    {Py_tp_repr, VarIter_repr},
+    {Py_tp_iter, PyObject_SelfIter},
+    {Py_tp_iternext, VarIter_next},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_VarIter_spec = {
+    .name = "fstwave.VarIter",
+    .basicsize = sizeof(pyfstw_ItemIterObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = VarIter_slots,
+};
+
+static PyType_Slot ScopeIter_slots[] = {
+    {Py_tp_doc, "Iterator over Scope objects (created one at a time as they are yielded)."},
+    {Py_tp_dealloc, itemiter_dealloc},
+    {Py_tp_repr, ScopeIter_repr},
+    {Py_tp_iter, PyObject_SelfIter},
+    {Py_tp_iternext, ScopeIter_next},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_ScopeIter_spec = {
+    .name = "fstwave.ScopeIter",
+    .basicsize = sizeof(pyfstw_ItemIterObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = ScopeIter_slots,
+};
+
+/* ============================================================ VarIndex */
+
+static void VarIndex_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *VarIndex_msb(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLongLong(((pyfstw_VarIndexObject *)self)->msb);
+}
+
+static PyObject *VarIndex_lsb(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLongLong(((pyfstw_VarIndexObject *)self)->lsb);
+}
+
+static PyObject *VarIndex_repr(PyObject *self)
+{
+    pyfstw_VarIndexObject *i = (pyfstw_VarIndexObject *)self;
+    return PyUnicode_FromFormat("VarIndex(msb=%lld, lsb=%lld)", (long long)i->msb, (long long)i->lsb);
+}
+
+static PyObject *VarIndex_str(PyObject *self)
+{
+    pyfstw_VarIndexObject *i = (pyfstw_VarIndexObject *)self;
+    return PyUnicode_FromFormat("[%lld:%lld]", (long long)i->msb, (long long)i->lsb);
+}
+
+static Py_hash_t VarIndex_hash(PyObject *self)
+{
+    pyfstw_VarIndexObject *i = (pyfstw_VarIndexObject *)self;
+    uint64_t h = (uint64_t)i->msb * 1000003u ^ (uint64_t)i->lsb * 2654435761u;
+    Py_hash_t r = (Py_hash_t)h;
+    return r == -1 ? -2 : r;
+}
+
+static PyObject *VarIndex_richcompare(PyObject *a, PyObject *b, int op)
+{
+    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    pyfstw_VarIndexObject *x = (pyfstw_VarIndexObject *)a, *y = (pyfstw_VarIndexObject *)b;
+    int eq = x->msb == y->msb && x->lsb == y->lsb;
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static PyMethodDef VarIndex_methods[] = {
+    {"msb", VarIndex_msb, METH_NOARGS, "msb($self, /)\n--\n\nThe most significant (left) bit index."},
+    {"lsb", VarIndex_lsb, METH_NOARGS, "lsb($self, /)\n--\n\nThe least significant (right) bit index."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot VarIndex_slots[] = {
+    {Py_tp_doc, "The bit range ``[msb:lsb]`` split off a var's declared name (Var.index()).\n\n"
+                "``str()`` gives ``[7:0]``; compares and hashes by value. Extension (not in\n"
+                "pywellen 0.20.5)."},
+    {Py_tp_dealloc, VarIndex_dealloc},
+    {Py_tp_repr, VarIndex_repr},
+    {Py_tp_str, VarIndex_str},
+    {Py_tp_hash, VarIndex_hash},
+    {Py_tp_richcompare, VarIndex_richcompare},
+    {Py_tp_methods, VarIndex_methods},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_VarIndex_spec = {
+    .name = "fstwave.VarIndex",
+    .basicsize = sizeof(pyfstw_VarIndexObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = VarIndex_slots,
+};
+
+/* ============================================================ Hierarchy */
+
+static void Hierarchy_dealloc(PyObject *self)
+{
+    pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    if (h->file) {
+        fstw_close(h->file);
+        h->file = NULL;
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *Hierarchy_all_vars(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"include_aliases", NULL};
+    int include_aliases = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p:all_vars", kwlist, &include_aliases))
+        return NULL;
+    pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
+    pyfstw_state *st = pyfstw_state_of(self);
+    if (include_aliases)
+        return pyfstw_itemiter_new(st->VarIter_Type, h, NULL, fstw_var_count(h->file));
+    uint32_t n = 0;
+    const uint32_t *ids = fstw_unique_vars(h->file, &n);
+    return pyfstw_itemiter_new(st->VarIter_Type, h, ids, ids ? n : 0);
+}
+
+static PyObject *Hierarchy_top_scopes(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
+    uint32_t n = 0;
+    const uint32_t *ids = fstw_top_scopes(h->file, &n);
+    return pyfstw_itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, h, ids, ids ? n : 0);
+}
+
+static PyObject *Hierarchy_date(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
+    const char *s = hd && hd->date ? hd->date : "";
+    return pyfstw_decode_name(s, strlen(s));
+}
+
+static PyObject *Hierarchy_version(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
+    const char *s = hd && hd->version ? hd->version : "";
+    return pyfstw_decode_name(s, strlen(s));
+}
+
+static PyObject *Hierarchy_timescale(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    uint32_t factor;
+    int unit;
+    if (fstw_timescale(((pyfstw_HierarchyObject *)self)->file, &factor, &unit) != 0)
+        Py_RETURN_NONE;
+    return pyfstw_timescale_new(pyfstw_state_of(self), factor, unit);
+}
+
+static PyObject *Hierarchy_file_format(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyUnicode_FromString("FST");
+}
+
+static PyObject *Hierarchy_repr(PyObject *self)
+{
+    fstw_file *f = ((pyfstw_HierarchyObject *)self)->file;
+    return PyUnicode_FromFormat("<Hierarchy FST scopes=%u vars=%u signals=%u>",
+                                (unsigned)fstw_scope_count(f), (unsigned)fstw_var_count(f),
+                                (unsigned)fstw_signal_count(f));
+}
+
+static PyMethodDef Hierarchy_methods[] = {
+    {"all_vars", (PyCFunction)(void (*)(void))Hierarchy_all_vars, METH_VARARGS | METH_KEYWORDS,
+     "all_vars($self, /, include_aliases=False)\n--\n\n"
+     "Iterator over the vars of the file.\n\n"
+     "By default one Var per signal (aliases collapsed), in ascending signal order;\n"
+     "for each signal the Var yielded is the *last* var declared with that handle\n"
+     "(pywellen 0.20.5's get_unique_signals_vars). With ``include_aliases=True`` every\n"
+     "declared var, in declaration order (extension)."},
+    {"top_scopes", Hierarchy_top_scopes, METH_NOARGS,
+     "top_scopes($self, /)\n--\n\n"
+     "Iterator over the top-level scopes in first-declaration order."},
+    {"date", Hierarchy_date, METH_NOARGS,
+     "date($self, /)\n--\n\n"
+     "The FST header's date field, cut at the first NUL and trimmed at both ends."},
+    {"version", Hierarchy_version, METH_NOARGS,
+     "version($self, /)\n--\n\n"
+     "The FST header's version (writer) field, cut at the first NUL and trimmed."},
+    {"timescale", Hierarchy_timescale, METH_NOARGS,
+     "timescale($self, /)\n--\n\n"
+     "The Timescale of all times in the file, or None when the FST exponent has no\n"
+     "unit (outside -21..9). The exponent maps to the largest unit not above it:\n"
+     "-11 -> 10ps, -9 -> 1ns, 0 -> 1s (wellen's rule)."},
+    {"file_format", Hierarchy_file_format, METH_NOARGS,
+     "file_format($self, /)\n--\n\n"
+     "Always ``'FST'`` (only FST files are read, deviation D7)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Hierarchy_slots[] = {
+    {Py_tp_doc, "The scopes and vars of an open FST file, plus header metadata.\n\n"
+                "Not constructible: use Waveform.hierarchy (the same object on every access,\n"
+                "deviation D6). It owns the open file: the file is closed when the last object\n"
+                "that refers to it (Waveform, Var, Scope, Signal, ...) is gone."},
+    {Py_tp_dealloc, Hierarchy_dealloc},
+    {Py_tp_repr, Hierarchy_repr},
+    {Py_tp_methods, Hierarchy_methods},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Hierarchy_spec = {
+    .name = "fstwave.Hierarchy",
+    .basicsize = sizeof(pyfstw_HierarchyObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = Hierarchy_slots,
+};

@@ -1,0 +1,529 @@
+/*
+ * pyfstw_signal.c - Signal, SignalChangeIter, TimeTable, QueryResult and
+ * the conversion of core values to Python objects.
+ */
+#include "pyfstw.h"
+
+#include <string.h>
+
+/* ============================================================ values */
+
+static PyObject *bits2_to_int(const uint8_t *data, size_t len)
+{
+    /* skip leading zero bytes: most wide values are small, and zero never
+     * reaches _PyLong_FromByteArray (whose 3.11 zero path reads an
+     * uninitialised digit, harmless but noisy under valgrind) */
+    while (len > 0 && data[0] == 0) {
+        data++;
+        len--;
+    }
+    if (len <= 8) {
+        unsigned long long v = 0;
+        for (size_t i = 0; i < len; i++)
+            v = (v << 8) | data[i];
+        return PyLong_FromUnsignedLongLong(v);
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyLong_FromUnsignedNativeBytes(data, (Py_ssize_t)len,
+                                          Py_ASNATIVEBYTES_BIG_ENDIAN | Py_ASNATIVEBYTES_UNSIGNED_BUFFER);
+#else
+    return _PyLong_FromByteArray(data, len, 0, 0);
+#endif
+}
+
+/* The value of change i of s as a Python object (see the contract's
+ * "Values"): int, str, float, or "" for events. */
+static PyObject *change_value(const fstw_signal *s, size_t i)
+{
+    uint8_t stackbuf[256];
+    size_t need = fstw_signal_scratch_size(s);
+    uint8_t *scratch = stackbuf;
+    if (need > sizeof stackbuf) {
+        scratch = PyMem_Malloc(need);
+        if (!scratch)
+            return PyErr_NoMemory();
+    }
+    fstw_value v;
+    PyObject *res = NULL;
+    if (fstw_signal_value(s, i, &v, scratch, need > sizeof stackbuf ? need : sizeof stackbuf) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "cannot read change %zu of signal %u", i,
+                     (unsigned)fstw_signal_ref(s));
+        goto out;
+    }
+    switch (v.kind) {
+    case FSTW_VAL_BITS2:
+        res = bits2_to_int(v.data, v.len);
+        break;
+    case FSTW_VAL_LOGIC:
+    case FSTW_VAL_STRING:
+        res = PyUnicode_DecodeLatin1((const char *)v.data, (Py_ssize_t)v.len, NULL);
+        break;
+    case FSTW_VAL_REAL:
+        res = PyFloat_FromDouble(v.real);
+        break;
+    case FSTW_VAL_EVENT:
+        res = PyUnicode_FromStringAndSize("", 0);
+        break;
+    default:
+        PyErr_Format(PyExc_RuntimeError, "unknown value kind %d", v.kind);
+        break;
+    }
+out:
+    if (scratch != stackbuf)
+        PyMem_Free(scratch);
+    return res;
+}
+
+/* Parses the single argument `name` of a METH_FASTCALL|METH_KEYWORDS method. */
+static int parse_one(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *name,
+                     const char *fname, PyObject **out)
+{
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs + nkw != 1) {
+        if (nargs + nkw == 0)
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos 1)", fname, name);
+        else
+            PyErr_Format(PyExc_TypeError, "%s() takes exactly 1 argument (%zd given)", fname, nargs + nkw);
+        return -1;
+    }
+    if (nkw == 1) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, 0);
+        if (!PyUnicode_Check(key) || PyUnicode_CompareWithASCIIString(key, name) != 0) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", fname, key);
+            return -1;
+        }
+    }
+    *out = args[0];
+    return 0;
+}
+
+/* ============================================================ Signal */
+
+PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig)
+{
+    PyTypeObject *tp = st->Signal_Type;
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)tp->tp_alloc(tp, 0);
+    if (!self)
+        return NULL;
+    Py_INCREF(hier);
+    self->hier = hier;
+    self->sig = sig;
+    return (PyObject *)self;
+}
+
+static void Signal_dealloc(PyObject *op)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    /* free the signal before the file it points into can be closed */
+    if (self->sig) {
+        fstw_signal_free(self->sig);
+        self->sig = NULL;
+    }
+    Py_XDECREF(self->hier);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyObject *value_or_none(const fstw_signal *s, int64_t change)
+{
+    if (change < 0)
+        Py_RETURN_NONE;
+    return change_value(s, (size_t)change);
+}
+
+static PyObject *Signal_value_at_time(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                      PyObject *kwnames)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    PyObject *arg;
+    uint64_t t;
+    if (parse_one(args, nargs, kwnames, "time", "value_at_time", &arg) < 0 ||
+        pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
+        return NULL;
+    int64_t idx = fstw_time_index_at(self->hier->file, t);
+    if (idx < 0)
+        Py_RETURN_NONE;
+    return value_or_none(self->sig, fstw_signal_find(self->sig, (uint64_t)idx));
+}
+
+static PyObject *Signal_value_at_idx(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    PyObject *arg;
+    uint64_t idx;
+    if (parse_one(args, nargs, kwnames, "idx", "value_at_idx", &arg) < 0 ||
+        pyfstw_as_unsigned(arg, UINT32_MAX, &idx) < 0)
+        return NULL;
+    return value_or_none(self->sig, fstw_signal_find(self->sig, idx));
+}
+
+static PyObject *changeiter_new(pyfstw_SignalObject *sig, size_t start)
+{
+    PyTypeObject *tp = pyfstw_state_of((PyObject *)sig)->SignalChangeIter_Type;
+    pyfstw_SignalChangeIterObject *it = (pyfstw_SignalChangeIterObject *)tp->tp_alloc(tp, 0);
+    if (!it)
+        return NULL;
+    Py_INCREF(sig);
+    it->signal = sig;
+    it->end = fstw_signal_len(sig->sig);
+    it->pos = start < it->end ? start : it->end;
+    return (PyObject *)it;
+}
+
+static PyObject *Signal_all_changes(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return changeiter_new((pyfstw_SignalObject *)op, 0);
+}
+
+static PyObject *Signal_all_changes_after(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                          PyObject *kwnames)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    PyObject *arg;
+    uint64_t t;
+    if (parse_one(args, nargs, kwnames, "time", "all_changes_after", &arg) < 0 ||
+        pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
+        return NULL;
+    /* first change with time >= t (change times are non-decreasing) */
+    size_t lo = 0, hi = fstw_signal_len(self->sig);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fstw_signal_time(self->sig, mid) < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return changeiter_new(self, lo);
+}
+
+static PyObject *Signal_query_signal(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    PyObject *arg;
+    uint64_t t;
+    if (parse_one(args, nargs, kwnames, "time", "query_signal", &arg) < 0 ||
+        pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
+        return NULL;
+    fstw_query q;
+    fstw_signal_query(self->sig, t, &q);
+    PyObject *items[4] = {NULL, NULL, NULL, NULL};
+    if (q.change >= 0) {
+        items[0] = change_value(self->sig, (size_t)q.change);
+        items[1] = items[0] ? PyLong_FromUnsignedLongLong(fstw_signal_time(self->sig, (size_t)q.change)) : NULL;
+        if (!items[1])
+            goto fail;
+    } else {
+        Py_INCREF(Py_None);
+        Py_INCREF(Py_None);
+        items[0] = items[1] = Py_None;
+    }
+    if (q.next_change >= 0) {
+        items[2] = PyLong_FromLongLong(q.next_change);
+        items[3] = items[2] ? PyLong_FromUnsignedLongLong(fstw_signal_time(self->sig, (size_t)q.next_change))
+                            : NULL;
+        if (!items[3])
+            goto fail;
+    } else {
+        Py_INCREF(Py_None);
+        Py_INCREF(Py_None);
+        items[2] = items[3] = Py_None;
+    }
+    PyObject *res = PyStructSequence_New(pyfstw_state_of(op)->QueryResult_Type);
+    if (!res)
+        goto fail;
+    for (int i = 0; i < 4; i++)
+        PyStructSequence_SetItem(res, i, items[i]); /* steals */
+    return res;
+fail:
+    for (int i = 0; i < 4; i++)
+        Py_XDECREF(items[i]);
+    return NULL;
+}
+
+static Py_ssize_t Signal_len(PyObject *op)
+{
+    return (Py_ssize_t)fstw_signal_len(((pyfstw_SignalObject *)op)->sig);
+}
+
+static int always_true(PyObject *op)
+{
+    (void)op;
+    return 1;
+}
+
+static PyObject *Signal_repr(PyObject *op)
+{
+    pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
+    static const char *enc[] = {"bits", "real", "string", "event"};
+    int e = fstw_signal_encoding(self->sig);
+    const char *en = e >= 0 && e < 4 ? enc[e] : "unknown";
+    if (e == FSTW_ENC_BITS)
+        return PyUnicode_FromFormat("<Signal signal_ref=%u bits=%u changes=%zu>",
+                                    (unsigned)fstw_signal_ref(self->sig),
+                                    (unsigned)fstw_signal_bitwidth(self->sig), fstw_signal_len(self->sig));
+    return PyUnicode_FromFormat("<Signal signal_ref=%u %s changes=%zu>", (unsigned)fstw_signal_ref(self->sig),
+                                en, fstw_signal_len(self->sig));
+}
+
+#define FC (METH_FASTCALL | METH_KEYWORDS)
+#define FCF(f) (PyCFunction)(void (*)(void))(f)
+
+static PyMethodDef Signal_methods[] = {
+    {"value_at_time", FCF(Signal_value_at_time), FC,
+     "value_at_time($self, time)\n--\n\n"
+     "The value at or before ``time`` (timescale units), or None before the first\n"
+     "change. Deviation D1: pywellen returns the next step's value between steps.\n"
+     "When several changes share one time step the last (settled) one wins (D2).\n"
+     "A negative time raises OverflowError (pywellen's u64 argument)."},
+    {"value_at_idx", FCF(Signal_value_at_idx), FC,
+     "value_at_idx($self, idx)\n--\n\n"
+     "The value at time-table index ``idx``: that of the last change at or before it,\n"
+     "or None before the first change. As pywellen (with D2). ``idx`` is a u32:\n"
+     "negative or larger values raise OverflowError."},
+    {"all_changes", Signal_all_changes, METH_NOARGS,
+     "all_changes($self, /)\n--\n\n"
+     "Iterator of ``(time, value)`` for every stored change, in time order\n"
+     "(D2: each change with its own value). ``len()`` gives the number of changes."},
+    {"all_changes_after", FCF(Signal_all_changes_after), FC,
+     "all_changes_after($self, time)\n--\n\n"
+     "Iterator of ``(time, value)`` for the changes with time >= ``time``\n"
+     "(timescale units). Extension (not in pywellen 0.20.5)."},
+    {"query_signal", FCF(Signal_query_signal), FC,
+     "query_signal($self, time)\n--\n\n"
+     "QueryResult(value, actual_time, next_idx, next_time): the value at or before\n"
+     "``time`` and the time of the change it comes from; the index (in this signal's\n"
+     "change list) and time of the first change after ``time``, or None for both.\n"
+     "Before the first change: value=None, actual_time=None, next_idx=0,\n"
+     "next_time=<first change time>. Extension (not in pywellen 0.20.5)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Signal_slots[] = {
+    {Py_tp_doc, "The changes of one signal, loaded from the file.\n\n"
+                "Not constructible: use Waveform.get_signal() and friends. Values are int for\n"
+                "2-state bit vectors (unsigned, any width), str (MSB first, lowercase\n"
+                "x z h u w l -) for bit vectors with other states, float for reals, str\n"
+                "(Latin-1) for strings and '' for events (D4). Times are in timescale units.\n"
+                "``len(signal)`` is the number of changes; a Signal is always truthy (as in\n"
+                "pywellen). It keeps its file open while it exists."},
+    {Py_tp_dealloc, Signal_dealloc},
+    {Py_tp_repr, Signal_repr},
+    {Py_tp_methods, Signal_methods},
+    {Py_sq_length, Signal_len},
+    {Py_nb_bool, always_true},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Signal_spec = {
+    .name = "fstwave.Signal",
+    .basicsize = sizeof(pyfstw_SignalObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = Signal_slots,
+};
+
+/* ============================================================ SignalChangeIter */
+
+static void ChangeIter_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    Py_XDECREF(((pyfstw_SignalChangeIterObject *)op)->signal);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyObject *ChangeIter_next(PyObject *op)
+{
+    pyfstw_SignalChangeIterObject *it = (pyfstw_SignalChangeIterObject *)op;
+    if (it->pos >= it->end)
+        return NULL;
+    const fstw_signal *s = it->signal->sig;
+    size_t i = it->pos;
+    PyObject *val = change_value(s, i);
+    if (!val)
+        return NULL;
+    PyObject *t = PyLong_FromUnsignedLongLong(fstw_signal_time(s, i));
+    if (!t) {
+        Py_DECREF(val);
+        return NULL;
+    }
+    PyObject *res = PyTuple_New(2);
+    if (!res) {
+        Py_DECREF(val);
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(res, 0, t);
+    PyTuple_SET_ITEM(res, 1, val);
+    it->pos++;
+    return res;
+}
+
+static Py_ssize_t ChangeIter_len(PyObject *op)
+{
+    pyfstw_SignalChangeIterObject *it = (pyfstw_SignalChangeIterObject *)op;
+    return (Py_ssize_t)(it->end - it->pos);
+}
+
+static PyObject *ChangeIter_repr(PyObject *op)
+{
+    pyfstw_SignalChangeIterObject *it = (pyfstw_SignalChangeIterObject *)op;
+    return PyUnicode_FromFormat("<SignalChangeIter signal_ref=%u remaining=%zu>",
+                                (unsigned)fstw_signal_ref(it->signal->sig), it->end - it->pos);
+}
+
+static PyType_Slot ChangeIter_slots[] = {
+    {Py_tp_doc, "Iterator of ``(time, value)`` tuples of a Signal (times in timescale units).\n\n"
+                "``len()`` is the number of changes not yet yielded (all of them before the\n"
+                "first ``next()``); the iterator is always truthy, as in pywellen."},
+    {Py_tp_dealloc, ChangeIter_dealloc},
+    {Py_tp_repr, ChangeIter_repr},
+    {Py_tp_iter, PyObject_SelfIter},
+    {Py_tp_iternext, ChangeIter_next},
+    {Py_sq_length, ChangeIter_len},
+    {Py_nb_bool, always_true},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_SignalChangeIter_spec = {
+    .name = "fstwave.SignalChangeIter",
+    .basicsize = sizeof(pyfstw_SignalChangeIterObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = ChangeIter_slots,
+};
+
+/* ============================================================ TimeTable */
+
+PyObject *pyfstw_timetable_new(pyfstw_state *st, pyfstw_HierarchyObject *hier)
+{
+    PyTypeObject *tp = st->TimeTable_Type;
+    pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)tp->tp_alloc(tp, 0);
+    if (!self)
+        return NULL;
+    Py_INCREF(hier);
+    self->hier = hier;
+    size_t n = 0;
+    self->times = fstw_time_table(hier->file, &n);
+    self->n = self->times ? n : 0;
+    return (PyObject *)self;
+}
+
+static void TimeTable_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    Py_XDECREF(((pyfstw_TimeTableObject *)op)->hier);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static Py_ssize_t TimeTable_len(PyObject *op)
+{
+    return (Py_ssize_t)((pyfstw_TimeTableObject *)op)->n;
+}
+
+static PyObject *TimeTable_item(PyObject *op, Py_ssize_t i)
+{
+    pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (i < 0 || (size_t)i >= self->n) {
+        PyErr_SetString(PyExc_IndexError, "time table index out of range");
+        return NULL;
+    }
+    return PyLong_FromUnsignedLongLong(self->times[i]);
+}
+
+static PyObject *TimeTable_subscript(PyObject *op, PyObject *key)
+{
+    pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (PyIndex_Check(key)) {
+        Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred())
+            return NULL;
+        if (i < 0)
+            i += (Py_ssize_t)self->n;
+        return TimeTable_item(op, i);
+    }
+    if (PySlice_Check(key)) {
+        Py_ssize_t start, stop, step;
+        if (PySlice_Unpack(key, &start, &stop, &step) < 0)
+            return NULL;
+        Py_ssize_t len = PySlice_AdjustIndices((Py_ssize_t)self->n, &start, &stop, step);
+        PyObject *list = PyList_New(len);
+        if (!list)
+            return NULL;
+        for (Py_ssize_t k = 0, i = start; k < len; k++, i += step) {
+            PyObject *v = PyLong_FromUnsignedLongLong(self->times[i]);
+            if (!v) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, k, v);
+        }
+        return list;
+    }
+    PyErr_Format(PyExc_TypeError, "time table indices must be integers or slices, not %.200s",
+                 Py_TYPE(key)->tp_name);
+    return NULL;
+}
+
+static PyObject *TimeTable_iter(PyObject *op)
+{
+    return PySeqIter_New(op);
+}
+
+static PyObject *TimeTable_repr(PyObject *op)
+{
+    pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (self->n == 0)
+        return PyUnicode_FromString("<TimeTable len=0>");
+    return PyUnicode_FromFormat("<TimeTable len=%zu first=%llu last=%llu>", self->n,
+                                (unsigned long long)self->times[0],
+                                (unsigned long long)self->times[self->n - 1]);
+}
+
+static PyType_Slot TimeTable_slots[] = {
+    {Py_tp_doc, "The file's time table: a read-only sequence of int times (timescale units),\n"
+                "one per time step, in file order.\n\n"
+                "Supports ``len()``, ``t[i]`` with negative indices (IndexError out of range),\n"
+                "slices (a list) and iteration (deviation D3: pywellen's has no len(), returns\n"
+                "None out of range and iterates forever). Block-boundary duplicate times are\n"
+                "kept, as pywellen keeps them."},
+    {Py_tp_dealloc, TimeTable_dealloc},
+    {Py_tp_repr, TimeTable_repr},
+    {Py_tp_iter, TimeTable_iter},
+    {Py_sq_length, TimeTable_len},
+    {Py_sq_item, TimeTable_item},
+    {Py_mp_length, TimeTable_len},
+    {Py_mp_subscript, TimeTable_subscript},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_TimeTable_spec = {
+    .name = "fstwave.TimeTable",
+    .basicsize = sizeof(pyfstw_TimeTableObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = TimeTable_slots,
+};
+
+/* ============================================================ QueryResult */
+
+static PyStructSequence_Field QueryResult_fields[] = {
+    {"value", "the value at or before the queried time, None before the first change"},
+    {"actual_time", "the time of the change that value comes from, or None"},
+    {"next_idx", "index (in the signal's change list) of the first change after the queried time, or None"},
+    {"next_time", "time of the first change after the queried time, or None"},
+    {NULL, NULL},
+};
+
+PyStructSequence_Desc pyfstw_QueryResult_desc = {
+    "fstwave.QueryResult",
+    "The result of Signal.query_signal(time): a named tuple\n"
+    "``(value, actual_time, next_idx, next_time)``. Not constructible.",
+    QueryResult_fields,
+    4,
+};
