@@ -115,9 +115,9 @@ demo: python $(BUILD)/example.fst
 	@echo "== fstwave info $(FILE)"
 	@$(VENV)/bin/fstwave info "$(FILE)"
 	@echo; echo "== fstwave tree $(FILE)"
-	@$(VENV)/bin/fstwave tree "$(FILE)"
-	@echo; echo "== some signal changes (fstwave dump $(FILE), signal section)"
-	@$(VENV)/bin/fstwave dump "$(FILE)" | sed -n '/^signal /,$$p' | head -n 40
+	@$(VENV)/bin/fstwave tree --signals "$(FILE)"
+	@echo; echo "== the first changes of each signal (fstwave dump $(FILE), signal section)"
+	@$(VENV)/bin/fstwave dump "$(FILE)" | sed -n '/^signal /,$$p' | awk '/^signal /{n=0} n++ < 4' | head -n 80
 
 test-python: python fixtures
 	$(VPY) -m pytest -q tests/python
