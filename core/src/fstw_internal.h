@@ -135,7 +135,6 @@ struct fstw_file {
     fstw_header header;
     char version[129], date[120];
     int multi_threaded;
-    double endian_probe_ok; /* unused */
     int float_big_endian;   /* doubles stored big-endian */
     /* geometry: per signal ref, FST length: 0 = real, UINT32_MAX = variable length */
     uint32_t *geom;

@@ -129,23 +129,31 @@ static void check_hierarchy(fstw_file *f)
     free(stack);
 }
 
+/* Loads the signal of every unique var in one call; *refs and *sigs are
+ * allocated (nu entries each, the signals NULL on failure). */
+static int load_all(fstw_file *f, uint32_t *nu, uint32_t **refs, fstw_signal ***sigs, fstw_error *err)
+{
+    const uint32_t *uv = fstw_unique_vars(f, nu);
+    *refs = malloc((*nu + 1) * sizeof **refs);
+    *sigs = calloc(*nu + 1, sizeof **sigs);
+    for (uint32_t i = 0; i < *nu; i++) {
+        fstw_var_info vi;
+        fstw_var_get(f, uv[i], &vi);
+        (*refs)[i] = vi.signal_ref;
+    }
+    return fstw_load_signals(f, *refs, *nu, *sigs, 0, err);
+}
+
 static void check_signals(fstw_file *f)
 {
     size_t nt;
     const uint64_t *tt = fstw_time_table(f, &nt);
     for (size_t i = 1; i < nt; i++)
         if (tt[i] < tt[i - 1]) { CHECK(0, "time table decreases at %zu", i); break; }
-    uint32_t nu;
-    const uint32_t *uv = fstw_unique_vars(f, &nu);
-    uint32_t *refs = malloc((nu + 1) * sizeof *refs);
-    fstw_signal **sigs = calloc(nu + 1, sizeof *sigs);
-    for (uint32_t i = 0; i < nu; i++) {
-        fstw_var_info vi;
-        fstw_var_get(f, uv[i], &vi);
-        refs[i] = vi.signal_ref;
-    }
+    uint32_t nu, *refs;
+    fstw_signal **sigs;
     fstw_error err;
-    int rc = fstw_load_signals(f, refs, nu, sigs, 0, &err);
+    int rc = load_all(f, &nu, &refs, &sigs, &err);
     CHECK(rc == FSTW_OK, "load all signals: %s", rc ? err.message : "");
     for (uint32_t i = 0; rc == FSTW_OK && i < nu; i++) {
         fstw_signal *s = sigs[i];
@@ -246,16 +254,9 @@ static int open_code(const char *path, char *msg, size_t msglen)
     if (msg) snprintf(msg, msglen, "%s", rc ? err.message : "");
     if (rc == FSTW_OK) {
         /* whatever opened must read completely */
-        uint32_t nu;
-        const uint32_t *uv = fstw_unique_vars(f, &nu);
-        uint32_t *refs = malloc((nu + 1) * sizeof *refs);
-        fstw_signal **sigs = calloc(nu + 1, sizeof *sigs);
-        for (uint32_t i = 0; i < nu; i++) {
-            fstw_var_info vi;
-            fstw_var_get(f, uv[i], &vi);
-            refs[i] = vi.signal_ref;
-        }
-        if (fstw_load_signals(f, refs, nu, sigs, 0, &err) == FSTW_OK)
+        uint32_t nu, *refs;
+        fstw_signal **sigs;
+        if (load_all(f, &nu, &refs, &sigs, &err) == FSTW_OK)
             for (uint32_t i = 0; i < nu; i++) fstw_signal_free(sigs[i]);
         free(refs);
         free(sigs);
