@@ -66,6 +66,8 @@ clean:
 #   make test                  every test: C core tests, then pytest
 #   make test-c                the C core tests only
 #   make python                bootstrap .venv and build the extension in place
+#   make node                  npm ci: node-gyp builds the addon offline (build/Release)
+#   make test-node             the mocha suite (needs .venv for the cross-language test)
 
 VENV     := .venv
 VPY      := $(VENV)/bin/python
@@ -77,7 +79,7 @@ CORE_A    := $(BUILD)/libfstwave.a
 CORE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Icore/include -I$(LIBFST_DIR)
 PYEXT_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard python/src/*.c python/src/*.h) python/fstwave/_fstwave.c setup.py
 
-.PHONY: demo test test-c test-python python
+.PHONY: demo test test-c test-python test-node python node
 
 $(BUILD)/core/%.o: core/src/%.c $(CORE_HDRS)
 	@mkdir -p $(@D)
@@ -110,16 +112,34 @@ $(BUILD)/.pyext-stamp: $(VENV)/.fstwave-editable $(PYEXT_SRCS)
 
 python: $(BUILD)/.pyext-stamp
 
+# npm ci installs node-gyp and mocha and runs the install script (node/build.js),
+# which builds the addon against the local Node headers; rebuilt when C changes
+NODE_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard node/src/*.c node/src/*.h) binding.gyp node/build.js
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD)/Release/fstwave.node: node_modules/.package-lock.json $(NODE_SRCS)
+	node node/build.js
+	@touch $@
+
+node: $(BUILD)/Release/fstwave.node
+
 FILE ?= $(BUILD)/example.fst
-demo: python $(BUILD)/example.fst
+demo: python node $(BUILD)/example.fst
 	@echo "== fstwave info $(FILE)"
 	@$(VENV)/bin/fstwave info "$(FILE)"
 	@echo; echo "== fstwave tree $(FILE)"
 	@$(VENV)/bin/fstwave tree --signals "$(FILE)"
 	@echo; echo "== the first changes of each signal (fstwave dump $(FILE), signal section)"
 	@$(VENV)/bin/fstwave dump "$(FILE)" | sed -n '/^signal /,$$p' | awk '/^signal /{n=0} n++ < 4' | head -n 80
+	@echo; echo "== the same file through Node (node node/cli.js info $(FILE))"
+	@node node/cli.js info "$(FILE)"
 
 test-python: python fixtures
 	$(VPY) -m pytest -q tests/python
 
-test: test-c test-python
+test-node: node python fixtures
+	npm test
+
+test: test-c test-python test-node

@@ -1,0 +1,28 @@
+# node-gyp build of the fstwave Node.js addon (build/Release/fstwave.node).
+#
+# Plain C against node_api.h. Node-API version 8: BigInt values
+# (napi_create_bigint_words) and per-instance data need 6, type tags
+# (napi_type_tag_object / napi_check_object_type_tag) need 8; nothing newer
+# is used, so the addon loads in every Node.js >= 12.22 / 14.17 / 16.
+#
+# Built by `npm install` through node/build.js, which runs `node-gyp configure`
+# and `node-gyp build` (not `rebuild`: that deletes build/, where the Makefile
+# keeps the core library, fixtures and test binaries) against the headers of
+# the running node (<prefix>/include/node), never downloading anything.
+{
+  "targets": [
+    {
+      "target_name": "fstwave",
+      # core/src/*.c, vendor/libfst/lz4.c and fastlz.c, node/src/*.c
+      "sources": ["<!@(node node/build.js --sources)"],
+      "include_dirs": ["core/include", "vendor/libfst"],
+      "defines": ["NAPI_VERSION=8", "LZ4LIB_VISIBILITY="],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden"],
+      "cflags!": ["-fno-exceptions"],
+      "libraries": ["-lz", "-lpthread"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,227 @@
+// Type definitions for fstwave (node/index.js).
+//
+// Times are bigint counts of the file's timescale unit (Hierarchy#timescale()); indices and
+// widths are numbers; pywellen's None is null. Arguments that are times or indices accept a
+// bigint or an integral number.
+
+/// <reference types="node" />
+
+/**
+ * A signal value: `bigint` for a 2-state bit vector (unsigned, any width), `string` for a bit
+ * vector with other states (MSB first, lowercase `0 1 x z h u w l -`), for a string signal
+ * (bytes decoded as Latin-1) and for an event (`""`), `number` for a real (NaN payloads kept).
+ */
+export type Value = bigint | string | number;
+
+/** A time or an index argument: a bigint or an integral, non-negative number. */
+export type TimeArg = bigint | number;
+
+/** Options of `new Waveform()` and `Waveform.open()`. */
+export interface WaveformOptions {
+  /** Allow several threads for body and signal loads (default true). */
+  multiThreaded?: boolean;
+  /** Remove scopes named "" and attach their children to the parent (default false; D8). */
+  removeScopesWithEmptyName?: boolean;
+  /** Read the body at open (default true); otherwise on first need. */
+  loadBody?: boolean;
+}
+
+/**
+ * An error from the file: `code` is `ENOENT`, `EACCES`, `EISDIR` or `EIO` for operating-system
+ * errors (with `errno`, `syscall` and `path`), `FST_FORMAT` for a file that is not FST or is
+ * corrupt (with `path`), `FST_NO_VAR` from `getSignalFromPath`.
+ */
+export interface FstwaveError extends Error {
+  code: 'ENOENT' | 'EACCES' | 'EISDIR' | 'EIO' | 'ENOMEM' | 'FST_FORMAT' | 'FST_NO_VAR' | string;
+  path?: string;
+  errno?: number;
+  syscall?: 'open' | 'read';
+}
+
+/** The result of `Signal#querySignal(t)`. */
+export interface QueryResult {
+  /** The value at or before t; null before the first change. */
+  value: Value | null;
+  /** The time of the change `value` comes from; null before the first change. */
+  actualTime: bigint | null;
+  /** Index (in the signal's change list) of the first change after t, or null. */
+  nextIdx: number | null;
+  /** Time of the first change after t, or null. */
+  nextTime: bigint | null;
+}
+
+/** An open FST waveform file (pywellen 0.20.5's Waveform plus extensions). */
+export class Waveform {
+  /**
+   * Opens `path` synchronously.
+   * @throws {FstwaveError} ENOENT / EACCES / EISDIR / EIO / FST_FORMAT
+   * @throws {TypeError} for a bad path or bad options
+   */
+  constructor(path: string | Buffer | Uint8Array | URL, options?: WaveformOptions);
+  /** Opens `path` on the libuv thread pool. Rejects like the constructor throws. */
+  static open(path: string | Buffer | Uint8Array | URL, options?: WaveformOptions): Promise<Waveform>;
+  /** The file's Hierarchy (the same object on every access). */
+  readonly hierarchy: Hierarchy;
+  /** The time table; reads the body first if needed (synchronously). Same object each time. */
+  readonly timeTable: TimeTable;
+  /** `[startTime, endTime]` from the FST header (no body needed). */
+  readonly timeRange: [bigint, bigint];
+  /** Reads the body now if not read yet (blocking). */
+  loadBody(): void;
+  /** Reads the body on the libuv thread pool. */
+  loadBodyAsync(): Promise<void>;
+  /** True once the body has been read. */
+  bodyLoaded(): boolean;
+  /** The (cached) Signal of a var. @throws {TypeError} when `v` is not a Var */
+  getSignal(v: Var): Signal;
+  /** The (cached) Signal of the var at a dotted path. @throws {FstwaveError} FST_NO_VAR */
+  getSignalFromPath(absHierarchyPath: string): Signal;
+  /** The Signals of `vars`, same order, uncached ones loaded in one pass (blocking). */
+  loadSignals(vars: Iterable<Var>): Signal[];
+  /** Like `loadSignals` but on the libuv thread pool. */
+  loadSignalsAsync(vars: Iterable<Var>): Promise<Signal[]>;
+  /** Drops the given signals from the cache. */
+  unloadSignals(signalsOrVars: Iterable<Signal | Var>): void;
+}
+
+/** The scopes and vars of an open file, plus header metadata. Not constructible. */
+export class Hierarchy {
+  private constructor();
+  /** One Var per signal (pywellen's order), or every var with `{ includeAliases: true }`. */
+  allVars(options?: { includeAliases?: boolean }): VarIter;
+  /** The top-level scopes in first-declaration order. */
+  topScopes(): ScopeIter;
+  /** The header's date, trimmed. */
+  date(): string;
+  /** The header's version (writer), trimmed. */
+  version(): string;
+  /** The file's time unit, or null when the FST exponent has no unit. */
+  timescale(): Timescale | null;
+  /** Always "FST". */
+  fileFormat(): 'FST';
+}
+
+/** A scope of the hierarchy; one object per scope. Not constructible. */
+export class Scope {
+  private constructor();
+  /** The scope's own name (may be ""). `hier` is accepted and ignored. */
+  name(hier?: Hierarchy): string;
+  /** Ancestor names and this one joined with ".". */
+  fullName(hier?: Hierarchy): string;
+  /** `module`, `task`, ..., `vhdl_package`, `unknown` or `vhdl_array`. */
+  scopeType(): string;
+  /** The vars declared directly in this scope, declaration order. */
+  vars(hier?: Hierarchy): VarIter;
+  /** The direct child scopes, declaration order. */
+  scopes(hier?: Hierarchy): ScopeIter;
+}
+
+/** The bit range split off a var's declared name. */
+export class VarIndex {
+  private constructor();
+  readonly msb: number;
+  readonly lsb: number;
+  /** `"[msb:lsb]"`. */
+  toString(): string;
+}
+
+/** A variable of the hierarchy; one object per var. Not constructible. */
+export class Var {
+  private constructor();
+  name(hier?: Hierarchy): string;
+  fullName(hier?: Hierarchy): string;
+  /** Bits of a bit vector, 0 for an event, null for reals and strings. */
+  bitwidth(hier?: Hierarchy): number | null;
+  /** Same as `bitwidth()`. */
+  length(hier?: Hierarchy): number | null;
+  /** `Event` ... `ShortReal`, or a VHDL type (`Boolean`, `StdLogicVector`, ...). */
+  varType(): string;
+  /** `Implicit`, `Input`, `Output`, `InOut`, `Buffer` or `Linkage`. */
+  direction(): string;
+  /** `[enumName, [[value, literal], ...]]` or null. */
+  enumType(hier?: Hierarchy): [string, Array<[string, string]>] | null;
+  /** The VHDL type name, or null. */
+  vhdlTypeName(hier?: Hierarchy): string | null;
+  isReal(hier?: Hierarchy): boolean;
+  isString(hier?: Hierarchy): boolean;
+  isBitVector(hier?: Hierarchy): boolean;
+  is1Bit(hier?: Hierarchy): boolean;
+  /** The bit range of the declared name, or null. */
+  index(): VarIndex | null;
+  /** FST handle - 1; equal for aliases. */
+  signalRef(): number;
+}
+
+/** A lazy iterator of Vars. */
+export class VarIter implements IterableIterator<Var> {
+  private constructor();
+  next(): IteratorResult<Var, undefined>;
+  [Symbol.iterator](): VarIter;
+}
+
+/** A lazy iterator of Scopes. */
+export class ScopeIter implements IterableIterator<Scope> {
+  private constructor();
+  next(): IteratorResult<Scope, undefined>;
+  [Symbol.iterator](): ScopeIter;
+}
+
+/** A lazy iterator of `[time, value]` changes; `length` is the number not yet yielded. */
+export class SignalChangeIter implements IterableIterator<[bigint, Value]> {
+  private constructor();
+  readonly length: number;
+  next(): IteratorResult<[bigint, Value], undefined>;
+  [Symbol.iterator](): SignalChangeIter;
+}
+
+/** The changes of one signal. Not constructible. */
+export class Signal {
+  private constructor();
+  /** The number of stored changes. */
+  readonly length: number;
+  /** Every change as `[time, value]`. */
+  allChanges(): SignalChangeIter;
+  /** The changes with time >= t. */
+  allChangesAfter(t: TimeArg): SignalChangeIter;
+  /** The value at or before time t, or null. @throws {RangeError} for a negative t */
+  valueAtTime(t: TimeArg): Value | null;
+  /** The value at time-table index idx (0 .. 2^32-1), or null. */
+  valueAtIdx(idx: TimeArg): Value | null;
+  /** The value at or before t, its time, and the next change. */
+  querySignal(t: TimeArg): QueryResult;
+}
+
+/** The file's time table: a read-only sequence of bigint times. Not constructible. */
+export class TimeTable implements Iterable<bigint> {
+  private constructor();
+  readonly length: number;
+  /** The time at index i (negative counts from the end), undefined out of range. */
+  at(i: number | bigint): bigint | undefined;
+  [Symbol.iterator](): IterableIterator<bigint>;
+}
+
+/** The unit of a Timescale. Not constructible. */
+export class TimescaleUnit {
+  private constructor();
+  /** `zs`, `as`, `fs`, `ps`, `ns`, `us`, `ms` or `s`. */
+  toString(): string;
+  /** The power of ten of seconds: ns -> -9. */
+  toExponent(): number;
+}
+
+/** The duration of one time unit: factor x unit. Not constructible. */
+export class Timescale {
+  private constructor();
+  /** 1, 10 or 100. */
+  readonly factor: number;
+  readonly unit: TimescaleUnit;
+  /** e.g. `"10ps"`. */
+  toString(): string;
+}
+
+/** The package version. */
+export const version: string;
+/** The Node-API version the addon was built for (8). */
+export const napiVersion: number;
+/** Diagnostics (not part of the contract): files and signals held by this thread's addon. */
+export function _nativeStats(): { openFiles: number; liveSignals: number };

@@ -1,0 +1,320 @@
+/*
+ * nfstw_hier.c - hierarchy and header accessors of a file handle.
+ *
+ * The JS layer (node/index.js) builds Hierarchy, Scope and Var objects out
+ * of ids; everything here reads the core's in-memory hierarchy, which is
+ * immutable after open (so no locking is needed on the main thread).
+ *
+ * Exports (h is a file handle, ids are numbers):
+ *   header(h) -> { version, date, startTime, endTime, timescale, scopeCount, varCount, signalCount }
+ *   topScopes(h), topVars(h), uniqueVars(h) -> Uint32Array of ids (copies)
+ *   scopeInfo(h, id) -> { name, scopeType, parent }      (parent -1 at top level)
+ *   scopeScopes(h, id), scopeVars(h, id) -> Uint32Array
+ *   scopeFullName(h, id), varFullName(h, id) -> string
+ *   varInfo(h, id) -> { name, parent, varType, direction, encoding, bitwidth,
+ *                       signalRef, msb, lsb, enumId, vhdlTypeName }
+ *   varSignalRefs(h) -> Uint32Array: the signal ref of every var, by var id
+ *   enumType(h, enumId) -> [name, [[value, literal], ...]]
+ *   lookupVar(h, path) -> var id, or -1
+ */
+#include "nfstw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static nfstw_wave *wave_id_args(napi_env env, napi_callback_info info, uint32_t *id, const char *what)
+{
+    napi_value argv[2];
+    if (nfstw_args(env, info, 2, argv) < 0)
+        return NULL;
+    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    uint64_t v;
+    if (!w || nfstw_get_u64(env, argv[1], what, UINT32_MAX - 1, &v) < 0)
+        return NULL;
+    *id = (uint32_t)v;
+    return w;
+}
+
+static nfstw_wave *wave_arg(napi_env env, napi_callback_info info)
+{
+    napi_value argv[1];
+    if (nfstw_args(env, info, 1, argv) < 0)
+        return NULL;
+    return nfstw_wave_unwrap(env, argv[0], 1);
+}
+
+static napi_value header_string(napi_env env, const char *s)
+{
+    return nfstw_str_utf8(env, s ? s : "", s ? strlen(s) : 0);
+}
+
+static napi_value fn_header(napi_env env, napi_callback_info info)
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    const fstw_header *hd = fstw_file_header(w->file);
+    napi_value o, ts;
+    if (napi_create_object(env, &o) != napi_ok)
+        return NULL;
+    uint32_t factor;
+    int unit;
+    if (fstw_timescale(w->file, &factor, &unit) == 0) {
+        if (napi_create_object(env, &ts) != napi_ok || nfstw_set(env, ts, "factor", nfstw_u32(env, factor)) ||
+            nfstw_set(env, ts, "exponent", nfstw_i64(env, unit)))
+            return NULL;
+    } else {
+        ts = nfstw_null(env);
+    }
+    if (nfstw_set(env, o, "version", header_string(env, hd->version)) ||
+        nfstw_set(env, o, "date", header_string(env, hd->date)) ||
+        nfstw_set(env, o, "startTime", nfstw_big_u64(env, hd->start_time)) ||
+        nfstw_set(env, o, "endTime", nfstw_big_u64(env, hd->end_time)) || nfstw_set(env, o, "timescale", ts) ||
+        nfstw_set(env, o, "scopeCount", nfstw_u32(env, fstw_scope_count(w->file))) ||
+        nfstw_set(env, o, "varCount", nfstw_u32(env, fstw_var_count(w->file))) ||
+        nfstw_set(env, o, "signalCount", nfstw_u32(env, fstw_signal_count(w->file))))
+        return NULL;
+    return o;
+}
+
+static napi_value id_list(napi_env env, napi_callback_info info,
+                          const uint32_t *(*fn)(const fstw_file *, uint32_t *))
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    uint32_t n = 0;
+    const uint32_t *ids = fn(w->file, &n);
+    return nfstw_u32_array(env, ids, ids ? n : 0);
+}
+
+static napi_value fn_top_scopes(napi_env env, napi_callback_info info)
+{
+    return id_list(env, info, fstw_top_scopes);
+}
+
+static napi_value fn_top_vars(napi_env env, napi_callback_info info)
+{
+    return id_list(env, info, fstw_top_vars);
+}
+
+static napi_value fn_unique_vars(napi_env env, napi_callback_info info)
+{
+    return id_list(env, info, fstw_unique_vars);
+}
+
+static int get_scope(napi_env env, nfstw_wave *w, uint32_t id, fstw_scope_info *si)
+{
+    if (fstw_scope_get(w->file, id, si) != FSTW_OK) {
+        nfstw_throw_range(env, "scope id %u is out of range", (unsigned)id);
+        return -1;
+    }
+    return 0;
+}
+
+static int get_var(napi_env env, nfstw_wave *w, uint32_t id, fstw_var_info *vi)
+{
+    if (fstw_var_get(w->file, id, vi) != FSTW_OK) {
+        nfstw_throw_range(env, "var id %u is out of range", (unsigned)id);
+        return -1;
+    }
+    return 0;
+}
+
+static napi_value parent_value(napi_env env, uint32_t parent)
+{
+    return nfstw_i64(env, parent == FSTW_NONE ? -1 : (int64_t)parent);
+}
+
+static napi_value fn_scope_info(napi_env env, napi_callback_info info)
+{
+    uint32_t id;
+    fstw_scope_info si;
+    nfstw_wave *w = wave_id_args(env, info, &id, "scope id");
+    if (!w || get_scope(env, w, id, &si) < 0)
+        return NULL;
+    napi_value o;
+    if (napi_create_object(env, &o) != napi_ok || nfstw_set(env, o, "name", nfstw_str_utf8(env, si.name.ptr, si.name.len)) ||
+        nfstw_set(env, o, "scopeType", nfstw_str_latin1(env, fstw_scope_type_name(si.type), strlen(fstw_scope_type_name(si.type)))) ||
+        nfstw_set(env, o, "parent", parent_value(env, si.parent)))
+        return NULL;
+    return o;
+}
+
+static napi_value fn_scope_scopes(napi_env env, napi_callback_info info)
+{
+    uint32_t id;
+    fstw_scope_info si;
+    nfstw_wave *w = wave_id_args(env, info, &id, "scope id");
+    if (!w || get_scope(env, w, id, &si) < 0)
+        return NULL;
+    return nfstw_u32_array(env, si.scopes, si.scopes ? si.n_scopes : 0);
+}
+
+static napi_value fn_scope_vars(napi_env env, napi_callback_info info)
+{
+    uint32_t id;
+    fstw_scope_info si;
+    nfstw_wave *w = wave_id_args(env, info, &id, "scope id");
+    if (!w || get_scope(env, w, id, &si) < 0)
+        return NULL;
+    return nfstw_u32_array(env, si.vars, si.vars ? si.n_vars : 0);
+}
+
+static napi_value full_name(napi_env env, napi_callback_info info, int is_var)
+{
+    uint32_t id;
+    nfstw_wave *w = wave_id_args(env, info, &id, is_var ? "var id" : "scope id");
+    if (!w)
+        return NULL;
+    if (is_var ? id >= fstw_var_count(w->file) : id >= fstw_scope_count(w->file)) {
+        nfstw_throw_range(env, "%s id %u is out of range", is_var ? "var" : "scope", (unsigned)id);
+        return NULL;
+    }
+    size_t (*fn)(const fstw_file *, uint32_t, char *, size_t) = is_var ? fstw_var_full_name : fstw_scope_full_name;
+    char stackbuf[512];
+    size_t n = fn(w->file, id, stackbuf, sizeof stackbuf);
+    if (n < sizeof stackbuf)
+        return nfstw_str_utf8(env, stackbuf, n);
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        return NULL;
+    }
+    fn(w->file, id, buf, n + 1);
+    napi_value v = nfstw_str_utf8(env, buf, n);
+    free(buf);
+    return v;
+}
+
+static napi_value fn_scope_full_name(napi_env env, napi_callback_info info)
+{
+    return full_name(env, info, 0);
+}
+
+static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
+{
+    return full_name(env, info, 1);
+}
+
+static napi_value ascii(napi_env env, const char *s)
+{
+    return nfstw_str_latin1(env, s, strlen(s));
+}
+
+static napi_value fn_var_info(napi_env env, napi_callback_info info)
+{
+    uint32_t id;
+    fstw_var_info vi;
+    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
+    if (!w || get_var(env, w, id, &vi) < 0)
+        return NULL;
+    napi_value o;
+    if (napi_create_object(env, &o) != napi_ok)
+        return NULL;
+    if (nfstw_set(env, o, "name", nfstw_str_utf8(env, vi.name.ptr, vi.name.len)) ||
+        nfstw_set(env, o, "parent", parent_value(env, vi.parent)) ||
+        nfstw_set(env, o, "varType", ascii(env, fstw_var_type_name(vi.var_type))) ||
+        nfstw_set(env, o, "direction", ascii(env, fstw_direction_name(vi.direction))) ||
+        nfstw_set(env, o, "encoding", nfstw_u32(env, vi.encoding)) ||
+        nfstw_set(env, o, "bitwidth", nfstw_u32(env, vi.bitwidth)) ||
+        nfstw_set(env, o, "signalRef", nfstw_u32(env, vi.signal_ref)) ||
+        nfstw_set(env, o, "msb", vi.has_index ? nfstw_i64(env, vi.msb) : nfstw_null(env)) ||
+        nfstw_set(env, o, "lsb", vi.has_index ? nfstw_i64(env, vi.lsb) : nfstw_null(env)) ||
+        nfstw_set(env, o, "enumId", vi.enum_id == FSTW_NONE ? nfstw_i64(env, -1) : nfstw_u32(env, vi.enum_id)) ||
+        nfstw_set(env, o, "vhdlTypeName",
+                  vi.has_vhdl_type_name ? nfstw_str_utf8(env, vi.vhdl_type_name.ptr, vi.vhdl_type_name.len)
+                                        : nfstw_null(env)))
+        return NULL;
+    return o;
+}
+
+/* The signal ref of every var, by var id (one call instead of a varInfo per
+ * var on the hot path of batch loads). */
+static napi_value fn_var_signal_refs(napi_env env, napi_callback_info info)
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    uint32_t n = fstw_var_count(w->file);
+    void *data = NULL;
+    napi_value ab, ta;
+    if (napi_create_arraybuffer(env, (size_t)n * sizeof(uint32_t), &data, &ab) != napi_ok)
+        return NULL;
+    uint32_t *refs = (uint32_t *)data;
+    for (uint32_t i = 0; i < n; i++) {
+        fstw_var_info vi;
+        refs[i] = fstw_var_get(w->file, i, &vi) == FSTW_OK ? vi.signal_ref : UINT32_MAX;
+    }
+    if (napi_create_typedarray(env, napi_uint32_array, n, ab, 0, &ta) != napi_ok)
+        return NULL;
+    return ta;
+}
+
+static napi_value fn_enum_type(napi_env env, napi_callback_info info)
+{
+    uint32_t id, n = 0;
+    fstw_str name;
+    nfstw_wave *w = wave_id_args(env, info, &id, "enum id");
+    if (!w)
+        return NULL;
+    if (fstw_enum_get(w->file, id, &name, &n) != FSTW_OK) {
+        nfstw_throw_range(env, "enum id %u is out of range", (unsigned)id);
+        return NULL;
+    }
+    napi_value res, list;
+    if (napi_create_array_with_length(env, 2, &res) != napi_ok ||
+        napi_create_array_with_length(env, n, &list) != napi_ok)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        fstw_str val, lit;
+        if (fstw_enum_pair(w->file, id, i, &val, &lit) != FSTW_OK) {
+            val.ptr = lit.ptr = "";
+            val.len = lit.len = 0;
+        }
+        napi_value pair, pv, pl;
+        if (napi_create_array_with_length(env, 2, &pair) != napi_ok || !(pv = nfstw_str_utf8(env, val.ptr, val.len)) ||
+            !(pl = nfstw_str_utf8(env, lit.ptr, lit.len)) || napi_set_element(env, pair, 0, pv) != napi_ok ||
+            napi_set_element(env, pair, 1, pl) != napi_ok || napi_set_element(env, list, i, pair) != napi_ok)
+            return NULL;
+    }
+    napi_value nm = nfstw_str_utf8(env, name.ptr, name.len);
+    if (!nm || napi_set_element(env, res, 0, nm) != napi_ok || napi_set_element(env, res, 1, list) != napi_ok)
+        return NULL;
+    return res;
+}
+
+static napi_value fn_lookup_var(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    if (nfstw_args(env, info, 2, argv) < 0)
+        return NULL;
+    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    char *path = NULL;
+    size_t len = 0;
+    if (!w || nfstw_get_utf8(env, argv[1], "path", &path, &len) < 0)
+        return NULL;
+    uint32_t id = fstw_lookup_var(w->file, path, len);
+    free(path);
+    return nfstw_i64(env, id == FSTW_NONE ? -1 : (int64_t)id);
+}
+
+napi_status nfstw_hier_init(napi_env env, napi_value exports)
+{
+    napi_property_descriptor props[] = {
+        NFSTW_FN("header", fn_header),
+        NFSTW_FN("topScopes", fn_top_scopes),
+        NFSTW_FN("topVars", fn_top_vars),
+        NFSTW_FN("uniqueVars", fn_unique_vars),
+        NFSTW_FN("scopeInfo", fn_scope_info),
+        NFSTW_FN("scopeScopes", fn_scope_scopes),
+        NFSTW_FN("scopeVars", fn_scope_vars),
+        NFSTW_FN("scopeFullName", fn_scope_full_name),
+        NFSTW_FN("varFullName", fn_var_full_name),
+        NFSTW_FN("varInfo", fn_var_info),
+        NFSTW_FN("varSignalRefs", fn_var_signal_refs),
+        NFSTW_FN("enumType", fn_enum_type),
+        NFSTW_FN("lookupVar", fn_lookup_var),
+    };
+    return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
