@@ -247,8 +247,83 @@ static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
     return after;
 }
 
+/* wellen's side-file name: the path with its extension replaced by
+ * ".fst.hier" ("wave.fst" -> "wave.fst.hier", "wave" -> "wave.fst.hier"),
+ * where libfst's writer keeps the uncompressed hierarchy while it runs. */
+static char *hier_side_path(const char *path)
+{
+    size_t n = strlen(path);
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    size_t stem = (dot && (!slash || dot > slash + 1)) ? (size_t)(dot - path) : n;
+    char *out = malloc(stem + 10);
+    if (!out) return NULL;
+    memcpy(out, path, stem);
+    memcpy(out + stem, ".fst.hier", 10);
+    return out;
+}
+
+/* Rebuilds the geometry (per-signal FST length: 0 real, UINT32_MAX
+ * variable length) from the hierarchy, as fst-reader does for files whose
+ * writer did not finish. */
+static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
+{
+    uint32_t n = 0;
+    for (uint32_t v = 0; v < f->hier.n_vars; v++)
+        if (f->hier.vars[v].signal_ref + 1 > n) n = f->hier.vars[v].signal_ref + 1;
+    f->geom = malloc((n ? n : 1) * sizeof *f->geom);
+    if (!f->geom) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < n; i++) f->geom[i] = 1;
+    for (uint32_t v = f->hier.n_vars; v-- > 0;) { /* the first declaration wins */
+        const fstw_var_rec *r = &f->hier.vars[v];
+        uint32_t g;
+        switch (r->encoding) {
+        case FSTW_ENC_REAL: g = 0; break;
+        case FSTW_ENC_STRING: g = UINT32_MAX; break;
+        case FSTW_ENC_EVENT: g = 1; break;
+        default: g = r->var_type == 18 ? r->bitwidth * 3 + 2 : r->bitwidth; break; /* PORT */
+        }
+        f->geom[r->signal_ref] = g;
+    }
+    f->n_geom = n;
+    return FSTW_OK;
+}
+
+/* Reads the hierarchy from the side file of an FST whose hierarchy block is
+ * missing (the writer was killed or is still running). */
+static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty, fstw_error *err)
+{
+    char *hp = hier_side_path(path);
+    if (!hp) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    int fd = open(hp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                           "incomplete FST file: the hierarchy block is missing (the writer did not "
+                           "finish) and there is no hierarchy side file %s", hp);
+        free(hp);
+        return rc;
+    }
+    fstw_source side = { fd, NULL, 0 };
+    struct stat st;
+    int rc = FSTW_OK;
+    uint8_t *data = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
+    } else if (!(data = malloc(st.st_size ? (size_t)st.st_size : 1))) {
+        rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
+    } else {
+        side.size = (uint64_t)st.st_size;
+        rc = fstw_source_read(&side, 0, data, (size_t)st.st_size, "hierarchy side file", err);
+        if (!rc) rc = fstw_hier_parse(&f->hier, data, (size_t)st.st_size, remove_empty, err);
+    }
+    close(fd);
+    free(data);
+    free(hp);
+    return rc;
+}
+
 /* Walks the chain of blocks and reads header, geometry and hierarchy. */
-static int scan_blocks(fstw_file *f, int remove_empty, fstw_error *err)
+static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_error *err)
 {
     uint64_t pos = 0, hier_off = 0, hier_len = 0, geom_off = 0, geom_len = 0;
     int have_header = 0, have_geom = 0, have_hier = 0, rc;
@@ -314,18 +389,14 @@ static int scan_blocks(fstw_file *f, int remove_empty, fstw_error *err)
         block_no++;
     }
     if (!have_header) return fstw_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
-    if (!have_geom || !have_hier) {
-        if (f->header.var_count != 0 || f->header.max_handle != 0)
-            return fstw_fail(err, FSTW_ERR_FORMAT,
-                             "incomplete FST file: the %s block is missing (the writer did not finish)",
-                             have_hier ? "geometry" : "hierarchy");
-    }
-    if (have_geom && (rc = read_geometry(f, geom_off, geom_len, err))) return rc;
     if (have_hier) {
         if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, remove_empty, err))) return rc;
-    } else if ((rc = fstw_hier_parse(&f->hier, NULL, 0, remove_empty, err))) {
+    } else if ((rc = read_hier_side_file(f, path, remove_empty, err))) {
         return rc;
     }
+    if (have_geom) rc = read_geometry(f, geom_off, geom_len, err);
+    else rc = geometry_from_hierarchy(f, err);
+    if (rc) return rc;
     /* a file whose writer did not finish has start and end time 0 in its
      * header; fst-reader takes them from the blocks */
     if (f->n_blocks && f->header.start_time == 0 && f->header.end_time == 0) {
@@ -371,7 +442,7 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     } else if (first[0] == FSTW_BL_ZWRAPPER && (rc = unwrap_gzip(f, err))) {
         /* rc set */
     } else {
-        rc = scan_blocks(f, opts->remove_scopes_with_empty_name, err);
+        rc = scan_blocks(f, path, opts->remove_scopes_with_empty_name, err);
     }
     if (!rc && opts->load_body) rc = fstw_load_body(f, err);
     if (rc) {
