@@ -55,7 +55,11 @@ static int block_tt_count(const fstw_file *f, const fstw_vc_block *b, uint64_t *
     int rc = fstw_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
     if (rc) return rc;
     *count = fstw_be64(t + 16);
-    if (*count > fstw_be64(t) || *count > UINT32_MAX)
+    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8);
+    /* the same plausibility bounds as fstw_block_time_table, checked before
+     * the time table is sized from the count */
+    if (*count > unpacked || *count > UINT32_MAX || packed > b->length - 24 ||
+        unpacked / 1100 > packed + 1024)
         return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: implausible time table size %llu",
                          (unsigned long long)(b->offset - 1), (unsigned long long)*count);
     return FSTW_OK;

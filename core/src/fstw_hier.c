@@ -44,6 +44,58 @@ typedef struct builder {
     uint32_t handle_count;
 } builder;
 
+static int grow(void **p, uint32_t *cap, size_t need, size_t elem);
+
+/* enum handle -> enum id: open addressing over enum_handles/enum_ids
+ * (UINT32_MAX id = empty slot).  A file may hold many enum tables and many
+ * references to them; the linear search this replaces was quadratic (100000
+ * references to the first table: 9 s). */
+static size_t enum_slot(uint64_t handle, size_t mask)
+{
+    uint64_t x = handle * 0x9E3779B97F4A7C15ull;
+    return (size_t)(x ^ (x >> 32)) & mask;
+}
+
+static uint32_t enum_map_get(const builder *b, uint64_t handle)
+{
+    if (!b->cap_enum_handles) return FSTW_NONE;
+    size_t mask = b->cap_enum_handles - 1;
+    for (size_t j = enum_slot(handle, mask); b->enum_ids[j] != UINT32_MAX; j = (j + 1) & mask)
+        if (b->enum_handles[j] == handle) return b->enum_ids[j];
+    return FSTW_NONE;
+}
+
+/* A later table with the same handle replaces the earlier one, as the
+ * newest-first search did. */
+static int enum_map_put(builder *b, uint64_t handle, uint32_t id)
+{
+    if ((b->n_enum_handles + 1) * 2 > b->cap_enum_handles) {
+        size_t cap = b->cap_enum_handles ? b->cap_enum_handles * 2 : 64;
+        uint64_t *keys = malloc(cap * sizeof *keys);
+        uint32_t *ids = malloc(cap * sizeof *ids);
+        if (!keys || !ids) { free(keys); free(ids); return -1; }
+        for (size_t i = 0; i < cap; i++) ids[i] = UINT32_MAX;
+        for (size_t i = 0; i < b->cap_enum_handles; i++) {
+            if (b->enum_ids[i] == UINT32_MAX) continue;
+            size_t j = enum_slot(b->enum_handles[i], cap - 1);
+            while (ids[j] != UINT32_MAX) j = (j + 1) & (cap - 1);
+            keys[j] = b->enum_handles[i];
+            ids[j] = b->enum_ids[i];
+        }
+        free(b->enum_handles);
+        free(b->enum_ids);
+        b->enum_handles = keys;
+        b->enum_ids = ids;
+        b->cap_enum_handles = cap;
+    }
+    size_t mask = b->cap_enum_handles - 1, j = enum_slot(handle, mask);
+    while (b->enum_ids[j] != UINT32_MAX && b->enum_handles[j] != handle) j = (j + 1) & mask;
+    if (b->enum_ids[j] == UINT32_MAX) b->n_enum_handles++;
+    b->enum_handles[j] = handle;
+    b->enum_ids[j] = id;
+    return 0;
+}
+
 static int grow(void **p, uint32_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
@@ -241,26 +293,28 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
             uint8_t t = vhdl_merge[a->vhdl_data_type];
             if (t != 255) v->var_type = t;
         } else if (a->kind == 2) {
-            for (size_t i = b->n_enum_handles; i-- > 0;)
-                if (b->enum_handles[i] == a->handle) { v->enum_id = b->enum_ids[i]; break; }
+            v->enum_id = enum_map_get(b, a->handle);
         }
     }
     h->n_vars++;
     link_child(h, v->parent, CHILD_VAR(id));
 
-    if (signal_ref >= h->n_handles) {
-        uint32_t n = signal_ref + 1;
-        uint32_t cap = h->n_handles;
+    if (signal_ref >= h->cap_handles) {
+        size_t n = (size_t)signal_ref + 1;
+        uint32_t cap = h->cap_handles;
         /* grow geometrically */
-        size_t want = (size_t)n;
+        size_t want = n;
         if (want < (size_t)cap * 2) want = (size_t)cap * 2;
         if (want > UINT32_MAX) want = UINT32_MAX;
         uint32_t *p = realloc(h->handle_to_var, want * sizeof *p);
         if (!p) return -1;
         for (size_t i = cap; i < want; i++) p[i] = FSTW_NONE;
         h->handle_to_var = p;
-        h->n_handles = (uint32_t)want;
+        h->cap_handles = (uint32_t)want;
     }
+    /* the number of signals, not the capacity (fstw_signal_count reported
+     * the next power of two: 256 for a file with 192 signals) */
+    if (signal_ref >= h->n_handles) h->n_handles = signal_ref + 1;
     h->handle_to_var[signal_ref] = id;
     for (int i = 0; i < pn.n_scopes; i++) pop(b);
     return 0;
@@ -304,15 +358,9 @@ static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t hand
     }
     if (!ok || nparts - 2 != count * 2) { free(po); return 0; }
     if (grow((void **)&h->enums, &h->cap_enums, (size_t)h->n_enums + 1, sizeof *h->enums) ||
-        grow((void **)&h->pair_offs, &h->cap_pairs, ((size_t)h->n_pairs + count) * 4, sizeof *h->pair_offs) ||
-        grow_sz((void **)&b->enum_handles, &b->cap_enum_handles, b->n_enum_handles + 1, sizeof *b->enum_handles)) {
+        grow((void **)&h->pair_offs, &h->cap_pairs, ((size_t)h->n_pairs + count) * 4, sizeof *h->pair_offs)) {
         free(po);
         return -1;
-    }
-    if (b->cap_enum_handles > 0) {
-        uint32_t *ids = realloc(b->enum_ids, b->cap_enum_handles * sizeof *ids);
-        if (!ids) { free(po); return -1; }
-        b->enum_ids = ids;
     }
     uint32_t base;
     if (add_string(h, s, len, &base)) { free(po); return -1; }
@@ -328,9 +376,7 @@ static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t hand
         q[2] = base + po[2 * lit]; q[3] = po[2 * lit + 1];   /* literal */
     }
     h->n_pairs += (uint32_t)count;
-    b->enum_handles[b->n_enum_handles] = handle;
-    b->enum_ids[b->n_enum_handles] = h->n_enums;
-    b->n_enum_handles++;
+    if (enum_map_put(b, handle, h->n_enums)) { free(po); return -1; }
     h->n_enums++;
     free(po);
     return 0;
@@ -393,6 +439,8 @@ int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len, int remove_em
     h->scopes[0].first_child = h->scopes[0].last_child = h->scopes[0].next = CHILD_NONE;
     h->n_scopes = 1;
     if (push(&b, 0)) goto nomem;
+    /* the string arena is never NULL: empty names point into it (NULL + 0 is UB) */
+    if (fstw_buf_reserve(&h->strings, 1)) goto nomem;
 
     fstw_cursor c = { data, data + len };
     while (c.p < c.end) {
@@ -421,11 +469,34 @@ int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len, int remove_em
             NEED(fstw_cur_cstr(&c, &name, &nl), "var name");
             NEED(fstw_cur_varint(&c, &raw_len), "var length");
             NEED(fstw_cur_varint(&c, &alias), "var alias");
+            if (raw_len > UINT32_MAX) raw_len = UINT32_MAX;
             uint32_t length = (uint32_t)raw_len;
             if (tag == 18) length = length >= 2 ? (length - 2) / 3 : 0; /* PORT */
+            if (length > FSTW_MAX_BITS && tag != 0 && tag != 3 && tag != 4 && tag != 20 &&
+                tag != 21 && tag != 29) { /* not an event, real or string */
+                rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                               "malformed hierarchy: var of %u bits at byte %zu of the hierarchy "
+                               "(at most %u)", length, (size_t)(entry - data), FSTW_MAX_BITS);
+                goto done;
+            }
             uint32_t ref;
-            if (alias == 0) ref = b.handle_count++;
-            else ref = (uint32_t)(alias - 1);
+            if (alias == 0) {
+                if (b.handle_count == UINT32_MAX - 1) {
+                    rc = fstw_fail(err, FSTW_ERR_FORMAT, "malformed hierarchy: too many signals");
+                    goto done;
+                }
+                ref = b.handle_count++;
+            } else if (alias - 1 < b.handle_count) {
+                ref = (uint32_t)(alias - 1);
+            } else {
+                /* libfst's writer never makes one (it turns such an alias into
+                 * a new signal); a corrupt value must not size our tables */
+                rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                               "malformed hierarchy: var at byte %zu is an alias of signal %llu, "
+                               "which is not declared before it",
+                               (size_t)(entry - data), (unsigned long long)alias);
+                goto done;
+            }
             if (dir > 5) dir = 0;
             if (add_var(&b, tag, dir, (const uint8_t *)name, nl, length, ref)) goto nomem;
         } else if (tag == TAG_ATTR_BEGIN) {

@@ -14,6 +14,10 @@ enum {
     FSTW_BL_ZWRAPPER = 254, FSTW_BL_SKIP = 255
 };
 
+/* The widest bit vector accepted (var length, geometry entry): 16M bits.  A
+ * wider declaration is a malformed file, not an allocation request. */
+#define FSTW_MAX_BITS (1u << 24)
+
 /* ---- fstw_error.c */
 int fstw_fail(fstw_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -99,6 +103,7 @@ typedef struct fstw_hier {
     uint32_t n_pairs, cap_pairs;
     uint32_t *unique_vars, n_unique;
     uint32_t *handle_to_var, n_handles; /* by signal ref; FSTW_NONE when none */
+    uint32_t cap_handles;      /* allocated entries of handle_to_var (>= n_handles) */
     uint32_t *all_child_ids;   /* storage behind scope_rec.scopes/vars */
 } fstw_hier;
 

@@ -138,6 +138,11 @@ static int read_geometry(fstw_file *f, uint64_t off, uint64_t len, fstw_error *e
                 rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block: truncated at signal %llu", (unsigned long long)i);
                 break;
             }
+            if (v != 0 && v != UINT32_MAX && v > FSTW_MAX_BITS) {
+                rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block: signal %llu has length %llu (at most %u)",
+                               (unsigned long long)i, (unsigned long long)v, FSTW_MAX_BITS);
+                break;
+            }
             f->geom[i] = (uint32_t)v;
         }
         f->n_geom = (uint32_t)count;
@@ -551,17 +556,28 @@ const uint32_t *fstw_unique_vars(const fstw_file *f, uint32_t *n)
 }
 
 /* Appends the name of internal scope s (and its ancestors) at buf[pos..]. */
+/* Iterative: the nesting depth comes from the file (one recursion per level
+ * overflows the stack of a thread at a few 100000 levels).  The length is
+ * summed first, then the names are written from the innermost backwards. */
 static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen, size_t pos)
 {
-    const fstw_scope_rec *r = &f->hier.scopes[s];
-    if (r->parent) {
-        pos = put_scope_name(f, r->parent, buf, buflen, pos);
-        if (pos + 1 < buflen) buf[pos] = '.';
-        pos++;
+    size_t total = 0;
+    for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
+        total += f->hier.scopes[x].name_len;
+        if (!f->hier.scopes[x].parent) break;
+        total++; /* the '.' before it */
     }
-    for (uint32_t i = 0; i < r->name_len; i++, pos++)
-        if (pos + 1 < buflen) buf[pos] = (char)f->hier.strings.data[r->name_off + i];
-    return pos;
+    size_t at = pos + total;
+    for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
+        const fstw_scope_rec *r = &f->hier.scopes[x];
+        at -= r->name_len;
+        for (uint32_t i = 0; i < r->name_len; i++)
+            if (at + i + 1 < buflen) buf[at + i] = (char)f->hier.strings.data[r->name_off + i];
+        if (!r->parent) break;
+        at--;
+        if (at + 1 < buflen) buf[at] = '.';
+    }
+    return pos + total;
 }
 
 size_t fstw_scope_full_name(const fstw_file *f, uint32_t scope, char *buf, size_t buflen)

@@ -386,6 +386,9 @@ static int read_block(load_ctx *ctx, const fstw_vc_block *b, int with_frame)
     uint8_t pack = *vcur.p;
     if (table_len > chain_len_off - vc_start || maxh > ((uint64_t)1 << 31))
         CORRUPT("block at offset %llu: chain table overruns the block", (unsigned long long)(b->offset - 1));
+    if (maxh > fstw_signal_count(f))
+        CORRUPT("block at offset %llu: value changes for %llu signals, but the file declares %u",
+                (unsigned long long)(b->offset - 1), (unsigned long long)maxh, fstw_signal_count(f));
     uint64_t chain_start = chain_len_off - table_len;
 
     uint8_t *table = malloc(table_len ? table_len : 1);
@@ -517,7 +520,8 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
         b->stride = b->enc == FSTW_ENC_BITS ? ((size_t)b->bits + 7) / 8 : b->enc == FSTW_ENC_REAL ? 8 : 0;
         if (b->enc == FSTW_ENC_STRING) {
             uint64_t zero = 0;
-            if (fstw_buf_append(&b->stroff, &zero, sizeof zero)) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+            /* data is never NULL, so empty strings point into it (NULL + 0 is UB) */
+            if (fstw_buf_append(&b->stroff, &zero, sizeof zero) || fstw_buf_reserve(&b->data, 1)) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
         }
         if (b->bits > max_bits) max_bits = b->bits;
         if (g != GEOM_REAL && g != GEOM_VARLEN && g > max_bits) max_bits = g;
