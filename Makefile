@@ -142,4 +142,7 @@ test-python: python fixtures
 test-node: node python fixtures
 	npm test
 
-test: test-c test-python test-node
+# issue 5's robustness targets (fuzzing, sanitizers, valgrind, TSan, the sweep)
+-include mk/*.mk
+
+test: test-c test-threads sweep-sample test-python test-node

@@ -517,6 +517,15 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
             b->enc = g == GEOM_REAL ? FSTW_ENC_REAL : g == GEOM_VARLEN ? FSTW_ENC_STRING : FSTW_ENC_BITS;
             b->bits = (g == GEOM_REAL || g == GEOM_VARLEN) ? 0 : (g ? g : 1);
         }
+        /* every value is padded to the var's width: a var far wider than what the file
+         * stores for its signal (a 2^24-bit alias of a 1-bit signal) would turn each
+         * one-byte change into megabytes */
+        if (b->enc == FSTW_ENC_BITS && b->bits > 64 && g != GEOM_REAL &&
+            (g == GEOM_VARLEN ? b->bits > 4096 : b->bits > g)) {
+            rc = fstw_fail(err, FSTW_ERR_FORMAT, "signal %u: its var is %u bits wide, but the file stores %s",
+                           uniq[k], b->bits, g == GEOM_VARLEN ? "variable-length values" : "fewer bits per value");
+            goto done;
+        }
         b->stride = b->enc == FSTW_ENC_BITS ? ((size_t)b->bits + 7) / 8 : b->enc == FSTW_ENC_REAL ? 8 : 0;
         if (b->enc == FSTW_ENC_STRING) {
             uint64_t zero = 0;
