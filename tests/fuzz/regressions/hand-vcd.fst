@@ -1,0 +1,2 @@
+  $date today $end
+$timescale 1ns $end
