@@ -62,6 +62,15 @@ int fstw_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out
 int fstw_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstw_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstw_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+/* A reusable zlib inflate state (one per thread); zero-initialise, end with
+ * fstw_inflater_end. */
+typedef struct fstw_inflater { void *state; } fstw_inflater;
+int fstw_inflater_zlib(fstw_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+void fstw_inflater_end(fstw_inflater *z);
+/* A value-change chain of pack type 'F' (FastLZ), '4' (LZ4) or anything else
+ * (zlib, as libfst reads it) into exactly out_len bytes; 0 or -1. */
+int fstw_unpack_chain(fstw_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t out_len);
 
 /* ---- hierarchy (fstw_hier.c) */
 typedef struct fstw_scope_rec {
@@ -122,7 +131,19 @@ typedef struct fstw_parsed_name {
 } fstw_parsed_name;
 int fstw_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstw_parsed_name *out);
 
-/* ---- value-change blocks (fstw_body.c) */
+/* ---- value-change blocks (fstw_body.c, fstw_chains.c) */
+
+/* The chain table's decoder state at one entry: where the next entry starts
+ * (byte position in the table), the running chain offset, the handle index
+ * (0-based) the next entry is for, and the last alias target (alias2). */
+typedef struct fstw_chain_ckpt {
+    uint64_t pos, offset;
+    uint32_t idx, prev_alias;
+} fstw_chain_ckpt;
+
+/* One checkpoint per this many handles (sparse chain-table index). */
+#define FSTW_CKPT_EVERY 128u
+
 typedef struct fstw_vc_block {
     uint8_t type;
     uint64_t offset;      /* of the block's length field (type byte + 1) */
@@ -133,6 +154,16 @@ typedef struct fstw_vc_block {
     uint64_t tt_base;     /* global time-table index of this block's first entry */
     uint64_t tt_count;    /* entries of its own time table */
     uint64_t tt_shift;    /* 1 when the block start time was put in front (first block) */
+    /* chain layout and sparse chain-table index, set once by fstw_chains.c
+     * (chains_ready is read and published atomically) */
+    int chains_ready;
+    uint8_t pack;         /* 'Z'/'!' zlib, 'F' FastLZ, '4' LZ4 */
+    uint64_t vc_start;    /* absolute offset of the pack byte; chain offsets count from it */
+    uint64_t table_off;   /* absolute offset of the chain table (the chains end there) */
+    uint64_t table_len;
+    uint64_t maxh;        /* handles covered by the chain table */
+    uint32_t n_ckpt;      /* maxh / FSTW_CKPT_EVERY + 1 */
+    fstw_chain_ckpt *ckpt; /* ckpt[j]: state at the entry that covers handle j * FSTW_CKPT_EVERY */
 } fstw_vc_block;
 
 struct fstw_file {
@@ -162,7 +193,92 @@ int fstw_body_read(fstw_file *f, fstw_error *err);
 int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out,
                           uint64_t count, fstw_error *err);
 
-/* ---- fstw_signal.c */
+/* ---- fstw_chains.c: where a signal's chain lies in a value-change block */
+
+/* Reads the chain table of block b.  A table source gives the table's bytes
+ * to the lookups: the whole table (after fstw_chains_prepare read it) or a
+ * window read with pread around the entry being decoded. */
+typedef struct fstw_table_src {
+    fstw_file *f;
+    fstw_vc_block *b;
+    fstw_buf whole;          /* the whole table when have_whole */
+    int have_whole;
+    fstw_buf win;            /* window of the table at win_pos */
+    uint64_t win_pos;
+    size_t win_len;
+    /* dense mode: every handle's chain (offset from vc_start, packed length) */
+    uint64_t *loc, *clen;
+    size_t cap_dense;
+    int dense;
+    fstw_error *err;
+} fstw_table_src;
+
+/* Gets block b ready for lookups: its layout and checkpoints are built on the
+ * first call (reading the whole table, kept in t->whole); with want_dense, the
+ * whole table is parsed into per-handle offsets (cheaper than a checkpoint walk
+ * per signal when many signals of the block are wanted).  Thread-safe: two
+ * threads may build the same block; one result is published. */
+int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int want_dense,
+                        fstw_error *err);
+/* Chain of signal `ref` in the prepared block: absolute file offset and packed
+ * length (length 0: no value changes of that signal in the block). */
+int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len);
+void fstw_table_src_free(fstw_table_src *t);
+/* Frees the index of every block (fstw_close). */
+void fstw_chains_free(fstw_file *f);
+
+/* ---- fstw_signal.c: per-signal storage */
+
+/* A signal being loaded: its changes so far (time-table indices, values). */
+typedef struct fstw_builder {
+    uint32_t ref;
+    uint8_t enc;        /* fstw_encoding of the signal's var */
+    uint32_t bits;
+    int ascii;          /* bit vectors: 0 = packed 2-state, 1 = one char per bit */
+    size_t stride;      /* bytes per change for fixed-size storage */
+    size_t n;
+    fstw_buf tidx, data, stroff;
+} fstw_builder;
+
+/* Shape from the signal's var (or its geometry when no var names it);
+ * FSTW_ERR_FORMAT for a var far wider than what the file stores. */
+int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err);
+/* An empty builder of the same shape (for another thread's blocks); 0 or -1. */
+int fstw_builder_init_like(fstw_builder *b, const fstw_builder *shape);
+/* Appends a change unless it equals the previous one; 0, or -1 out of memory.
+ * tmp: scratch of 2 * bits + 16 bytes. */
+int fstw_builder_add_chars(fstw_builder *b, uint32_t idx, const uint8_t *chars, size_t len, uint8_t *tmp);
+int fstw_builder_add_real(fstw_builder *b, uint32_t idx, double v);
+int fstw_builder_add_bytes(fstw_builder *b, uint32_t idx, const uint8_t *s, size_t len, uint8_t *tmp);
+/* A 2-state value of exactly b->bits bits, packed as FST chains store it
+ * (first bit in the first byte's MSB). */
+int fstw_builder_add_fst_bits(fstw_builder *b, uint32_t idx, const uint8_t *packed, uint8_t *tmp);
+/* Moves src's changes (from later blocks) behind dst's, deduplicating across
+ * the seam as if they had been added one by one; 0 or -1. */
+int fstw_builder_append(fstw_builder *dst, fstw_builder *src);
+fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f);
+void fstw_builder_free(fstw_builder *b);
+fstw_signal *fstw_signal_clone(const fstw_signal *s);
+
+/* ---- fstw_decode.c: one value-change block into builders */
+
+/* Per-thread decoding state, reused from block to block. */
+typedef struct fstw_decoder {
+    fstw_file *f;
+    fstw_table_src tsrc;
+    fstw_inflater z;
+    fstw_buf packed, unpacked;
+    uint8_t *tmp;           /* 4 * max bits + 64 bytes */
+    fstw_error *err;
+} fstw_decoder;
+
+int fstw_decoder_init(fstw_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err);
+void fstw_decoder_free(fstw_decoder *d);
+/* Adds block b's changes of the signals refs[0..n) (ascending, unique) to
+ * bs[0..n); with_frame: the block's frame values first, at index 0. */
+int fstw_decode_block(fstw_decoder *d, fstw_vc_block *b, int with_frame,
+                      const uint32_t *refs, fstw_builder *bs, size_t n);
+
 struct fstw_signal {
     uint32_t ref;
     uint8_t encoding;

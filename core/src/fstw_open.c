@@ -465,6 +465,7 @@ void fstw_close(fstw_file *f)
     free(f->src.mem);
     free(f->geom);
     fstw_hier_free(&f->hier);
+    fstw_chains_free(f);
     free(f->blocks);
     free(f->time_table);
     free(f->canon_index);

@@ -144,6 +144,77 @@ static int load_all(fstw_file *f, uint32_t *nu, uint32_t **refs, fstw_signal ***
     return fstw_load_signals(f, *refs, *nu, *sigs, 0, err);
 }
 
+
+/* True when two loaded signals hold the same changes (times and values). */
+static int same_signal(const fstw_signal *a, const fstw_signal *b)
+{
+    size_t n = fstw_signal_len(a);
+    if (n != fstw_signal_len(b) || fstw_signal_encoding(a) != fstw_signal_encoding(b) ||
+        fstw_signal_bitwidth(a) != fstw_signal_bitwidth(b))
+        return 0;
+    size_t sa = fstw_signal_scratch_size(a), sb = fstw_signal_scratch_size(b);
+    uint8_t *xa = malloc(sa + 1), *xb = malloc(sb + 1);
+    int ok = 1;
+    for (size_t k = 0; k < n && ok; k++) {
+        fstw_value va, vb;
+        ok &= fstw_signal_time_index(a, k) == fstw_signal_time_index(b, k);
+        ok &= fstw_signal_value(a, k, &va, xa, sa) == FSTW_OK && fstw_signal_value(b, k, &vb, xb, sb) == FSTW_OK;
+        ok &= va.kind == vb.kind && va.len == vb.len && va.bits == vb.bits &&
+              memcmp(&va.real, &vb.real, sizeof va.real) == 0 &&
+              (va.len == 0 || memcmp(va.data, vb.data, va.len) == 0);
+    }
+    free(xa);
+    free(xb);
+    return ok;
+}
+
+/* The load paths give the same signals as the one-pass batch load: signals
+ * loaded one at a time (checkpoint lookups in the chain-table index, with
+ * windows of the table read on demand), the batch on several threads (forced
+ * with FSTWAVE_PARALLEL_MIN_BYTES=0; the blocks are split between threads and
+ * joined), and first loads on a fresh handle (index built during the load,
+ * serially and in parallel). */
+static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs, fstw_signal **sigs)
+{
+    fstw_error err;
+    uint32_t step = nu > 1500 ? nu / 1500 + 1 : 1;
+    int ok = 1;
+    fstw_file *f;
+    if (fstw_open(path, NULL, &f, &err) != FSTW_OK) { CHECK(0, "reopen: %s", err.message); return; }
+    /* first load on a fresh handle: a single signal (index built on the way) */
+    if (nu) {
+        fstw_signal *one = NULL;
+        uint32_t k = nu / 2;
+        ok = fstw_load_signals(f, &refs[k], 1, &one, 0, &err) == FSTW_OK && same_signal(one, sigs[k]);
+        fstw_signal_free(one);
+        CHECK(ok, "first load of one signal (ref %u) equals the batch", refs[k]);
+    }
+    /* then one at a time through the checkpoints */
+    ok = 1;
+    for (uint32_t k = 0; k < nu && ok; k += step) {
+        fstw_signal *one = NULL;
+        ok = fstw_load_signals(f, &refs[k], 1, &one, 0, &err) == FSTW_OK && same_signal(one, sigs[k]);
+        if (!ok) CHECK(0, "single load of ref %u equals the batch", refs[k]);
+        fstw_signal_free(one);
+    }
+    CHECK(ok, "single loads equal the batch");
+    /* the batch on several threads */
+    setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1);
+    for (int fresh = 0; fresh < 2; fresh++) {
+        fstw_file *g = f;
+        if (fresh && fstw_open(path, NULL, &g, &err) != FSTW_OK) { CHECK(0, "reopen: %s", err.message); break; }
+        fstw_signal **par = calloc(nu + 1, sizeof *par);
+        ok = fstw_load_signals(g, refs, nu, par, 1, &err) == FSTW_OK;
+        for (uint32_t k = 0; k < nu && ok; k++) ok = same_signal(par[k], sigs[k]);
+        CHECK(ok, "parallel batch load (%s handle) equals the serial one", fresh ? "fresh" : "indexed");
+        for (uint32_t k = 0; k < nu; k++) fstw_signal_free(par[k]);
+        free(par);
+        if (fresh) fstw_close(g);
+    }
+    unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
+    fstw_close(f);
+}
+
 static void check_signals(fstw_file *f)
 {
     size_t nt;
@@ -155,6 +226,7 @@ static void check_signals(fstw_file *f)
     fstw_error err;
     int rc = load_all(f, &nu, &refs, &sigs, &err);
     CHECK(rc == FSTW_OK, "load all signals: %s", rc ? err.message : "");
+    if (rc == FSTW_OK) check_load_paths(current, nu, refs, sigs);
     for (uint32_t i = 0; rc == FSTW_OK && i < nu; i++) {
         fstw_signal *s = sigs[i];
         size_t n = fstw_signal_len(s);

@@ -1,0 +1,386 @@
+/* fstw_chains.c - where each signal's chain lies in a value-change block: the
+ * block's layout and a sparse index of its chain table, built once per file.
+ *
+ * FST format (libfst's block_format.txt): after the frame come the max handle
+ * (varint), the pack type byte, the chains, the chain table, its length (u64)
+ * and the time table.  The chain table is a list of varint entries, one per
+ * handle in order: a chain offset delta (the signal has a chain, starting
+ * `delta` bytes after the previous chain), a run of handles without a chain,
+ * or an alias to another handle's chain.  Block types 1/5 and 8 ("alias2")
+ * encode the entries differently (see entry_next).  A chain ends where the
+ * next one starts; the last one ends at the table.
+ *
+ * libfst and pywellen decode a block's whole table for every load (~1 ms for
+ * 100k handles).  Here the first load of a block records the decoder state
+ * every FSTW_CKPT_EVERY handles (24 bytes each: ~3 MB for 100k handles and
+ * 150 blocks); later loads of a few signals resume at the checkpoint before
+ * each handle and read a small window of the table with pread.  Batch loads
+ * that want many handles of a block parse its whole table instead. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW 2048u          /* bytes of chain table read per window */
+#define ENTRY_MAX 22u         /* an entry is at most two 10-byte varints */
+
+enum { E_END, E_DATA, E_ALIAS, E_SKIP };
+
+typedef struct entry {
+    int kind;
+    uint32_t idx;             /* first handle the entry is for */
+    uint64_t count;           /* handles covered (runs); 1 otherwise */
+    uint64_t loc;             /* E_DATA: chain offset from vc_start */
+    uint64_t delta;           /* E_DATA: distance from the previous chain */
+    uint64_t target;          /* E_ALIAS: the handle whose chain it shares */
+} entry;
+
+static int corrupt(fstw_error *err, const fstw_vc_block *b, const char *what)
+{
+    return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: %s",
+                     (unsigned long long)(b->offset - 1), what);
+}
+
+/* ---- the block's layout */
+
+typedef struct layout {
+    uint8_t pack;
+    uint64_t vc_start, table_off, table_len, maxh;
+} layout;
+
+static int read_layout(const fstw_file *f, const fstw_vc_block *b, layout *L, fstw_error *err)
+{
+    memset(L, 0, sizeof *L);
+    if (b->incomplete || b->tt_count == 0) return FSTW_OK; /* no chains */
+    uint64_t end = b->offset + b->length;
+    uint8_t t[24];
+    int rc;
+    if ((rc = fstw_source_read(&f->src, end - 24, t, 24, "time table trailer", err))) return rc;
+    uint64_t time_section = fstw_be64(t + 8) + 24;
+    if (time_section > b->length || time_section + 8 + 32 > b->length)
+        return corrupt(err, b, "time table larger than the block");
+    uint64_t chain_len_off = end - time_section - 8;
+    if ((rc = fstw_source_read(&f->src, chain_len_off, t, 8, "chain table length", err))) return rc;
+    uint64_t table_len = fstw_be64(t);
+    /* frame header, then the value-change section's max handle and pack type */
+    if (chain_len_off < b->frame_off) return corrupt(err, b, "frame outside the block");
+    uint8_t hdr[40];
+    uint64_t avail = chain_len_off - b->frame_off;
+    size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
+    if ((rc = fstw_source_read(&f->src, b->frame_off, hdr, hn, "frame header", err))) return rc;
+    fstw_cursor c = { hdr, hdr + hn };
+    uint64_t fu, fc, fm;
+    if (fstw_cur_varint(&c, &fu) || fstw_cur_varint(&c, &fc) || fstw_cur_varint(&c, &fm))
+        return corrupt(err, b, "truncated frame header");
+    if (fc > avail) return corrupt(err, b, "frame overruns the block");
+    uint64_t vc_hdr = b->frame_off + (uint64_t)(c.p - hdr) + fc;
+    if (vc_hdr >= chain_len_off) return corrupt(err, b, "frame overruns the block");
+    uint8_t vh[11];
+    size_t vn = chain_len_off - vc_hdr < sizeof vh ? (size_t)(chain_len_off - vc_hdr) : sizeof vh;
+    if ((rc = fstw_source_read(&f->src, vc_hdr, vh, vn, "value-change header", err))) return rc;
+    fstw_cursor vcur = { vh, vh + vn };
+    uint64_t maxh;
+    if (fstw_cur_varint(&vcur, &maxh) || vcur.p >= vcur.end)
+        return corrupt(err, b, "truncated value-change header");
+    uint64_t vc_start = vc_hdr + (uint64_t)(vcur.p - vh);
+    if (table_len > chain_len_off - vc_start || maxh > ((uint64_t)1 << 31))
+        return corrupt(err, b, "chain table overruns the block");
+    if (maxh > fstw_signal_count(f))
+        return fstw_fail(err, FSTW_ERR_FORMAT,
+                         "value-change block at offset %llu: value changes for %llu signals, but the file declares %u",
+                         (unsigned long long)(b->offset - 1), (unsigned long long)maxh, fstw_signal_count(f));
+    L->pack = *vcur.p;
+    L->vc_start = vc_start;
+    L->table_off = chain_len_off - table_len;
+    L->table_len = table_len;
+    L->maxh = maxh;
+    return FSTW_OK;
+}
+
+/* ---- reading entries */
+
+/* Points *out at the table's bytes at pos: at least min(ENTRY_MAX, left) of
+ * them (*avail). */
+static int table_bytes(fstw_table_src *t, uint64_t pos, const uint8_t **out, size_t *avail)
+{
+    const fstw_vc_block *b = t->b;
+    uint64_t left = b->table_len - pos;
+    if (t->have_whole) { *avail = (size_t)left; *out = t->whole.data + pos; return FSTW_OK; }
+    size_t need = left < ENTRY_MAX ? (size_t)left : ENTRY_MAX;
+    if (!(pos >= t->win_pos && pos - t->win_pos + need <= t->win_len)) {
+        size_t n = left < WINDOW ? (size_t)left : WINDOW;
+        if (fstw_buf_reserve(&t->win, WINDOW)) return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+        int rc = fstw_source_read(&t->f->src, b->table_off + pos, t->win.data, n, "chain table", t->err);
+        if (rc) return rc;
+        t->win_pos = pos;
+        t->win_len = n;
+    }
+    *avail = t->win_len - (size_t)(pos - t->win_pos);
+    *out = t->win.data + (pos - t->win_pos);
+    return FSTW_OK;
+}
+
+/* Decodes the entry at s and advances s past it. */
+static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
+{
+    const fstw_vc_block *b = t->b;
+    memset(e, 0, sizeof *e);
+    e->idx = s->idx;
+    if (s->pos >= b->table_len) { e->kind = E_END; return FSTW_OK; }
+    size_t avail = 0;
+    const uint8_t *p = NULL;
+    int rc = table_bytes(t, s->pos, &p, &avail);
+    if (rc) return rc;
+    fstw_cursor c = { p, p + avail };
+    uint64_t region = b->table_off - b->vc_start; /* the chains' bytes */
+    e->count = 1;
+    if (b->type == FSTW_BL_VCDATA_DYN_ALIAS2) {
+        if (*c.p & 1) {
+            int64_t sv;
+            if (fstw_cur_svarint(&c, &sv)) return corrupt(t->err, b, "malformed chain table");
+            int64_t sh = sv >> 1;
+            if (sh > 0) {
+                if ((uint64_t)sh > region - s->offset) return corrupt(t->err, b, "chain outside its block");
+                s->offset += (uint64_t)sh;
+                e->kind = E_DATA;
+                e->loc = s->offset;
+                e->delta = (uint64_t)sh;
+            } else {
+                if (sh < 0) {
+                    if (sh < -((int64_t)1 << 32)) return corrupt(t->err, b, "malformed chain table");
+                    s->prev_alias = (uint32_t)(-(sh + 1));
+                }
+                e->kind = E_ALIAS;
+                e->target = s->prev_alias;
+            }
+        } else {
+            uint64_t v;
+            if (fstw_cur_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+            e->kind = E_SKIP;
+            e->count = v >> 1;
+        }
+    } else {
+        uint64_t v;
+        if (fstw_cur_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+        if (v == 0) {
+            uint64_t a;
+            if (fstw_cur_varint(&c, &a)) return corrupt(t->err, b, "malformed chain table");
+            e->kind = E_ALIAS;
+            e->target = a - 1;  /* a == 0 wraps to a target no block has */
+        } else if (v & 1) {
+            uint64_t d = v >> 1;
+            if (d > region - s->offset) return corrupt(t->err, b, "chain outside its block");
+            s->offset += d;
+            e->kind = E_DATA;
+            e->loc = s->offset;
+            e->delta = d;
+        } else {
+            e->kind = E_SKIP;
+            e->count = v >> 1;
+        }
+    }
+    if (e->kind != E_SKIP && (uint64_t)s->idx >= b->maxh)
+        return corrupt(t->err, b, "malformed chain table");
+    if (e->kind == E_ALIAS && e->target >= b->maxh)
+        return corrupt(t->err, b, "malformed chain table");
+    s->pos += (uint64_t)(c.p - p);
+    /* runs past the last handle saturate: a later entry is then malformed */
+    s->idx = e->count >= b->maxh - s->idx ? (uint32_t)b->maxh : s->idx + (uint32_t)e->count;
+    return FSTW_OK;
+}
+
+/* ---- building the index */
+
+static int read_whole(fstw_table_src *t)
+{
+    const fstw_vc_block *b = t->b;
+    t->whole.len = 0;
+    if (fstw_buf_reserve(&t->whole, b->table_len + 1))
+        return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory for a chain table of %llu bytes",
+                         (unsigned long long)b->table_len);
+    int rc = fstw_source_read(&t->f->src, b->table_off, t->whole.data, b->table_len, "chain table", t->err);
+    if (rc) return rc;
+    t->whole.len = b->table_len;
+    t->have_whole = 1;
+    return FSTW_OK;
+}
+
+/* One pass over the whole table: checkpoints, and every entry checked. */
+static int build_index(fstw_table_src *t, fstw_chain_ckpt **out, uint32_t *n_out)
+{
+    const fstw_vc_block *b = t->b;
+    uint32_t n = (uint32_t)(b->maxh / FSTW_CKPT_EVERY) + 1;
+    fstw_chain_ckpt *ck = malloc(n * sizeof *ck);
+    if (!ck) return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+    fstw_chain_ckpt s = { 0, 0, 0, 0 };
+    uint32_t j = 0;
+    int rc;
+    for (;;) {
+        fstw_chain_ckpt before = s;
+        entry e;
+        if ((rc = entry_next(t, &s, &e))) { free(ck); return rc; }
+        if (e.kind == E_END) break;
+        uint64_t end_idx = (uint64_t)e.idx + e.count;
+        while (j < n && (uint64_t)j * FSTW_CKPT_EVERY < end_idx) ck[j++] = before;
+    }
+    while (j < n) ck[j++] = s;
+    *out = ck;
+    *n_out = n;
+    return FSTW_OK;
+}
+
+/* Whole-table parse into per-handle chains (the dense mode). */
+static int parse_dense(fstw_table_src *t)
+{
+    const fstw_vc_block *b = t->b;
+    uint64_t maxh = b->maxh;
+    if (t->cap_dense < maxh + 1) {
+        free(t->loc); free(t->clen);
+        t->loc = malloc((maxh + 1) * sizeof *t->loc);
+        t->clen = malloc((maxh + 1) * sizeof *t->clen);
+        if (!t->loc || !t->clen) {
+            free(t->loc); free(t->clen);
+            t->loc = t->clen = NULL;
+            t->cap_dense = 0;
+            return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+        }
+        t->cap_dense = maxh + 1;
+    }
+    /* loc: chain offset, or for an alias UINT64_MAX - target; clen: length */
+    memset(t->loc, 0, maxh * sizeof *t->loc);
+    memset(t->clen, 0, maxh * sizeof *t->clen);
+    fstw_chain_ckpt s = { 0, 0, 0, 0 };
+    int have = 0, rc;
+    uint32_t prev = 0;
+    for (;;) {
+        entry e;
+        if ((rc = entry_next(t, &s, &e))) return rc;
+        if (e.kind == E_END) break;
+        if (e.kind == E_DATA) {
+            if (have) t->clen[prev] = e.delta;
+            t->loc[e.idx] = e.loc;
+            prev = e.idx;
+            have = 1;
+        } else if (e.kind == E_ALIAS) {
+            t->loc[e.idx] = UINT64_MAX - e.target;
+        }
+    }
+    if (have) t->clen[prev] = (b->table_off - b->vc_start) - t->loc[prev];
+    /* aliases in handle order: an alias of an earlier alias takes what that one
+     * resolved to; an alias of a later alias gets nothing (as libfst) */
+    for (uint64_t i = 0; i < maxh; i++) {
+        if (t->loc[i] < UINT64_MAX - maxh + 1 || t->loc[i] == 0) continue;
+        uint64_t a = UINT64_MAX - t->loc[i];
+        if (a < maxh && t->loc[a] >= UINT64_MAX - maxh + 1 && a > i) { t->loc[i] = 0; t->clen[i] = 0; continue; }
+        t->loc[i] = t->loc[a];
+        t->clen[i] = t->clen[a];
+        if (t->loc[i] >= UINT64_MAX - maxh + 1) { t->loc[i] = 0; t->clen[i] = 0; }
+    }
+    t->dense = 1;
+    return FSTW_OK;
+}
+
+int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int want_dense,
+                        fstw_error *err)
+{
+    t->f = f;
+    t->b = b;
+    t->err = err;
+    t->have_whole = 0;
+    t->dense = 0;
+    t->win_pos = 0;
+    t->win_len = 0;
+    int rc;
+    if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) {
+        layout L;
+        if ((rc = read_layout(f, b, &L, err))) return rc;
+        /* the fields are written before chains_ready is published; another
+         * thread building the same block writes the same values */
+        fstw_vc_block tmp = *b;
+        tmp.pack = L.pack; tmp.vc_start = L.vc_start; tmp.table_off = L.table_off;
+        tmp.table_len = L.table_len; tmp.maxh = L.maxh;
+        t->b = &tmp;
+        fstw_chain_ckpt *ck = NULL;
+        uint32_t n = 0;
+        rc = read_whole(t);
+        if (!rc) rc = build_index(t, &ck, &n);
+        t->b = b;
+        if (rc) return rc;
+        pthread_mutex_lock(&f->lock);
+        if (!b->chains_ready) {
+            b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
+            b->table_len = L.table_len; b->maxh = L.maxh;
+            b->ckpt = ck; b->n_ckpt = n;
+            ck = NULL;
+            __atomic_store_n(&b->chains_ready, 1, __ATOMIC_RELEASE);
+        }
+        pthread_mutex_unlock(&f->lock);
+        free(ck);
+    } else if (want_dense && b->maxh) {
+        if ((rc = read_whole(t))) return rc;
+    }
+    if (want_dense && b->maxh) return parse_dense(t);
+    return FSTW_OK;
+}
+
+int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len)
+{
+    const fstw_vc_block *b = t->b;
+    *off = 0;
+    *len = 0;
+    if (ref >= b->maxh) return FSTW_OK;
+    if (t->dense) {
+        if (t->clen[ref] == 0) return FSTW_OK;
+        if (t->loc[ref] == 0) return corrupt(t->err, b, "chain outside its block");
+        *off = b->vc_start + t->loc[ref];
+        *len = t->clen[ref];
+        return FSTW_OK;
+    }
+    uint32_t h = ref, from = ref;
+    int via_alias = 0, rc;
+    for (;;) {
+        fstw_chain_ckpt s = b->ckpt[h / FSTW_CKPT_EVERY];
+        entry e;
+        for (;;) {
+            if ((rc = entry_next(t, &s, &e))) return rc;
+            if (e.kind == E_END || e.idx > h) return FSTW_OK;            /* no entry: no chain */
+            if ((uint64_t)e.idx + e.count <= h) continue;
+            break;                                                        /* e covers h */
+        }
+        if (e.kind == E_SKIP) return FSTW_OK;
+        if (e.kind == E_ALIAS) {
+            /* an alias of a later alias has no chain (see parse_dense) */
+            if (via_alias && h >= from) return FSTW_OK;
+            from = h;
+            h = (uint32_t)e.target;
+            via_alias = 1;
+            continue;
+        }
+        uint64_t loc = e.loc;
+        for (;;) {
+            entry n;
+            if ((rc = entry_next(t, &s, &n))) return rc;
+            if (n.kind == E_DATA) { *len = n.delta; break; }
+            if (n.kind == E_END) { *len = (b->table_off - b->vc_start) - loc; break; }
+        }
+        if (loc == 0) return corrupt(t->err, b, "chain outside its block");
+        *off = b->vc_start + loc;
+        return FSTW_OK;
+    }
+}
+
+void fstw_table_src_free(fstw_table_src *t)
+{
+    fstw_buf_free(&t->whole);
+    fstw_buf_free(&t->win);
+    free(t->loc);
+    free(t->clen);
+    memset(t, 0, sizeof *t);
+}
+
+void fstw_chains_free(fstw_file *f)
+{
+    for (size_t i = 0; i < f->n_blocks; i++) {
+        free(f->blocks[i].ckpt);
+        f->blocks[i].ckpt = NULL;
+    }
+}

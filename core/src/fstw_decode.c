@@ -1,0 +1,212 @@
+/* fstw_decode.c - one value-change block into per-signal builders.
+ *
+ * Per block (FST format, libfst's block_format): the frame (initial values,
+ * zlib), the chains of value changes (one per signal, packed with zlib,
+ * FastLZ or LZ4), the chain table (fstw_chains.c) and the time table.  A
+ * change's time-table index is the block's base plus the running sum of the
+ * deltas in its chain, mapped to the first index with the same time as
+ * fst-reader's callback does (pywellen); changes after the header's end time
+ * are dropped (fst-reader).  Values go straight into the builders: 2-state
+ * vectors stay packed, nothing is called back per change. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define GEOM_REAL 0u
+#define GEOM_VARLEN UINT32_MAX
+
+static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
+
+static double read_double(const fstw_file *f, const uint8_t *p)
+{
+    uint8_t q[8];
+    if (f->float_big_endian) for (int i = 0; i < 8; i++) q[i] = p[7 - i];
+    else memcpy(q, p, 8);
+    double d;
+    memcpy(&d, q, 8);
+    return d;
+}
+
+static uint32_t geom_of(const fstw_file *f, uint32_t ref)
+{
+    return ref < f->n_geom ? f->geom[ref] : GEOM_VARLEN;
+}
+
+static size_t frame_size(uint32_t g)
+{
+    return g == GEOM_REAL ? 8 : g == GEOM_VARLEN ? 0 : g;
+}
+
+#define CORRUPT(...) return fstw_fail(d->err, FSTW_ERR_FORMAT, __VA_ARGS__)
+
+/* The frame of block b: initial values at the block's start time. */
+static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *refs,
+                      fstw_builder *bs, size_t n)
+{
+    const fstw_file *f = d->f;
+    uint8_t hdr[30];
+    uint64_t avail = f->src.size - b->frame_off;
+    size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
+    int rc = fstw_source_read(&f->src, b->frame_off, hdr, hn, "frame", d->err);
+    if (rc) return rc;
+    fstw_cursor c = { hdr, hdr + hn };
+    uint64_t ulen, clen, maxh;
+    if (fstw_cur_varint(&c, &ulen) || fstw_cur_varint(&c, &clen) || fstw_cur_varint(&c, &maxh))
+        CORRUPT("block at offset %llu: truncated frame header", (unsigned long long)(b->offset - 1));
+    if (clen > f->src.size || ulen / 1100 > clen + 1024)
+        CORRUPT("block at offset %llu: implausible frame size", (unsigned long long)(b->offset - 1));
+    uint8_t *in = malloc(clen ? clen : 1), *raw = malloc(ulen ? ulen : 1);
+    if (!in || !raw) { free(in); free(raw); return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory reading a frame"); }
+    rc = fstw_source_read(&f->src, b->frame_off + (uint64_t)(c.p - hdr), in, clen, "frame", d->err);
+    if (!rc) {
+        if (clen == ulen) memcpy(raw, in, clen);
+        else if (fstw_inflate_zlib(in, clen, raw, ulen))
+            rc = fstw_fail(d->err, FSTW_ERR_FORMAT, "block at offset %llu: corrupt frame", (unsigned long long)(b->offset - 1));
+    }
+    free(in);
+    uint64_t pos = 0;
+    uint32_t next_ref = 0;
+    for (size_t k = 0; !rc && k < n; k++) {
+        uint32_t ref = refs[k];
+        if (ref >= maxh || ref >= f->n_geom) break;
+        while (next_ref < ref) pos += frame_size(f->geom[next_ref++]);
+        uint32_t g = f->geom[ref];
+        size_t sz = frame_size(g);
+        if (pos + sz > ulen) break; /* a short frame: no initial values beyond it */
+        fstw_builder *bd = &bs[k];
+        if (g == GEOM_VARLEN) continue; /* variable-length signals have no frame value */
+        if (g == GEOM_REAL) rc = fstw_builder_add_real(bd, 0, read_double(f, raw + pos)) ? FSTW_ERR_NOMEM : 0;
+        else rc = fstw_builder_add_chars(bd, 0, raw + pos, g, d->tmp) ? FSTW_ERR_NOMEM : 0;
+        if (rc) rc = fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+    }
+    free(raw);
+    return rc;
+}
+
+/* Decodes one signal's chain (unpacked bytes) of block b into its builder. */
+static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *bd, uint32_t g,
+                        const uint8_t *p, size_t len)
+{
+    const fstw_file *f = d->f;
+    fstw_cursor c = { p, p + len };
+    uint64_t local = 0;
+    int first = 1;
+    const uint64_t end_time = f->header.end_time;
+    /* bit vectors as wide as their var, stored packed: no expansion to text */
+    int direct_ok = g != 1 && g != GEOM_REAL && g != GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
+    int direct = direct_ok && !bd->ascii;
+    while (c.p < c.end) {
+        uint64_t vli, delta;
+        if (fstw_cur_varint(&c, &vli)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+        uint8_t one;
+        const uint8_t *val = NULL;
+        size_t vlen = 0;
+        double real = 0;
+        int kind; /* 0 chars, 1 real, 2 bytes, 3 packed 2-state bits */
+        if (g == 1) {
+            if (vli & 1) { one = (uint8_t)RCV[(vli >> 1) & 7]; delta = vli >> 4; }
+            else { one = (uint8_t)('0' + ((vli >> 1) & 1)); delta = vli >> 2; }
+            val = &one; vlen = 1; kind = 0;
+        } else if (g == GEOM_VARLEN) {
+            uint64_t sl;
+            delta = vli >> 1;
+            if (fstw_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
+                CORRUPT("block at offset %llu: truncated string value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+            val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
+        } else if (g == GEOM_REAL) {
+            delta = vli >> 1;
+            if (c.end - c.p < 8) CORRUPT("block at offset %llu: truncated real value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+            real = read_double(f, c.p); c.p += 8; kind = 1;
+        } else {
+            delta = vli >> 1;
+            if (vli & 1) {
+                if ((uint64_t)(c.end - c.p) < g) CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+                val = c.p; vlen = g; c.p += g;
+                kind = 0;
+            } else {
+                size_t nb = ((size_t)g + 7) / 8;
+                if ((size_t)(c.end - c.p) < nb) CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+                if (direct) {
+                    /* packed 2-state bits straight into packed storage */
+                    val = c.p; vlen = nb; c.p += nb; kind = 3;
+                } else {
+                    uint8_t *chars = d->tmp + 2 * (size_t)bd->bits + 16 + 8; /* after add_chars' scratch */
+                    for (uint32_t i = 0; i < g; i++) chars[i] = (c.p[i >> 3] >> (7 - (i & 7)) & 1) ? '1' : '0';
+                    c.p += nb;
+                    val = chars; vlen = g; kind = 0;
+                }
+            }
+        }
+        local = first ? delta : local + delta;
+        first = 0;
+        if (local >= b->tt_count)
+            CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
+                    (unsigned long long)(b->offset - 1), bd->ref, (unsigned long long)local, (unsigned long long)b->tt_count);
+        uint64_t gi = b->tt_base + local;
+        if (f->time_table[gi] > end_time) break; /* after the header's end time: dropped */
+        uint32_t idx = f->canon_index[gi];
+        int r = kind == 0 ? fstw_builder_add_chars(bd, idx, val, vlen, d->tmp)
+              : kind == 1 ? fstw_builder_add_real(bd, idx, real)
+              : kind == 2 ? fstw_builder_add_bytes(bd, idx, val, vlen, d->tmp)
+                          : fstw_builder_add_fst_bits(bd, idx, val, d->tmp);
+        if (direct_ok) direct = !bd->ascii;
+        if (r) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
+    }
+    return FSTW_OK;
+}
+
+int fstw_decoder_init(fstw_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->f = f;
+    d->err = err;
+    d->tmp = malloc(4 * (size_t)max_bits + 64);
+    if (!d->tmp) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    return FSTW_OK;
+}
+
+void fstw_decoder_free(fstw_decoder *d)
+{
+    fstw_table_src_free(&d->tsrc);
+    fstw_inflater_end(&d->z);
+    fstw_buf_free(&d->packed);
+    fstw_buf_free(&d->unpacked);
+    free(d->tmp);
+    memset(d, 0, sizeof *d);
+}
+
+int fstw_decode_block(fstw_decoder *d, fstw_vc_block *b, int with_frame,
+                      const uint32_t *refs, fstw_builder *bs, size_t n)
+{
+    fstw_file *f = d->f;
+    int rc;
+    if (with_frame && (rc = read_frame(d, b, refs, bs, n))) return rc;
+    if (b->incomplete || b->tt_count == 0) return FSTW_OK;
+    if ((rc = fstw_chains_prepare(&d->tsrc, f, b, n, d->err))) return rc;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t ref = refs[k];
+        uint64_t off, len;
+        if ((rc = fstw_chain_find(&d->tsrc, ref, &off, &len))) return rc;
+        if (len == 0) continue;
+        d->packed.len = 0;
+        if (fstw_buf_reserve(&d->packed, len)) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+        if ((rc = fstw_source_read(&f->src, off, d->packed.data, len, "chain", d->err))) return rc;
+        fstw_cursor cc = { d->packed.data, d->packed.data + len };
+        uint64_t ulen;
+        if (fstw_cur_varint(&cc, &ulen)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+        size_t plen = (size_t)(cc.end - cc.p);
+        const uint8_t *data = cc.p;
+        size_t dlen = plen;
+        if (ulen) {
+            if (ulen / 2048 > plen + 1024) CORRUPT("block at offset %llu: implausible chain size for signal %u", (unsigned long long)(b->offset - 1), ref);
+            d->unpacked.len = 0;
+            if (fstw_buf_reserve(&d->unpacked, ulen)) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+            if (fstw_unpack_chain(&d->z, b->pack, cc.p, plen, d->unpacked.data, ulen))
+                CORRUPT("block at offset %llu: corrupt compressed chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+            data = d->unpacked.data;
+            dlen = ulen;
+        }
+        if ((rc = decode_chain(d, b, &bs[k], geom_of(f, ref), data, dlen))) return rc;
+    }
+    return FSTW_OK;
+}

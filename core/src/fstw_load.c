@@ -1,0 +1,223 @@
+/* fstw_load.c - fstw_load_signals: one pass over the value-change blocks for
+ * a batch of signals, on the calling thread or, when allowed and the work is
+ * large enough, on several threads that each decode a contiguous run of
+ * blocks (pread on the shared descriptor) into their own builders; the runs
+ * are then joined in block order (fstw_builder_append), so the result is the
+ * same either way. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_THREADS 16
+
+/* Estimated packed chain bytes below which one thread does the load.  The
+ * environment variable FSTWAVE_PARALLEL_MIN_BYTES overrides it (tests set 0 to
+ * force threads on small files). */
+#define PARALLEL_MIN_BYTES (4u << 20)
+
+static uint64_t parallel_min_bytes(void)
+{
+    const char *e = getenv("FSTWAVE_PARALLEL_MIN_BYTES");
+    if (e && *e) {
+        char *end;
+        unsigned long long v = strtoull(e, &end, 10);
+        if (*end == '\0') return v;
+    }
+    return PARALLEL_MIN_BYTES;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct part {
+    fstw_file *f;
+    size_t first, end;        /* blocks [first, end) of the load's list */
+    const size_t *blocks;     /* indices into f->blocks */
+    int frame_block;          /* list position whose frame is read, or -1 */
+    const uint32_t *refs;
+    fstw_builder *bs;
+    size_t n;
+    uint32_t max_bits;
+    int rc;
+    fstw_error err;
+    pthread_t thread;
+} part;
+
+static void *run_part(void *arg)
+{
+    part *p = arg;
+    fstw_decoder d;
+    p->rc = fstw_decoder_init(&d, p->f, p->max_bits, &p->err);
+    for (size_t i = p->first; !p->rc && i < p->end; i++)
+        p->rc = fstw_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
+                                  p->refs, p->bs, p->n);
+    fstw_decoder_free(&d);
+    return NULL;
+}
+
+/* How many threads, from the estimated bytes to read. */
+static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, size_t n_refs)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 2 || nb < 2) return 1;
+    uint64_t vc_bytes = 0, unindexed = 0;
+    for (size_t i = 0; i < nb; i++) {
+        const fstw_vc_block *b = &f->blocks[blocks[i]];
+        vc_bytes += b->length;
+        if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) unindexed += b->length;
+    }
+    uint32_t nsig = fstw_signal_count(f);
+    /* the refs' share of the chains, plus the chain tables the first load reads
+     * (about 1 % of a block) */
+    uint64_t est = nsig ? (uint64_t)((double)vc_bytes * (double)n_refs / (double)nsig) : 0;
+    est += unindexed / 100;
+    if (est < parallel_min_bytes()) return 1;
+    size_t t = (size_t)cpus;
+    if (t > MAX_THREADS) t = MAX_THREADS;
+    if (t > nb) t = nb;
+    return t;
+}
+
+/* Decodes every listed block into bs, on nthreads threads. */
+static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int frame_block,
+                         const uint32_t *refs, fstw_builder *bs, size_t n, uint32_t max_bits,
+                         size_t nthreads, fstw_error *err)
+{
+    part parts[MAX_THREADS];
+    memset(parts, 0, sizeof parts);
+    /* contiguous runs of blocks of about equal bytes */
+    uint64_t total = 0;
+    for (size_t i = 0; i < nb; i++) total += f->blocks[blocks[i]].length;
+    size_t start = 0;
+    uint64_t acc = 0;
+    for (size_t t = 0; t < nthreads; t++) {
+        part *p = &parts[t];
+        p->f = f; p->blocks = blocks; p->frame_block = frame_block;
+        p->refs = refs; p->n = n; p->max_bits = max_bits;
+        p->first = start;
+        size_t end = start;
+        if (t == nthreads - 1) {
+            end = nb;
+        } else {
+            uint64_t goal = total / nthreads * (t + 1);
+            /* leave at least one block for each later part */
+            while (end < nb - (nthreads - t - 1) && (end == start || acc < goal)) {
+                acc += f->blocks[blocks[end]].length;
+                end++;
+            }
+        }
+        p->end = end;
+        start = end;
+    }
+    int rc = FSTW_OK;
+    /* the first part fills bs; the others their own builders */
+    parts[0].bs = bs;
+    for (size_t t = 1; t < nthreads && !rc; t++) {
+        parts[t].bs = calloc(n, sizeof *parts[t].bs);
+        if (!parts[t].bs) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
+        for (size_t k = 0; k < n; k++)
+            if (fstw_builder_init_like(&parts[t].bs[k], &bs[k])) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
+    }
+    size_t started = 1;
+    if (!rc) {
+        for (size_t t = 1; t < nthreads; t++) {
+            if (pthread_create(&parts[t].thread, NULL, run_part, &parts[t]) != 0) {
+                /* no thread: this one does that part after its own */
+                parts[t].thread = 0;
+                break;
+            }
+            started++;
+        }
+        run_part(&parts[0]);
+        for (size_t t = 1; t < started; t++) pthread_join(parts[t].thread, NULL);
+        for (size_t t = started; t < nthreads; t++) run_part(&parts[t]);
+        /* the first failure in block order is the one reported */
+        for (size_t t = 0; t < nthreads; t++)
+            if (parts[t].rc) {
+                rc = parts[t].rc;
+                if (err) *err = parts[t].err;
+                break;
+            }
+    }
+    for (size_t t = 1; t < nthreads; t++) {
+        if (!parts[t].bs) continue;
+        for (size_t k = 0; k < n; k++) {
+            if (!rc && fstw_builder_append(&bs[k], &parts[t].bs[k]))
+                rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            fstw_builder_free(&parts[t].bs[k]);
+        }
+        free(parts[t].bs);
+    }
+    return rc;
+}
+
+int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
+                      int multi_threaded, fstw_error *err)
+{
+    int rc = fstw_load_body(f, err);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++) out[i] = NULL;
+    if (n == 0) return FSTW_OK;
+    uint32_t nsig = fstw_signal_count(f);
+    for (size_t i = 0; i < n; i++)
+        if (refs[i] >= nsig)
+            return fstw_fail(err, FSTW_ERR_ARG, "signal ref %u out of range (the file has %u signals)", refs[i], nsig);
+
+    uint32_t *uniq = malloc(n * sizeof *uniq);
+    fstw_builder *bs = calloc(n, sizeof *bs);
+    size_t *blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *blocks);
+    fstw_signal **made = NULL;
+    size_t nu = 0;
+    if (!uniq || !bs || !blocks) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    memcpy(uniq, refs, n * sizeof *uniq);
+    qsort(uniq, n, sizeof *uniq, cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        if (nu == 0 || uniq[nu - 1] != uniq[i]) uniq[nu++] = uniq[i];
+
+    uint32_t max_bits = 8;
+    for (size_t k = 0; k < nu; k++) {
+        if ((rc = fstw_builder_init(&bs[k], f, uniq[k], err))) goto done;
+        uint32_t g = uniq[k] < f->n_geom ? f->geom[uniq[k]] : UINT32_MAX;
+        if (bs[k].bits > max_bits) max_bits = bs[k].bits;
+        if (g != 0 && g != UINT32_MAX && g > max_bits) max_bits = g;
+    }
+    /* blocks after the header's end time are skipped (fst-reader); the frame
+     * of the first one is read when the time table has a slot for it */
+    size_t nb = 0;
+    for (size_t i = 0; i < f->n_blocks; i++)
+        if (f->blocks[i].start_time <= f->header.end_time) blocks[nb++] = i;
+    int frame_block = (nb && f->blocks[blocks[0]].tt_shift) ? 0 : -1;
+    size_t nthreads = multi_threaded ? plan_threads(f, blocks, nb, nu) : 1;
+    if ((rc = decode_blocks(f, blocks, nb, frame_block, uniq, bs, nu, max_bits, nthreads, err))) goto done;
+
+    /* hand out one signal per request, in request order */
+    made = calloc(nu, sizeof *made);
+    if (!made) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    for (size_t k = 0; k < nu && !rc; k++)
+        if (!(made[k] = fstw_builder_finish(&bs[k], f))) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++) {
+        uint32_t *hit = bsearch(&refs[i], uniq, nu, sizeof *uniq, cmp_u32);
+        size_t k = (size_t)(hit - uniq);
+        if (made[k]) { out[i] = made[k]; made[k] = NULL; }
+        else {
+            /* a repeated ref: copy the first one handed out */
+            for (size_t j = 0; j < i; j++)
+                if (refs[j] == refs[i]) { out[i] = fstw_signal_clone(out[j]); break; }
+            if (!out[i]) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+        }
+    }
+    for (size_t k = 0; k < nu; k++) fstw_signal_free(made[k]);
+    if (rc)
+        for (size_t i = 0; i < n; i++) { fstw_signal_free(out[i]); out[i] = NULL; }
+done:
+    free(made);
+    if (bs) for (size_t k = 0; k < nu; k++) fstw_builder_free(&bs[k]);
+    free(bs);
+    free(uniq);
+    free(blocks);
+    return rc;
+}
