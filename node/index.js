@@ -276,7 +276,7 @@ class Waveform {
    *   range for this file; `FST_FORMAT` / `EIO` errors from reading.
    */
   getSignal(v) {
-    return this.#loadRefs([this.#refOf(v, 'getSignal')], false)[0];
+    return this.#loadRefs([this.#refOf(v, 'getSignal')], this.#multiThreaded)[0];
   }
 
   /**
@@ -298,7 +298,7 @@ class Waveform {
       e.code = 'FST_NO_VAR';
       throw e;
     }
-    return this.#loadRefs([hierVar(this.#hier, id).signalRef()], false)[0];
+    return this.#loadRefs([hierVar(this.#hier, id).signalRef()], this.#multiThreaded)[0];
   }
 
   /**

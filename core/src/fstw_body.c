@@ -98,13 +98,21 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
         b->tt_base = n + b->tt_shift;
         n += b->tt_count + b->tt_shift;
     }
-    uint32_t *canon = malloc((n ? n : 1) * sizeof *canon);
-    if (!canon) { free(tt); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
-    for (size_t i = 0; i < n; i++)
-        canon[i] = (i > 0 && tt[i] == tt[i - 1]) ? canon[i - 1] : (uint32_t)i;
+    size_t nd = 0;
+    for (size_t i = 1; i < n; i++) nd += tt[i] == tt[i - 1];
+    uint32_t (*dups)[2] = malloc((nd ? nd : 1) * sizeof *dups);
+    if (!dups) { free(tt); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    nd = 0;
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (tt[i] != tt[i - 1]) { first = i; continue; }
+        dups[nd][0] = (uint32_t)i;
+        dups[nd][1] = (uint32_t)first;
+        nd++;
+    }
     f->time_table = tt;
     f->n_time = n;
-    f->canon_index = canon;
+    f->dups = dups;
+    f->n_dups = nd;
     return FSTW_OK;
 }
 

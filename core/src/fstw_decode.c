@@ -144,7 +144,7 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
                     (unsigned long long)(b->offset - 1), bd->ref, (unsigned long long)local, (unsigned long long)b->tt_count);
         uint64_t gi = b->tt_base + local;
         if (f->time_table[gi] > end_time) break; /* after the header's end time: dropped */
-        uint32_t idx = f->canon_index[gi];
+        uint32_t idx = fstw_canon_index(f, gi);
         int r = kind == 0 ? fstw_builder_add_chars(bd, idx, val, vlen, d->tmp)
               : kind == 1 ? fstw_builder_add_real(bd, idx, real)
               : kind == 2 ? fstw_builder_add_bytes(bd, idx, val, vlen, d->tmp)

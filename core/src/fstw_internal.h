@@ -183,10 +183,27 @@ struct fstw_file {
     int body_loaded;
     uint64_t *time_table;
     size_t n_time;
-    uint32_t *canon_index;   /* first index with the same time, per index */
+    /* time-table indices whose time equals the one before (block seams, a
+     * time written twice), ascending, with the first index of that time;
+     * every other index is its own first (see fstw_canon_index) */
+    uint32_t (*dups)[2];
+    size_t n_dups;
 };
 
 int fstw_body_read(fstw_file *f, fstw_error *err);
+
+/* The first time-table index with the same time as index i (fst-reader maps
+ * every change to it); i < f->n_time. */
+static inline uint32_t fstw_canon_index(const fstw_file *f, uint64_t i)
+{
+    if (i == 0 || f->time_table[i - 1] != f->time_table[i]) return (uint32_t)i;
+    size_t lo = 0, hi = f->n_dups;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->dups[mid][0] < i) lo = mid + 1; else hi = mid;
+    }
+    return lo < f->n_dups && f->dups[lo][0] == i ? f->dups[lo][1] : (uint32_t)i;
+}
 
 /* Reads a value-change block's time table (len entries) into out, from its
  * trailer. */

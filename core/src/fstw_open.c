@@ -468,7 +468,7 @@ void fstw_close(fstw_file *f)
     fstw_chains_free(f);
     free(f->blocks);
     free(f->time_table);
-    free(f->canon_index);
+    free(f->dups);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }

@@ -324,7 +324,7 @@ fail:
 
 static PyObject *wf_load_one(pyfstw_WaveformObject *self, uint32_t ref)
 {
-    PyObject *list = wf_load_refs(self, &ref, 1, 0);
+    PyObject *list = wf_load_refs(self, &ref, 1, self->multi_threaded);
     if (!list)
         return NULL;
     PyObject *sig = PyList_GET_ITEM(list, 0);
@@ -404,7 +404,7 @@ static PyObject *wf_load_list(pyfstw_WaveformObject *self, PyObject *vars, int m
 
 static PyObject *Waveform_load_signals(PyObject *op, PyObject *vars)
 {
-    return wf_load_list((pyfstw_WaveformObject *)op, vars, 0, "load_signals");
+    return wf_load_list((pyfstw_WaveformObject *)op, vars, ((pyfstw_WaveformObject *)op)->multi_threaded, "load_signals");
 }
 
 static PyObject *Waveform_load_signals_multithreaded(PyObject *op, PyObject *vars)
@@ -509,11 +509,14 @@ static PyMethodDef Waveform_methods[] = {
     {"load_signals", Waveform_load_signals, METH_O,
      "load_signals($self, vars, /)\n--\n\n"
      "The Signals of ``vars`` (an iterable of Var), in the same order, loading all the\n"
-     "uncached ones in one pass over the file (single-threaded). Cached like\n"
-     "get_signal(). Extension."},
+     "uncached ones in one pass over the file, on several threads when the Waveform\n"
+     "was opened with ``multi_threaded=True`` and the work is large enough (blocks are\n"
+     "split between threads; the result is the same). Cached like get_signal().\n"
+     "Extension."},
     {"load_signals_multithreaded", Waveform_load_signals_multithreaded, METH_O,
      "load_signals_multithreaded($self, vars, /)\n--\n\n"
-     "Like load_signals() but the pass may be spread over several threads. Extension."},
+     "Like load_signals() but the pass may be spread over several threads even when\n"
+     "the Waveform was opened with ``multi_threaded=False``. Extension."},
     {"unload_signals", Waveform_unload_signals, METH_O,
      "unload_signals($self, signals_or_vars, /)\n--\n\n"
      "Drops the signals of the given Signal or Var objects from this Waveform's cache\n"
