@@ -279,9 +279,10 @@ static int parse_dense(fstw_table_src *t)
     return FSTW_OK;
 }
 
-int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int want_dense,
+int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
                         fstw_error *err)
 {
+    int want_dense;
     t->f = f;
     t->b = b;
     t->err = err;
@@ -305,6 +306,7 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int w
         if (!rc) rc = build_index(t, &ck, &n);
         t->b = b;
         if (rc) return rc;
+        want_dense = (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) >= L.maxh;
         pthread_mutex_lock(&f->lock);
         if (!b->chains_ready) {
             b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
@@ -315,8 +317,10 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int w
         }
         pthread_mutex_unlock(&f->lock);
         free(ck);
-    } else if (want_dense && b->maxh) {
-        if ((rc = read_whole(t))) return rc;
+    } else {
+        /* a walk from a checkpoint decodes about FSTW_CKPT_EVERY / 2 entries */
+        want_dense = (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) >= b->maxh;
+        if (want_dense && b->maxh && (rc = read_whole(t))) return rc;
     }
     if (want_dense && b->maxh) return parse_dense(t);
     return FSTW_OK;

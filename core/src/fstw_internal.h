@@ -230,12 +230,12 @@ typedef struct fstw_table_src {
     fstw_error *err;
 } fstw_table_src;
 
-/* Gets block b ready for lookups: its layout and checkpoints are built on the
- * first call (reading the whole table, kept in t->whole); with want_dense, the
- * whole table is parsed into per-handle offsets (cheaper than a checkpoint walk
- * per signal when many signals of the block are wanted).  Thread-safe: two
- * threads may build the same block; one result is published. */
-int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, int want_dense,
+/* Gets block b ready for lookups of n_wanted signals: its layout and
+ * checkpoints are built on the first call (reading the whole table, kept in
+ * t->whole); when many of the block's signals are wanted, the whole table is
+ * parsed into per-handle offsets (cheaper than a checkpoint walk per signal).
+ * Thread-safe: two threads may build the same block; one result is published. */
+int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
                         fstw_error *err);
 /* Chain of signal `ref` in the prepared block: absolute file offset and packed
  * length (length 0: no value changes of that signal in the block). */
