@@ -176,6 +176,13 @@ struct fstw_file {
     uint32_t *geom;
     uint32_t n_geom;
     fstw_hier hier;
+    /* full names of the internal scopes, made on the first full-name call
+     * (fstw_open.c): scope s is scope_names[scope_name_off[s] ..
+     * scope_name_off[s + 1]); scope_names_state: 0 not yet, 1 made, 2 not
+     * cached (too large: the names are then put together on each call) */
+    int scope_names_state;
+    char *scope_names;
+    uint64_t *scope_name_off;
     fstw_vc_block *blocks;
     size_t n_blocks;
     /* body */

@@ -466,6 +466,8 @@ void fstw_close(fstw_file *f)
     free(f->geom);
     fstw_hier_free(&f->hier);
     fstw_chains_free(f);
+    free(f->scope_names);
+    free(f->scope_name_off);
     free(f->blocks);
     free(f->time_table);
     free(f->dups);
@@ -581,10 +583,90 @@ static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t b
     return pos + total;
 }
 
+/* The scopes' full names joined once (at most this many bytes), so a var's
+ * full name is two copies. */
+#define SCOPE_NAMES_MAX ((uint64_t)64 << 20)
+
+static void make_scope_names(fstw_file *f)
+{
+    const fstw_hier *h = &f->hier;
+    uint32_t n = h->n_scopes;
+    uint64_t *len = malloc(((size_t)n + 1) * sizeof *len);
+    if (!len) return;
+    uint64_t total = 0;
+    int ok = 1;
+    for (uint32_t s = 0; s < n && ok; s++) {
+        uint32_t p = h->scopes[s].parent;
+        if (s == 0) { len[0] = 0; continue; }
+        if (p >= s) { ok = 0; break; }  /* parents come first; else no cache */
+        len[s] = (p ? len[p] + 1 : 0) + h->scopes[s].name_len;
+        total += len[s];
+        if (total > SCOPE_NAMES_MAX) ok = 0;
+    }
+    char *names = ok ? malloc(total + 1) : NULL;
+    if (!names) { free(len); return; }
+    /* len becomes the offsets (n + 1 of them) */
+    uint64_t at = 0;
+    for (uint32_t s = 0; s < n; s++) {
+        uint64_t l = len[s];
+        len[s] = at;
+        if (s) {
+            uint32_t p = h->scopes[s].parent;
+            char *dst = names + at;
+            if (p) {
+                /* p < s: len[p] and len[p + 1] are offsets already (len[s] = at) */
+                uint64_t pl = len[p + 1] - len[p];
+                memcpy(dst, names + len[p], pl);
+                dst[pl] = '.';
+                dst += pl + 1;
+            }
+            if (h->scopes[s].name_len)
+                memcpy(dst, h->strings.data + h->scopes[s].name_off, h->scopes[s].name_len);
+        }
+        at += l;
+    }
+    len[n] = at;
+    f->scope_names = names;
+    f->scope_name_off = len;
+}
+
+/* The joined scope names, made on first use (thread-safe); NULL when they are
+ * not cached. */
+static const fstw_file *scope_names(const fstw_file *cf)
+{
+    fstw_file *f = (fstw_file *)cf; /* a cache behind a const handle */
+    int st = __atomic_load_n(&f->scope_names_state, __ATOMIC_ACQUIRE);
+    if (st == 0) {
+        pthread_mutex_lock(&f->lock);
+        if (f->scope_names_state == 0) {
+            make_scope_names(f);
+            __atomic_store_n(&f->scope_names_state, f->scope_names ? 1 : 2, __ATOMIC_RELEASE);
+        }
+        pthread_mutex_unlock(&f->lock);
+        st = f->scope_names_state;
+    }
+    return st == 1 ? f : NULL;
+}
+
+/* Copies bytes to buf[pos..] within buflen (keeping room for the NUL). */
+static void put_bytes(char *buf, size_t buflen, size_t pos, const void *src, size_t n)
+{
+    if (n == 0 || pos + 1 >= buflen) return;
+    size_t room = buflen - 1 - pos;
+    memcpy(buf + pos, src, n < room ? n : room);
+}
+
 size_t fstw_scope_full_name(const fstw_file *f, uint32_t scope, char *buf, size_t buflen)
 {
     if (scope >= fstw_scope_count(f)) { if (buflen) buf[0] = 0; return 0; }
-    size_t n = put_scope_name(f, scope + 1, buf, buflen, 0);
+    size_t n;
+    const fstw_file *c = scope_names(f);
+    if (c) {
+        n = (size_t)(c->scope_name_off[scope + 2] - c->scope_name_off[scope + 1]);
+        put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[scope + 1], n);
+    } else {
+        n = put_scope_name(f, scope + 1, buf, buflen, 0);
+    }
     if (buflen) buf[n < buflen ? n : buflen - 1] = 0;
     return n;
 }
@@ -595,12 +677,18 @@ size_t fstw_var_full_name(const fstw_file *f, uint32_t var, char *buf, size_t bu
     const fstw_var_rec *v = &f->hier.vars[var];
     size_t pos = 0;
     if (v->parent) {
-        pos = put_scope_name(f, v->parent, buf, buflen, 0);
+        const fstw_file *c = scope_names(f);
+        if (c) {
+            pos = (size_t)(c->scope_name_off[v->parent + 1] - c->scope_name_off[v->parent]);
+            put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[v->parent], pos);
+        } else {
+            pos = put_scope_name(f, v->parent, buf, buflen, 0);
+        }
         if (pos + 1 < buflen) buf[pos] = '.';
         pos++;
     }
-    for (uint32_t i = 0; i < v->name_len; i++, pos++)
-        if (pos + 1 < buflen) buf[pos] = (char)f->hier.strings.data[v->name_off + i];
+    put_bytes(buf, buflen, pos, f->hier.strings.data + v->name_off, v->name_len);
+    pos += v->name_len;
     if (buflen) buf[pos < buflen ? pos : buflen - 1] = 0;
     return pos;
 }
