@@ -6,6 +6,7 @@
  * error paths (missing file, directory, empty file, VCD text, truncated
  * copies).  Prints "N passed, N failed" and exits non-zero on any failure. */
 #include "fstwave.h"
+#include "same_signal.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,29 +145,6 @@ static int load_all(fstw_file *f, uint32_t *nu, uint32_t **refs, fstw_signal ***
     return fstw_load_signals(f, *refs, *nu, *sigs, 0, err);
 }
 
-
-/* True when two loaded signals hold the same changes (times and values). */
-static int same_signal(const fstw_signal *a, const fstw_signal *b)
-{
-    size_t n = fstw_signal_len(a);
-    if (n != fstw_signal_len(b) || fstw_signal_encoding(a) != fstw_signal_encoding(b) ||
-        fstw_signal_bitwidth(a) != fstw_signal_bitwidth(b))
-        return 0;
-    size_t sa = fstw_signal_scratch_size(a), sb = fstw_signal_scratch_size(b);
-    uint8_t *xa = malloc(sa + 1), *xb = malloc(sb + 1);
-    int ok = 1;
-    for (size_t k = 0; k < n && ok; k++) {
-        fstw_value va, vb;
-        ok &= fstw_signal_time_index(a, k) == fstw_signal_time_index(b, k);
-        ok &= fstw_signal_value(a, k, &va, xa, sa) == FSTW_OK && fstw_signal_value(b, k, &vb, xb, sb) == FSTW_OK;
-        ok &= va.kind == vb.kind && va.len == vb.len && va.bits == vb.bits &&
-              memcmp(&va.real, &vb.real, sizeof va.real) == 0 &&
-              (va.len == 0 || memcmp(va.data, vb.data, va.len) == 0);
-    }
-    free(xa);
-    free(xb);
-    return ok;
-}
 
 /* The load paths give the same signals as the one-pass batch load: signals
  * loaded one at a time (checkpoint lookups in the chain-table index, with

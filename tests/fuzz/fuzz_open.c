@@ -16,6 +16,12 @@
  *     with fstw_signal_value, fstw_signal_find and fstw_signal_query at each
  *     change (of long signals the first and last 64 and 64 between) and
  *     around the ends;
+ *   - the other load paths, each compared with the batch (a difference is a
+ *     finding): before the batch, one signal on the fresh handle (the
+ *     chain-table index is built during that load), after it up to 8
+ *     signals one at a time (checkpoint walks over windows of the table);
+ *     the batch itself is split over threads whenever the file has several
+ *     blocks (FSTWAVE_PARALLEL_MIN_BYTES=0);
  *   - for odd-length inputs, a second open with load_body = 0 and
  *     remove_scopes_with_empty_name = 1, so the lazy body load and the
  *     flattening path are fuzzed too;
@@ -43,6 +49,7 @@
 #include <unistd.h>
 
 #include "fstwave.h"
+#include "../c/same_signal.h"
 
 static int g_fd = -1;
 static char g_path[64];
@@ -65,6 +72,7 @@ static void setup_file(void)
     if (g_fd >= 0) return;
     const char *v = getenv("FUZZ_VERBOSE");
     g_verbose = v && *v && *v != '0';
+    setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1); /* threads for every multi-block load */
 #ifdef MFD_CLOEXEC
     g_fd = memfd_create("fstwave-fuzz", MFD_CLOEXEC);
 #endif
@@ -327,10 +335,25 @@ static void load_all(fstw_file *f)
     }
     g_sink += s;
 
+    /* a single signal first: the chain-table index is built by this load */
+    fstw_signal *first = NULL;
+    size_t first_k = n / 2;
+    if (n && fstw_load_signals(f, &refs[first_k], 1, &first, 0, &err) != FSTW_OK) {
+        if (first) abort();
+        first = NULL;
+    }
     if (fstw_load_signals(f, refs, n, sigs, 1, &err) == FSTW_OK) {
         for (size_t i = 0; i < n; i++) {
             if (!sigs[i]) abort();
             read_signal(f, sigs[i]);
+        }
+        /* what the batch read completely, a single load reads the same */
+        if (n && (!first || !same_signal(first, sigs[first_k]))) abort();
+        size_t step = n > 8 ? n / 8 : 1;
+        for (size_t i = 0; i < n; i += step) {
+            fstw_signal *one = NULL;
+            if (fstw_load_signals(f, &refs[i], 1, &one, 0, &err) != FSTW_OK || !same_signal(one, sigs[i])) abort();
+            fstw_signal_free(one);
         }
         for (size_t i = 0; i < n; i++) fstw_signal_free(sigs[i]);
     } else {
@@ -339,6 +362,7 @@ static void load_all(fstw_file *f)
         if (g_verbose) fprintf(stderr, "  load: %s: %s\n", fstw_status_name(err.code), err.message);
     }
     /* an out-of-range ref is an argument error, not a crash */
+    fstw_signal_free(first);
     uint32_t badref = nsig;
     fstw_signal *one = NULL;
     if (fstw_load_signals(f, &badref, 1, &one, 0, &err) == FSTW_OK || one) abort();
