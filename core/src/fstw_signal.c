@@ -16,7 +16,9 @@
 
 static int push_tidx(fstw_builder *b, uint32_t idx)
 {
-    if (fstw_buf_append(&b->tidx, &idx, sizeof idx)) return -1;
+    if (b->tidx.cap - b->tidx.len < sizeof idx && fstw_buf_reserve(&b->tidx, sizeof idx)) return -1;
+    memcpy(b->tidx.data + b->tidx.len, &idx, sizeof idx);
+    b->tidx.len += sizeof idx;
     b->n++;
     return 0;
 }
@@ -69,8 +71,17 @@ static int to_ascii(fstw_builder *b)
 /* Appends a fixed-size value unless it equals the previous one. */
 static int push_fixed(fstw_builder *b, uint32_t idx, const uint8_t *v)
 {
-    if (b->n && memcmp(b->data.data + (b->n - 1) * b->stride, v, b->stride) == 0) return 0;
-    if (fstw_buf_append(&b->data, v, b->stride)) return -1;
+    size_t st = b->stride;
+    if (b->n) {
+        const uint8_t *last = b->data.data + (b->n - 1) * st;
+        if (st == 1 ? last[0] == v[0] : memcmp(last, v, st) == 0) return 0;
+    }
+    if (st) {
+        if (b->data.cap - b->data.len < st && fstw_buf_reserve(&b->data, st)) return -1;
+        if (st == 1) b->data.data[b->data.len] = v[0];
+        else memcpy(b->data.data + b->data.len, v, st);
+        b->data.len += st;
+    }
     return push_tidx(b, idx);
 }
 
