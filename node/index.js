@@ -43,6 +43,13 @@ function loadNative() {
 
 const native = loadNative();
 
+/* sigQuery's out-parameters (see node/src/nfstw_module.c): change index, next change index
+ * (float64, -1 for none), actual time and next time (uint64). */
+const queryBuffer = new ArrayBuffer(32);
+const queryIdx = new Float64Array(queryBuffer, 0, 2);
+const queryTime = new BigUint64Array(queryBuffer, 16, 2);
+native.setQueryBuffer(queryBuffer);
+
 /**
  * A signal value: `bigint` (2-state bit vector), `string` (bit vector with other states,
  * string signal, or `""` for an event) or `number` (real).
@@ -1007,7 +1014,15 @@ class Signal {
    * @returns {QueryResult}
    */
   querySignal(t) {
-    return native.sigQuery(this.#s, t);
+    const value = native.sigQuery(this.#s, t);
+    const change = queryIdx[0];
+    const next = queryIdx[1];
+    return {
+      value,
+      actualTime: change >= 0 ? queryTime[0] : null,
+      nextIdx: next >= 0 ? next : null,
+      nextTime: next >= 0 ? queryTime[1] : null,
+    };
   }
 
   [util.inspect.custom]() {

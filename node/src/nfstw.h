@@ -58,6 +58,11 @@ struct nfstw_inst {
     int64_t trim_debt;   /* bytes freed since the last malloc_trim (glibc) */
     int hook_pending;    /* the env cleanup hook is registered and has not run */
     int torn_down;       /* the cleanup hook has run */
+    /* sigQuery's out-parameters: a 32-byte ArrayBuffer owned by the JS layer
+     * (float64 change, float64 next change, uint64 actual time, uint64 next
+     * time), kept alive by qbuf_ref */
+    uint8_t *qbuf;
+    napi_ref qbuf_ref;
 };
 
 struct nfstw_wave {

@@ -42,6 +42,8 @@ static void inst_finalize(napi_env env, void *data, void *hint)
     }
     inst->torn_down = 1;
     nfstw_inst_detach_all(inst);
+    if (inst->qbuf_ref)
+        napi_delete_reference(env, inst->qbuf_ref);
     free(inst);
 }
 
@@ -60,6 +62,32 @@ static napi_value fn_stats(napi_env env, napi_callback_info info)
     nfstw_set(env, o, "openFiles", a);
     nfstw_set(env, o, "liveSignals", b);
     return o;
+}
+
+/* setQueryBuffer(ab): the ArrayBuffer (>= 32 bytes) sigQuery writes its
+ * out-parameters to; set once by the JS layer at load. */
+static napi_value fn_set_query_buffer(napi_env env, napi_callback_info info)
+{
+    napi_value argv[1];
+    nfstw_inst *inst = nfstw_inst_get(env);
+    void *data = NULL;
+    size_t len = 0;
+    bool is_ab = false;
+    if (!inst || nfstw_args(env, info, 1, argv) < 0)
+        return NULL;
+    if (napi_is_arraybuffer(env, argv[0], &is_ab) != napi_ok || !is_ab ||
+        napi_get_arraybuffer_info(env, argv[0], &data, &len) != napi_ok || len < 32) {
+        nfstw_throw_type(env, "setQueryBuffer(): expected an ArrayBuffer of at least 32 bytes");
+        return NULL;
+    }
+    if (inst->qbuf_ref) {
+        napi_delete_reference(env, inst->qbuf_ref);
+        inst->qbuf_ref = NULL;
+    }
+    if (napi_create_reference(env, argv[0], 1, &inst->qbuf_ref) != napi_ok)
+        return NULL;
+    inst->qbuf = data;
+    return nfstw_undefined(env);
 }
 
 NAPI_MODULE_INIT()
@@ -82,6 +110,7 @@ NAPI_MODULE_INIT()
 
     napi_property_descriptor props[] = {
         NFSTW_FN("stats", fn_stats),
+        NFSTW_FN("setQueryBuffer", fn_set_query_buffer),
     };
     if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok ||
         nfstw_file_init(env, exports) != napi_ok || nfstw_hier_init(env, exports) != napi_ok ||

@@ -22,7 +22,7 @@
  *   sigChanges(s, start, end) -> [t0, v0, t1, v1, ...] for changes start..end-1
  *   sigLowerBound(s, t) -> index of the first change with time >= t
  *   sigValueAtIdx(s, idx), sigValueAtTime(s, t) -> value | null
- *   sigQuery(s, t) -> { value, actualTime, nextIdx, nextTime }
+ *   sigQuery(s, t) -> value | null; change, next change, their times in the query buffer
  *   sigDispose(s) -> frees the signal now (the handle becomes unusable)
  */
 #include "nfstw.h"
@@ -414,28 +414,23 @@ static napi_value fn_sig_query(napi_env env, napi_callback_info info)
     nfstw_sig *s = sig_arg(env, info, 2, argv);
     if (!s || nfstw_get_u64(env, argv[1], "time", UINT64_MAX, &t) < 0)
         return NULL;
+    nfstw_inst *inst = nfstw_inst_get(env);
+    if (!inst || !inst->qbuf) {
+        napi_throw_error(env, NULL, "fstwave: sigQuery() before setQueryBuffer()");
+        return NULL;
+    }
     fstw_query q;
     fstw_signal_query(s->sig, t, &q);
-    /* an object built here (not an array: a NaN value stored first into a
-     * fresh array would make it a double array, which quiets signalling NaNs) */
-    napi_value o;
-    if (napi_create_object(env, &o) != napi_ok)
-        return NULL;
-    if (q.change >= 0) {
-        if (nfstw_set(env, o, "value", value_or_null(env, s->sig, q.change)) ||
-            nfstw_set(env, o, "actualTime", nfstw_big_u64(env, fstw_signal_time(s->sig, (size_t)q.change))))
-            return NULL;
-    } else if (nfstw_set(env, o, "value", nfstw_null(env)) || nfstw_set(env, o, "actualTime", nfstw_null(env))) {
-        return NULL;
-    }
-    if (q.next_change >= 0) {
-        if (nfstw_set(env, o, "nextIdx", nfstw_i64(env, q.next_change)) ||
-            nfstw_set(env, o, "nextTime", nfstw_big_u64(env, fstw_signal_time(s->sig, (size_t)q.next_change))))
-            return NULL;
-    } else if (nfstw_set(env, o, "nextIdx", nfstw_null(env)) || nfstw_set(env, o, "nextTime", nfstw_null(env))) {
-        return NULL;
-    }
-    return o;
+    /* the indices and times go to the shared buffer and the JS layer makes the
+     * result object (one call, no property sets here) */
+    double idx[2] = { (double)q.change, (double)q.next_change };
+    uint64_t times[2] = {
+        q.change >= 0 ? fstw_signal_time(s->sig, (size_t)q.change) : 0,
+        q.next_change >= 0 ? fstw_signal_time(s->sig, (size_t)q.next_change) : 0,
+    };
+    memcpy(inst->qbuf, idx, sizeof idx);
+    memcpy(inst->qbuf + 16, times, sizeof times);
+    return q.change >= 0 ? value_or_null(env, s->sig, q.change) : nfstw_null(env);
 }
 
 static napi_value fn_sig_dispose(napi_env env, napi_callback_info info)
