@@ -65,7 +65,8 @@ typedef struct fstw_signal fstw_signal; /* one loaded signal */
 
 /* Options of fstw_open (pywellen's Waveform() arguments plus load_body). */
 typedef struct fstw_open_options {
-    int multi_threaded;                /* allow worker threads for loads (default 1) */
+    int multi_threaded;                /* allow worker threads for loads (default 1); the
+                                          bindings pass it to fstw_load_signals */
     int remove_scopes_with_empty_name; /* flatten scopes named "" into their parent (default 0) */
     int load_body;                     /* read the time table at open (default 1) */
 } fstw_open_options;
@@ -235,9 +236,20 @@ int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
 /* Loads the given signals (signal refs, each < fstw_signal_count) in one pass
  * over the value-change blocks; loads the body first if needed.  out[i]
  * receives the signal of refs[i] (repeated refs give separate handles).
- * multi_threaded allows worker threads.  On error nothing is returned (all
- * partial results freed).  Each out[i] is freed with fstw_signal_free and
- * must not outlive f. */
+ * The first load of a file also indexes every block's chain table (FST
+ * format: per-signal chain offsets); later loads of a few signals read only
+ * small windows of those tables and their own chains (pread), so each costs
+ * about one read per block instead of a pass over the file (libfst and
+ * pywellen decode every chain table on every load).
+ * multi_threaded allows worker threads: when the estimated work is large
+ * (about 4 MB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
+ * overrides it), the blocks are split between up to one thread per CPU and
+ * the parts joined; the result is identical to a single-threaded load.
+ * Thread-safe: several threads may load from one f at once.  On error
+ * nothing is returned (all partial results freed): FSTW_ERR_ARG (a ref out
+ * of range), FSTW_ERR_FORMAT (malformed block, naming its offset),
+ * FSTW_ERR_IO, FSTW_ERR_NOMEM.  Each out[i] is freed with fstw_signal_free
+ * and must not outlive f. */
 int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                       int multi_threaded, fstw_error *err);
 
