@@ -98,6 +98,18 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
         b->tt_base = n + b->tt_shift;
         n += b->tt_count + b->tt_shift;
     }
+    /* per block: sorted?  how many entries up to the end time?  (the decoder
+     * then drops changes after the end time without reading the table) */
+    for (size_t i = 0; i < f->n_blocks; i++) {
+        fstw_vc_block *b = &f->blocks[i];
+        const uint64_t *bt = tt + b->tt_base;
+        b->tt_sorted = 1;
+        b->tt_limit = b->tt_count;
+        for (uint64_t k = 0; k < b->tt_count; k++) {
+            if (k && bt[k] < bt[k - 1]) b->tt_sorted = 0;
+            if (bt[k] > f->header.end_time && b->tt_limit == b->tt_count) b->tt_limit = k;
+        }
+    }
     size_t nd = 0;
     for (size_t i = 1; i < n; i++) nd += tt[i] == tt[i - 1];
     uint32_t (*dups)[2] = malloc((nd ? nd : 1) * sizeof *dups);

@@ -154,13 +154,13 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
             }
         } else {
             uint64_t v;
-            if (fstw_cur_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+            if (fstw_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
             e->kind = E_SKIP;
             e->count = v >> 1;
         }
     } else {
         uint64_t v;
-        if (fstw_cur_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+        if (fstw_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
         if (v == 0) {
             uint64_t a;
             if (fstw_cur_varint(&c, &a)) return corrupt(t->err, b, "malformed chain table");

@@ -92,12 +92,22 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     uint64_t local = 0;
     int first = 1;
     const uint64_t end_time = f->header.end_time;
+    /* the repeated-time entries from this block on (see fstw_canon_index): the
+     * chain's indices only grow, so a cursor replaces a lookup per change */
+    size_t dcur = 0, dn = f->n_dups;
+    {
+        size_t hi = dn;
+        while (dcur < hi) {
+            size_t mid = dcur + (hi - dcur) / 2;
+            if (f->dups[mid][0] < b->tt_base) dcur = mid + 1; else hi = mid;
+        }
+    }
     /* bit vectors as wide as their var, stored packed: no expansion to text */
     int direct_ok = g != 1 && g != GEOM_REAL && g != GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
     int direct = direct_ok && !bd->ascii;
     while (c.p < c.end) {
         uint64_t vli, delta;
-        if (fstw_cur_varint(&c, &vli)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+        if (fstw_varint(&c, &vli)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
         uint8_t one;
         const uint8_t *val = NULL;
         size_t vlen = 0;
@@ -143,8 +153,11 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
             CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
                     (unsigned long long)(b->offset - 1), bd->ref, (unsigned long long)local, (unsigned long long)b->tt_count);
         uint64_t gi = b->tt_base + local;
-        if (f->time_table[gi] > end_time) break; /* after the header's end time: dropped */
-        uint32_t idx = fstw_canon_index(f, gi);
+        /* after the header's end time: dropped */
+        if (b->tt_sorted ? local >= b->tt_limit : f->time_table[gi] > end_time) break;
+        uint32_t idx = (uint32_t)gi;
+        while (dcur < dn && f->dups[dcur][0] < gi) dcur++;
+        if (dcur < dn && f->dups[dcur][0] == gi) idx = f->dups[dcur][1];
         int r = kind == 0 ? fstw_builder_add_chars(bd, idx, val, vlen, d->tmp)
               : kind == 1 ? fstw_builder_add_real(bd, idx, real)
               : kind == 2 ? fstw_builder_add_bytes(bd, idx, val, vlen, d->tmp)

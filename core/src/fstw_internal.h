@@ -40,6 +40,12 @@ typedef struct fstw_cursor {
 int fstw_cur_u8(fstw_cursor *c, uint8_t *v);
 int fstw_cur_varint(fstw_cursor *c, uint64_t *v);       /* LEB128, at most 10 bytes */
 int fstw_cur_svarint(fstw_cursor *c, int64_t *v);       /* signed LEB128 */
+/* fstw_cur_varint with the one-byte case inline (the hot loops) */
+static inline int fstw_varint(fstw_cursor *c, uint64_t *v)
+{
+    if (c->p < c->end && !(*c->p & 0x80)) { *v = *c->p++; return 0; }
+    return fstw_cur_varint(c, v);
+}
 int fstw_cur_cstr(fstw_cursor *c, const char **s, uint32_t *len); /* up to a NUL */
 uint64_t fstw_be64(const uint8_t *p);
 
@@ -154,6 +160,8 @@ typedef struct fstw_vc_block {
     uint64_t tt_base;     /* global time-table index of this block's first entry */
     uint64_t tt_count;    /* entries of its own time table */
     uint64_t tt_shift;    /* 1 when the block start time was put in front (first block) */
+    int tt_sorted;        /* its times never decrease */
+    uint64_t tt_limit;    /* when sorted: entries with time <= the header's end time */
     /* chain layout and sparse chain-table index, set once by fstw_chains.c
      * (chains_ready is read and published atomically) */
     int chains_ready;
