@@ -18,10 +18,10 @@
  *     around the ends;
  *   - the other load paths, each compared with the batch (a difference is a
  *     finding): before the batch, one signal on the fresh handle (the
- *     chain-table index is built during that load), after it up to 8
+ *     chain-table index is built during that load), after it up to 4
  *     signals one at a time (checkpoint walks over windows of the table);
- *     the batch itself is split over threads whenever the file has several
- *     blocks (FSTWAVE_PARALLEL_MIN_BYTES=0);
+ *     for odd-length inputs the batch is split over threads whenever the
+ *     file has several blocks (FSTWAVE_PARALLEL_MIN_BYTES=0);
  *   - for odd-length inputs, a second open with load_body = 0 and
  *     remove_scopes_with_empty_name = 1, so the lazy body load and the
  *     flattening path are fuzzed too;
@@ -72,7 +72,7 @@ static void setup_file(void)
     if (g_fd >= 0) return;
     const char *v = getenv("FUZZ_VERBOSE");
     g_verbose = v && *v && *v != '0';
-    setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1); /* threads for every multi-block load */
+
 #ifdef MFD_CLOEXEC
     g_fd = memfd_create("fstwave-fuzz", MFD_CLOEXEC);
 #endif
@@ -349,7 +349,7 @@ static void load_all(fstw_file *f)
         }
         /* what the batch read completely, a single load reads the same */
         if (n && (!first || !same_signal(first, sigs[first_k]))) abort();
-        size_t step = n > 8 ? n / 8 : 1;
+        size_t step = n > 4 ? n / 4 : 1;
         for (size_t i = 0; i < n; i += step) {
             fstw_signal *one = NULL;
             if (fstw_load_signals(f, &refs[i], 1, &one, 0, &err) != FSTW_OK || !same_signal(one, sigs[i])) abort();
@@ -450,6 +450,9 @@ static void run_modes(const char *path, size_t size, const uint8_t *fst, size_t 
             o.load_body = 0;
             o.remove_scopes_with_empty_name = 1;
             o.multi_threaded = 0;
+            setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1); /* the batch on threads */
+        } else {
+            unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
         }
         if (side) {
             write_file(g_side_fst, fst, fst_len);
