@@ -92,6 +92,15 @@ let hierVar; // (Hierarchy, id) -> Var
 let hierScope; // (Hierarchy, id) -> Scope
 let hierRefs; // (Hierarchy) -> Uint32Array: signal ref by var id
 let signalRefOf; // (Signal) -> number
+let hierFullName; // (Hierarchy, id, isVar) -> string
+
+/** An array of n `undefined` with fast elements (`new Array(n)` of 100,000 or more is a
+ * slow dictionary in V8). */
+function denseArray(n) {
+  const a = [];
+  for (let i = 0; i < n; i++) a.push(undefined);
+  return a;
+}
 
 /** %IteratorPrototype%: iterators inherit `[Symbol.iterator]() { return this }` (and the
  * iterator helpers of newer Node versions) from it. */
@@ -439,6 +448,8 @@ class Hierarchy {
   #header = null;
   #vars = null; // Var wrappers by id, filled lazily
   #scopes = null;
+  #varNames = null; // [all var full names, Uint32Array offsets] | false (see hierFullName)
+  #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
   #refs = null; // Uint32Array: signal ref by var id
 
@@ -452,12 +463,20 @@ class Hierarchy {
     hierHandle = (h) => h.#h;
     headerOf = (h) => (h.#header ??= native.header(h.#h));
     hierVar = (h, id) => {
-      const a = (h.#vars ??= new Array(headerOf(h).varCount));
+      const a = (h.#vars ??= denseArray(headerOf(h).varCount));
       return (a[id] ??= new Var(kInternal, h, id));
+    };
+    hierFullName = (h, id, isVar) => {
+      // all names in one string, cut with slice (see native varFullNames); per name when
+      // the names are not ASCII
+      const c = isVar ? (h.#varNames ??= native.varFullNames(h.#h) ?? false)
+        : (h.#scopeNames ??= native.scopeFullNames(h.#h) ?? false);
+      if (c) return c[0].slice(c[1][id], c[1][id + 1]);
+      return isVar ? native.varFullName(h.#h, id) : native.scopeFullName(h.#h, id);
     };
     hierRefs = (h) => (h.#refs ??= native.varSignalRefs(h.#h));
     hierScope = (h, id) => {
-      const a = (h.#scopes ??= new Array(headerOf(h).scopeCount));
+      const a = (h.#scopes ??= denseArray(headerOf(h).scopeCount));
       return (a[id] ??= new Scope(kInternal, h, id));
     };
   }
@@ -578,7 +597,7 @@ class Scope {
    */
   fullName(hier) {
     checkHier(hier, 'fullName');
-    return native.scopeFullName(hierHandle(this.#hier), this.#id);
+    return hierFullName(this.#hier, this.#id, false);
   }
 
   /**
@@ -682,7 +701,7 @@ class Var {
    */
   fullName(hier) {
     checkHier(hier, 'fullName');
-    return native.varFullName(hierHandle(this.#hier), this.#id);
+    return hierFullName(this.#hier, this.#id, true);
   }
 
   /**

@@ -197,6 +197,73 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
     return full_name(env, info, 1);
 }
 
+/* Every var's (or scope's) full name in one string, for the JS layer to cut
+ * with String#slice (a call per name costs ~300 ns through Node-API, a slice
+ * ~20 ns): [names, Uint32Array offsets (count + 1)], or null when a name is
+ * not ASCII (offsets would not be UTF-16 units) or the names exceed 256 MB;
+ * the JS layer then asks name by name. */
+#define ALL_NAMES_MAX ((size_t)256 << 20)
+
+static napi_value all_full_names(napi_env env, napi_callback_info info, int is_var)
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    uint32_t n = is_var ? fstw_var_count(w->file) : fstw_scope_count(w->file);
+    size_t (*fn)(const fstw_file *, uint32_t, char *, size_t) = is_var ? fstw_var_full_name : fstw_scope_full_name;
+    void *odata = NULL;
+    napi_value ab, offs, str, arr;
+    if (napi_create_arraybuffer(env, ((size_t)n + 1) * sizeof(uint32_t), &odata, &ab) != napi_ok ||
+        napi_create_typedarray(env, napi_uint32_array, (size_t)n + 1, ab, 0, &offs) != napi_ok)
+        return NULL;
+    uint32_t *off = odata;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        return NULL;
+    }
+    int plain = 1;
+    for (uint32_t id = 0; id < n && plain; id++) {
+        off[id] = (uint32_t)len;
+        size_t room = cap - len;
+        size_t k = fn(w->file, id, buf + len, room);
+        if (k >= room) {
+            size_t need = len + k + 1;
+            if (need > ALL_NAMES_MAX) { plain = 0; break; }
+            while (cap < need) cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) { plain = 0; break; }
+            buf = nb;
+            fn(w->file, id, buf + len, cap - len);
+        }
+        for (size_t i = 0; i < k; i++)
+            if ((unsigned char)buf[len + i] >= 0x80) { plain = 0; break; }
+        len += k;
+    }
+    if (!plain) {
+        free(buf);
+        return nfstw_null(env);
+    }
+    off[n] = (uint32_t)len;
+    napi_status st = napi_create_string_latin1(env, buf, len, &str);
+    free(buf);
+    if (st != napi_ok || napi_create_array_with_length(env, 2, &arr) != napi_ok ||
+        napi_set_element(env, arr, 0, str) != napi_ok || napi_set_element(env, arr, 1, offs) != napi_ok)
+        return NULL;
+    return arr;
+}
+
+static napi_value fn_var_full_names(napi_env env, napi_callback_info info)
+{
+    return all_full_names(env, info, 1);
+}
+
+static napi_value fn_scope_full_names(napi_env env, napi_callback_info info)
+{
+    return all_full_names(env, info, 0);
+}
+
 static napi_value ascii(napi_env env, const char *s)
 {
     return nfstw_str_latin1(env, s, strlen(s));
@@ -311,6 +378,8 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports)
         NFSTW_FN("scopeVars", fn_scope_vars),
         NFSTW_FN("scopeFullName", fn_scope_full_name),
         NFSTW_FN("varFullName", fn_var_full_name),
+        NFSTW_FN("varFullNames", fn_var_full_names),
+        NFSTW_FN("scopeFullNames", fn_scope_full_names),
         NFSTW_FN("varInfo", fn_var_info),
         NFSTW_FN("varSignalRefs", fn_var_signal_refs),
         NFSTW_FN("enumType", fn_enum_type),

@@ -1,0 +1,59 @@
+# mk/bench.mk - the benchmark (included by the root Makefile).  See bench/README.md.
+#
+#   make bench            generator + both bindings, the missing benchmark files in
+#                         $(BENCH_FILES) (reused by later runs), then the full run:
+#                         bench/RESULTS.md, bench/results.json, bench/plot.png
+#   make bench-quick      the 10 MB generated file + the 3 largest corpus files, 3 runs, in a
+#                         couple of minutes: $(BENCH_DIR)/quick/RESULTS.md
+#   make bench-files      only write the missing benchmark files
+#   make bench-gen        only build the generator, $(BENCH_GEN)
+#
+# Knobs: BENCH_ARGS (extra bench/run.py options, e.g. BENCH_ARGS='--runs 3 --files
+# wide-lz4-100M corpus'); BENCH_CFLAGS.  Files are generated under $(BUILD) only, never into
+# the repository or the corpus.
+
+# rules here must not become the default goal, wherever this file is included
+BENCH_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+BENCH_BUILD   := $(or $(BUILD),build)
+BENCH_DIR     := $(BENCH_BUILD)/bench
+BENCH_FILES   := $(BENCH_DIR)/files
+BENCH_GEN     := $(BENCH_DIR)/gen_fst
+BENCH_LIBFST  := $(or $(LIBFST_DIR),vendor/libfst)
+BENCH_LIBFST_A := $(or $(LIBFST_A),$(BENCH_BUILD)/libfst.a)
+BENCH_VPY     := $(or $(VPY),.venv/bin/python)
+BENCH_CORPUS   = $(or $(CORPUS),../shared/fst-corpus)
+BENCH_CFLAGS  ?= -O2 -std=gnu11 -Wall -Wextra
+BENCH_ARGS    ?=
+BENCH_RUN_ARGS = bench/run.py --gen-bin $(BENCH_GEN) --gen-dir $(BENCH_FILES) \
+                 --work-dir $(BENCH_DIR)/work --corpus $(BENCH_CORPUS)
+BENCH_RUN      = $(BENCH_VPY) $(BENCH_RUN_ARGS)
+
+.PHONY: bench bench-quick bench-files bench-gen bench-deps
+
+$(BENCH_GEN): bench/gen_fst.c $(BENCH_LIBFST_A) $(wildcard $(BENCH_LIBFST)/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_LIBFST) $< $(BENCH_LIBFST_A) -lz -lm -o $@
+
+bench-gen: $(BENCH_GEN)
+
+# matplotlib for the plot, from PyPI into the project's .venv when missing
+$(BENCH_DIR)/.matplotlib-ok: python
+	@mkdir -p $(@D)
+	$(BENCH_VPY) -c 'import matplotlib' 2>/dev/null || \
+	    $(BENCH_VPY) -m pip install -q --disable-pip-version-check matplotlib
+	@touch $@
+
+bench-deps: $(BENCH_GEN) python node $(BENCH_DIR)/.matplotlib-ok
+
+# generating needs no binding: any Python 3 runs the runner for that
+bench-files: $(BENCH_GEN)
+	$(if $(wildcard $(BENCH_VPY)),$(BENCH_VPY),python3) $(BENCH_RUN_ARGS) --generate-only $(BENCH_ARGS)
+
+bench: bench-deps
+	$(BENCH_RUN) $(BENCH_ARGS)
+
+bench-quick: bench-deps
+	$(BENCH_RUN) --quick $(BENCH_ARGS)
+
+.DEFAULT_GOAL := $(BENCH_SAVED_GOAL)

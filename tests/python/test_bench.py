@@ -1,0 +1,174 @@
+"""Quick checks of the benchmark tools (bench/): the synthetic FST generator and the workers.
+
+Builds build/bench/gen_fst (through make), writes small multi-block files of each shape and
+pack type into tmp_path, and checks what a user of the benchmark relies on: pywellen 0.20.5
+and fstwave read them, the counts are what the generator printed, the files have several
+blocks, pywellen and fstwave see the same names and changes, the generator is deterministic,
+and a worker prints the JSON line the runner needs. A few seconds.
+"""
+import hashlib
+import importlib.util
+import json
+import random
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import fstwave
+
+pywellen = pytest.importorskip('pywellen')
+
+ROOT = Path(__file__).resolve().parents[2]
+GEN = ROOT / 'build' / 'bench' / 'gen_fst'
+TARGET = 2 * 1024 * 1024  # --size 2M
+SHAPE_ARGS = {'wide': ['--signals', '5000'], 'narrow': []}
+
+
+def _load_run_module():
+    spec = importlib.util.spec_from_file_location('bench_run', ROOT / 'bench' / 'run.py')
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope='module')
+def gen():
+    for tool in ('make', 'cc'):
+        if shutil.which(tool) is None:
+            pytest.skip('%s is not installed' % tool)
+    subprocess.run(['make', '-s', str(GEN.relative_to(ROOT))], cwd=ROOT, check=True)
+    return GEN
+
+
+def generate(gen, out, shape, pack, extra=()):
+    cmd = [str(gen), '--shape', shape, '--pack', pack, '--size', '2M', '--block-mb', '0.25',
+           '--quiet'] + SHAPE_ARGS[shape] + list(extra) + [str(out)]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.returncode == 0, p.stderr
+    line = p.stdout.strip()
+    assert line.startswith('gen_fst: '), line
+    return dict(tok.split('=', 1) for tok in line.split()[1:])
+
+
+@pytest.fixture(scope='module')
+def files(gen, tmp_path_factory):
+    d = tmp_path_factory.mktemp('bench')
+    out = {}
+    for shape in ('wide', 'narrow'):
+        for pack in ('zlib', 'fastlz', 'lz4'):
+            path = d / ('%s-%s.fst' % (shape, pack))
+            out[(shape, pack)] = (path, generate(gen, path, shape, pack))
+    return out
+
+
+CASES = [(s, p) for s in ('wide', 'narrow') for p in ('zlib', 'fastlz', 'lz4')]
+
+
+@pytest.mark.parametrize('shape,pack', CASES, ids=['%s-%s' % c for c in CASES])
+def test_generated_file(files, shape, pack):
+    path, summ = files[(shape, pack)]
+    size = path.stat().st_size
+    assert int(summ['bytes']) == size
+    assert TARGET <= size <= TARGET * 1.10, 'size %d, target %d' % (size, TARGET)
+    assert summ['shape'] == shape and summ['pack'] == pack
+    # several value-change blocks: the generator's count and the runner's own scan agree
+    run = _load_run_module()
+    assert int(summ['blocks']) > 1
+    assert run.count_blocks(str(path)) == int(summ['blocks'])
+    assert int(summ['blocks']) == int(summ['flushes']) + 1
+
+    pw = pywellen.Waveform(str(path))
+    fw = fstwave.Waveform(str(path))
+    signals = int(summ['signals'])
+    pw_vars = list(pw.hierarchy.all_vars())
+    fw_vars = list(fw.hierarchy.all_vars())
+    assert len(pw_vars) == len(fw_vars) == signals
+    assert sum(1 for _ in fw.hierarchy.all_vars(include_aliases=True)) == int(summ['vars'])
+    assert int(summ['aliases']) > 0 and int(summ['vars']) == signals + int(summ['aliases'])
+    # the same vars in the same order: what the runner's selection relies on
+    names = [v.full_name(pw.hierarchy) for v in pw_vars]
+    assert names == [v.full_name(fw.hierarchy) for v in fw_vars]
+    assert any(n.startswith('top.core_0.alu.') for n in names)
+    # the writer repeats the last time of a block at the start of the next one
+    assert len(fw.time_table) == int(summ['steps']) + int(summ['blocks']) - 1
+
+    # realistic contents: reals, vectors, x/z values
+    assert any(v.is_real() for v in fw_vars)
+    assert {v.bitwidth() for v in fw_vars if not v.is_real()} >= {1, 8, 16, 32, 64}
+    sigs = fw.load_signals(fw_vars)
+    total = sum(len(s) for s in sigs)
+    assert total == int(summ['changes'])
+    xz = [i for i, s in enumerate(sigs)
+          if any(isinstance(val, str) and ('x' in val or 'z' in val) for _, val in s.all_changes())]
+    assert xz, 'no signal with x/z values'
+
+    # a few signals' changes are identical in pywellen and fstwave
+    pick = sorted(set(random.Random(7).sample(range(signals), 8) + [0, xz[0]]
+                      + [next(i for i, v in enumerate(fw_vars) if v.is_real())]))
+    for i in pick:
+        a = list(pw.get_signal(pw_vars[i]).all_changes())
+        b = list(sigs[i].all_changes())
+        assert a == b, names[i]
+        assert len(b) > 1, names[i]
+
+
+def test_deterministic(gen, tmp_path):
+    a, b, c = tmp_path / 'a.fst', tmp_path / 'b.fst', tmp_path / 'c.fst'
+    generate(gen, a, 'narrow', 'lz4')
+    generate(gen, b, 'narrow', 'lz4')
+    generate(gen, c, 'narrow', 'lz4', ['--seed', '2'])
+    digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b, c)]
+    assert digest[0] == digest[1]
+    assert digest[0] != digest[2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['a.fst', 'b.fst', 'c.fst']  # no leftovers
+
+
+def test_bad_arguments(gen, tmp_path):
+    for args in (['--shape', 'square'], ['--pack', 'bz2'], ['--block-mb', '500']):
+        p = subprocess.run([str(gen), '--size', '1M'] + args + [str(tmp_path / 'x.fst')],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert p.returncode == 1 and 'gen_fst:' in p.stderr
+        assert not (tmp_path / 'x.fst').exists()
+
+
+def test_worker_json(files, tmp_path):
+    """The runner's selection + one worker child per op: the JSON line it parses."""
+    run = _load_run_module()
+    path, summ = files[('wide', 'lz4')]
+    args = types.SimpleNamespace(python=sys.executable, timeout=120, seed=1)
+    info, sel_path, sel = run.file_info(str(path), args, str(tmp_path))
+    assert info['vars'] == int(summ['signals'])
+    assert len(sel['next']) == 100 and len(sel['pct1']) == 50 and len(sel['pct10']) == 500
+    assert info['query_var_changes'] > 1000  # a signal with many changes (the clock)
+
+    need = {'ok', 'impl', 'op', 'time_s', 'baseline_rss_kb', 'peak_rss_kb', 'delta_rss_kb',
+            'wall_s'}
+    extra = {'open_walk': {'vars', 'names_digest'},
+             'get_signal': {'first_s', 'next_median_s', 'next_total_s', 'next_n', 'changes'},
+             'load_1pct': {'signals', 'changes'}, 'query': {'calls', 'calls_per_s'}}
+    impls = ['pywellen', 'fstwave-py']
+    if shutil.which('node') and (ROOT / 'build' / 'Release' / 'fstwave.node').exists():
+        impls.append('fstwave-node')
+    runargs = types.SimpleNamespace(python=sys.executable, node='node')
+    got = {}
+    for op, fields in extra.items():
+        for impl in impls:
+            res = run.run_child(run.child_cmd(impl, op, path, sel_path, runargs), 120)
+            assert res.get('ok'), (op, impl, res)
+            assert need | fields <= set(res), (op, impl, sorted(need | fields - set(res)))
+            assert res['time_s'] >= 0 and res['peak_rss_kb'] >= res['baseline_rss_kb'] > 0
+            got[(op, impl)] = res
+        if op == 'get_signal':
+            assert all(got[(op, i)]['next_n'] == 100 for i in impls)
+        for key in fields & {'names_digest', 'vars', 'changes', 'signals', 'calls'}:
+            vals = {got[(op, i)][key] for i in impls}
+            assert len(vals) == 1, (op, key, {i: got[(op, i)][key] for i in impls})
+    # a failing child is reported, not dropped
+    res = run.run_child(run.child_cmd('fstwave-py', 'open_walk', tmp_path / 'missing.fst',
+                                      sel_path, runargs), 60)
+    assert res['ok'] is False and 'FileNotFoundError' in res['error']
+    json.dumps(res)
