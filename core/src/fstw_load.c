@@ -1,9 +1,10 @@
 /* fstw_load.c - fstw_load_signals: one pass over the value-change blocks for
  * a batch of signals, on the calling thread or, when allowed and the work is
- * large enough, on several threads that each decode a contiguous run of
- * blocks (pread on the shared descriptor) into their own builders; the runs
- * are then joined in block order (fstw_builder_append), so the result is the
- * same either way. */
+ * large enough, on several threads reading with pread on the shared
+ * descriptor: with many signals each thread takes a share of the signals
+ * over all blocks; with few, each decodes a contiguous run of blocks into its
+ * own builders and the runs are joined in block order (fstw_builder_append).
+ * The result is the same either way. */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -82,22 +83,68 @@ static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, 
     return t;
 }
 
-/* Decodes every listed block into bs, on nthreads threads. */
-static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int frame_block,
-                         const uint32_t *refs, fstw_builder *bs, size_t n, uint32_t max_bits,
-                         size_t nthreads, fstw_error *err)
+/* Runs the parts, parts[0] on the calling thread; the first failure in part
+ * order is returned. */
+static int run_parts(part *parts, size_t nparts, fstw_error *err)
 {
-    part parts[MAX_THREADS];
-    memset(parts, 0, sizeof parts);
-    /* contiguous runs of blocks of about equal bytes */
+    size_t started = 1;
+    for (size_t t = 1; t < nparts; t++) {
+        if (pthread_create(&parts[t].thread, NULL, run_part, &parts[t]) != 0) break;
+        started++;
+    }
+    run_part(&parts[0]);
+    for (size_t t = 1; t < started; t++) pthread_join(parts[t].thread, NULL);
+    for (size_t t = started; t < nparts; t++) run_part(&parts[t]); /* no thread for it */
+    for (size_t t = 0; t < nparts; t++)
+        if (parts[t].rc) {
+            if (err) *err = parts[t].err;
+            return parts[t].rc;
+        }
+    return FSTW_OK;
+}
+
+/* Many signals: each thread takes every nthreads-th signal over all blocks,
+ * into the builders themselves (nothing to join, no copy). */
+static int split_signals(part *parts, size_t nthreads, const uint32_t *refs, fstw_builder *bs,
+                         size_t n, fstw_error *err)
+{
+    int rc = FSTW_OK;
+    uint32_t *prefs = malloc(n * sizeof *prefs);
+    fstw_builder *pbs = malloc(n * sizeof *pbs);
+    if (!prefs || !pbs) { free(prefs); free(pbs); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    /* part t gets positions [off_t, off_t + cnt_t) of the gathered arrays */
+    size_t pos = 0;
+    for (size_t t = 0; t < nthreads; t++) {
+        parts[t].refs = prefs + pos;
+        parts[t].bs = pbs + pos;
+        parts[t].n = 0;
+        for (size_t k = t; k < n; k += nthreads) {
+            prefs[pos] = refs[k];
+            pbs[pos] = bs[k];   /* moved: the builder's buffers go with it */
+            pos++;
+            parts[t].n++;
+        }
+    }
+    rc = run_parts(parts, nthreads, err);
+    pos = 0;
+    for (size_t t = 0; t < nthreads; t++)
+        for (size_t k = t; k < n; k += nthreads) bs[k] = pbs[pos++];
+    free(prefs);
+    free(pbs);
+    return rc;
+}
+
+/* Few signals: each thread decodes a contiguous run of blocks of about equal
+ * bytes into its own builders; the runs are joined in block order. */
+static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t *blocks, size_t nb,
+                        fstw_builder *bs, size_t n, fstw_error *err)
+{
     uint64_t total = 0;
     for (size_t i = 0; i < nb; i++) total += f->blocks[blocks[i]].length;
     size_t start = 0;
     uint64_t acc = 0;
     for (size_t t = 0; t < nthreads; t++) {
         part *p = &parts[t];
-        p->f = f; p->blocks = blocks; p->frame_block = frame_block;
-        p->refs = refs; p->n = n; p->max_bits = max_bits;
         p->first = start;
         size_t end = start;
         if (t == nthreads - 1) {
@@ -114,35 +161,14 @@ static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int fram
         start = end;
     }
     int rc = FSTW_OK;
-    /* the first part fills bs; the others their own builders */
-    parts[0].bs = bs;
+    parts[0].bs = bs; /* the first run fills bs; the others their own builders */
     for (size_t t = 1; t < nthreads && !rc; t++) {
         parts[t].bs = calloc(n, sizeof *parts[t].bs);
         if (!parts[t].bs) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
-        for (size_t k = 0; k < n; k++)
-            if (fstw_builder_init_like(&parts[t].bs[k], &bs[k])) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
+        for (size_t k = 0; k < n && !rc; k++)
+            if (fstw_builder_init_like(&parts[t].bs[k], &bs[k])) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
     }
-    size_t started = 1;
-    if (!rc) {
-        for (size_t t = 1; t < nthreads; t++) {
-            if (pthread_create(&parts[t].thread, NULL, run_part, &parts[t]) != 0) {
-                /* no thread: this one does that part after its own */
-                parts[t].thread = 0;
-                break;
-            }
-            started++;
-        }
-        run_part(&parts[0]);
-        for (size_t t = 1; t < started; t++) pthread_join(parts[t].thread, NULL);
-        for (size_t t = started; t < nthreads; t++) run_part(&parts[t]);
-        /* the first failure in block order is the one reported */
-        for (size_t t = 0; t < nthreads; t++)
-            if (parts[t].rc) {
-                rc = parts[t].rc;
-                if (err) *err = parts[t].err;
-                break;
-            }
-    }
+    if (!rc) rc = run_parts(parts, nthreads, err);
     for (size_t t = 1; t < nthreads; t++) {
         if (!parts[t].bs) continue;
         for (size_t k = 0; k < n; k++) {
@@ -153,6 +179,24 @@ static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int fram
         free(parts[t].bs);
     }
     return rc;
+}
+
+/* Decodes every listed block into bs, on nthreads threads. */
+static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int frame_block,
+                         const uint32_t *refs, fstw_builder *bs, size_t n, uint32_t max_bits,
+                         size_t nthreads, fstw_error *err)
+{
+    part parts[MAX_THREADS];
+    memset(parts, 0, sizeof parts);
+    for (size_t t = 0; t < nthreads; t++) {
+        part *p = &parts[t];
+        p->f = f; p->blocks = blocks; p->frame_block = frame_block;
+        p->refs = refs; p->bs = bs; p->n = n; p->max_bits = max_bits;
+        p->first = 0; p->end = nb;
+    }
+    if (nthreads == 1) return run_parts(parts, 1, err);
+    if (n >= 4 * nthreads) return split_signals(parts, nthreads, refs, bs, n, err);
+    return split_blocks(f, parts, nthreads, blocks, nb, bs, n, err);
 }
 
 int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,

@@ -240,10 +240,22 @@ int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
     return 0;
 }
 
+/* Gives back the unused end of a buffer (growth leaves up to a third). */
+static void shrink(fstw_buf *b)
+{
+    if (b->cap - b->len > b->len / 16 + 64) {
+        uint8_t *p = realloc(b->data, b->len ? b->len : 1);
+        if (p) { b->data = p; b->cap = b->len ? b->len : 1; }
+    }
+}
+
 fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f)
 {
     fstw_signal *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    shrink(&b->tidx);
+    shrink(&b->data);
+    shrink(&b->stroff);
     s->ref = b->ref;
     s->encoding = b->enc;
     s->bits = b->bits;

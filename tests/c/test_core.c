@@ -189,6 +189,18 @@ static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs
         free(par);
         if (fresh) fstw_close(g);
     }
+    /* a few signals on threads (up to 7 at a time, for up to 210 signals): the
+     * blocks are split between the threads and the runs joined (many signals
+     * are split by signal instead) */
+    ok = 1;
+    for (uint32_t k0 = 0; k0 < nu && k0 < 210 && ok; k0 += 7) {
+        uint32_t nf = nu - k0 < 7 ? nu - k0 : 7;
+        fstw_signal *par[7] = { NULL };
+        ok = fstw_load_signals(f, refs + k0, nf, par, 1, &err) == FSTW_OK;
+        for (uint32_t k = 0; k < nf && ok; k++) ok = same_signal(par[k], sigs[k0 + k]);
+        for (uint32_t k = 0; k < nf; k++) fstw_signal_free(par[k]);
+    }
+    CHECK(ok, "parallel loads of a few signals (blocks split) equal the serial one");
     unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
     fstw_close(f);
 }
