@@ -137,7 +137,9 @@ def op_get_signal(mod, impl, path, sel, res):
 
 def _load(pct, mt):
     def op(mod, impl, path, sel, res):
-        w, vs = _open_vars(mod, impl, path, res)
+        # the single-threaded rows open fstwave with multi_threaded=False (load_signals then
+        # stays on one thread), as the Node worker opens {multiThreaded: false}
+        w, vs = _open_vars(mod, impl, path, res, multi_threaded=mt)
         chosen = [vs[i] for i in sel['pct%d' % pct]]
         t0 = clock()
         if impl == 'pywellen':

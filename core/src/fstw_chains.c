@@ -294,9 +294,13 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
     if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) {
         layout L;
         if ((rc = read_layout(f, b, &L, err))) return rc;
-        /* the fields are written before chains_ready is published; another
-         * thread building the same block writes the same values */
-        fstw_vc_block tmp = *b;
+        /* built on a private copy of the block's fixed fields (another thread
+         * may be publishing the same block's index meanwhile), published under
+         * the lock before chains_ready */
+        fstw_vc_block tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.type = b->type; tmp.offset = b->offset; tmp.length = b->length;
+        tmp.incomplete = b->incomplete; tmp.frame_off = b->frame_off; tmp.tt_count = b->tt_count;
         tmp.pack = L.pack; tmp.vc_start = L.vc_start; tmp.table_off = L.table_off;
         tmp.table_len = L.table_len; tmp.maxh = L.maxh;
         t->b = &tmp;
