@@ -242,7 +242,7 @@ int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
  * about one read per block instead of a pass over the file (libfst and
  * pywellen decode every chain table on every load).
  * multi_threaded allows worker threads: when the estimated work is large
- * (about 4 MB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
+ * (about 512 KB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
  * overrides it), the blocks are split between up to one thread per CPU and
  * the parts joined; the result is identical to a single-threaded load.
  * Thread-safe: several threads may load from one f at once.  On error

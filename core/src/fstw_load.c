@@ -15,7 +15,7 @@
 /* Estimated packed chain bytes below which one thread does the load.  The
  * environment variable FSTWAVE_PARALLEL_MIN_BYTES overrides it (tests set 0 to
  * force threads on small files). */
-#define PARALLEL_MIN_BYTES (4u << 20)
+#define PARALLEL_MIN_BYTES (512u << 10)
 
 static uint64_t parallel_min_bytes(void)
 {

@@ -56,8 +56,13 @@ static size_t trim_right(const uint8_t *v, size_t len)
 
 int fstw_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstw_parsed_name *out)
 {
-    memset(out, 0, sizeof *out);
+    /* not a memset: the scope arrays (512 bytes) are filled only up to n_scopes */
     out->name = raw;
+    out->name_len = 0;
+    out->has_index = 0;
+    out->msb = out->lsb = 0;
+    out->n_scopes = 0;
+    out->owned = NULL;
     if (len == 0) return 0;
 
     int has_index;

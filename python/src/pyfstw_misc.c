@@ -65,6 +65,16 @@ PyObject *pyfstw_decode_name(const char *p, size_t len)
 {
     if (len == 0 || !p)
         return PyUnicode_FromStringAndSize("", 0);
+    /* names are almost always ASCII: a compact ASCII string filled directly */
+    size_t i = 0;
+    while (i < len && !((unsigned char)p[i] & 0x80))
+        i++;
+    if (i == len && len <= PY_SSIZE_T_MAX) {
+        PyObject *u = PyUnicode_New((Py_ssize_t)len, 127);
+        if (u)
+            memcpy(PyUnicode_DATA(u), p, len);
+        return u;
+    }
     return PyUnicode_DecodeUTF8(p, (Py_ssize_t)len, "replace");
 }
 
@@ -112,6 +122,9 @@ int pyfstw_parse_hier(PyObject *self, PyObject *const *args, Py_ssize_t nargs, P
         return 0;
     }
     if (!required && h == Py_None)
+        return 0;
+    /* the usual case: the item's own Hierarchy */
+    if (h == (PyObject *)((pyfstw_ItemObject *)self)->hier)
         return 0;
     pyfstw_state *st = pyfstw_state_of(self);
     if (!PyObject_TypeCheck(h, st->Hierarchy_Type)) {
