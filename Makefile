@@ -136,7 +136,7 @@ demo: python node $(BUILD)/example.fst
 	@echo; echo "== the same file through Node (node node/cli.js info $(FILE))"
 	@node node/cli.js info "$(FILE)"
 
-test-python: python fixtures
+test-python: python node fixtures   # node: tests/python/test_bench.py runs the Node worker too
 	$(VPY) -m pytest -q tests/python
 
 test-node: node python fixtures
