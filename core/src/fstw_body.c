@@ -8,20 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out,
-                          uint64_t count, fstw_error *err)
+/* Reads block b's trailer (u64 unpacked size, packed size, item count of its
+ * time table) into b->tt_unpacked / tt_packed / tt_count, checking them
+ * before anything is sized from them. */
+static int read_trailer(const fstw_file *f, fstw_vc_block *b, fstw_error *err)
 {
-    uint64_t end = b->offset + b->length;
+    b->tt_count = b->tt_packed = b->tt_unpacked = 0;
+    if (b->incomplete) return FSTW_OK;
     uint8_t t[24];
-    int rc = fstw_source_read(&f->src, end - 24, t, 24, "time table trailer", err);
+    int rc = fstw_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
     if (rc) return rc;
-    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8);
-    if (packed > b->length - 24 || unpacked / 1100 > packed + 1024 || count > unpacked)
-        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table larger than its block",
-                         (unsigned long long)(b->offset - 1));
+    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8), count = fstw_be64(t + 16);
+    if (count > unpacked || count > UINT32_MAX || packed > b->length - 24 ||
+        unpacked / 1100 > packed + 1024)
+        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: implausible time table size %llu",
+                         (unsigned long long)(b->offset - 1), (unsigned long long)count);
+    b->tt_count = count;
+    b->tt_packed = packed;
+    b->tt_unpacked = unpacked;
+    return FSTW_OK;
+}
+
+/* Block b's time table (b->tt_count times) into out, from the packed deltas
+ * in front of its trailer (read_trailer first). */
+static int read_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out, fstw_error *err)
+{
+    uint64_t packed = b->tt_packed, unpacked = b->tt_unpacked;
     uint8_t *in = malloc(packed ? packed : 1), *raw = malloc(unpacked ? unpacked : 1);
     if (!in || !raw) { free(in); free(raw); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading a time table"); }
-    rc = fstw_source_read(&f->src, end - 24 - packed, in, packed, "time table", err);
+    int rc = fstw_source_read(&f->src, b->offset + b->length - 24 - packed, in, packed, "time table", err);
     if (!rc) {
         if (packed == unpacked) memcpy(raw, in, packed);
         else if (fstw_inflate_zlib(in, packed, raw, unpacked))
@@ -31,7 +46,7 @@ int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *
     if (!rc) {
         fstw_cursor c = { raw, raw + unpacked };
         uint64_t time = 0;
-        for (uint64_t i = 0; i < count; i++) {
+        for (uint64_t i = 0; i < b->tt_count; i++) {
             uint64_t d;
             if (fstw_cur_varint(&c, &d)) {
                 rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table truncated at entry %llu",
@@ -47,30 +62,12 @@ int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *
     return rc;
 }
 
-/* Item count of a block's time table, bounded by its unpacked size. */
-static int block_tt_count(const fstw_file *f, const fstw_vc_block *b, uint64_t *count, fstw_error *err)
-{
-    if (b->incomplete) { *count = 0; return FSTW_OK; }
-    uint8_t t[24];
-    int rc = fstw_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
-    if (rc) return rc;
-    *count = fstw_be64(t + 16);
-    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8);
-    /* the same plausibility bounds as fstw_block_time_table, checked before
-     * the time table is sized from the count */
-    if (*count > unpacked || *count > UINT32_MAX || packed > b->length - 24 ||
-        unpacked / 1100 > packed + 1024)
-        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: implausible time table size %llu",
-                         (unsigned long long)(b->offset - 1), (unsigned long long)*count);
-    return FSTW_OK;
-}
-
 int fstw_body_read(fstw_file *f, fstw_error *err)
 {
     uint64_t total = 0;
     int rc;
     for (size_t i = 0; i < f->n_blocks; i++) {
-        if ((rc = block_tt_count(f, &f->blocks[i], &f->blocks[i].tt_count, err))) return rc;
+        if ((rc = read_trailer(f, &f->blocks[i], err))) return rc;
         total += f->blocks[i].tt_count;
     }
     total += 1; /* room for the start time in front */
@@ -81,7 +78,7 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
     for (size_t i = 0; i < f->n_blocks; i++) {
         fstw_vc_block *b = &f->blocks[i];
         b->tt_shift = 0;
-        if (b->tt_count && (rc = fstw_block_time_table(f, b, tt + n + (n == 0), b->tt_count, err))) {
+        if (b->tt_count && (rc = read_time_table(f, b, tt + n + (n == 0), err))) {
             free(tt);
             return rc;
         }

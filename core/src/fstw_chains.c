@@ -52,10 +52,9 @@ static int read_layout(const fstw_file *f, const fstw_vc_block *b, layout *L, fs
     memset(L, 0, sizeof *L);
     if (b->incomplete || b->tt_count == 0) return FSTW_OK; /* no chains */
     uint64_t end = b->offset + b->length;
-    uint8_t t[24];
+    uint8_t t[8];
     int rc;
-    if ((rc = fstw_source_read(&f->src, end - 24, t, 24, "time table trailer", err))) return rc;
-    uint64_t time_section = fstw_be64(t + 8) + 24;
+    uint64_t time_section = b->tt_packed + 24; /* trailer read with the body */
     if (time_section > b->length || time_section + 8 + 32 > b->length)
         return corrupt(err, b, "time table larger than the block");
     uint64_t chain_len_off = end - time_section - 8;
@@ -301,6 +300,7 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
         memset(&tmp, 0, sizeof tmp);
         tmp.type = b->type; tmp.offset = b->offset; tmp.length = b->length;
         tmp.incomplete = b->incomplete; tmp.frame_off = b->frame_off; tmp.tt_count = b->tt_count;
+        tmp.tt_packed = b->tt_packed;
         tmp.pack = L.pack; tmp.vc_start = L.vc_start; tmp.table_off = L.table_off;
         tmp.table_len = L.table_len; tmp.maxh = L.maxh;
         t->b = &tmp;

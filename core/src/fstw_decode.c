@@ -92,7 +92,7 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     uint64_t local = 0;
     int first = 1;
     const uint64_t end_time = f->header.end_time;
-    /* the repeated-time entries from this block on (see fstw_canon_index): the
+    /* the repeated-time entries from this block on (f->dups): the
      * chain's indices only grow, so a cursor replaces a lookup per change */
     size_t dcur = 0, dn = f->n_dups;
     {

@@ -5,6 +5,7 @@
 #include "fstwave.h"
 #include <pthread.h>
 #include <stdarg.h>
+#include <string.h>
 
 /* FST block types (libfst's fstBlockType). */
 enum {
@@ -30,6 +31,14 @@ typedef struct fstw_buf {
 } fstw_buf;
 int fstw_buf_reserve(fstw_buf *b, size_t extra);
 int fstw_buf_append(fstw_buf *b, const void *p, size_t n);
+/* fstw_buf_append with the room check inline (the per-change paths); 0 or -1. */
+static inline int fstw_buf_push(fstw_buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->len < n) return fstw_buf_append(b, p, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
 void fstw_buf_free(fstw_buf *b);
 
 /* A bounded reader over bytes in memory. All reads fail (return -1) instead
@@ -158,7 +167,8 @@ typedef struct fstw_vc_block {
     int incomplete;       /* a block still being written: frame only */
     uint64_t frame_off;   /* absolute offset of the frame's varints */
     uint64_t tt_base;     /* global time-table index of this block's first entry */
-    uint64_t tt_count;    /* entries of its own time table */
+    uint64_t tt_count;    /* entries of its own time table (from its trailer) */
+    uint64_t tt_packed, tt_unpacked; /* the time table's sizes (from its trailer) */
     uint64_t tt_shift;    /* 1 when the block start time was put in front (first block) */
     int tt_sorted;        /* its times never decrease */
     uint64_t tt_limit;    /* when sorted: entries with time <= the header's end time */
@@ -200,30 +210,14 @@ struct fstw_file {
     size_t n_time;
     /* time-table indices whose time equals the one before (block seams, a
      * time written twice), ascending, with the first index of that time;
-     * every other index is its own first (see fstw_canon_index) */
+     * every other index is its own first.  fst-reader (and so pywellen)
+     * reports every change at the first index of its time; fstw_decode.c
+     * walks this list alongside a chain */
     uint32_t (*dups)[2];
     size_t n_dups;
 };
 
 int fstw_body_read(fstw_file *f, fstw_error *err);
-
-/* The first time-table index with the same time as index i (fst-reader maps
- * every change to it); i < f->n_time. */
-static inline uint32_t fstw_canon_index(const fstw_file *f, uint64_t i)
-{
-    if (i == 0 || f->time_table[i - 1] != f->time_table[i]) return (uint32_t)i;
-    size_t lo = 0, hi = f->n_dups;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->dups[mid][0] < i) lo = mid + 1; else hi = mid;
-    }
-    return lo < f->n_dups && f->dups[lo][0] == i ? f->dups[lo][1] : (uint32_t)i;
-}
-
-/* Reads a value-change block's time table (len entries) into out, from its
- * trailer. */
-int fstw_block_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out,
-                          uint64_t count, fstw_error *err);
 
 /* ---- fstw_chains.c: where a signal's chain lies in a value-change block */
 
@@ -253,11 +247,19 @@ typedef struct fstw_table_src {
 int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
                         fstw_error *err);
 /* Chain of signal `ref` in the prepared block: absolute file offset and packed
- * length (length 0: no value changes of that signal in the block). */
+ * length in bytes (length 0: no value changes of that signal in the block).
+ * Aliases resolve as libfst's table parse does.  Errors: FSTW_ERR_FORMAT (a
+ * malformed table or a chain outside the block), FSTW_ERR_IO, FSTW_ERR_NOMEM. */
 int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len);
+/* Frees t's buffers (table copy, window, dense arrays); t may be reused. */
 void fstw_table_src_free(fstw_table_src *t);
 /* Frees the index of every block (fstw_close). */
 void fstw_chains_free(fstw_file *f);
+
+/* ---- fstw_load.c */
+/* How many loads so far ran on several threads, split by signal and by
+ * block (process-wide; for tests). */
+void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block);
 
 /* ---- fstw_signal.c: per-signal storage */
 
@@ -304,10 +306,15 @@ typedef struct fstw_decoder {
     fstw_error *err;
 } fstw_decoder;
 
+/* A decoder for loads of f whose widest signal (var or stored) has max_bits
+ * bits; FSTW_ERR_NOMEM.  Free with fstw_decoder_free. */
 int fstw_decoder_init(fstw_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err);
 void fstw_decoder_free(fstw_decoder *d);
 /* Adds block b's changes of the signals refs[0..n) (ascending, unique) to
- * bs[0..n); with_frame: the block's frame values first, at index 0. */
+ * bs[0..n), at global time-table indices; with_frame: the block's frame
+ * values first, at index 0.  Changes after the header's end time are
+ * dropped.  Errors: FSTW_ERR_FORMAT naming the block offset and signal,
+ * FSTW_ERR_IO, FSTW_ERR_NOMEM. */
 int fstw_decode_block(fstw_decoder *d, fstw_vc_block *b, int with_frame,
                       const uint32_t *refs, fstw_builder *bs, size_t n);
 

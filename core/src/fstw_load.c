@@ -28,6 +28,16 @@ static uint64_t parallel_min_bytes(void)
     return PARALLEL_MIN_BYTES;
 }
 
+/* Loads that ran on more than one thread, by split (for the tests: they
+ * check that forcing threads really splits the work). */
+static unsigned long split_counts[2];
+
+void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block)
+{
+    *by_signal = __atomic_load_n(&split_counts[0], __ATOMIC_RELAXED);
+    *by_block = __atomic_load_n(&split_counts[1], __ATOMIC_RELAXED);
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -195,7 +205,9 @@ static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int fram
         p->first = 0; p->end = nb;
     }
     if (nthreads == 1) return run_parts(parts, 1, err);
-    if (n >= 4 * nthreads) return split_signals(parts, nthreads, refs, bs, n, err);
+    int by_block = n < 4 * nthreads;
+    __atomic_add_fetch(&split_counts[by_block], 1, __ATOMIC_RELAXED);
+    if (!by_block) return split_signals(parts, nthreads, refs, bs, n, err);
     return split_blocks(f, parts, nthreads, blocks, nb, bs, n, err);
 }
 

@@ -16,9 +16,7 @@
 
 static int push_tidx(fstw_builder *b, uint32_t idx)
 {
-    if (b->tidx.cap - b->tidx.len < sizeof idx && fstw_buf_reserve(&b->tidx, sizeof idx)) return -1;
-    memcpy(b->tidx.data + b->tidx.len, &idx, sizeof idx);
-    b->tidx.len += sizeof idx;
+    if (fstw_buf_push(&b->tidx, &idx, sizeof idx)) return -1;
     b->n++;
     return 0;
 }
@@ -76,12 +74,7 @@ static int push_fixed(fstw_builder *b, uint32_t idx, const uint8_t *v)
         const uint8_t *last = b->data.data + (b->n - 1) * st;
         if (st == 1 ? last[0] == v[0] : memcmp(last, v, st) == 0) return 0;
     }
-    if (st) {
-        if (b->data.cap - b->data.len < st && fstw_buf_reserve(&b->data, st)) return -1;
-        if (st == 1) b->data.data[b->data.len] = v[0];
-        else memcpy(b->data.data + b->data.len, v, st);
-        b->data.len += st;
-    }
+    if (st && fstw_buf_push(&b->data, v, st)) return -1;
     return push_tidx(b, idx);
 }
 

@@ -137,6 +137,10 @@ int nfstw_set(napi_env env, napi_value obj, const char *key, napi_value v);
  * else); with require_open also Error code ERR_FSTWAVE_CLOSED if the file
  * was closed by env teardown. */
 nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open);
+/* The callback's `want` arguments into argv, the first being an open
+ * file handle: its nfstw_wave, or NULL with a TypeError / closed-file Error
+ * thrown (nfstw_args + nfstw_wave_unwrap). */
+nfstw_wave *nfstw_wave_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
 void nfstw_wave_ref(nfstw_wave *w);
 void nfstw_wave_unref(napi_env env, nfstw_wave *w);
 /* Frees w's signals and closes its file (teardown or last unref). */

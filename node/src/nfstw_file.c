@@ -176,6 +176,13 @@ static napi_value wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char
     return obj;
 }
 
+nfstw_wave *nfstw_wave_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv)
+{
+    if (nfstw_args(env, info, want, argv) < 0)
+        return NULL;
+    return nfstw_wave_unwrap(env, argv[0], 1);
+}
+
 nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open)
 {
     napi_valuetype t;
@@ -347,9 +354,7 @@ static napi_value fn_open_async(napi_env env, napi_callback_info info)
 static napi_value fn_load_body(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 1, argv);
     if (!w)
         return NULL;
     if (!fstw_body_loaded(w->file)) {
@@ -398,9 +403,7 @@ static void body_complete(napi_env env, napi_status status, void *data)
 static napi_value fn_load_body_async(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 1, argv);
     if (!w)
         return NULL;
     file_work *fw = calloc(1, sizeof *fw);
@@ -424,9 +427,7 @@ static napi_value fn_load_body_async(napi_env env, napi_callback_info info)
 static napi_value fn_body_loaded(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 1, argv);
     if (!w)
         return NULL;
     return nfstw_bool(env, fstw_body_loaded(w->file));
@@ -435,9 +436,7 @@ static napi_value fn_body_loaded(napi_env env, napi_callback_info info)
 static napi_value fn_time_table(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 1, argv);
     if (!w)
         return NULL;
     size_t n = 0;

@@ -25,9 +25,7 @@
 static nfstw_wave *wave_id_args(napi_env env, napi_callback_info info, uint32_t *id, const char *what)
 {
     napi_value argv[2];
-    if (nfstw_args(env, info, 2, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 2, argv);
     uint64_t v;
     if (!w || nfstw_get_u64(env, argv[1], what, UINT32_MAX - 1, &v) < 0)
         return NULL;
@@ -38,9 +36,7 @@ static nfstw_wave *wave_id_args(napi_env env, napi_callback_info info, uint32_t 
 static nfstw_wave *wave_arg(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    return nfstw_wave_unwrap(env, argv[0], 1);
+    return nfstw_wave_args(env, info, 1, argv);
 }
 
 static napi_value header_string(napi_env env, const char *s)
@@ -354,9 +350,7 @@ static napi_value fn_enum_type(napi_env env, napi_callback_info info)
 static napi_value fn_lookup_var(napi_env env, napi_callback_info info)
 {
     napi_value argv[2];
-    if (nfstw_args(env, info, 2, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 2, argv);
     char *path = NULL;
     size_t len = 0;
     if (!w || nfstw_get_utf8(env, argv[1], "path", &path, &len) < 0)

@@ -508,9 +508,7 @@ static int refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, 
 static nfstw_wave *load_args(napi_env env, napi_callback_info info, uint32_t **refs, size_t *n, int *mt)
 {
     napi_value argv[3];
-    if (nfstw_args(env, info, 3, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 1);
+    nfstw_wave *w = nfstw_wave_args(env, info, 3, argv);
     if (!w || nfstw_get_bool(env, argv[2], "multiThreaded", mt) < 0 || refs_arg(env, w, argv[1], refs, n) < 0)
         return NULL;
     return w;

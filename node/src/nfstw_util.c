@@ -423,28 +423,26 @@ napi_value nfstw_str_utf8(napi_env env, const char *s, size_t len)
     return v;
 }
 
-napi_value nfstw_u32_array(napi_env env, const uint32_t *ids, size_t n)
+/* A new typed array of n elements of elem bytes, copied from data. */
+static napi_value typed_copy(napi_env env, napi_typedarray_type type, size_t elem, const void *data, size_t n)
 {
-    void *data = NULL;
+    void *buf = NULL;
     napi_value ab, ta;
-    if (napi_create_arraybuffer(env, n * sizeof(uint32_t), &data, &ab) != napi_ok)
+    if (napi_create_arraybuffer(env, n * elem, &buf, &ab) != napi_ok)
         return NULL;
     if (n)
-        memcpy(data, ids, n * sizeof(uint32_t));
-    if (napi_create_typedarray(env, napi_uint32_array, n, ab, 0, &ta) != napi_ok)
+        memcpy(buf, data, n * elem);
+    if (napi_create_typedarray(env, type, n, ab, 0, &ta) != napi_ok)
         return NULL;
     return ta;
 }
 
+napi_value nfstw_u32_array(napi_env env, const uint32_t *ids, size_t n)
+{
+    return typed_copy(env, napi_uint32_array, sizeof *ids, ids, n);
+}
+
 napi_value nfstw_u64_array(napi_env env, const uint64_t *v, size_t n)
 {
-    void *data = NULL;
-    napi_value ab, ta;
-    if (napi_create_arraybuffer(env, n * sizeof(uint64_t), &data, &ab) != napi_ok)
-        return NULL;
-    if (n)
-        memcpy(data, v, n * sizeof(uint64_t));
-    if (napi_create_typedarray(env, napi_biguint64_array, n, ab, 0, &ta) != napi_ok)
-        return NULL;
-    return ta;
+    return typed_copy(env, napi_biguint64_array, sizeof *v, v, n);
 }

@@ -7,6 +7,9 @@
  * copies).  Prints "N passed, N failed" and exits non-zero on any failure. */
 #include "fstwave.h"
 #include "same_signal.h"
+
+/* internal (fstw_load.c): loads run on several threads, by split */
+void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block);
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,6 +392,13 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++) check_file(argv[i]);
     check_errors(argv[1], argv[2]); /* mutations of the first file: keep it small */
+    /* the multi-block files (fixtures multiblock_*, the example) made the forced
+     * parallel loads of check_load_paths really run on threads, both ways */
+    unsigned long by_signal, by_block;
+    fstw_split_counts(&by_signal, &by_block);
+    current = "(all files)";
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        CHECK(by_signal > 0 && by_block > 0, "loads on threads: %lu split by signal, %lu by block", by_signal, by_block);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
