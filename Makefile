@@ -72,6 +72,8 @@ clean:
 VENV     := .venv
 VPY      := $(VENV)/bin/python
 CORPUS   ?= ../shared/fst-corpus
+# the tests read the corpus in place (never copied); pytest and mocha get it from here
+export FSTWAVE_CORPUS := $(abspath $(CORPUS))
 CORE_SRCS := $(wildcard core/src/*.c)
 CORE_HDRS := $(wildcard core/include/*.h core/src/*.h)
 CORE_OBJS := $(patsubst core/src/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
@@ -142,7 +144,14 @@ test-python: python node fixtures   # node: tests/python/test_bench.py runs the 
 test-node: node python fixtures
 	npm test
 
-# issue 5's robustness targets (fuzzing, sanitizers, valgrind, TSan, the sweep)
--include mk/*.mk
 
-test: test-c test-threads sweep-sample test-python test-node
+# every test needs the corpus: say where it is expected instead of failing later
+.PHONY: corpus-check
+corpus-check:
+	@test -d "$(CORPUS)" || { echo "make test: the FST corpus is expected at $(CORPUS) (beside the project, see README); give another place with make test CORPUS=/path/to/fst-corpus"; exit 1; }
+
+test: corpus-check test-c test-threads sweep-sample test-python test-node
+
+# the other targets (fuzzing, sanitizers, valgrind, TSan, the sweep, the oracle test,
+# benchmarks); included last so that test runs corpus-check and the core tests first
+-include mk/*.mk

@@ -9,7 +9,8 @@ const path = require('path');
 const zlib = require('zlib');
 
 const ROOT = path.resolve(__dirname, '../..');
-const CORPUS = path.resolve(__dirname, '../../../shared/fst-corpus');
+// ../shared/fst-corpus beside the project, or FSTWAVE_CORPUS (the Makefile exports its CORPUS)
+const CORPUS = process.env.FSTWAVE_CORPUS || path.resolve(__dirname, '../../../shared/fst-corpus');
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
 const CLI = path.join(ROOT, 'node', 'cli.js');
 /** The corpus holds exactly this many FST files (see its README and tests/python/conftest.py). */

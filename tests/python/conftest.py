@@ -18,7 +18,9 @@ if str(HERE) not in sys.path:  # make the helper module importable for every tes
     sys.path.insert(0, str(HERE))
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path(__file__).resolve().parents[2].parent / 'shared' / 'fst-corpus'
+#: ../shared/fst-corpus beside the project, or FSTWAVE_CORPUS (the Makefile exports its CORPUS)
+CORPUS = Path(os.environ.get('FSTWAVE_CORPUS') or
+              Path(__file__).resolve().parents[2].parent / 'shared' / 'fst-corpus')
 
 #: The corpus holds exactly this many FST files (see its README); fewer is a test failure.
 EXPECTED_CORPUS_COUNT = 43

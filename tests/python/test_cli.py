@@ -17,7 +17,7 @@ import fstwave
 from fstwave import cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path(__file__).resolve().parents[2].parent / 'shared' / 'fst-corpus'
+from conftest import CORPUS
 CORPUS_FILES = sorted(CORPUS.rglob('*.fst'))
 CORPUS_IDS = [p.relative_to(CORPUS).as_posix() for p in CORPUS_FILES]
 
