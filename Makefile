@@ -94,7 +94,7 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 $(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core fixtures
+test-c: $(BUILD)/test_core fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
