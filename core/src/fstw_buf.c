@@ -21,6 +21,18 @@ int fstw_buf_reserve(fstw_buf *b, size_t extra)
     return 0;
 }
 
+int fstw_buf_reserve_exact(fstw_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra) return 0;
+    size_t need = b->len + extra;
+    if (need < b->len) return -1;
+    uint8_t *p = realloc(b->data, need ? need : 1);
+    if (!p) return -1;
+    b->data = p;
+    b->cap = need ? need : 1;
+    return 0;
+}
+
 int fstw_buf_append(fstw_buf *b, const void *p, size_t n)
 {
     if (fstw_buf_reserve(b, n)) return -1;

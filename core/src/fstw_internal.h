@@ -30,6 +30,8 @@ typedef struct fstw_buf {
     size_t len, cap;
 } fstw_buf;
 int fstw_buf_reserve(fstw_buf *b, size_t extra);
+/* Room for exactly `extra` more bytes (no growth slack); 0 or -1. */
+int fstw_buf_reserve_exact(fstw_buf *b, size_t extra);
 int fstw_buf_append(fstw_buf *b, const void *p, size_t n);
 /* fstw_buf_append with the room check inline (the per-change paths); 0 or -1. */
 static inline int fstw_buf_push(fstw_buf *b, const void *p, size_t n)
@@ -290,6 +292,12 @@ int fstw_builder_add_fst_bits(fstw_builder *b, uint32_t idx, const uint8_t *pack
 /* Moves src's changes (from later blocks) behind dst's, deduplicating across
  * the seam as if they had been added one by one; 0 or -1. */
 int fstw_builder_append(fstw_builder *dst, fstw_builder *src);
+/* Sizes b's buffers for the load's next stretch from what `done` of `total`
+ * bytes of its blocks gave; called at each doubling of `done`.  With many
+ * builders filling at once, 1.5x growth change by change would hold up to a
+ * third unused at the peak and leave freed copies behind (wide 10 % load:
+ * 491 MB peak RSS instead of ~380 MB).  Never fails. */
+void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total);
 fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f);
 void fstw_builder_free(fstw_builder *b);
 fstw_signal *fstw_signal_clone(const fstw_signal *s);

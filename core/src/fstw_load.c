@@ -63,9 +63,19 @@ static void *run_part(void *arg)
     part *p = arg;
     fstw_decoder d;
     p->rc = fstw_decoder_init(&d, p->f, p->max_bits, &p->err);
-    for (size_t i = p->first; !p->rc && i < p->end; i++)
+    uint64_t total = 0, done = 0, projected = 0;
+    for (size_t i = p->first; i < p->end; i++) total += p->f->blocks[p->blocks[i]].length;
+    for (size_t i = p->first; !p->rc && i < p->end; i++) {
         p->rc = fstw_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
                                   p->refs, p->bs, p->n);
+        /* at each doubling of the bytes done, size the builders for the next
+         * stretch from what the blocks so far gave */
+        done += p->f->blocks[p->blocks[i]].length;
+        if (i + 1 < p->end && done >= 2 * projected) {
+            for (size_t k = 0; k < p->n; k++) fstw_builder_project(&p->bs[k], done, total);
+            projected = done;
+        }
+    }
     fstw_decoder_free(&d);
     return NULL;
 }
@@ -179,6 +189,18 @@ static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t
             if (fstw_builder_init_like(&parts[t].bs[k], &bs[k])) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
     }
     if (!rc) rc = run_parts(parts, nthreads, err);
+    /* the joined size is known now: one exact allocation per buffer */
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t xt = 0, xd = 0, xs = 0;
+        for (size_t t = 1; t < nthreads; t++) {
+            xt += parts[t].bs[k].tidx.len;
+            xd += parts[t].bs[k].data.len;
+            xs += parts[t].bs[k].stroff.len;
+        }
+        if (fstw_buf_reserve_exact(&bs[k].tidx, xt) || fstw_buf_reserve_exact(&bs[k].data, xd) ||
+            fstw_buf_reserve_exact(&bs[k].stroff, xs))
+            rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    }
     for (size_t t = 1; t < nthreads; t++) {
         if (!parts[t].bs) continue;
         for (size_t k = 0; k < n; k++) {

@@ -233,6 +233,34 @@ int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
     return 0;
 }
 
+/* Grows a buffer to the size the load is expected to need by the next call,
+ * from what it holds after `done` of `total` bytes of blocks.  No change when
+ * it has the room, or when memory is short (growth then happens change by
+ * change, 1.5x at a time). */
+static void project(fstw_buf *b, double scale)
+{
+    if (!b->len) return;
+    double want = (double)b->len * scale;
+    if (want <= (double)b->cap || want > (double)(SIZE_MAX / 2)) return;
+    size_t cap = (size_t)want;
+    cap += cap / 32 + 64;       /* a margin, so a slightly busier rest does not grow it */
+    uint8_t *p = realloc(b->data, cap);
+    if (p) { b->data = p; b->cap = cap; }
+}
+
+void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total)
+{
+    if (!done || done >= total || !b->n) return;
+    /* the load calls this at each doubling of the bytes done: room up to the
+     * next doubling (or the end) is enough, and a guess from the first blocks
+     * is not trusted further */
+    double scale = (double)total / (double)done;
+    if (scale > 2.0) scale = 2.0;
+    project(&b->tidx, scale);
+    project(&b->data, scale);
+    project(&b->stroff, scale);
+}
+
 /* Gives back the unused end of a buffer (growth leaves up to a third). */
 static void shrink(fstw_buf *b)
 {
