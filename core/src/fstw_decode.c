@@ -83,6 +83,119 @@ static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *r
     return rc;
 }
 
+/* a == b for st value bytes, without a call for the common widths */
+static inline int same_value(const uint8_t *a, const uint8_t *b, size_t st)
+{
+    switch (st) {
+    case 1: return a[0] == b[0];
+    case 2: { uint16_t x, y; memcpy(&x, a, 2); memcpy(&y, b, 2); return x == y; }
+    case 4: { uint32_t x, y; memcpy(&x, a, 4); memcpy(&y, b, 4); return x == y; }
+    case 8: { uint64_t x, y; memcpy(&x, a, 8); memcpy(&y, b, 8); return x == y; }
+    default: return memcmp(a, b, st) == 0;
+    }
+}
+
+/* dst = p for n value bytes, likewise */
+static inline void copy_value(uint8_t *dst, const uint8_t *p, size_t n)
+{
+    switch (n) {
+    case 1: dst[0] = p[0]; break;
+    case 2: memcpy(dst, p, 2); break;
+    case 4: memcpy(dst, p, 4); break;
+    case 8: memcpy(dst, p, 8); break;
+    default: memcpy(dst, p, n); break;
+    }
+}
+
+/* The running state of one chain's decode, shared by the two loops below. */
+typedef struct chain_pos {
+    fstw_cursor c;
+    uint64_t local;   /* time step in the block of the last change */
+    int first;
+    size_t dcur;      /* cursor into f->dups */
+    int stop;         /* a change after the header's end time was met */
+} chain_pos;
+
+/* Room in bd for n more changes of st value bytes (growth as usual); 0 or -1. */
+static int reserve_changes(fstw_builder *bd, size_t st, size_t n)
+{
+    return fstw_buf_reserve(&bd->tidx, n * sizeof(uint32_t)) || fstw_buf_reserve(&bd->data, n * st) ? -1 : 0;
+}
+
+/* The 2-state changes of a signal stored packed (1 bit, or as wide as its
+ * var), while they last, in a loop with no call per change: values are
+ * written in place and kept unless equal to the previous one, and the room
+ * is checked once per buffer-full, not per change.  The first change with
+ * x/z/... (or a malformed one) is left for decode_chain's general loop.
+ * Same result as add_chars/add_fst_bits. */
+static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *bd, uint32_t g,
+                            chain_pos *cp)
+{
+    const fstw_file *f = d->f;
+    const uint64_t end_time = f->header.end_time;
+    const size_t st = bd->stride;
+    const size_t nb = g == 1 ? 0 : st;
+    const unsigned pad = g == 1 ? 0 : (unsigned)(st * 8 - bd->bits);
+    uint64_t local = cp->local;
+    int first = cp->first;
+    size_t dcur = cp->dcur, dn = f->n_dups;
+    int more = 1;
+    while (more && cp->c.p < cp->c.end) {
+        /* room for at least one change (the candidate value is written before
+         * the equality check) */
+        if (reserve_changes(bd, st, 1))
+            return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
+        size_t room = (bd->tidx.cap - bd->tidx.len) / sizeof(uint32_t);
+        if (st && (bd->data.cap - bd->data.len) / st < room) room = (bd->data.cap - bd->data.len) / st;
+        uint8_t *tp = bd->tidx.data + bd->tidx.len;
+        uint8_t *vp = bd->data.data + bd->data.len;
+        const uint8_t *last = bd->n ? vp - st : NULL;
+        size_t added = 0;
+        more = 0;
+        while (cp->c.p < cp->c.end) {
+            if (added == room) { more = 1; break; }
+            const uint8_t *at = cp->c.p;
+            uint64_t vli, delta;
+            if (fstw_varint(&cp->c, &vli) || (vli & 1)) { cp->c.p = at; break; }
+            uint8_t *dst = vp + added * st;   /* the candidate value goes in place */
+            if (g == 1) {
+                dst[0] = (uint8_t)((vli >> 1) & 1);
+                delta = vli >> 2;
+            } else {
+                delta = vli >> 1;
+                const uint8_t *p = cp->c.p;
+                if ((size_t)(cp->c.end - p) < nb) { cp->c.p = at; break; }
+                if (pad == 0) copy_value(dst, p, nb);
+                else {
+                    dst[0] = (uint8_t)(p[0] >> pad);
+                    for (size_t i = 1; i < nb; i++) dst[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
+                }
+                cp->c.p += nb;
+            }
+            uint64_t lc = first ? delta : local + delta;
+            if (lc >= b->tt_count) { cp->c.p = at; break; }
+            uint64_t gi = b->tt_base + lc;
+            if (b->tt_sorted ? lc >= b->tt_limit : f->time_table[gi] > end_time) { cp->stop = 1; break; }
+            local = lc;
+            first = 0;
+            uint32_t idx = (uint32_t)gi;
+            while (dcur < dn && f->dups[dcur][0] < gi) dcur++;
+            if (dcur < dn && f->dups[dcur][0] == gi) idx = f->dups[dcur][1];
+            if (last && same_value(last, dst, st)) continue;
+            memcpy(tp + added * sizeof(uint32_t), &idx, sizeof idx);
+            last = dst;
+            added++;
+        }
+        bd->tidx.len += added * sizeof(uint32_t);
+        bd->data.len += added * st;
+        bd->n += added;
+    }
+    cp->local = local;
+    cp->first = first;
+    cp->dcur = dcur;
+    return FSTW_OK;
+}
+
 /* Decodes one signal's chain (unpacked bytes) of block b into its builder. */
 static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *bd, uint32_t g,
                         const uint8_t *p, size_t len)
@@ -105,6 +218,16 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     /* bit vectors as wide as their var, stored packed: no expansion to text */
     int direct_ok = g != 1 && g != GEOM_REAL && g != GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
     int direct = direct_ok && !bd->ascii;
+    if (direct || (g == 1 && bd->enc == FSTW_ENC_BITS && bd->bits == 1 && !bd->ascii)) {
+        chain_pos cp = { c, local, first, dcur, 0 };
+        int rc = decode_two_state(d, b, bd, g, &cp);
+        if (rc) return rc;
+        if (cp.stop) return FSTW_OK;
+        c = cp.c;
+        local = cp.local;
+        first = cp.first;
+        dcur = cp.dcur;
+    }
     while (c.p < c.end) {
         uint64_t vli, delta;
         if (fstw_varint(&c, &vli)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
