@@ -243,8 +243,9 @@ int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
  * pywellen decode every chain table on every load).
  * multi_threaded allows worker threads: when the estimated work is large
  * (about 512 KB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
- * overrides it), the blocks are split between up to one thread per CPU and
- * the parts joined; the result is identical to a single-threaded load.
+ * overrides it), the work is split between up to one thread per CPU: by
+ * signal for batches of many signals, by block (the parts then joined) for a
+ * few long ones; the result is identical to a single-threaded load.
  * Thread-safe: several threads may load from one f at once.  On error
  * nothing is returned (all partial results freed): FSTW_ERR_ARG (a ref out
  * of range), FSTW_ERR_FORMAT (malformed block, naming its offset),

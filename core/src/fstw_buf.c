@@ -3,6 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+int fstw_buf_set_cap(fstw_buf *b, size_t cap)
+{
+    if (cap < b->len) return -1;
+    if (cap == 0) cap = 1;
+    uint8_t *p = realloc(b->data, cap);
+    if (!p) return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
 int fstw_buf_reserve(fstw_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra) return 0;
@@ -14,23 +25,14 @@ int fstw_buf_reserve(fstw_buf *b, size_t extra)
         if (cap > SIZE_MAX / 2) { cap = need; break; }
         cap += cap / 2;
     }
-    uint8_t *p = realloc(b->data, cap);
-    if (!p) return -1;
-    b->data = p;
-    b->cap = cap;
-    return 0;
+    return fstw_buf_set_cap(b, cap);
 }
 
 int fstw_buf_reserve_exact(fstw_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra) return 0;
-    size_t need = b->len + extra;
-    if (need < b->len) return -1;
-    uint8_t *p = realloc(b->data, need ? need : 1);
-    if (!p) return -1;
-    b->data = p;
-    b->cap = need ? need : 1;
-    return 0;
+    if (b->len + extra < b->len) return -1;
+    return fstw_buf_set_cap(b, b->len + extra);
 }
 
 int fstw_buf_append(fstw_buf *b, const void *p, size_t n)

@@ -281,7 +281,6 @@ static int parse_dense(fstw_table_src *t)
 int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
                         fstw_error *err)
 {
-    int want_dense;
     t->f = f;
     t->b = b;
     t->err = err;
@@ -310,7 +309,6 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
         if (!rc) rc = build_index(t, &ck, &n);
         t->b = b;
         if (rc) return rc;
-        want_dense = (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) >= L.maxh;
         pthread_mutex_lock(&f->lock);
         if (!b->chains_ready) {
             b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
@@ -321,13 +319,12 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
         }
         pthread_mutex_unlock(&f->lock);
         free(ck);
-    } else {
-        /* a walk from a checkpoint decodes about FSTW_CKPT_EVERY / 2 entries */
-        want_dense = (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) >= b->maxh;
-        if (want_dense && b->maxh && (rc = read_whole(t))) return rc;
     }
-    if (want_dense && b->maxh) return parse_dense(t);
-    return FSTW_OK;
+    /* a walk from a checkpoint decodes about FSTW_CKPT_EVERY / 2 entries:
+     * for many wanted signals one parse of the whole table costs less */
+    if (!b->maxh || (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) < b->maxh) return FSTW_OK;
+    if (!t->have_whole && (rc = read_whole(t))) return rc;
+    return parse_dense(t);
 }
 
 int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len)

@@ -83,28 +83,19 @@ static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *r
     return rc;
 }
 
-/* a == b for st value bytes, without a call for the common widths */
-static inline int same_value(const uint8_t *a, const uint8_t *b, size_t st)
+/* The global time-table index of a change at step `local` of block b, as
+ * fst-reader reports it: the first index with the same time (f->dups, walked
+ * with the chain's cursor *dcur, since a chain's steps only grow).  -1 when
+ * the change lies after the header's end time: it and the rest of the chain
+ * are dropped (fst-reader).  local < b->tt_count. */
+static inline int64_t change_index(const fstw_file *f, const fstw_vc_block *b, uint64_t local, size_t *dcur)
 {
-    switch (st) {
-    case 1: return a[0] == b[0];
-    case 2: { uint16_t x, y; memcpy(&x, a, 2); memcpy(&y, b, 2); return x == y; }
-    case 4: { uint32_t x, y; memcpy(&x, a, 4); memcpy(&y, b, 4); return x == y; }
-    case 8: { uint64_t x, y; memcpy(&x, a, 8); memcpy(&y, b, 8); return x == y; }
-    default: return memcmp(a, b, st) == 0;
-    }
-}
-
-/* dst = p for n value bytes, likewise */
-static inline void copy_value(uint8_t *dst, const uint8_t *p, size_t n)
-{
-    switch (n) {
-    case 1: dst[0] = p[0]; break;
-    case 2: memcpy(dst, p, 2); break;
-    case 4: memcpy(dst, p, 4); break;
-    case 8: memcpy(dst, p, 8); break;
-    default: memcpy(dst, p, n); break;
-    }
+    uint64_t gi = b->tt_base + local;
+    if (b->tt_sorted ? local >= b->tt_limit : f->time_table[gi] > f->header.end_time) return -1;
+    size_t d = *dcur;
+    while (d < f->n_dups && f->dups[d][0] < gi) d++;
+    *dcur = d;
+    return d < f->n_dups && f->dups[d][0] == gi ? f->dups[d][1] : (int64_t)gi;
 }
 
 /* The running state of one chain's decode, shared by the two loops below. */
@@ -116,12 +107,6 @@ typedef struct chain_pos {
     int stop;         /* a change after the header's end time was met */
 } chain_pos;
 
-/* Room in bd for n more changes of st value bytes (growth as usual); 0 or -1. */
-static int reserve_changes(fstw_builder *bd, size_t st, size_t n)
-{
-    return fstw_buf_reserve(&bd->tidx, n * sizeof(uint32_t)) || fstw_buf_reserve(&bd->data, n * st) ? -1 : 0;
-}
-
 /* The 2-state changes of a signal stored packed (1 bit, or as wide as its
  * var), while they last, in a loop with no call per change: values are
  * written in place and kept unless equal to the previous one, and the room
@@ -132,18 +117,17 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
                             chain_pos *cp)
 {
     const fstw_file *f = d->f;
-    const uint64_t end_time = f->header.end_time;
     const size_t st = bd->stride;
     const size_t nb = g == 1 ? 0 : st;
     const unsigned pad = g == 1 ? 0 : (unsigned)(st * 8 - bd->bits);
     uint64_t local = cp->local;
     int first = cp->first;
-    size_t dcur = cp->dcur, dn = f->n_dups;
+    size_t dcur = cp->dcur;
     int more = 1;
     while (more && cp->c.p < cp->c.end) {
         /* room for at least one change (the candidate value is written before
          * the equality check) */
-        if (reserve_changes(bd, st, 1))
+        if (fstw_buf_reserve(&bd->tidx, sizeof(uint32_t)) || fstw_buf_reserve(&bd->data, st))
             return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
         size_t room = (bd->tidx.cap - bd->tidx.len) / sizeof(uint32_t);
         if (st && (bd->data.cap - bd->data.len) / st < room) room = (bd->data.cap - bd->data.len) / st;
@@ -165,23 +149,18 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
                 delta = vli >> 1;
                 const uint8_t *p = cp->c.p;
                 if ((size_t)(cp->c.end - p) < nb) { cp->c.p = at; break; }
-                if (pad == 0) copy_value(dst, p, nb);
-                else {
-                    dst[0] = (uint8_t)(p[0] >> pad);
-                    for (size_t i = 1; i < nb; i++) dst[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
-                }
+                if (pad == 0) memcpy(dst, p, nb);
+                else fstw_fst_bits_to_storage(dst, p, nb, pad);
                 cp->c.p += nb;
             }
             uint64_t lc = first ? delta : local + delta;
             if (lc >= b->tt_count) { cp->c.p = at; break; }
-            uint64_t gi = b->tt_base + lc;
-            if (b->tt_sorted ? lc >= b->tt_limit : f->time_table[gi] > end_time) { cp->stop = 1; break; }
+            int64_t gi = change_index(f, b, lc, &dcur);
+            if (gi < 0) { cp->stop = 1; break; }
             local = lc;
             first = 0;
             uint32_t idx = (uint32_t)gi;
-            while (dcur < dn && f->dups[dcur][0] < gi) dcur++;
-            if (dcur < dn && f->dups[dcur][0] == gi) idx = f->dups[dcur][1];
-            if (last && same_value(last, dst, st)) continue;
+            if (last && fstw_same_value(last, dst, st)) continue;
             memcpy(tp + added * sizeof(uint32_t), &idx, sizeof idx);
             last = dst;
             added++;
@@ -204,7 +183,6 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     fstw_cursor c = { p, p + len };
     uint64_t local = 0;
     int first = 1;
-    const uint64_t end_time = f->header.end_time;
     /* the repeated-time entries from this block on (f->dups): the
      * chain's indices only grow, so a cursor replaces a lookup per change */
     size_t dcur = 0, dn = f->n_dups;
@@ -275,12 +253,9 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
         if (local >= b->tt_count)
             CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
                     (unsigned long long)(b->offset - 1), bd->ref, (unsigned long long)local, (unsigned long long)b->tt_count);
-        uint64_t gi = b->tt_base + local;
-        /* after the header's end time: dropped */
-        if (b->tt_sorted ? local >= b->tt_limit : f->time_table[gi] > end_time) break;
+        int64_t gi = change_index(f, b, local, &dcur);
+        if (gi < 0) break;
         uint32_t idx = (uint32_t)gi;
-        while (dcur < dn && f->dups[dcur][0] < gi) dcur++;
-        if (dcur < dn && f->dups[dcur][0] == gi) idx = f->dups[dcur][1];
         int r = kind == 0 ? fstw_builder_add_chars(bd, idx, val, vlen, d->tmp)
               : kind == 1 ? fstw_builder_add_real(bd, idx, real)
               : kind == 2 ? fstw_builder_add_bytes(bd, idx, val, vlen, d->tmp)

@@ -32,6 +32,9 @@ typedef struct fstw_buf {
 int fstw_buf_reserve(fstw_buf *b, size_t extra);
 /* Room for exactly `extra` more bytes (no growth slack); 0 or -1. */
 int fstw_buf_reserve_exact(fstw_buf *b, size_t extra);
+/* Reallocates to exactly cap bytes (>= len; at least 1); 0, or -1 with b
+ * unchanged. */
+int fstw_buf_set_cap(fstw_buf *b, size_t cap);
 int fstw_buf_append(fstw_buf *b, const void *p, size_t n);
 /* fstw_buf_append with the room check inline (the per-change paths); 0 or -1. */
 static inline int fstw_buf_push(fstw_buf *b, const void *p, size_t n)
@@ -275,6 +278,28 @@ typedef struct fstw_builder {
     size_t n;
     fstw_buf tidx, data, stroff;
 } fstw_builder;
+
+/* a == b for st value bytes, without a call for the common widths (the
+ * per-change equality check of the storage) */
+static inline int fstw_same_value(const uint8_t *a, const uint8_t *b, size_t st)
+{
+    switch (st) {
+    case 1: return a[0] == b[0];
+    case 2: { uint16_t x, y; memcpy(&x, a, 2); memcpy(&y, b, 2); return x == y; }
+    case 4: { uint32_t x, y; memcpy(&x, a, 4); memcpy(&y, b, 4); return x == y; }
+    case 8: { uint64_t x, y; memcpy(&x, a, 8); memcpy(&y, b, 8); return x == y; }
+    default: return memcmp(a, b, st) == 0;
+    }
+}
+
+/* An FST-packed 2-state value (first bit in the MSB of the first byte, the
+ * last byte's low `pad` bits unused) into storage order (right-aligned, pad
+ * bits in front): nb bytes from p to dst, 0 < pad < 8. */
+static inline void fstw_fst_bits_to_storage(uint8_t *dst, const uint8_t *p, size_t nb, unsigned pad)
+{
+    dst[0] = (uint8_t)(p[0] >> pad);
+    for (size_t i = 1; i < nb; i++) dst[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
+}
 
 /* Shape from the signal's var (or its geometry when no var names it);
  * FSTW_ERR_FORMAT for a var far wider than what the file stores. */

@@ -558,11 +558,12 @@ const uint32_t *fstw_unique_vars(const fstw_file *f, uint32_t *n)
     return f->hier.unique_vars;
 }
 
-/* Appends the name of internal scope s (and its ancestors) at buf[pos..]. */
-/* Iterative: the nesting depth comes from the file (one recursion per level
- * overflows the stack of a thread at a few 100000 levels).  The length is
- * summed first, then the names are written from the innermost backwards. */
-static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen, size_t pos)
+/* Puts the full name of internal scope s (its ancestors' names joined by
+ * '.') at buf[0..], within buflen; returns its whole length.  Iterative: the
+ * nesting depth comes from the file (one recursion per level overflows the
+ * stack of a thread at a few 100000 levels).  The length is summed first,
+ * then the names are written from the innermost backwards. */
+static size_t join_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen)
 {
     size_t total = 0;
     for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
@@ -570,7 +571,7 @@ static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t b
         if (!f->hier.scopes[x].parent) break;
         total++; /* the '.' before it */
     }
-    size_t at = pos + total;
+    size_t at = total;
     for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
         const fstw_scope_rec *r = &f->hier.scopes[x];
         at -= r->name_len;
@@ -580,7 +581,7 @@ static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t b
         at--;
         if (at + 1 < buflen) buf[at] = '.';
     }
-    return pos + total;
+    return total;
 }
 
 /* The scopes' full names joined once (at most this many bytes), so a var's
@@ -656,17 +657,21 @@ static void put_bytes(char *buf, size_t buflen, size_t pos, const void *src, siz
     memcpy(buf + pos, src, n < room ? n : room);
 }
 
+/* The full name of internal scope s at buf[0..] within buflen (no NUL),
+ * from the joined names when they are cached; returns its whole length. */
+static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen)
+{
+    const fstw_file *c = scope_names(f);
+    if (!c) return join_scope_name(f, s, buf, buflen);
+    size_t n = (size_t)(c->scope_name_off[s + 1] - c->scope_name_off[s]);
+    put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[s], n);
+    return n;
+}
+
 size_t fstw_scope_full_name(const fstw_file *f, uint32_t scope, char *buf, size_t buflen)
 {
     if (scope >= fstw_scope_count(f)) { if (buflen) buf[0] = 0; return 0; }
-    size_t n;
-    const fstw_file *c = scope_names(f);
-    if (c) {
-        n = (size_t)(c->scope_name_off[scope + 2] - c->scope_name_off[scope + 1]);
-        put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[scope + 1], n);
-    } else {
-        n = put_scope_name(f, scope + 1, buf, buflen, 0);
-    }
+    size_t n = put_scope_name(f, scope + 1, buf, buflen);
     if (buflen) buf[n < buflen ? n : buflen - 1] = 0;
     return n;
 }
@@ -677,13 +682,7 @@ size_t fstw_var_full_name(const fstw_file *f, uint32_t var, char *buf, size_t bu
     const fstw_var_rec *v = &f->hier.vars[var];
     size_t pos = 0;
     if (v->parent) {
-        const fstw_file *c = scope_names(f);
-        if (c) {
-            pos = (size_t)(c->scope_name_off[v->parent + 1] - c->scope_name_off[v->parent]);
-            put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[v->parent], pos);
-        } else {
-            pos = put_scope_name(f, v->parent, buf, buflen, 0);
-        }
+        pos = put_scope_name(f, v->parent, buf, buflen);
         if (pos + 1 < buflen) buf[pos] = '.';
         pos++;
     }

@@ -70,10 +70,7 @@ static int to_ascii(fstw_builder *b)
 static int push_fixed(fstw_builder *b, uint32_t idx, const uint8_t *v)
 {
     size_t st = b->stride;
-    if (b->n) {
-        const uint8_t *last = b->data.data + (b->n - 1) * st;
-        if (st == 1 ? last[0] == v[0] : memcmp(last, v, st) == 0) return 0;
-    }
+    if (b->n && fstw_same_value(b->data.data + (b->n - 1) * st, v, st)) return 0;
     if (st && fstw_buf_push(&b->data, v, st)) return -1;
     return push_tidx(b, idx);
 }
@@ -127,12 +124,9 @@ int fstw_builder_add_fst_bits(fstw_builder *b, uint32_t idx, const uint8_t *p, u
 {
     /* FST packs the first bit into the MSB of the first byte and leaves the
      * last byte's low bits unused; storage right-aligns (pad bits in front) */
-    size_t nb = b->stride;
-    unsigned pad = (unsigned)(nb * 8 - b->bits);
+    unsigned pad = (unsigned)(b->stride * 8 - b->bits);
     if (pad == 0) return push_fixed(b, idx, p);
-    tmp[0] = (uint8_t)(p[0] >> pad);
-    for (size_t i = 1; i < nb; i++)
-        tmp[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
+    fstw_fst_bits_to_storage(tmp, p, b->stride, pad);
     return push_fixed(b, idx, tmp);
 }
 
@@ -152,6 +146,15 @@ int fstw_builder_add_bytes(fstw_builder *b, uint32_t idx, const uint8_t *s, size
     return 0;
 }
 
+
+/* A string signal starts with offset 0, and its data is never NULL, so empty
+ * strings point into it (NULL + 0 is UB); 0 or -1. */
+static int init_strings(fstw_builder *b)
+{
+    if (b->enc != FSTW_ENC_STRING) return 0;
+    uint64_t zero = 0;
+    return fstw_buf_append(&b->stroff, &zero, sizeof zero) || fstw_buf_reserve(&b->data, 1) ? -1 : 0;
+}
 
 int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err)
 {
@@ -174,12 +177,7 @@ int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_er
         return fstw_fail(err, FSTW_ERR_FORMAT, "signal %u: its var is %u bits wide, but the file stores %s",
                          ref, b->bits, g == GEOM_VARLEN ? "variable-length values" : "fewer bits per value");
     b->stride = b->enc == FSTW_ENC_BITS ? ((size_t)b->bits + 7) / 8 : b->enc == FSTW_ENC_REAL ? 8 : 0;
-    if (b->enc == FSTW_ENC_STRING) {
-        uint64_t zero = 0;
-        /* data is never NULL, so empty strings point into it (NULL + 0 is UB) */
-        if (fstw_buf_append(&b->stroff, &zero, sizeof zero) || fstw_buf_reserve(&b->data, 1))
-            return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
-    }
+    if (init_strings(b)) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
     return FSTW_OK;
 }
 
@@ -190,11 +188,7 @@ int fstw_builder_init_like(fstw_builder *b, const fstw_builder *shape)
     b->enc = shape->enc;
     b->bits = shape->bits;
     b->stride = shape->stride;
-    if (b->enc == FSTW_ENC_STRING) {
-        uint64_t zero = 0;
-        if (fstw_buf_append(&b->stroff, &zero, sizeof zero) || fstw_buf_reserve(&b->data, 1)) return -1;
-    }
-    return 0;
+    return init_strings(b);
 }
 
 /* Appends src's changes (decoded from later blocks) to dst, applying the
@@ -243,9 +237,7 @@ static void project(fstw_buf *b, double scale)
     double want = (double)b->len * scale;
     if (want <= (double)b->cap || want > (double)(SIZE_MAX / 2)) return;
     size_t cap = (size_t)want;
-    cap += cap / 32 + 64;       /* a margin, so a slightly busier rest does not grow it */
-    uint8_t *p = realloc(b->data, cap);
-    if (p) { b->data = p; b->cap = cap; }
+    (void)fstw_buf_set_cap(b, cap + cap / 32 + 64);  /* a margin, so a slightly busier rest does not grow it */
 }
 
 void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total)
@@ -264,10 +256,7 @@ void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total)
 /* Gives back the unused end of a buffer (growth leaves up to a third). */
 static void shrink(fstw_buf *b)
 {
-    if (b->cap - b->len > b->len / 16 + 64) {
-        uint8_t *p = realloc(b->data, b->len ? b->len : 1);
-        if (p) { b->data = p; b->cap = b->len ? b->len : 1; }
-    }
+    if (b->cap - b->len > b->len / 16 + 64) (void)fstw_buf_set_cap(b, b->len);
 }
 
 fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f)

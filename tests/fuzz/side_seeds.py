@@ -18,34 +18,30 @@ import zlib
 MARKER = b"FSTWHIER"
 
 
+def lz4_length(src, i, n):
+    """An LZ4 sequence length: the token's 4 bits n, extended by bytes while 15/255."""
+    if n == 15:
+        while True:
+            b = src[i]
+            i += 1
+            n += b
+            if b != 255:
+                break
+    return n, i
+
+
 def lz4_block(src, size):
     out = bytearray()
     i = 0
     while i < len(src):
         tok = src[i]
-        i += 1
-        n = tok >> 4
-        if n == 15:
-            while True:
-                b = src[i]
-                i += 1
-                n += b
-                if b != 255:
-                    break
+        n, i = lz4_length(src, i + 1, tok >> 4)
         out += src[i:i + n]
         i += n
         if i >= len(src):
             break
         off = src[i] | (src[i + 1] << 8)
-        i += 2
-        m = tok & 15
-        if m == 15:
-            while True:
-                b = src[i]
-                i += 1
-                m += b
-                if b != 255:
-                    break
+        m, i = lz4_length(src, i + 2, tok & 15)
         m += 4
         for _ in range(m):
             out.append(out[-off])
