@@ -15,9 +15,6 @@ enum { AT_MISC = 0, AT_ARRAY = 1, AT_ENUM = 2, AT_PACK = 3 };
 enum { MT_COMMENT = 0, MT_ENVVAR = 1, MT_SUPVAR = 2, MT_PATHNAME = 3, MT_SOURCESTEM = 4,
        MT_SOURCEISTEM = 5, MT_VALUELIST = 6, MT_ENUMTABLE = 7 };
 
-#define CHILD_NONE UINT32_MAX
-#define CHILD_VAR(id) (((id) << 1) | 1u)
-#define CHILD_SCOPE(id) ((id) << 1)
 
 typedef struct pending_attr {
     int kind;              /* 1 = VHDL type info, 2 = enum ref */
@@ -121,11 +118,16 @@ static int grow_sz(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+/* Every name is a slice of the hierarchy bytes (h->strings): no copy, only
+ * its offset.  -1 for a slice outside them (cannot happen: every caller's
+ * pointer comes from the cursor over those bytes) or past 4 GB. */
 static int add_string(fstw_hier *h, const void *s, size_t len, uint32_t *off)
 {
-    if (h->strings.len + len > UINT32_MAX) return -1;
-    *off = (uint32_t)h->strings.len;
-    return fstw_buf_append(&h->strings, s, len);
+    const uint8_t *p = s, *base = h->strings.data;
+    if (len == 0) { *off = 0; return 0; }
+    if (p < base || p + len > base + h->strings.len || (size_t)(p - base) + len > UINT32_MAX) return -1;
+    *off = (uint32_t)(p - base);
+    return 0;
 }
 
 static uint64_t hash_key(uint32_t parent, const uint8_t *s, size_t len)
@@ -194,19 +196,6 @@ static int push(builder *b, uint32_t scope)
     return 0;
 }
 
-static void link_child(fstw_hier *h, uint32_t parent, uint32_t child)
-{
-    fstw_scope_rec *p = &h->scopes[parent];
-    if (p->last_child == CHILD_NONE) {
-        p->first_child = child;
-    } else if (p->last_child & 1u) {
-        h->vars[p->last_child >> 1].next = child;
-    } else {
-        h->scopes[p->last_child >> 1].next = child;
-    }
-    p->last_child = child;
-}
-
 /* wellen's add_scope: reopen a same-named child of the current parent, or
  * flatten (remove_scopes_with_empty_name), or add a new scope. */
 static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uint8_t *comp,
@@ -229,9 +218,7 @@ static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uin
     r->comp_len = (uint32_t)comp_len;
     r->parent = parent;
     r->type = type;
-    r->first_child = r->last_child = r->next = CHILD_NONE;
     h->n_scopes++;
-    link_child(h, parent, CHILD_SCOPE(id));
     if (map_put(b, id)) return -1;
     return push(b, id);
 }
@@ -248,6 +235,22 @@ static const uint8_t vhdl_merge[17] = {
     FSTW_VT_STD_ULOGIC_VECTOR, FSTW_VT_STD_LOGIC, FSTW_VT_STD_LOGIC_VECTOR, 255, 255,
     1 /* Integer */, 3 /* Real */, 1, 1, 8 /* Time */, 255, 21 /* String */
 };
+
+/* The var's extension record (made on first use); NULL when out of memory.
+ * The var is h->vars[id], which this does not move. */
+static fstw_var_rec *var_ext(fstw_hier *h, uint32_t id)
+{
+    fstw_var_rec *v = &h->vars[id];
+    if (v->ext != FSTW_NONE) return v;
+    if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext))
+        return NULL;
+    fstw_var_ext *e = &h->var_ext[h->n_var_ext];
+    memset(e, 0, sizeof *e);
+    e->enum_id = FSTW_NONE;
+    e->vhdl_len = UINT32_MAX;
+    v->ext = h->n_var_ext++;
+    return v;
+}
 
 static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_t *raw,
                    size_t raw_len, uint32_t length, uint32_t signal_ref)
@@ -269,15 +272,22 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     v->name_off = name_off;
     v->name_len = (uint32_t)pn.name_len;
     v->parent = current_parent(b);
-    v->next = CHILD_NONE;
     v->var_type = fst_type;
     v->direction = direction;
     v->signal_ref = signal_ref;
-    v->has_index = (uint8_t)pn.has_index;
-    v->msb = pn.msb;
-    v->lsb = pn.lsb;
-    v->enum_id = FSTW_NONE;
-    v->vhdl_len = UINT32_MAX;
+    v->ext = FSTW_NONE;
+    if (!pn.has_index) {
+        v->index = FSTW_INDEX_NONE;
+    } else if (pn.msb >= INT32_MIN && pn.msb <= INT32_MAX && pn.lsb >= INT32_MIN && pn.lsb <= INT32_MAX) {
+        v->index = FSTW_INDEX_INLINE;
+        v->msb = (int32_t)pn.msb;
+        v->lsb = (int32_t)pn.lsb;
+    } else {
+        v->index = FSTW_INDEX_EXT;
+        if (!(v = var_ext(h, id))) return -1;
+        h->var_ext[v->ext].msb = pn.msb;
+        h->var_ext[v->ext].lsb = pn.lsb;
+    }
     switch (fst_type) {
     case 21: v->encoding = FSTW_ENC_STRING; break;              /* GEN_STRING */
     case 3: case 4: case 20: case 29: v->encoding = FSTW_ENC_REAL; break;
@@ -288,16 +298,20 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     while (b->n_attrs) {
         pending_attr *a = &b->attrs[--b->n_attrs];
         if (a->kind == 1) {
-            v->vhdl_off = a->str_off;
-            v->vhdl_len = a->str_len;
+            if (!(v = var_ext(h, id))) return -1;
+            h->var_ext[v->ext].vhdl_off = a->str_off;
+            h->var_ext[v->ext].vhdl_len = a->str_len;
             uint8_t t = vhdl_merge[a->vhdl_data_type];
             if (t != 255) v->var_type = t;
         } else if (a->kind == 2) {
-            v->enum_id = enum_map_get(b, a->handle);
+            uint32_t e = enum_map_get(b, a->handle);
+            if (e != FSTW_NONE) {
+                if (!(v = var_ext(h, id))) return -1;
+                h->var_ext[v->ext].enum_id = e;
+            }
         }
     }
     h->n_vars++;
-    link_child(h, v->parent, CHILD_VAR(id));
 
     if (signal_ref >= h->cap_handles) {
         size_t n = (size_t)signal_ref + 1;
@@ -382,29 +396,32 @@ static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t hand
     return 0;
 }
 
-/* Builds the per-scope child arrays and the unique-var list. */
+/* Builds the per-scope child arrays (public ids in declaration order: a
+ * counting sort of scopes and vars by parent, ids being in declaration order)
+ * and the unique-var list. */
 static int finish(fstw_hier *h)
 {
     size_t total = (size_t)h->n_scopes + h->n_vars;
     h->all_child_ids = malloc((total ? total : 1) * sizeof *h->all_child_ids);
     if (!h->all_child_ids) return -1;
+    for (uint32_t s = 1; s < h->n_scopes; s++) h->scopes[h->scopes[s].parent].n_scopes++;
+    for (uint32_t v = 0; v < h->n_vars; v++) h->scopes[h->vars[v].parent].n_vars++;
     uint32_t *out = h->all_child_ids;
     for (uint32_t s = 0; s < h->n_scopes; s++) {
         fstw_scope_rec *r = &h->scopes[s];
         r->scopes = out;
-        for (uint32_t c = r->first_child; c != CHILD_NONE;) {
-            if (c & 1u) { c = h->vars[c >> 1].next; continue; }
-            *out++ = (c >> 1) - 1;   /* public scope ids skip the root */
-            r->n_scopes++;
-            c = h->scopes[c >> 1].next;
-        }
+        out += r->n_scopes;
         r->vars = out;
-        for (uint32_t c = r->first_child; c != CHILD_NONE;) {
-            if (!(c & 1u)) { c = h->scopes[c >> 1].next; continue; }
-            *out++ = c >> 1;
-            r->n_vars++;
-            c = h->vars[c >> 1].next;
-        }
+        out += r->n_vars;
+        r->n_scopes = r->n_vars = 0;
+    }
+    for (uint32_t s = 1; s < h->n_scopes; s++) {
+        fstw_scope_rec *p = &h->scopes[h->scopes[s].parent];
+        p->scopes[p->n_scopes++] = s - 1;   /* public scope ids skip the root */
+    }
+    for (uint32_t v = 0; v < h->n_vars; v++) {
+        fstw_scope_rec *p = &h->scopes[h->vars[v].parent];
+        p->vars[p->n_vars++] = v;
     }
     h->unique_vars = malloc((h->n_handles ? h->n_handles : 1) * sizeof *h->unique_vars);
     if (!h->unique_vars) return -1;
@@ -423,8 +440,18 @@ static int finish(fstw_hier *h)
         }                                                                                   \
     } while (0)
 
-int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len, int remove_empty_scopes,
-                    fstw_error *err)
+/* A header count as an array size: at most one entry per min_bytes of the
+ * hierarchy (a damaged header must not size anything), at least 1. */
+static size_t hint_cap(uint64_t hint, size_t len, size_t min_bytes)
+{
+    uint64_t most = len / min_bytes + 1;
+    if (hint > most) hint = most;
+    if (hint > UINT32_MAX - 1) hint = UINT32_MAX - 1;
+    return hint ? (size_t)hint : 1;
+}
+
+int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hints *hints,
+                    int remove_empty_scopes, fstw_error *err)
 {
     builder b;
     memset(&b, 0, sizeof b);
@@ -432,15 +459,35 @@ int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len, int remove_em
     b.remove_empty = remove_empty_scopes;
     int rc = FSTW_OK;
     const uint8_t *entry = data;
+    /* the names stay in the hierarchy bytes; never NULL: empty names point
+     * into it (NULL + 0 is UB) */
+    h->strings.data = data;
+    h->strings.len = h->strings.cap = len;
+    if (!data) goto nomem;
+
+    /* arrays sized once from the header's counts (a var entry takes at least
+     * 5 bytes, a scope entry 4) */
+    if (hints) {
+        if (grow((void **)&h->vars, &h->cap_vars, hint_cap(hints->vars, len, 5), sizeof *h->vars) ||
+            grow((void **)&h->scopes, &h->cap_scopes, hint_cap(hints->scopes, len, 4) + 1,
+                 sizeof *h->scopes))
+            goto nomem;
+        size_t nh = hint_cap(hints->handles, len, 5);
+        if (!(h->handle_to_var = malloc(nh * sizeof *h->handle_to_var))) goto nomem;
+        for (size_t i = 0; i < nh; i++) h->handle_to_var[i] = FSTW_NONE;
+        h->cap_handles = (uint32_t)nh;
+        size_t mc = 256;
+        while (mc < 2 * (hint_cap(hints->scopes, len, 4) + 1)) mc *= 2;
+        if (!(b.map = malloc(mc * sizeof *b.map))) goto nomem;
+        memset(b.map, 0xff, mc * sizeof *b.map);
+        b.map_cap = mc;
+    }
 
     /* the invisible root scope */
     if (grow((void **)&h->scopes, &h->cap_scopes, 1, sizeof *h->scopes)) goto nomem;
     memset(&h->scopes[0], 0, sizeof h->scopes[0]);
-    h->scopes[0].first_child = h->scopes[0].last_child = h->scopes[0].next = CHILD_NONE;
     h->n_scopes = 1;
     if (push(&b, 0)) goto nomem;
-    /* the string arena is never NULL: empty names point into it (NULL + 0 is UB) */
-    if (fstw_buf_reserve(&h->strings, 1)) goto nomem;
 
     fstw_cursor c = { data, data + len };
     while (c.p < c.end) {
@@ -558,6 +605,7 @@ void fstw_hier_free(fstw_hier *h)
     fstw_buf_free(&h->strings);
     free(h->scopes);
     free(h->vars);
+    free(h->var_ext);
     free(h->enums);
     free(h->pair_offs);
     free(h->unique_vars);

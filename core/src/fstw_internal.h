@@ -97,23 +97,29 @@ typedef struct fstw_scope_rec {
     uint32_t name_off, name_len, comp_off, comp_len;
     uint32_t parent;          /* internal id; 0 is the invisible root */
     uint8_t type;
-    uint32_t first_child, last_child; /* tagged child refs, see fstw_hier.c */
-    uint32_t next;            /* next sibling (tagged) */
     uint32_t *scopes, n_scopes;  /* filled by finish: public ids */
     uint32_t *vars, n_vars;
 } fstw_scope_rec;
 
+/* A var in 36 bytes (a file may declare millions; each byte is paid in page
+ * faults at open): a bit range that fits int32 and no enum or VHDL type name
+ * is inline, anything else is in h->var_ext. */
+enum { FSTW_INDEX_NONE = 0, FSTW_INDEX_INLINE = 1, FSTW_INDEX_EXT = 2 };
 typedef struct fstw_var_rec {
     uint32_t name_off, name_len;
     uint32_t parent;          /* internal scope id; 0 = top level */
-    uint32_t next;            /* next sibling (tagged) */
-    uint8_t var_type, direction, encoding, has_index;
     uint32_t bitwidth;
     uint32_t signal_ref;
-    int64_t msb, lsb;
-    uint32_t enum_id;
-    uint32_t vhdl_off, vhdl_len; /* vhdl_len == UINT32_MAX: none */
+    uint8_t var_type, direction, encoding, index; /* index: FSTW_INDEX_* */
+    int32_t msb, lsb;         /* when index == FSTW_INDEX_INLINE */
+    uint32_t ext;             /* into h->var_ext, or FSTW_NONE */
 } fstw_var_rec;
+
+typedef struct fstw_var_ext {
+    int64_t msb, lsb;            /* when the var's index == FSTW_INDEX_EXT */
+    uint32_t enum_id;            /* FSTW_NONE: none */
+    uint32_t vhdl_off, vhdl_len; /* vhdl_len == UINT32_MAX: none */
+} fstw_var_ext;
 
 typedef struct fstw_enum_rec {
     uint32_t name_off, name_len;
@@ -121,11 +127,13 @@ typedef struct fstw_enum_rec {
 } fstw_enum_rec;
 
 typedef struct fstw_hier {
-    fstw_buf strings;          /* string arena */
+    fstw_buf strings;          /* the uncompressed hierarchy block: names are slices of it */
     fstw_scope_rec *scopes;    /* [0] is the root */
     uint32_t n_scopes, cap_scopes;
     fstw_var_rec *vars;
     uint32_t n_vars, cap_vars;
+    fstw_var_ext *var_ext;
+    uint32_t n_var_ext, cap_var_ext;
     fstw_enum_rec *enums;
     uint32_t n_enums, cap_enums;
     uint32_t *pair_offs;       /* 4 per pair: value off/len, literal off/len */
@@ -136,8 +144,16 @@ typedef struct fstw_hier {
     uint32_t *all_child_ids;   /* storage behind scope_rec.scopes/vars */
 } fstw_hier;
 
-/* Parses the uncompressed hierarchy bytes into h. */
-int fstw_hier_parse(fstw_hier *h, const uint8_t *data, size_t len,
+/* Counts from the FST header (scopes, vars, signals) that size the arrays
+ * once; only hints: a damaged header costs a reallocation, not an error. */
+typedef struct fstw_hier_hints {
+    uint64_t scopes, vars, handles;
+} fstw_hier_hints;
+
+/* Parses the uncompressed hierarchy bytes into h and takes ownership of
+ * data (a malloc'd buffer of len bytes, freed with h even on failure): the
+ * names stay in it.  hints may be NULL. */
+int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hints *hints,
                     int remove_empty_scopes, fstw_error *err);
 void fstw_hier_free(fstw_hier *h);
 

@@ -152,6 +152,13 @@ static int read_geometry(fstw_file *f, uint64_t off, uint64_t len, fstw_error *e
     return rc;
 }
 
+/* The header's counts as sizes for the hierarchy's arrays. */
+static fstw_hier_hints hints_of(const fstw_file *f)
+{
+    fstw_hier_hints h = { f->header.scope_count, f->header.var_count, f->header.max_handle };
+    return h;
+}
+
 static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len,
                           int remove_empty, fstw_error *err)
 {
@@ -182,11 +189,14 @@ static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len
         if (bad == 2) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy");
         else if (bad) rc = fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu: corrupt compressed data", (unsigned long long)off);
     }
-    if (!rc) rc = fstw_hier_parse(&f->hier, out, unpacked, remove_empty, err);
     free(in);
     free(mid);
-    free(out);
-    return rc;
+    if (rc) {
+        free(out);
+        return rc;
+    }
+    fstw_hier_hints hints = hints_of(f);
+    return fstw_hier_parse(&f->hier, out, unpacked, &hints, remove_empty, err);
 }
 
 static int add_block(fstw_file *f, const fstw_vc_block *b, size_t *cap)
@@ -319,7 +329,11 @@ static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty,
     } else {
         side.size = (uint64_t)st.st_size;
         rc = fstw_source_read(&side, 0, data, (size_t)st.st_size, "hierarchy side file", err);
-        if (!rc) rc = fstw_hier_parse(&f->hier, data, (size_t)st.st_size, remove_empty, err);
+        if (!rc) {
+            fstw_hier_hints hints = hints_of(f);
+            rc = fstw_hier_parse(&f->hier, data, (size_t)st.st_size, &hints, remove_empty, err);
+            data = NULL; /* the hierarchy owns it */
+        }
     }
     close(fd);
     free(data);
@@ -531,12 +545,13 @@ int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
     out->encoding = v->encoding;
     out->bitwidth = v->bitwidth;
     out->signal_ref = v->signal_ref;
-    out->has_index = v->has_index;
-    out->msb = v->msb;
-    out->lsb = v->lsb;
-    out->enum_id = v->enum_id;
-    out->has_vhdl_type_name = v->vhdl_len != UINT32_MAX;
-    out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, v->vhdl_off, v->vhdl_len) : str_at(f, 0, 0);
+    const fstw_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
+    out->has_index = v->index != FSTW_INDEX_NONE;
+    out->msb = v->index == FSTW_INDEX_INLINE ? v->msb : v->index == FSTW_INDEX_EXT ? e->msb : 0;
+    out->lsb = v->index == FSTW_INDEX_INLINE ? v->lsb : v->index == FSTW_INDEX_EXT ? e->lsb : 0;
+    out->enum_id = e ? e->enum_id : FSTW_NONE;
+    out->has_vhdl_type_name = e && e->vhdl_len != UINT32_MAX;
+    out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, e->vhdl_off, e->vhdl_len) : str_at(f, 0, 0);
     return FSTW_OK;
 }
 
