@@ -187,6 +187,27 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
     return FSTW_OK;
 }
 
+/* The common entry, inline: a chain delta (the signal has a chain) in a one-
+ * or two-byte varint, read from the whole table at pos.  Its byte count with
+ * *delta set, or 0 for any other entry (entry_next decodes it).  Same
+ * reading as entry_next: alias2 blocks store a signed varint whose value
+ * halved is the delta when positive. */
+static inline unsigned fast_delta(const uint8_t *d, uint64_t pos, uint64_t len, int alias2,
+                                  uint64_t *delta)
+{
+    if (pos + 2 > len) return 0;
+    uint8_t c0 = d[pos];
+    if (!(c0 & 1)) return 0;
+    uint64_t v;
+    unsigned nb;
+    if (c0 < 0x80) { v = c0; nb = 1; }
+    else if (d[pos + 1] < 0x80) { v = (c0 & 0x7fu) | ((uint64_t)d[pos + 1] << 7); nb = 2; }
+    else return 0;
+    if (alias2 && ((d[pos + nb - 1] & 0x40) || v >> 1 == 0)) return 0; /* an alias */
+    *delta = v >> 1;
+    return nb;
+}
+
 /* ---- building the index */
 
 static int read_whole(fstw_table_src *t)
@@ -213,7 +234,20 @@ static int build_index(fstw_table_src *t, fstw_chain_ckpt **out, uint32_t *n_out
     fstw_chain_ckpt s = { 0, 0, 0, 0 };
     uint32_t j = 0;
     int rc;
+    const uint8_t *d = t->whole.data;
+    uint64_t region = b->table_off - b->vc_start;
+    int alias2 = b->type == FSTW_BL_VCDATA_DYN_ALIAS2;
     for (;;) {
+        uint64_t delta;
+        unsigned nb;
+        if (s.idx < b->maxh && (nb = fast_delta(d, s.pos, b->table_len, alias2, &delta))) {
+            if (delta > region - s.offset) { free(ck); return corrupt(t->err, b, "chain outside its block"); }
+            if (j < n && (uint64_t)j * FSTW_CKPT_EVERY <= s.idx) ck[j++] = s;
+            s.offset += delta;
+            s.pos += nb;
+            s.idx++;
+            continue;
+        }
         fstw_chain_ckpt before = s;
         entry e;
         if ((rc = entry_next(t, &s, &e))) { free(ck); return rc; }
@@ -250,7 +284,22 @@ static int parse_dense(fstw_table_src *t)
     fstw_chain_ckpt s = { 0, 0, 0, 0 };
     int have = 0, rc;
     uint32_t prev = 0;
+    const uint8_t *d = t->whole.data;
+    uint64_t region = b->table_off - b->vc_start;
+    int alias2 = b->type == FSTW_BL_VCDATA_DYN_ALIAS2;
     for (;;) {
+        uint64_t delta;
+        unsigned nb;
+        if (s.idx < maxh && (nb = fast_delta(d, s.pos, b->table_len, alias2, &delta))) {
+            if (delta > region - s.offset) return corrupt(t->err, b, "chain outside its block");
+            s.offset += delta;
+            s.pos += nb;
+            if (have) t->clen[prev] = delta;
+            t->loc[s.idx] = s.offset;
+            prev = s.idx++;
+            have = 1;
+            continue;
+        }
         entry e;
         if ((rc = entry_next(t, &s, &e))) return rc;
         if (e.kind == E_END) break;
