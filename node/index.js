@@ -449,6 +449,7 @@ class Hierarchy {
   #vars = null; // Var wrappers by id, filled lazily
   #scopes = null;
   #varNames = null; // [all var full names, Uint32Array offsets] | false (see hierFullName)
+  #uniqueNames = null; // [unique vars' full names, offsets, positions | null] | false
   #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
   #refs = null; // Uint32Array: signal ref by var id
@@ -467,8 +468,16 @@ class Hierarchy {
       return (a[id] ??= new Var(kInternal, h, id));
     };
     hierFullName = (h, id, isVar) => {
-      // all names in one string, cut with slice (see native varFullNames); per name when
-      // the names are not ASCII
+      // names in one string, cut with slice (see native varFullNames); first the unique
+      // vars' (what allVars() yields: a file with many aliases has several times more
+      // vars), then every var's; per name when the names are not ASCII
+      if (isVar) {
+        const u = (h.#uniqueNames ??= native.uniqueVarFullNames(h.#h) ?? false);
+        if (u) {
+          const p = u[2] === null ? id : u[2][id];
+          if (p >= 0) return u[0].slice(u[1][p], u[1][p + 1]);
+        }
+      }
       const c = isVar ? (h.#varNames ??= native.varFullNames(h.#h) ?? false)
         : (h.#scopeNames ??= native.scopeFullNames(h.#h) ?? false);
       if (c) return c[0].slice(c[1][id], c[1][id + 1]);

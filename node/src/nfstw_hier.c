@@ -11,6 +11,9 @@
  *   scopeInfo(h, id) -> { name, scopeType, parent }      (parent -1 at top level)
  *   scopeScopes(h, id), scopeVars(h, id) -> Uint32Array
  *   scopeFullName(h, id), varFullName(h, id) -> string
+ *   varFullNames(h), scopeFullNames(h) -> [all names joined, Uint32Array offsets] | null
+ *   uniqueVarFullNames(h) -> [the unique vars' names joined, offsets,
+ *                             Int32Array position by var id | null] | null
  *   varInfo(h, id) -> { name, parent, varType, direction, encoding, bitwidth,
  *                       signalRef, msb, lsb, enumId, vhdlTypeName }
  *   varSignalRefs(h) -> Uint32Array: the signal ref of every var, by var id
@@ -193,19 +196,17 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
     return full_name(env, info, 1);
 }
 
-/* Every var's (or scope's) full name in one string, for the JS layer to cut
+/* Full names of vars (or scopes) in one string, for the JS layer to cut
  * with String#slice (a call per name costs ~300 ns through Node-API, a slice
- * ~20 ns): [names, Uint32Array offsets (count + 1)], or null when a name is
- * not ASCII (offsets would not be UTF-16 units) or the names exceed 256 MB;
- * the JS layer then asks name by name. */
+ * ~20 ns): [names, Uint32Array offsets (count + 1)] for the ids ids[0..n)
+ * (all ids in order when ids is NULL), or null when a name is not ASCII
+ * (offsets would not be UTF-16 units) or the names exceed 256 MB; the JS
+ * layer then asks name by name.  The lengths are summed first: one buffer
+ * of the exact size. */
 #define ALL_NAMES_MAX ((size_t)256 << 20)
 
-static napi_value all_full_names(napi_env env, napi_callback_info info, int is_var)
+static napi_value joined_names(napi_env env, nfstw_wave *w, int is_var, const uint32_t *ids, uint32_t n)
 {
-    nfstw_wave *w = wave_arg(env, info);
-    if (!w)
-        return NULL;
-    uint32_t n = is_var ? fstw_var_count(w->file) : fstw_scope_count(w->file);
     size_t (*fn)(const fstw_file *, uint32_t, char *, size_t) = is_var ? fstw_var_full_name : fstw_scope_full_name;
     void *odata = NULL;
     napi_value ab, offs, str, arr;
@@ -213,29 +214,26 @@ static napi_value all_full_names(napi_env env, napi_callback_info info, int is_v
         napi_create_typedarray(env, napi_uint32_array, (size_t)n + 1, ab, 0, &offs) != napi_ok)
         return NULL;
     uint32_t *off = odata;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    size_t total = 0;
+    for (uint32_t k = 0; k < n && total <= ALL_NAMES_MAX; k++)
+        total += fn(w->file, ids ? ids[k] : k, NULL, 0);
+    if (total > ALL_NAMES_MAX)
+        return nfstw_null(env);
+    char *buf = malloc(total + 1);
     if (!buf) {
         nfstw_throw_plain(env, "ENOMEM", "out of memory");
         return NULL;
     }
+    size_t len = 0;
     int plain = 1;
-    for (uint32_t id = 0; id < n && plain; id++) {
-        off[id] = (uint32_t)len;
-        size_t room = cap - len;
-        size_t k = fn(w->file, id, buf + len, room);
-        if (k >= room) {
-            size_t need = len + k + 1;
-            if (need > ALL_NAMES_MAX) { plain = 0; break; }
-            while (cap < need) cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) { plain = 0; break; }
-            buf = nb;
-            fn(w->file, id, buf + len, cap - len);
-        }
-        for (size_t i = 0; i < k; i++)
+    for (uint32_t k = 0; k < n; k++) {
+        off[k] = (uint32_t)len;
+        size_t m = fn(w->file, ids ? ids[k] : k, buf + len, total + 1 - len);
+        for (size_t i = 0; i < m; i++)
             if ((unsigned char)buf[len + i] >= 0x80) { plain = 0; break; }
-        len += k;
+        if (!plain)
+            break;
+        len += m;
     }
     if (!plain) {
         free(buf);
@@ -248,6 +246,55 @@ static napi_value all_full_names(napi_env env, napi_callback_info info, int is_v
         napi_set_element(env, arr, 0, str) != napi_ok || napi_set_element(env, arr, 1, offs) != napi_ok)
         return NULL;
     return arr;
+}
+
+static napi_value all_full_names(napi_env env, napi_callback_info info, int is_var)
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    return joined_names(env, w, is_var, NULL, is_var ? fstw_var_count(w->file) : fstw_scope_count(w->file));
+}
+
+/* The full names of the unique vars (pywellen's all_vars(): what a walk of
+ * the hierarchy asks for; files with many aliases have several times more
+ * vars): [names, offsets by position in the unique list, Int32Array
+ * position by var id (-1: an alias) or null when the unique vars are all
+ * vars in id order], or null as joined_names. */
+static napi_value fn_unique_var_full_names(napi_env env, napi_callback_info info)
+{
+    nfstw_wave *w = wave_arg(env, info);
+    if (!w)
+        return NULL;
+    uint32_t n = 0, nv = fstw_var_count(w->file);
+    const uint32_t *u = fstw_unique_vars(w->file, &n);
+    napi_value names = joined_names(env, w, 1, u, n), pos;
+    napi_valuetype t;
+    if (!names || napi_typeof(env, names, &t) != napi_ok)
+        return NULL;
+    if (t == napi_null)
+        return names;
+    int identity = n == nv;
+    for (uint32_t k = 0; k < n && identity; k++)
+        identity = u[k] == k;
+    if (identity) {
+        pos = nfstw_null(env);
+    } else {
+        void *data = NULL;
+        napi_value ab;
+        if (napi_create_arraybuffer(env, (size_t)nv * sizeof(int32_t), &data, &ab) != napi_ok ||
+            napi_create_typedarray(env, napi_int32_array, nv, ab, 0, &pos) != napi_ok)
+            return NULL;
+        int32_t *p = data;
+        for (uint32_t i = 0; i < nv; i++)
+            p[i] = -1;
+        for (uint32_t k = 0; k < n; k++)
+            if (u[k] < nv)
+                p[u[k]] = (int32_t)k;
+    }
+    if (napi_set_element(env, names, 2, pos) != napi_ok)
+        return NULL;
+    return names;
 }
 
 static napi_value fn_var_full_names(napi_env env, napi_callback_info info)
@@ -373,6 +420,7 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports)
         NFSTW_FN("scopeFullName", fn_scope_full_name),
         NFSTW_FN("varFullName", fn_var_full_name),
         NFSTW_FN("varFullNames", fn_var_full_names),
+        NFSTW_FN("uniqueVarFullNames", fn_unique_var_full_names),
         NFSTW_FN("scopeFullNames", fn_scope_full_names),
         NFSTW_FN("varInfo", fn_var_info),
         NFSTW_FN("varSignalRefs", fn_var_signal_refs),
