@@ -187,15 +187,19 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
     return FSTW_OK;
 }
 
-/* The common entry, inline: a chain delta (the signal has a chain) in a one-
- * or two-byte varint, read from the whole table at pos.  Its byte count with
- * *delta set, or 0 for any other entry (entry_next decodes it).  Same
- * reading as entry_next: alias2 blocks store a signed varint whose value
+/* The common entry, inline (the index and the dense parse decode every entry
+ * of every block): a chain delta (the signal has a chain) in a one- or
+ * two-byte varint, from the whole table (t->have_whole).  1 with s advanced
+ * past it as entry_next would and *delta set; 0 for any other entry, and for
+ * a chain outside its block, which entry_next then decodes (and reports).
+ * Same reading as entry_next: alias2 blocks store a signed varint whose value
  * halved is the delta when positive. */
-static inline unsigned fast_delta(const uint8_t *d, uint64_t pos, uint64_t len, int alias2,
-                                  uint64_t *delta)
+static inline int fast_data_entry(const fstw_table_src *t, fstw_chain_ckpt *s, uint64_t *delta)
 {
-    if (pos + 2 > len) return 0;
+    const fstw_vc_block *b = t->b;
+    const uint8_t *d = t->whole.data;
+    uint64_t pos = s->pos;
+    if (s->idx >= b->maxh || pos + 2 > b->table_len) return 0;
     uint8_t c0 = d[pos];
     if (!(c0 & 1)) return 0;
     uint64_t v;
@@ -203,9 +207,14 @@ static inline unsigned fast_delta(const uint8_t *d, uint64_t pos, uint64_t len, 
     if (c0 < 0x80) { v = c0; nb = 1; }
     else if (d[pos + 1] < 0x80) { v = (c0 & 0x7fu) | ((uint64_t)d[pos + 1] << 7); nb = 2; }
     else return 0;
-    if (alias2 && ((d[pos + nb - 1] & 0x40) || v >> 1 == 0)) return 0; /* an alias */
+    if (b->type == FSTW_BL_VCDATA_DYN_ALIAS2 && ((d[pos + nb - 1] & 0x40) || v >> 1 == 0))
+        return 0; /* an alias */
+    if (v >> 1 > (b->table_off - b->vc_start) - s->offset) return 0;
     *delta = v >> 1;
-    return nb;
+    s->offset += *delta;
+    s->pos += nb;
+    s->idx++;
+    return 1;
 }
 
 /* ---- building the index */
@@ -234,21 +243,13 @@ static int build_index(fstw_table_src *t, fstw_chain_ckpt **out, uint32_t *n_out
     fstw_chain_ckpt s = { 0, 0, 0, 0 };
     uint32_t j = 0;
     int rc;
-    const uint8_t *d = t->whole.data;
-    uint64_t region = b->table_off - b->vc_start;
-    int alias2 = b->type == FSTW_BL_VCDATA_DYN_ALIAS2;
     for (;;) {
+        fstw_chain_ckpt before = s;
         uint64_t delta;
-        unsigned nb;
-        if (s.idx < b->maxh && (nb = fast_delta(d, s.pos, b->table_len, alias2, &delta))) {
-            if (delta > region - s.offset) { free(ck); return corrupt(t->err, b, "chain outside its block"); }
-            if (j < n && (uint64_t)j * FSTW_CKPT_EVERY <= s.idx) ck[j++] = s;
-            s.offset += delta;
-            s.pos += nb;
-            s.idx++;
+        if (fast_data_entry(t, &s, &delta)) {
+            if (j < n && (uint64_t)j * FSTW_CKPT_EVERY <= before.idx) ck[j++] = before;
             continue;
         }
-        fstw_chain_ckpt before = s;
         entry e;
         if ((rc = entry_next(t, &s, &e))) { free(ck); return rc; }
         if (e.kind == E_END) break;
@@ -284,19 +285,12 @@ static int parse_dense(fstw_table_src *t)
     fstw_chain_ckpt s = { 0, 0, 0, 0 };
     int have = 0, rc;
     uint32_t prev = 0;
-    const uint8_t *d = t->whole.data;
-    uint64_t region = b->table_off - b->vc_start;
-    int alias2 = b->type == FSTW_BL_VCDATA_DYN_ALIAS2;
     for (;;) {
         uint64_t delta;
-        unsigned nb;
-        if (s.idx < maxh && (nb = fast_delta(d, s.pos, b->table_len, alias2, &delta))) {
-            if (delta > region - s.offset) return corrupt(t->err, b, "chain outside its block");
-            s.offset += delta;
-            s.pos += nb;
+        if (fast_data_entry(t, &s, &delta)) {
             if (have) t->clen[prev] = delta;
-            t->loc[s.idx] = s.offset;
-            prev = s.idx++;
+            prev = s.idx - 1;
+            t->loc[prev] = s.offset;
             have = 1;
             continue;
         }

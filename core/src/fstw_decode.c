@@ -98,6 +98,17 @@ static inline int64_t change_index(const fstw_file *f, const fstw_vc_block *b, u
     return d < f->n_dups && f->dups[d][0] == gi ? f->dups[d][1] : (int64_t)gi;
 }
 
+/* The first entry of f->dups at time-table index >= gi (binary search). */
+static size_t first_dup_from(const fstw_file *f, uint64_t gi)
+{
+    size_t lo = 0, hi = f->n_dups;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->dups[mid][0] < gi) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
 /* The running state of one chain's decode, shared by the two loops below. */
 typedef struct chain_pos {
     fstw_cursor c;
@@ -185,14 +196,7 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     int first = 1;
     /* the repeated-time entries from this block on (f->dups): the
      * chain's indices only grow, so a cursor replaces a lookup per change */
-    size_t dcur = 0, dn = f->n_dups;
-    {
-        size_t hi = dn;
-        while (dcur < hi) {
-            size_t mid = dcur + (hi - dcur) / 2;
-            if (f->dups[mid][0] < b->tt_base) dcur = mid + 1; else hi = mid;
-        }
-    }
+    size_t dcur = first_dup_from(f, b->tt_base);
     /* bit vectors as wide as their var, stored packed: no expansion to text */
     int direct_ok = g != 1 && g != GEOM_REAL && g != GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
     int direct = direct_ok && !bd->ascii;

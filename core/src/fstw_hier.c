@@ -139,11 +139,13 @@ static uint64_t hash_key(uint32_t parent, const uint8_t *s, size_t len)
 
 static int map_put(builder *b, uint32_t scope);
 
-static int map_grow(builder *b)
+/* Rehashes the scope map into cap slots (a power of two, more than twice the
+ * entries); 0 or -1 (out of memory, map unchanged). */
+static int map_resize(builder *b, size_t cap)
 {
     size_t old_cap = b->map_cap;
     uint32_t *old = b->map;
-    b->map_cap = old_cap ? old_cap * 2 : 256;
+    b->map_cap = cap;
     b->map = malloc(b->map_cap * sizeof *b->map);
     if (!b->map) { b->map = old; b->map_cap = old_cap; return -1; }
     memset(b->map, 0xff, b->map_cap * sizeof *b->map);
@@ -156,7 +158,7 @@ static int map_grow(builder *b)
 
 static int map_put(builder *b, uint32_t scope)
 {
-    if ((b->map_used + 1) * 2 > b->map_cap && map_grow(b)) return -1;
+    if ((b->map_used + 1) * 2 > b->map_cap && map_resize(b, b->map_cap ? b->map_cap * 2 : 256)) return -1;
     const fstw_scope_rec *r = &b->h->scopes[scope];
     size_t mask = b->map_cap - 1;
     size_t i = hash_key(r->parent, b->h->strings.data + r->name_off, r->name_len) & mask;
@@ -252,6 +254,20 @@ static fstw_var_rec *var_ext(fstw_hier *h, uint32_t id)
     return v;
 }
 
+/* handle_to_var to `want` entries (at most UINT32_MAX), new ones FSTW_NONE;
+ * 0 or -1 (out of memory, unchanged). */
+static int grow_handles(fstw_hier *h, size_t want)
+{
+    if (want > UINT32_MAX) want = UINT32_MAX;
+    if (want <= h->cap_handles) return 0;
+    uint32_t *p = realloc(h->handle_to_var, want * sizeof *p);
+    if (!p) return -1;
+    for (size_t i = h->cap_handles; i < want; i++) p[i] = FSTW_NONE;
+    h->handle_to_var = p;
+    h->cap_handles = (uint32_t)want;
+    return 0;
+}
+
 static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_t *raw,
                    size_t raw_len, uint32_t length, uint32_t signal_ref)
 {
@@ -314,17 +330,10 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     h->n_vars++;
 
     if (signal_ref >= h->cap_handles) {
-        size_t n = (size_t)signal_ref + 1;
-        uint32_t cap = h->cap_handles;
         /* grow geometrically */
-        size_t want = n;
-        if (want < (size_t)cap * 2) want = (size_t)cap * 2;
-        if (want > UINT32_MAX) want = UINT32_MAX;
-        uint32_t *p = realloc(h->handle_to_var, want * sizeof *p);
-        if (!p) return -1;
-        for (size_t i = cap; i < want; i++) p[i] = FSTW_NONE;
-        h->handle_to_var = p;
-        h->cap_handles = (uint32_t)want;
+        size_t want = (size_t)signal_ref + 1;
+        if (want < (size_t)h->cap_handles * 2) want = (size_t)h->cap_handles * 2;
+        if (grow_handles(h, want)) return -1;
     }
     /* the number of signals, not the capacity (fstw_signal_count reported
      * the next power of two: 256 for a file with 192 signals) */
@@ -468,19 +477,12 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
     /* arrays sized once from the header's counts (a var entry takes at least
      * 5 bytes, a scope entry 4) */
     if (hints) {
+        size_t ns = hint_cap(hints->scopes, len, 4) + 1, mc = 256;
+        while (mc < 2 * ns) mc *= 2;
         if (grow((void **)&h->vars, &h->cap_vars, hint_cap(hints->vars, len, 5), sizeof *h->vars) ||
-            grow((void **)&h->scopes, &h->cap_scopes, hint_cap(hints->scopes, len, 4) + 1,
-                 sizeof *h->scopes))
+            grow((void **)&h->scopes, &h->cap_scopes, ns, sizeof *h->scopes) ||
+            grow_handles(h, hint_cap(hints->handles, len, 5)) || map_resize(&b, mc))
             goto nomem;
-        size_t nh = hint_cap(hints->handles, len, 5);
-        if (!(h->handle_to_var = malloc(nh * sizeof *h->handle_to_var))) goto nomem;
-        for (size_t i = 0; i < nh; i++) h->handle_to_var[i] = FSTW_NONE;
-        h->cap_handles = (uint32_t)nh;
-        size_t mc = 256;
-        while (mc < 2 * (hint_cap(hints->scopes, len, 4) + 1)) mc *= 2;
-        if (!(b.map = malloc(mc * sizeof *b.map))) goto nomem;
-        memset(b.map, 0xff, mc * sizeof *b.map);
-        b.map_cap = mc;
     }
 
     /* the invisible root scope */

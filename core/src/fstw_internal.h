@@ -150,9 +150,12 @@ typedef struct fstw_hier_hints {
     uint64_t scopes, vars, handles;
 } fstw_hier_hints;
 
-/* Parses the uncompressed hierarchy bytes into h and takes ownership of
- * data (a malloc'd buffer of len bytes, freed with h even on failure): the
- * names stay in it.  hints may be NULL. */
+/* Parses the uncompressed FST hierarchy block (scope, upscope, var and
+ * attribute entries) into h the way wellen's HierarchyBuilder does, and takes
+ * ownership of data (a malloc'd buffer of len bytes, freed with h even on
+ * failure): the names stay in it.  hints may be NULL.  Errors:
+ * FSTW_ERR_FORMAT (a truncated or unknown entry, naming its byte offset in
+ * the block), FSTW_ERR_NOMEM. */
 int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hints *hints,
                     int remove_empty_scopes, fstw_error *err);
 void fstw_hier_free(fstw_hier *h);

@@ -547,8 +547,9 @@ int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
     out->signal_ref = v->signal_ref;
     const fstw_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
     out->has_index = v->index != FSTW_INDEX_NONE;
-    out->msb = v->index == FSTW_INDEX_INLINE ? v->msb : v->index == FSTW_INDEX_EXT ? e->msb : 0;
-    out->lsb = v->index == FSTW_INDEX_INLINE ? v->lsb : v->index == FSTW_INDEX_EXT ? e->lsb : 0;
+    out->msb = out->lsb = 0;
+    if (v->index == FSTW_INDEX_INLINE) { out->msb = v->msb; out->lsb = v->lsb; }
+    if (v->index == FSTW_INDEX_EXT) { out->msb = e->msb; out->lsb = e->lsb; }
     out->enum_id = e ? e->enum_id : FSTW_NONE;
     out->has_vhdl_type_name = e && e->vhdl_len != UINT32_MAX;
     out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, e->vhdl_off, e->vhdl_len) : str_at(f, 0, 0);
