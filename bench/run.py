@@ -71,6 +71,7 @@ QUERY_CALLS = 100_000
 
 
 def log(msg):
+    """Write MSG plus a newline to stderr and flush (the runner's progress log); returns None."""
     sys.stderr.write(msg + '\n')
     sys.stderr.flush()
 
@@ -80,6 +81,7 @@ def count_blocks(path):
     """Value-change blocks (types 1, 5, 8) of an FST file; a whole-file gzip wrapper (254) is
     unpacked in memory first (corpus files only: they are small)."""
     def scan(size, read_at):
+        """Count type 1/5/8 blocks in SIZE bytes via read_at: int, or None on a 254 gzip wrapper."""
         n, pos = 0, 0
         while pos + 9 <= size:
             h = read_at(pos, 9)
@@ -98,6 +100,7 @@ def count_blocks(path):
     size = os.path.getsize(path)
     with open(path, 'rb') as f:
         def read_at(pos, k):
+            """Return up to K bytes of the file at byte offset POS (fewer at the end)."""
             f.seek(pos)
             return f.read(k)
         n = scan(size, read_at)
@@ -110,22 +113,32 @@ def count_blocks(path):
 
 
 def corpus_files(corpus, k=3):
+    """The K largest *.fst files under CORPUS (recursive), largest first: list of Paths (ties by
+    path); empty if there are none or the folder is missing."""
     files = sorted(Path(corpus).rglob('*.fst'), key=lambda p: (p.stat().st_size, str(p)))
     return files[-k:][::-1]
 
 
 def warm_cache(path):
+    """Read PATH once in 8 MiB chunks and discard it, so the page cache is warm (the README's
+    `cat > /dev/null` equivalent); returns None, raises OSError if it cannot be read."""
     with open(path, 'rb') as f:
         while f.read(8 << 20):
             pass
 
 
 def gen_version():
+    """GEN_FORMAT_VERSION of bench/gen_fst.c as a string ('?' if the #define is missing); raises
+    OSError if gen_fst.c cannot be read."""
     m = re.search(r'^#define GEN_FORMAT_VERSION (\d+)', (BENCH / 'gen_fst.c').read_text(), re.M)
     return m.group(1) if m else '?'
 
 
 def generate(name, gen_dir, gen_bin):
+    """Write generated file NAME (FILES[name] arguments) as GEN_DIR/NAME.fst with GEN_BIN, or reuse
+    it when NAME.gen.json has the same gen_fst version and arguments; returns (Path, summary dict
+    of gen_fst's key=value output + out, command, wall_s in seconds, args).
+    Raises SystemExit when GEN_BIN is missing or gen_fst exits non-zero."""
     out = Path(gen_dir) / (name + '.fst')
     meta = Path(gen_dir) / (name + '.gen.json')
     version = gen_version()
@@ -166,6 +179,8 @@ def generate(name, gen_dir, gen_bin):
 
 # --------------------------------------------------------------------------- children
 def child_cmd(impl, op, path, sel, args):
+    """Worker argv list for one measurement: worker_node.js (args.node) for 'fstwave-node', else
+    worker_py.py (args.python) with --impl pywellen|fstwave; PATH and SEL as strings."""
     if impl == 'fstwave-node':
         return [args.node, str(BENCH / 'worker_node.js'), '--op', op, '--file', str(path),
                 '--sel', str(sel)]
@@ -182,6 +197,9 @@ SPAWN = ['/bin/sh', '-c', '"$@"; exit $?', 'sh']
 
 
 def run_child(cmd, timeout):
+    """Run worker argv CMD under SPAWN (own session, cwd ROOT), TIMEOUT in seconds: the child's last
+    stdout line as a JSON dict plus wall_s (seconds) and exit. Never raises for a failed child:
+    no JSON, a non-zero exit or a timeout (process group killed) give ok=False and 'error'."""
     env = dict(os.environ, RUST_BACKTRACE='0')
     t0 = time.monotonic()
     p = subprocess.Popen(SPAWN + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -251,10 +269,13 @@ def file_info(path, args, work):
 
 # --------------------------------------------------------------------------- statistics
 def med(xs):
+    """Median of the list XS (statistics.median), or None when it is empty."""
     return statistics.median(xs) if xs else None
 
 
 def summarize(values):
+    """Stats of VALUES with the Nones dropped: dict n, median, min, max (plus quartiles q1, q3 with
+    >= 4 values), in the values' own unit; None if no value is left."""
     xs = sorted(v for v in values if v is not None)
     if not xs:
         return None
@@ -291,6 +312,9 @@ def summarize_file(entry, impls):
 
 
 def get_med(summ, op, impl, metric):
+    """Median of METRIC (seconds for the *_s metrics) for OP and IMPL from summarize_file's dict
+    op -> impl -> metric -> stats, or None if missing; pywellen's *_mt ops read its
+    single-threaded row (pywellen 0.20.5 has no batch load)."""
     d = summ.get(op, {}).get(impl)
     if impl == 'pywellen' and op.endswith('_mt'):
         d = summ.get(op[:-3], {}).get(impl)  # pywellen has one way: a get_signal loop
@@ -300,6 +324,8 @@ def get_med(summ, op, impl, metric):
 
 
 def get_mem(summ, op, impl, key='peak_rss_kb'):
+    """Median memory KEY (peak_rss_kb, delta_rss_kb or baseline_rss_kb: KiB) for OP and IMPL from
+    summarize_file's dict, or None if missing; pywellen's *_mt ops use its single-threaded row."""
     d = summ.get(op, {}).get(impl)
     if impl == 'pywellen' and op.endswith('_mt'):
         d = summ.get(op[:-3], {}).get(impl)
@@ -309,6 +335,7 @@ def get_mem(summ, op, impl, key='peak_rss_kb'):
 
 
 def ratio(a, b):
+    """A / B as a float (e.g. pywellen time / fstwave time), or None if either is None or B is 0."""
     if a is None or b is None or b == 0:
         return None
     return a / b
@@ -316,6 +343,10 @@ def ratio(a, b):
 
 # --------------------------------------------------------------------------- main loop
 def bench_file(entry, args, sel_path, sel, results, save):
+    """Measure one file: warm its cache, then per op run args.runs rounds of worker children (impl
+    order rotated each round), appending result dicts to entry['measurements'] and decisions to
+    entry['notes'][op][impl]; pywellen *_mt ops are not run and slow pywellen loops get fewer
+    runs or are skipped, as bench/README.md describes; calls save() after each op; returns None."""
     path = entry['path']
     impls = args.impls
     meas = entry['measurements']
@@ -381,7 +412,11 @@ def bench_file(entry, args, sel_path, sel, results, save):
 
 
 def machine_info(args):
+    """Facts for the report's Machine table: dict date_utc, cpu, cores, ram ('N GiB'), kernel,
+    python/node/pywellen/compiler versions, git describe, loadavg_start, other_load; facts
+    that cannot be read are '?', failed commands 'unavailable (...)'."""
     def cmd_out(cmd):
+        """Stripped stdout+stderr of argv CMD (30 s timeout); 'unavailable (...)' on an error."""
         try:
             return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True, timeout=30).stdout.strip()
@@ -430,6 +465,7 @@ def other_load():
 
 # --------------------------------------------------------------------------- reporting
 def fmt_t(s):
+    """Seconds S as a table string: '123 s', '1.23 s', '4.56 ms' or '7.89 µs'; '–' for None."""
     if s is None:
         return '–'
     if s >= 100:
@@ -442,16 +478,22 @@ def fmt_t(s):
 
 
 def fmt_r(x):
+    """Ratio X as '1.23×' (< 10), '12.3×' (< 100) or '123×'; '–' for None."""
     if x is None:
         return '–'
     return '%.2f×' % x if x < 10 else '%.0f×' % x if x >= 100 else '%.1f×' % x
 
 
 def fmt_mb(kb):
+    """KiB KB as the report's MB string (KB / 1024; no decimals from 10 MB up, else one); '–' for
+    None."""
     return '–' if kb is None else '%.0f' % (kb / 1024) if kb >= 10240 else '%.1f' % (kb / 1024)
 
 
 def cell(summ, op, impl, metric, runs):
+    """Time-table cell for OP/IMPL/METRIC from summarize_file's dict: 'median [min–max]' (fmt_t),
+    plus '(n runs)' when n != RUNS and '+ k FAILED'; else 'skipped', 'FAILED' or '–'. pywellen's
+    *_mt cells show '(= t)' from its single-threaded row (no batch load in 0.20.5)."""
     d = summ.get(op, {}).get(impl)
     if impl == 'pywellen' and op.endswith('_mt'):
         d0 = summ.get(op[:-3], {}).get(impl)
@@ -474,6 +516,9 @@ def cell(summ, op, impl, metric, runs):
 
 
 def write_report(results, out_dir, args):
+    """Write OUT_DIR/RESULTS.md from the RESULTS dict (machine, command, files, targets, per-file
+    time and memory tables, notes, checks, failures, plot); every file entry needs 'summary'
+    and 'info'. ARGS is unused; returns None."""
     info = results['machine']
     runs = results['runs']
     L = []
@@ -584,11 +629,14 @@ def write_report(results, out_dir, args):
 
 
 def targets_table(results):
+    """Markdown lines (list of str) of the Targets table: a header, then one '| target | measured |
+    verdict |' row per target of bench/README.md, worst case over RESULTS['files']."""
     files = results['files']
     big = [e for e in files if e['size'] > GB]
     rows = []
 
     def verdict(ok):
+        """'n/a' for None, '**met**' if OK is true, '**not met**' if it is false."""
         return 'n/a' if ok is None else ('**met**' if ok else '**not met**')
 
     # 1. open+walk >= 2x faster than pywellen on every file
@@ -684,6 +732,9 @@ def targets_table(results):
 
 
 def make_plot(results, out_dir):
+    """Write OUT_DIR/plot.png: median time (s) against file size (MB), log-log, per impl for the
+    wide-lz4 (solid) and narrow-zlib (dashed) files; returns 'plot.png', or None when
+    matplotlib is missing (a log line says so) or nothing was measured."""
     try:
         import matplotlib
         matplotlib.use('Agg')
@@ -777,6 +828,9 @@ def cross_checks(entry):
 
 
 def main():
+    """Command line entry: parse options, generate or find the files, measure each (bench_file),
+    write results.json, RESULTS.md and plot.png into --out; returns 0 (also --generate-only).
+    Raises SystemExit for an unknown file name, a failed generation or an unreadable file."""
     ap = argparse.ArgumentParser(description='fstwave benchmark (see bench/README.md)')
     ap.add_argument('--quick', action='store_true',
                     help='10 MB generated file + the 3 largest corpus files, 3 runs')
@@ -854,6 +908,7 @@ def main():
             % results['machine']['other_load'])
 
     def save():
+        """Set loadavg_end, re-summarize every file and write OUT_DIR/results.json."""
         results['loadavg_end'] = os.getloadavg()
         for e in results['files']:
             e['summary'] = summarize_file(e, args.impls)

@@ -22,9 +22,14 @@ const crypto = require('crypto');
 
 // cross-check printed as `changes`: changes of the first CHECK_N signals loaded (as Python)
 const CHECK_N = 20;
+/** Monotonic clock (process.hrtime.bigint()) as a number of seconds (float). */
 const clock = () => Number(process.hrtime.bigint()) / 1e9;
+/** This process's peak RSS so far (process.resourceUsage().maxRSS), in KiB. */
 const maxRss = () => process.resourceUsage().maxRSS;
-// VmHWM of /proc/self/status (Linux): a cross-check of maxRSS
+/**
+ * VmHWM of /proc/self/status (Linux): a cross-check of maxRSS.
+ * @returns {number|null} KiB, or null when the file or its VmHWM line is missing
+ */
 function vmhwmKb() {
   try {
     const m = fs.readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+)/m);
@@ -34,6 +39,10 @@ function vmhwmKb() {
   }
 }
 
+/**
+ * First 16 hex digits of SHA-256 over NAMES (array of strings, UTF-8, each plus a newline):
+ * the same digest as worker_py.py's names_digest, compared by the runner.
+ */
 function namesDigest(names) {
   const h = crypto.createHash('sha256');
   for (const n of names) {
@@ -43,6 +52,11 @@ function namesDigest(names) {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * Open FILE with `new Waveform(file, opts || {})` and list hierarchy.allVars(); sets res.open_s
+ * (seconds). Open errors throw.
+ * @returns {Array} [waveform, array of vars]
+ */
 function openVars(Waveform, file, res, opts) {
   const t0 = clock();
   const w = new Waveform(file, opts || {});
@@ -51,7 +65,11 @@ function openVars(Waveform, file, res, opts) {
   return [w, vs];
 }
 
-// the query times: int64 little-endian in SEL's .times file, as bigint (the API's time type)
+/**
+ * The query times: int64 little-endian in SEL's .times file (sel._path minus .sel.json), as
+ * bigint (the API's time type). Throws if the file cannot be read.
+ * @returns {bigint[]}
+ */
 function loadTimes(sel) {
   const b = fs.readFileSync(sel._path.slice(0, -'.sel.json'.length) + '.times');
   const dv = new DataView(b.buffer, b.byteOffset, b.length);
@@ -61,6 +79,10 @@ function loadTimes(sel) {
 }
 
 const OPS = {
+  /**
+   * open_walk: time `new Waveform(file, {loadBody: false})` plus fullName(h) of every var;
+   * sets res.time_s (seconds), vars and names_digest. SEL is unused.
+   */
   open_walk(Waveform, file, sel, res) {
     const t0 = clock();
     const w = new Waveform(file, { loadBody: false });
@@ -71,6 +93,10 @@ const OPS = {
     res.vars = names.length;
     res.names_digest = namesDigest(names);
   },
+  /**
+   * open_body: time `new Waveform(file)` (with body) plus timeTable.length; sets res.time_s
+   * (seconds) and time_table_len. SEL is unused.
+   */
   open_body(Waveform, file, sel, res) {
     const t0 = clock();
     const w = new Waveform(file);
@@ -78,6 +104,11 @@ const OPS = {
     res.time_s = clock() - t0;
     res.time_table_len = n;
   },
+  /**
+   * get_signal: after the open (res.open_s), time getSignal of sel.first (first_s), then of
+   * each sel.next var; sets next_times_s, next_n, next_total_s, next_median_s (upper median,
+   * null if none) in seconds, time_s = first_s, and changes of the first CHECK_N signals.
+   */
   get_signal(Waveform, file, sel, res) {
     const [w, vs] = openVars(Waveform, file, res);
     let t0 = clock();
@@ -99,6 +130,10 @@ const OPS = {
     res.time_s = res.first_s;
     res.changes = sigs.slice(0, CHECK_N).reduce((a, x) => a + x.length, 0);
   },
+  /**
+   * query: load var sel.query_var (load_s), then time one querySignal per bigint time of
+   * loadTimes(); sets time_s (seconds), calls, calls_per_s (null if 0 s), signal_changes.
+   */
   query(Waveform, file, sel, res) {
     const [w, vs] = openVars(Waveform, file, res);
     let t0 = clock();
@@ -115,7 +150,12 @@ const OPS = {
   },
 };
 
+/**
+ * Op function for load_<PCT>pct (MT false: Waveform opened with {multiThreaded: false}, one
+ * thread like Python's load_signals) or load_<PCT>pct_mt (MT true: default multiThreaded).
+ */
 function loadOp(pct, mt) {
+  /** Time loadSignals(sel['pct' + PCT] vars); sets res open_s, time_s (s), signals, changes. */
   return (Waveform, file, sel, res) => {
     const [w, vs] = openVars(Waveform, file, res, mt ? {} : { multiThreaded: false });
     const chosen = sel['pct' + pct].map((i) => vs[i]);
@@ -131,6 +171,11 @@ OPS.load_1pct_mt = loadOp(1, true);
 OPS.load_10pct = loadOp(10, false);
 OPS.load_10pct_mt = loadOp(10, true);
 
+/**
+ * Parse `--key value` arguments, require ../node's Waveform, run the op and print one JSON line
+ * (ok, timings in seconds, RSS in KiB); exitCode 1 with res.error on any error (unknown op
+ * too). Malformed arguments: a usage line on stderr and exit status 2, no JSON line.
+ */
 function main() {
   const argv = process.argv.slice(2);
   const args = {};

@@ -31,6 +31,7 @@ CHECK_N = 20
 
 
 def maxrss_kb():
+    """This process's peak RSS so far (ru_maxrss) as an int, in KiB on Linux."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
@@ -64,6 +65,8 @@ def tt_len_pywellen(tt):
 
 
 def names_digest(names):
+    """First 16 hex digits of SHA-256 over NAMES (UTF-8, surrogatepass, each plus a newline): the
+    cross-check the runner compares with the other implementations' digests."""
     h = hashlib.sha256()
     for n in names:
         h.update(n.encode('utf-8', 'surrogatepass'))
@@ -81,12 +84,16 @@ def nchanges(sig):
 
 
 def open_wave(mod, impl, path, body=True, multi_threaded=True):
+    """MOD.Waveform of PATH (MOD: pywellen or fstwave); BODY goes to fstwave's load_body only
+    (pywellen 0.20.5 has none: its open always reads the body). Open errors propagate."""
     if impl == 'pywellen':
         return mod.Waveform(path, multi_threaded=multi_threaded)
     return mod.Waveform(path, multi_threaded=multi_threaded, load_body=body)
 
 
 def op_open_walk(mod, impl, path, sel, res):
+    """open_walk: time an open without body plus full_name of every var of all_vars(); sets
+    res time_s (seconds), vars and names_digest. SEL is unused."""
     t0 = clock()
     w = open_wave(mod, impl, path, body=False)
     h = w.hierarchy
@@ -97,6 +104,8 @@ def op_open_walk(mod, impl, path, sel, res):
 
 
 def op_open_body(mod, impl, path, sel, res):
+    """open_body: time an open with body plus the time-table length (pywellen: tt_len_pywellen's
+    binary search); sets res time_s (seconds) and time_table_len. SEL is unused."""
     t0 = clock()
     w = open_wave(mod, impl, path, body=True)
     tt = w.time_table
@@ -106,6 +115,8 @@ def op_open_body(mod, impl, path, sel, res):
 
 
 def _open_vars(mod, impl, path, res, multi_threaded=True):
+    """Open PATH with body and list all_vars(); sets res['open_s'] (seconds); returns
+    (waveform, list of vars)."""
     t0 = clock()
     w = open_wave(mod, impl, path, body=True, multi_threaded=multi_threaded)
     vs = list(w.hierarchy.all_vars())
@@ -114,6 +125,9 @@ def _open_vars(mod, impl, path, res, multi_threaded=True):
 
 
 def op_get_signal(mod, impl, path, sel, res):
+    """get_signal: after the open, time get_signal of var sel['first'] (first_s), then of each
+    sel['next'] var; sets next_times_s (list), next_n, next_total_s, next_median_s (upper median,
+    None if empty) in seconds, time_s = first_s, and changes of the first CHECK_N signals."""
     w, vs = _open_vars(mod, impl, path, res)
     first = vs[sel['first']]
     t0 = clock()
@@ -136,7 +150,11 @@ def op_get_signal(mod, impl, path, sel, res):
 
 
 def _load(pct, mt):
+    """Op function for load_<PCT>pct (MT false) or load_<PCT>pct_mt (MT true) over sel['pct<PCT>']:
+    pywellen 0.20.5 has no batch load, so a get_signal loop; fstwave load_signals or
+    load_signals_multithreaded."""
     def op(mod, impl, path, sel, res):
+        """Time loading the sel['pctN'] vars; sets res open_s, time_s (s), signals, changes."""
         # the single-threaded rows open fstwave with multi_threaded=False (load_signals then
         # stays on one thread), as the Node worker opens {multiThreaded: false}
         w, vs = _open_vars(mod, impl, path, res, multi_threaded=mt)
@@ -166,6 +184,9 @@ def load_times(sel):
 
 
 def op_query(mod, impl, path, sel, res):
+    """query: load var sel['query_var'] (load_s), then time one lookup per load_times() time
+    (value_at_time for pywellen: 0.20.5 has no query_signal); sets time_s (seconds), calls,
+    calls_per_s (None if 0 s) and signal_changes."""
     w, vs = _open_vars(mod, impl, path, res)
     t0 = clock()
     s = w.get_signal(vs[sel['query_var']])
@@ -226,6 +247,9 @@ OPS = {
 
 
 def main():
+    """Parse --impl/--op/--file/--sel, import pywellen or fstwave, run the op and print one JSON
+    line (ok, timings in seconds, RSS in KiB); returns exit status 0, or 1 with 'error' set for
+    any exception, pywellen panics included. Bad arguments: argparse's SystemExit 2."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--impl', required=True, choices=['pywellen', 'fstwave'])
     ap.add_argument('--op', required=True, choices=sorted(OPS))

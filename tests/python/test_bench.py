@@ -29,6 +29,7 @@ SHAPE_ARGS = {'wide': ['--signals', '5000'], 'narrow': []}
 
 
 def _load_run_module():
+    """Import bench/run.py (not a package) as module 'bench_run' and return it (main() not run)."""
     spec = importlib.util.spec_from_file_location('bench_run', ROOT / 'bench' / 'run.py')
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -37,6 +38,8 @@ def _load_run_module():
 
 @pytest.fixture(scope='module')
 def gen():
+    """Module fixture: build build/bench/gen_fst with `make -s` and return its Path; skips when make
+    or cc is missing, raises CalledProcessError if the build fails."""
     for tool in ('make', 'cc'):
         if shutil.which(tool) is None:
             pytest.skip('%s is not installed' % tool)
@@ -45,6 +48,8 @@ def gen():
 
 
 def generate(gen, out, shape, pack, extra=()):
+    """Run GEN for a 2 MiB SHAPE/PACK file OUT (0.25 MB blocks, --quiet, SHAPE_ARGS, EXTRA args);
+    returns gen_fst's summary line as dict key -> str. Asserts exit 0 and a 'gen_fst: ' line."""
     cmd = [str(gen), '--shape', shape, '--pack', pack, '--size', '2M', '--block-mb', '0.25',
            '--quiet'] + SHAPE_ARGS[shape] + list(extra) + [str(out)]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -56,6 +61,8 @@ def generate(gen, out, shape, pack, extra=()):
 
 @pytest.fixture(scope='module')
 def files(gen, tmp_path_factory):
+    """Module fixture: the six shape x pack files in a temp dir, as dict (shape, pack) ->
+    (Path, generate() summary dict)."""
     d = tmp_path_factory.mktemp('bench')
     out = {}
     for shape in ('wide', 'narrow'):
