@@ -11,17 +11,17 @@
 /* Reads block b's trailer (u64 unpacked size, packed size, item count of its
  * time table) into b->tt_unpacked / tt_packed / tt_count, checking them
  * before anything is sized from them. */
-static int read_trailer(const fstw_file *f, fstw_vc_block *b, fstw_error *err)
+static int read_trailer(const fstw_file *f, fstwi_vc_block *b, fstw_error *err)
 {
     b->tt_count = b->tt_packed = b->tt_unpacked = 0;
     if (b->incomplete) return FSTW_OK;
     uint8_t t[24];
-    int rc = fstw_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
+    int rc = fstwi_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
     if (rc) return rc;
-    uint64_t unpacked = fstw_be64(t), packed = fstw_be64(t + 8), count = fstw_be64(t + 16);
+    uint64_t unpacked = fstwi_be64(t), packed = fstwi_be64(t + 8), count = fstwi_be64(t + 16);
     if (count > unpacked || count > UINT32_MAX || packed > b->length - 24 ||
         unpacked / 1100 > packed + 1024)
-        return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: implausible time table size %llu",
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: implausible time table size %llu",
                          (unsigned long long)(b->offset - 1), (unsigned long long)count);
     b->tt_count = count;
     b->tt_packed = packed;
@@ -31,25 +31,25 @@ static int read_trailer(const fstw_file *f, fstw_vc_block *b, fstw_error *err)
 
 /* Block b's time table (b->tt_count times) into out, from the packed deltas
  * in front of its trailer (read_trailer first). */
-static int read_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t *out, fstw_error *err)
+static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, uint64_t *out, fstw_error *err)
 {
     uint64_t packed = b->tt_packed, unpacked = b->tt_unpacked;
     uint8_t *in = malloc(packed ? packed : 1), *raw = malloc(unpacked ? unpacked : 1);
-    if (!in || !raw) { free(in); free(raw); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading a time table"); }
-    int rc = fstw_source_read(&f->src, b->offset + b->length - 24 - packed, in, packed, "time table", err);
+    if (!in || !raw) { free(in); free(raw); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading a time table"); }
+    int rc = fstwi_source_read(&f->src, b->offset + b->length - 24 - packed, in, packed, "time table", err);
     if (!rc) {
         if (packed == unpacked) memcpy(raw, in, packed);
-        else if (fstw_inflate_zlib(in, packed, raw, unpacked))
-            rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: corrupt time table",
+        else if (fstwi_inflate_zlib(in, packed, raw, unpacked))
+            rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: corrupt time table",
                            (unsigned long long)(b->offset - 1));
     }
     if (!rc) {
-        fstw_cursor c = { raw, raw + unpacked };
+        fstwi_cursor c = { raw, raw + unpacked };
         uint64_t time = 0;
         for (uint64_t i = 0; i < b->tt_count; i++) {
             uint64_t d;
-            if (fstw_cur_varint(&c, &d)) {
-                rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: time table truncated at entry %llu",
+            if (fstwi_cur_varint(&c, &d)) {
+                rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: time table truncated at entry %llu",
                                (unsigned long long)(b->offset - 1), (unsigned long long)i);
                 break;
             }
@@ -62,7 +62,7 @@ static int read_time_table(const fstw_file *f, const fstw_vc_block *b, uint64_t 
     return rc;
 }
 
-int fstw_body_read(fstw_file *f, fstw_error *err)
+int fstwi_body_read(fstw_file *f, fstw_error *err)
 {
     uint64_t total = 0;
     int rc;
@@ -71,12 +71,12 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
         total += f->blocks[i].tt_count;
     }
     total += 1; /* room for the start time in front */
-    if (total > UINT32_MAX) return fstw_fail(err, FSTW_ERR_FORMAT, "time table too large (%llu entries)", (unsigned long long)total);
+    if (total > UINT32_MAX) return fstwi_fail(err, FSTW_ERR_FORMAT, "time table too large (%llu entries)", (unsigned long long)total);
     uint64_t *tt = malloc(total * sizeof *tt);
-    if (!tt) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory for a time table of %llu entries", (unsigned long long)total);
+    if (!tt) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory for a time table of %llu entries", (unsigned long long)total);
     size_t n = 0;
     for (size_t i = 0; i < f->n_blocks; i++) {
-        fstw_vc_block *b = &f->blocks[i];
+        fstwi_vc_block *b = &f->blocks[i];
         b->tt_shift = 0;
         if (b->tt_count && (rc = read_time_table(f, b, tt + n + (n == 0), err))) {
             free(tt);
@@ -98,7 +98,7 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
     /* per block: sorted?  how many entries up to the end time?  (the decoder
      * then drops changes after the end time without reading the table) */
     for (size_t i = 0; i < f->n_blocks; i++) {
-        fstw_vc_block *b = &f->blocks[i];
+        fstwi_vc_block *b = &f->blocks[i];
         const uint64_t *bt = tt + b->tt_base;
         b->tt_sorted = 1;
         b->tt_limit = b->tt_count;
@@ -110,7 +110,7 @@ int fstw_body_read(fstw_file *f, fstw_error *err)
     size_t nd = 0;
     for (size_t i = 1; i < n; i++) nd += tt[i] == tt[i - 1];
     uint32_t (*dups)[2] = malloc((nd ? nd : 1) * sizeof *dups);
-    if (!dups) { free(tt); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    if (!dups) { free(tt); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     nd = 0;
     for (size_t i = 1, first = 0; i < n; i++) {
         if (tt[i] != tt[i - 1]) { first = i; continue; }
@@ -130,7 +130,7 @@ int fstw_load_body(fstw_file *f, fstw_error *err)
     int rc = FSTW_OK;
     pthread_mutex_lock(&f->lock);
     if (!f->body_loaded) {
-        rc = fstw_body_read(f, err);
+        rc = fstwi_body_read(f, err);
         if (!rc) __atomic_store_n(&f->body_loaded, 1, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&f->lock);
@@ -148,11 +148,6 @@ const uint64_t *fstw_time_table(const fstw_file *f, size_t *n)
 
 int64_t fstw_time_index_at(const fstw_file *f, uint64_t t)
 {
-    if (!fstw_body_loaded(f) || f->n_time == 0 || f->time_table[0] > t) return -1;
-    size_t lo = 0, hi = f->n_time; /* last index with tt <= t is in [lo, hi) */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->time_table[mid] <= t) lo = mid; else hi = mid;
-    }
-    return (int64_t)lo;
+    if (!fstw_body_loaded(f)) return -1;
+    return fstwi_last_le(f->time_table, f->n_time, t);
 }

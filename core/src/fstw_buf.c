@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int fstw_buf_set_cap(fstw_buf *b, size_t cap)
+int fstwi_buf_set_cap(fstwi_buf *b, size_t cap)
 {
     if (cap < b->len) return -1;
     if (cap == 0) cap = 1;
@@ -14,7 +14,7 @@ int fstw_buf_set_cap(fstw_buf *b, size_t cap)
     return 0;
 }
 
-int fstw_buf_reserve(fstw_buf *b, size_t extra)
+int fstwi_buf_reserve(fstwi_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra) return 0;
     size_t need = b->len + extra;
@@ -25,39 +25,39 @@ int fstw_buf_reserve(fstw_buf *b, size_t extra)
         if (cap > SIZE_MAX / 2) { cap = need; break; }
         cap += cap / 2;
     }
-    return fstw_buf_set_cap(b, cap);
+    return fstwi_buf_set_cap(b, cap);
 }
 
-int fstw_buf_reserve_exact(fstw_buf *b, size_t extra)
+int fstwi_buf_reserve_exact(fstwi_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra) return 0;
     if (b->len + extra < b->len) return -1;
-    return fstw_buf_set_cap(b, b->len + extra);
+    return fstwi_buf_set_cap(b, b->len + extra);
 }
 
-int fstw_buf_append(fstw_buf *b, const void *p, size_t n)
+int fstwi_buf_append(fstwi_buf *b, const void *p, size_t n)
 {
-    if (fstw_buf_reserve(b, n)) return -1;
+    if (fstwi_buf_reserve(b, n)) return -1;
     if (n) memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
 }
 
-void fstw_buf_free(fstw_buf *b)
+void fstwi_buf_free(fstwi_buf *b)
 {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
 
-int fstw_cur_u8(fstw_cursor *c, uint8_t *v)
+int fstwi_cur_u8(fstwi_cursor *c, uint8_t *v)
 {
     if (c->p >= c->end) return -1;
     *v = *c->p++;
     return 0;
 }
 
-int fstw_cur_varint(fstw_cursor *c, uint64_t *v)
+int fstwi_cur_varint(fstwi_cursor *c, uint64_t *v)
 {
     uint64_t r = 0;
     for (int i = 0; i < 10; i++) {
@@ -69,7 +69,7 @@ int fstw_cur_varint(fstw_cursor *c, uint64_t *v)
     return -1;
 }
 
-int fstw_cur_svarint(fstw_cursor *c, int64_t *v)
+int fstwi_cur_svarint(fstwi_cursor *c, int64_t *v)
 {
     uint64_t r = 0;
     for (int i = 0; i < 10; i++) {
@@ -86,7 +86,7 @@ int fstw_cur_svarint(fstw_cursor *c, int64_t *v)
     return -1;
 }
 
-int fstw_cur_cstr(fstw_cursor *c, const char **s, uint32_t *len)
+int fstwi_cur_cstr(fstwi_cursor *c, const char **s, uint32_t *len)
 {
     const uint8_t *z = memchr(c->p, 0, (size_t)(c->end - c->p));
     if (!z || (size_t)(z - c->p) > UINT32_MAX) return -1;
@@ -96,7 +96,7 @@ int fstw_cur_cstr(fstw_cursor *c, const char **s, uint32_t *len)
     return 0;
 }
 
-uint64_t fstw_be64(const uint8_t *p)
+uint64_t fstwi_be64(const uint8_t *p)
 {
     uint64_t v = 0;
     for (int i = 0; i < 8; i++) v = (v << 8) | p[i];

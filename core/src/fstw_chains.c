@@ -34,9 +34,9 @@ typedef struct entry {
     uint64_t target;          /* E_ALIAS: the handle whose chain it shares */
 } entry;
 
-static int corrupt(fstw_error *err, const fstw_vc_block *b, const char *what)
+static int corrupt(fstw_error *err, const fstwi_vc_block *b, const char *what)
 {
-    return fstw_fail(err, FSTW_ERR_FORMAT, "value-change block at offset %llu: %s",
+    return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: %s",
                      (unsigned long long)(b->offset - 1), what);
 }
 
@@ -47,7 +47,7 @@ typedef struct layout {
     uint64_t vc_start, table_off, table_len, maxh;
 } layout;
 
-static int read_layout(const fstw_file *f, const fstw_vc_block *b, layout *L, fstw_error *err)
+static int read_layout(const fstw_file *f, const fstwi_vc_block *b, layout *L, fstw_error *err)
 {
     memset(L, 0, sizeof *L);
     if (b->incomplete || b->tt_count == 0) return FSTW_OK; /* no chains */
@@ -58,33 +58,33 @@ static int read_layout(const fstw_file *f, const fstw_vc_block *b, layout *L, fs
     if (time_section > b->length || time_section + 8 + 32 > b->length)
         return corrupt(err, b, "time table larger than the block");
     uint64_t chain_len_off = end - time_section - 8;
-    if ((rc = fstw_source_read(&f->src, chain_len_off, t, 8, "chain table length", err))) return rc;
-    uint64_t table_len = fstw_be64(t);
+    if ((rc = fstwi_source_read(&f->src, chain_len_off, t, 8, "chain table length", err))) return rc;
+    uint64_t table_len = fstwi_be64(t);
     /* frame header, then the value-change section's max handle and pack type */
     if (chain_len_off < b->frame_off) return corrupt(err, b, "frame outside the block");
     uint8_t hdr[40];
     uint64_t avail = chain_len_off - b->frame_off;
     size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
-    if ((rc = fstw_source_read(&f->src, b->frame_off, hdr, hn, "frame header", err))) return rc;
-    fstw_cursor c = { hdr, hdr + hn };
+    if ((rc = fstwi_source_read(&f->src, b->frame_off, hdr, hn, "frame header", err))) return rc;
+    fstwi_cursor c = { hdr, hdr + hn };
     uint64_t fu, fc, fm;
-    if (fstw_cur_varint(&c, &fu) || fstw_cur_varint(&c, &fc) || fstw_cur_varint(&c, &fm))
+    if (fstwi_cur_varint(&c, &fu) || fstwi_cur_varint(&c, &fc) || fstwi_cur_varint(&c, &fm))
         return corrupt(err, b, "truncated frame header");
     if (fc > avail) return corrupt(err, b, "frame overruns the block");
     uint64_t vc_hdr = b->frame_off + (uint64_t)(c.p - hdr) + fc;
     if (vc_hdr >= chain_len_off) return corrupt(err, b, "frame overruns the block");
     uint8_t vh[11];
     size_t vn = chain_len_off - vc_hdr < sizeof vh ? (size_t)(chain_len_off - vc_hdr) : sizeof vh;
-    if ((rc = fstw_source_read(&f->src, vc_hdr, vh, vn, "value-change header", err))) return rc;
-    fstw_cursor vcur = { vh, vh + vn };
+    if ((rc = fstwi_source_read(&f->src, vc_hdr, vh, vn, "value-change header", err))) return rc;
+    fstwi_cursor vcur = { vh, vh + vn };
     uint64_t maxh;
-    if (fstw_cur_varint(&vcur, &maxh) || vcur.p >= vcur.end)
+    if (fstwi_cur_varint(&vcur, &maxh) || vcur.p >= vcur.end)
         return corrupt(err, b, "truncated value-change header");
     uint64_t vc_start = vc_hdr + (uint64_t)(vcur.p - vh);
     if (table_len > chain_len_off - vc_start || maxh > ((uint64_t)1 << 31))
         return corrupt(err, b, "chain table overruns the block");
     if (maxh > fstw_signal_count(f))
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1,
                          "value-change block at offset %llu: value changes for %llu signals, but the file declares %u",
                          (unsigned long long)(b->offset - 1), (unsigned long long)maxh, fstw_signal_count(f));
     L->pack = *vcur.p;
@@ -99,16 +99,16 @@ static int read_layout(const fstw_file *f, const fstw_vc_block *b, layout *L, fs
 
 /* Points *out at the table's bytes at pos: at least min(ENTRY_MAX, left) of
  * them (*avail). */
-static int table_bytes(fstw_table_src *t, uint64_t pos, const uint8_t **out, size_t *avail)
+static int table_bytes(fstwi_table_src *t, uint64_t pos, const uint8_t **out, size_t *avail)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     uint64_t left = b->table_len - pos;
     if (t->have_whole) { *avail = (size_t)left; *out = t->whole.data + pos; return FSTW_OK; }
     size_t need = left < ENTRY_MAX ? (size_t)left : ENTRY_MAX;
     if (!(pos >= t->win_pos && pos - t->win_pos + need <= t->win_len)) {
         size_t n = left < WINDOW ? (size_t)left : WINDOW;
-        if (fstw_buf_reserve(&t->win, WINDOW)) return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
-        int rc = fstw_source_read(&t->f->src, b->table_off + pos, t->win.data, n, "chain table", t->err);
+        if (fstwi_buf_reserve(&t->win, WINDOW)) return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+        int rc = fstwi_source_read(&t->f->src, b->table_off + pos, t->win.data, n, "chain table", t->err);
         if (rc) return rc;
         t->win_pos = pos;
         t->win_len = n;
@@ -119,9 +119,9 @@ static int table_bytes(fstw_table_src *t, uint64_t pos, const uint8_t **out, siz
 }
 
 /* Decodes the entry at s and advances s past it. */
-static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
+static int entry_next(fstwi_table_src *t, fstwi_chain_ckpt *s, entry *e)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     memset(e, 0, sizeof *e);
     e->idx = s->idx;
     if (s->pos >= b->table_len) { e->kind = E_END; return FSTW_OK; }
@@ -129,13 +129,13 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
     const uint8_t *p = NULL;
     int rc = table_bytes(t, s->pos, &p, &avail);
     if (rc) return rc;
-    fstw_cursor c = { p, p + avail };
+    fstwi_cursor c = { p, p + avail };
     uint64_t region = b->table_off - b->vc_start; /* the chains' bytes */
     e->count = 1;
     if (b->type == FSTW_BL_VCDATA_DYN_ALIAS2) {
         if (*c.p & 1) {
             int64_t sv;
-            if (fstw_cur_svarint(&c, &sv)) return corrupt(t->err, b, "malformed chain table");
+            if (fstwi_cur_svarint(&c, &sv)) return corrupt(t->err, b, "malformed chain table");
             int64_t sh = sv >> 1;
             if (sh > 0) {
                 if ((uint64_t)sh > region - s->offset) return corrupt(t->err, b, "chain outside its block");
@@ -153,16 +153,16 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
             }
         } else {
             uint64_t v;
-            if (fstw_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+            if (fstwi_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
             e->kind = E_SKIP;
             e->count = v >> 1;
         }
     } else {
         uint64_t v;
-        if (fstw_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
+        if (fstwi_varint(&c, &v)) return corrupt(t->err, b, "malformed chain table");
         if (v == 0) {
             uint64_t a;
-            if (fstw_cur_varint(&c, &a)) return corrupt(t->err, b, "malformed chain table");
+            if (fstwi_cur_varint(&c, &a)) return corrupt(t->err, b, "malformed chain table");
             e->kind = E_ALIAS;
             e->target = a - 1;  /* a == 0 wraps to a target no block has */
         } else if (v & 1) {
@@ -194,9 +194,9 @@ static int entry_next(fstw_table_src *t, fstw_chain_ckpt *s, entry *e)
  * a chain outside its block, which entry_next then decodes (and reports).
  * Same reading as entry_next: alias2 blocks store a signed varint whose value
  * halved is the delta when positive. */
-static inline int fast_data_entry(const fstw_table_src *t, fstw_chain_ckpt *s, uint64_t *delta)
+static inline int fast_data_entry(const fstwi_table_src *t, fstwi_chain_ckpt *s, uint64_t *delta)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     const uint8_t *d = t->whole.data;
     uint64_t pos = s->pos;
     if (s->idx >= b->maxh || pos + 2 > b->table_len) return 0;
@@ -219,14 +219,14 @@ static inline int fast_data_entry(const fstw_table_src *t, fstw_chain_ckpt *s, u
 
 /* ---- building the index */
 
-static int read_whole(fstw_table_src *t)
+static int read_whole(fstwi_table_src *t)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     t->whole.len = 0;
-    if (fstw_buf_reserve(&t->whole, b->table_len + 1))
-        return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory for a chain table of %llu bytes",
+    if (fstwi_buf_reserve(&t->whole, b->table_len + 1))
+        return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory for a chain table of %llu bytes",
                          (unsigned long long)b->table_len);
-    int rc = fstw_source_read(&t->f->src, b->table_off, t->whole.data, b->table_len, "chain table", t->err);
+    int rc = fstwi_source_read(&t->f->src, b->table_off, t->whole.data, b->table_len, "chain table", t->err);
     if (rc) return rc;
     t->whole.len = b->table_len;
     t->have_whole = 1;
@@ -234,17 +234,17 @@ static int read_whole(fstw_table_src *t)
 }
 
 /* One pass over the whole table: checkpoints, and every entry checked. */
-static int build_index(fstw_table_src *t, fstw_chain_ckpt **out, uint32_t *n_out)
+static int build_index(fstwi_table_src *t, fstwi_chain_ckpt **out, uint32_t *n_out)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     uint32_t n = (uint32_t)(b->maxh / FSTW_CKPT_EVERY) + 1;
-    fstw_chain_ckpt *ck = malloc(n * sizeof *ck);
-    if (!ck) return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
-    fstw_chain_ckpt s = { 0, 0, 0, 0 };
+    fstwi_chain_ckpt *ck = malloc(n * sizeof *ck);
+    if (!ck) return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+    fstwi_chain_ckpt s = { 0, 0, 0, 0 };
     uint32_t j = 0;
     int rc;
     for (;;) {
-        fstw_chain_ckpt before = s;
+        fstwi_chain_ckpt before = s;
         uint64_t delta;
         if (fast_data_entry(t, &s, &delta)) {
             if (j < n && (uint64_t)j * FSTW_CKPT_EVERY <= before.idx) ck[j++] = before;
@@ -263,9 +263,9 @@ static int build_index(fstw_table_src *t, fstw_chain_ckpt **out, uint32_t *n_out
 }
 
 /* Whole-table parse into per-handle chains (the dense mode). */
-static int parse_dense(fstw_table_src *t)
+static int parse_dense(fstwi_table_src *t)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     uint64_t maxh = b->maxh;
     if (t->cap_dense < maxh + 1) {
         free(t->loc); free(t->clen);
@@ -275,14 +275,14 @@ static int parse_dense(fstw_table_src *t)
             free(t->loc); free(t->clen);
             t->loc = t->clen = NULL;
             t->cap_dense = 0;
-            return fstw_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+            return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
         }
         t->cap_dense = maxh + 1;
     }
     /* loc: chain offset, or for an alias UINT64_MAX - target; clen: length */
     memset(t->loc, 0, maxh * sizeof *t->loc);
     memset(t->clen, 0, maxh * sizeof *t->clen);
-    fstw_chain_ckpt s = { 0, 0, 0, 0 };
+    fstwi_chain_ckpt s = { 0, 0, 0, 0 };
     int have = 0, rc;
     uint32_t prev = 0;
     for (;;) {
@@ -321,7 +321,7 @@ static int parse_dense(fstw_table_src *t)
     return FSTW_OK;
 }
 
-int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
+int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, size_t n_wanted,
                         fstw_error *err)
 {
     t->f = f;
@@ -338,7 +338,7 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
         /* built on a private copy of the block's fixed fields (another thread
          * may be publishing the same block's index meanwhile), published under
          * the lock before chains_ready */
-        fstw_vc_block tmp;
+        fstwi_vc_block tmp;
         memset(&tmp, 0, sizeof tmp);
         tmp.type = b->type; tmp.offset = b->offset; tmp.length = b->length;
         tmp.incomplete = b->incomplete; tmp.frame_off = b->frame_off; tmp.tt_count = b->tt_count;
@@ -346,7 +346,7 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
         tmp.pack = L.pack; tmp.vc_start = L.vc_start; tmp.table_off = L.table_off;
         tmp.table_len = L.table_len; tmp.maxh = L.maxh;
         t->b = &tmp;
-        fstw_chain_ckpt *ck = NULL;
+        fstwi_chain_ckpt *ck = NULL;
         uint32_t n = 0;
         rc = read_whole(t);
         if (!rc) rc = build_index(t, &ck, &n);
@@ -370,9 +370,9 @@ int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_
     return parse_dense(t);
 }
 
-int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len)
+int fstwi_chain_find(fstwi_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len)
 {
-    const fstw_vc_block *b = t->b;
+    const fstwi_vc_block *b = t->b;
     *off = 0;
     *len = 0;
     if (ref >= b->maxh) return FSTW_OK;
@@ -386,7 +386,7 @@ int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *le
     uint32_t h = ref, from = ref;
     int via_alias = 0, rc;
     for (;;) {
-        fstw_chain_ckpt s = b->ckpt[h / FSTW_CKPT_EVERY];
+        fstwi_chain_ckpt s = b->ckpt[h / FSTW_CKPT_EVERY];
         entry e;
         for (;;) {
             if ((rc = entry_next(t, &s, &e))) return rc;
@@ -416,16 +416,16 @@ int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *le
     }
 }
 
-void fstw_table_src_free(fstw_table_src *t)
+void fstwi_table_src_free(fstwi_table_src *t)
 {
-    fstw_buf_free(&t->whole);
-    fstw_buf_free(&t->win);
+    fstwi_buf_free(&t->whole);
+    fstwi_buf_free(&t->win);
     free(t->loc);
     free(t->clen);
     memset(t, 0, sizeof *t);
 }
 
-void fstw_chains_free(fstw_file *f)
+void fstwi_chains_free(fstw_file *f)
 {
     for (size_t i = 0; i < f->n_blocks; i++) {
         free(f->blocks[i].ckpt);

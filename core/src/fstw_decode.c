@@ -37,31 +37,32 @@ static size_t frame_size(uint32_t g)
     return g == GEOM_REAL ? 8 : g == GEOM_VARLEN ? 0 : g;
 }
 
-#define CORRUPT(...) return fstw_fail(d->err, FSTW_ERR_FORMAT, __VA_ARGS__)
+#define CORRUPT(...) return fstwi_fail(d->err, FSTW_ERR_FORMAT, __VA_ARGS__)
+#define CORRUPT_AT(offset, ...) return fstwi_fail_at(d->err, FSTW_ERR_FORMAT, offset, __VA_ARGS__)
 
 /* The frame of block b: initial values at the block's start time. */
-static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *refs,
-                      fstw_builder *bs, size_t n)
+static int read_frame(fstwi_decoder *d, const fstwi_vc_block *b, const uint32_t *refs,
+                      fstwi_builder *bs, size_t n)
 {
     const fstw_file *f = d->f;
     uint8_t hdr[30];
     uint64_t avail = f->src.size - b->frame_off;
     size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
-    int rc = fstw_source_read(&f->src, b->frame_off, hdr, hn, "frame", d->err);
+    int rc = fstwi_source_read(&f->src, b->frame_off, hdr, hn, "frame", d->err);
     if (rc) return rc;
-    fstw_cursor c = { hdr, hdr + hn };
+    fstwi_cursor c = { hdr, hdr + hn };
     uint64_t ulen, clen, maxh;
-    if (fstw_cur_varint(&c, &ulen) || fstw_cur_varint(&c, &clen) || fstw_cur_varint(&c, &maxh))
-        CORRUPT("block at offset %llu: truncated frame header", (unsigned long long)(b->offset - 1));
+    if (fstwi_cur_varint(&c, &ulen) || fstwi_cur_varint(&c, &clen) || fstwi_cur_varint(&c, &maxh))
+        CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated frame header", (unsigned long long)(b->offset - 1));
     if (clen > f->src.size || ulen / 1100 > clen + 1024)
-        CORRUPT("block at offset %llu: implausible frame size", (unsigned long long)(b->offset - 1));
+        CORRUPT_AT(b->offset - 1, "block at offset %llu: implausible frame size", (unsigned long long)(b->offset - 1));
     uint8_t *in = malloc(clen ? clen : 1), *raw = malloc(ulen ? ulen : 1);
-    if (!in || !raw) { free(in); free(raw); return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory reading a frame"); }
-    rc = fstw_source_read(&f->src, b->frame_off + (uint64_t)(c.p - hdr), in, clen, "frame", d->err);
+    if (!in || !raw) { free(in); free(raw); return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory reading a frame"); }
+    rc = fstwi_source_read(&f->src, b->frame_off + (uint64_t)(c.p - hdr), in, clen, "frame", d->err);
     if (!rc) {
         if (clen == ulen) memcpy(raw, in, clen);
-        else if (fstw_inflate_zlib(in, clen, raw, ulen))
-            rc = fstw_fail(d->err, FSTW_ERR_FORMAT, "block at offset %llu: corrupt frame", (unsigned long long)(b->offset - 1));
+        else if (fstwi_inflate_zlib(in, clen, raw, ulen))
+            rc = fstwi_fail_at(d->err, FSTW_ERR_FORMAT, b->offset - 1, "block at offset %llu: corrupt frame", (unsigned long long)(b->offset - 1));
     }
     free(in);
     uint64_t pos = 0;
@@ -73,11 +74,11 @@ static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *r
         uint32_t g = f->geom[ref];
         size_t sz = frame_size(g);
         if (pos + sz > ulen) break; /* a short frame: no initial values beyond it */
-        fstw_builder *bd = &bs[k];
+        fstwi_builder *bd = &bs[k];
         if (g == GEOM_VARLEN) continue; /* variable-length signals have no frame value */
-        if (g == GEOM_REAL) rc = fstw_builder_add_real(bd, 0, read_double(f, raw + pos)) ? FSTW_ERR_NOMEM : 0;
-        else rc = fstw_builder_add_chars(bd, 0, raw + pos, g, d->tmp) ? FSTW_ERR_NOMEM : 0;
-        if (rc) rc = fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+        if (g == GEOM_REAL) rc = fstwi_builder_add_real(bd, 0, read_double(f, raw + pos)) ? FSTW_ERR_NOMEM : 0;
+        else rc = fstwi_builder_add_chars(bd, 0, raw + pos, g, d->tmp) ? FSTW_ERR_NOMEM : 0;
+        if (rc) rc = fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
     }
     free(raw);
     return rc;
@@ -88,7 +89,7 @@ static int read_frame(fstw_decoder *d, const fstw_vc_block *b, const uint32_t *r
  * with the chain's cursor *dcur, since a chain's steps only grow).  -1 when
  * the change lies after the header's end time: it and the rest of the chain
  * are dropped (fst-reader).  local < b->tt_count. */
-static inline int64_t change_index(const fstw_file *f, const fstw_vc_block *b, uint64_t local, size_t *dcur)
+static inline int64_t change_index(const fstw_file *f, const fstwi_vc_block *b, uint64_t local, size_t *dcur)
 {
     uint64_t gi = b->tt_base + local;
     if (b->tt_sorted ? local >= b->tt_limit : f->time_table[gi] > f->header.end_time) return -1;
@@ -111,7 +112,7 @@ static size_t first_dup_from(const fstw_file *f, uint64_t gi)
 
 /* The running state of one chain's decode, shared by the two loops below. */
 typedef struct chain_pos {
-    fstw_cursor c;
+    fstwi_cursor c;
     uint64_t local;   /* time step in the block of the last change */
     int first;
     size_t dcur;      /* cursor into f->dups */
@@ -124,7 +125,7 @@ typedef struct chain_pos {
  * is checked once per buffer-full, not per change.  The first change with
  * x/z/... (or a malformed one) is left for decode_chain's general loop.
  * Same result as add_chars/add_fst_bits. */
-static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *bd, uint32_t g,
+static int decode_two_state(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder *bd, uint32_t g,
                             chain_pos *cp)
 {
     const fstw_file *f = d->f;
@@ -138,8 +139,8 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
     while (more && cp->c.p < cp->c.end) {
         /* room for at least one change (the candidate value is written before
          * the equality check) */
-        if (fstw_buf_reserve(&bd->tidx, sizeof(uint32_t)) || fstw_buf_reserve(&bd->data, st))
-            return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
+        if (fstwi_buf_reserve(&bd->tidx, sizeof(uint32_t)) || fstwi_buf_reserve(&bd->data, st))
+            return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
         size_t room = (bd->tidx.cap - bd->tidx.len) / sizeof(uint32_t);
         if (st && (bd->data.cap - bd->data.len) / st < room) room = (bd->data.cap - bd->data.len) / st;
         uint8_t *tp = bd->tidx.data + bd->tidx.len;
@@ -151,7 +152,7 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
             if (added == room) { more = 1; break; }
             const uint8_t *at = cp->c.p;
             uint64_t vli, delta;
-            if (fstw_varint(&cp->c, &vli) || (vli & 1)) { cp->c.p = at; break; }
+            if (fstwi_varint(&cp->c, &vli) || (vli & 1)) { cp->c.p = at; break; }
             uint8_t *dst = vp + added * st;   /* the candidate value goes in place */
             if (g == 1) {
                 dst[0] = (uint8_t)((vli >> 1) & 1);
@@ -161,7 +162,7 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
                 const uint8_t *p = cp->c.p;
                 if ((size_t)(cp->c.end - p) < nb) { cp->c.p = at; break; }
                 if (pad == 0) memcpy(dst, p, nb);
-                else fstw_fst_bits_to_storage(dst, p, nb, pad);
+                else fstwi_fst_bits_to_storage(dst, p, nb, pad);
                 cp->c.p += nb;
             }
             uint64_t lc = first ? delta : local + delta;
@@ -171,7 +172,7 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
             local = lc;
             first = 0;
             uint32_t idx = (uint32_t)gi;
-            if (last && fstw_same_value(last, dst, st)) continue;
+            if (last && fstwi_same_value(last, dst, st)) continue;
             memcpy(tp + added * sizeof(uint32_t), &idx, sizeof idx);
             last = dst;
             added++;
@@ -187,11 +188,11 @@ static int decode_two_state(fstw_decoder *d, const fstw_vc_block *b, fstw_builde
 }
 
 /* Decodes one signal's chain (unpacked bytes) of block b into its builder. */
-static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *bd, uint32_t g,
+static int decode_chain(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder *bd, uint32_t g,
                         const uint8_t *p, size_t len)
 {
     const fstw_file *f = d->f;
-    fstw_cursor c = { p, p + len };
+    fstwi_cursor c = { p, p + len };
     uint64_t local = 0;
     int first = 1;
     /* the repeated-time entries from this block on (f->dups): the
@@ -212,7 +213,7 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
     }
     while (c.p < c.end) {
         uint64_t vli, delta;
-        if (fstw_varint(&c, &vli)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+        if (fstwi_varint(&c, &vli)) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
         uint8_t one;
         const uint8_t *val = NULL;
         size_t vlen = 0;
@@ -225,22 +226,22 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
         } else if (g == GEOM_VARLEN) {
             uint64_t sl;
             delta = vli >> 1;
-            if (fstw_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
-                CORRUPT("block at offset %llu: truncated string value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+            if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
+                CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated string value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
             val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
         } else if (g == GEOM_REAL) {
             delta = vli >> 1;
-            if (c.end - c.p < 8) CORRUPT("block at offset %llu: truncated real value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+            if (c.end - c.p < 8) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated real value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
             real = read_double(f, c.p); c.p += 8; kind = 1;
         } else {
             delta = vli >> 1;
             if (vli & 1) {
-                if ((uint64_t)(c.end - c.p) < g) CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+                if ((uint64_t)(c.end - c.p) < g) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
                 val = c.p; vlen = g; c.p += g;
                 kind = 0;
             } else {
                 size_t nb = ((size_t)g + 7) / 8;
-                if ((size_t)(c.end - c.p) < nb) CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
+                if ((size_t)(c.end - c.p) < nb) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
                 if (direct) {
                     /* packed 2-state bits straight into packed storage */
                     val = c.p; vlen = nb; c.p += nb; kind = 3;
@@ -255,69 +256,69 @@ static int decode_chain(fstw_decoder *d, const fstw_vc_block *b, fstw_builder *b
         local = first ? delta : local + delta;
         first = 0;
         if (local >= b->tt_count)
-            CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
+            CORRUPT_AT(b->offset - 1, "block at offset %llu: signal %u has a change at time step %llu of %llu",
                     (unsigned long long)(b->offset - 1), bd->ref, (unsigned long long)local, (unsigned long long)b->tt_count);
         int64_t gi = change_index(f, b, local, &dcur);
         if (gi < 0) break;
         uint32_t idx = (uint32_t)gi;
-        int r = kind == 0 ? fstw_builder_add_chars(bd, idx, val, vlen, d->tmp)
-              : kind == 1 ? fstw_builder_add_real(bd, idx, real)
-              : kind == 2 ? fstw_builder_add_bytes(bd, idx, val, vlen, d->tmp)
-                          : fstw_builder_add_fst_bits(bd, idx, val, d->tmp);
+        int r = kind == 0 ? fstwi_builder_add_chars(bd, idx, val, vlen, d->tmp)
+              : kind == 1 ? fstwi_builder_add_real(bd, idx, real)
+              : kind == 2 ? fstwi_builder_add_bytes(bd, idx, val, vlen, d->tmp)
+                          : fstwi_builder_add_fst_bits(bd, idx, val, d->tmp);
         if (direct_ok) direct = !bd->ascii;
-        if (r) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
+        if (r) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
     }
     return FSTW_OK;
 }
 
-int fstw_decoder_init(fstw_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err)
+int fstwi_decoder_init(fstwi_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err)
 {
     memset(d, 0, sizeof *d);
     d->f = f;
     d->err = err;
     d->tmp = malloc(4 * (size_t)max_bits + 64);
-    if (!d->tmp) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    if (!d->tmp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     return FSTW_OK;
 }
 
-void fstw_decoder_free(fstw_decoder *d)
+void fstwi_decoder_free(fstwi_decoder *d)
 {
-    fstw_table_src_free(&d->tsrc);
-    fstw_inflater_end(&d->z);
-    fstw_buf_free(&d->packed);
-    fstw_buf_free(&d->unpacked);
+    fstwi_table_src_free(&d->tsrc);
+    fstwi_inflater_end(&d->z);
+    fstwi_buf_free(&d->packed);
+    fstwi_buf_free(&d->unpacked);
     free(d->tmp);
     memset(d, 0, sizeof *d);
 }
 
-int fstw_decode_block(fstw_decoder *d, fstw_vc_block *b, int with_frame,
-                      const uint32_t *refs, fstw_builder *bs, size_t n)
+int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
+                      const uint32_t *refs, fstwi_builder *bs, size_t n)
 {
     fstw_file *f = d->f;
     int rc;
     if (with_frame && (rc = read_frame(d, b, refs, bs, n))) return rc;
     if (b->incomplete || b->tt_count == 0) return FSTW_OK;
-    if ((rc = fstw_chains_prepare(&d->tsrc, f, b, n, d->err))) return rc;
+    if ((rc = fstwi_chains_prepare(&d->tsrc, f, b, n, d->err))) return rc;
     for (size_t k = 0; k < n; k++) {
         uint32_t ref = refs[k];
         uint64_t off, len;
-        if ((rc = fstw_chain_find(&d->tsrc, ref, &off, &len))) return rc;
+        if ((rc = fstwi_chain_find(&d->tsrc, ref, &off, &len))) return rc;
         if (len == 0) continue;
         d->packed.len = 0;
-        if (fstw_buf_reserve(&d->packed, len)) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
-        if ((rc = fstw_source_read(&f->src, off, d->packed.data, len, "chain", d->err))) return rc;
-        fstw_cursor cc = { d->packed.data, d->packed.data + len };
+        if (fstwi_buf_reserve(&d->packed, len)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+        if ((rc = fstwi_source_read(&f->src, off, d->packed.data, len, "chain", d->err))) return rc;
+        fstwi_cursor cc = { d->packed.data, d->packed.data + len };
         uint64_t ulen;
-        if (fstw_cur_varint(&cc, &ulen)) CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+        if (fstwi_cur_varint(&cc, &ulen)) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
         size_t plen = (size_t)(cc.end - cc.p);
         const uint8_t *data = cc.p;
         size_t dlen = plen;
         if (ulen) {
-            if (ulen / 2048 > plen + 1024) CORRUPT("block at offset %llu: implausible chain size for signal %u", (unsigned long long)(b->offset - 1), ref);
+            if (ulen / 2048 > plen + 1024) CORRUPT_AT(b->offset - 1, "block at offset %llu: implausible chain size for signal %u", (unsigned long long)(b->offset - 1), ref);
             d->unpacked.len = 0;
-            if (fstw_buf_reserve(&d->unpacked, ulen)) return fstw_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
-            if (fstw_unpack_chain(&d->z, b->pack, cc.p, plen, d->unpacked.data, ulen))
-                CORRUPT("block at offset %llu: corrupt compressed chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+            if (fstwi_buf_reserve(&d->unpacked, ulen)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+            if (fstwi_unpack_chain(&d->z, b->pack, cc.p, plen, d->unpacked.data, ulen))
+                CORRUPT_AT(b->offset - 1, "block at offset %llu: corrupt compressed chain of signal %u", (unsigned long long)(b->offset - 1), ref);
             data = d->unpacked.data;
             dlen = ulen;
         }

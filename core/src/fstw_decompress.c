@@ -47,7 +47,7 @@ static int inflate_exact(const uint8_t *in, size_t in_len, uint8_t *out, size_t 
 
 /* One zlib inflate state kept for many small streams: inflateReset costs far
  * less than inflateInit + inflateEnd (about 2 us) on FST's ~400-byte chains. */
-int fstw_inflater_zlib(fstw_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+int fstwi_inflater_zlib(fstwi_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     z_stream *zs = z->state;
     if (!zs) {
@@ -61,7 +61,7 @@ int fstw_inflater_zlib(fstw_inflater *z, const uint8_t *in, size_t in_len, uint8
     return inflate_run(zs, in, in_len, out, out_len);
 }
 
-void fstw_inflater_end(fstw_inflater *z)
+void fstwi_inflater_end(fstwi_inflater *z)
 {
     if (z->state) {
         inflateEnd(z->state);
@@ -70,34 +70,34 @@ void fstw_inflater_end(fstw_inflater *z)
     }
 }
 
-int fstw_unpack_chain(fstw_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
+int fstwi_unpack_chain(fstwi_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
                       uint8_t *out, size_t out_len)
 {
     switch (pack) {
-    case 'F': return fstw_unfastlz(in, in_len, out, out_len);
-    case '4': return fstw_unlz4(in, in_len, out, out_len);
-    default: return fstw_inflater_zlib(z, in, in_len, out, out_len);
+    case 'F': return fstwi_unfastlz(in, in_len, out, out_len);
+    case '4': return fstwi_unlz4(in, in_len, out, out_len);
+    default: return fstwi_inflater_zlib(z, in, in_len, out, out_len);
     }
 }
 
-int fstw_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+int fstwi_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     return inflate_exact(in, in_len, out, out_len, 15);
 }
 
-int fstw_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+int fstwi_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     return inflate_exact(in, in_len, out, out_len, 16 + 15);
 }
 
-int fstw_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+int fstwi_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     if (in_len > INT_MAX || out_len > INT_MAX) return -1;
     int r = LZ4_decompress_safe((const char *)in, (char *)out, (int)in_len, (int)out_len);
     return r == (int)out_len ? 0 : -1;
 }
 
-int fstw_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
+int fstwi_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len)
 {
     if (in_len > INT_MAX || out_len > INT_MAX) return -1;
     if (in_len == 0) return out_len == 0 ? 0 : -1;

@@ -1,4 +1,5 @@
-/* fstw_error.c - filling fstw_error and naming status codes. */
+/* fstw_error.c - filling fstw_error; the status table (FSTW_STATUS_MAP in
+ * fstwave.h) as names, codes, descriptions and default errnos. */
 #include "fstw_internal.h"
 #include <errno.h>
 #include <stdio.h>
@@ -7,35 +8,102 @@
 const char *fstw_status_name(int code)
 {
     switch (code) {
-    case FSTW_OK: return "FSTW_OK";
-    case FSTW_ERR_NOENT: return "FSTW_ERR_NOENT";
-    case FSTW_ERR_ACCES: return "FSTW_ERR_ACCES";
-    case FSTW_ERR_ISDIR: return "FSTW_ERR_ISDIR";
-    case FSTW_ERR_IO: return "FSTW_ERR_IO";
-    case FSTW_ERR_FORMAT: return "FSTW_ERR_FORMAT";
-    case FSTW_ERR_NOMEM: return "FSTW_ERR_NOMEM";
-    case FSTW_ERR_ARG: return "FSTW_ERR_ARG";
+#define XX(constant, value, errno_, code_, description) case constant: return #constant;
+    FSTW_STATUS_MAP(XX)
+#undef XX
     default: return "FSTW_ERR_UNKNOWN";
     }
 }
 
-/* Records code and a printf-style message in err (which may be NULL);
- * returns code so callers can `return fstw_fail(...)`. */
-int fstw_fail(fstw_error *err, int code, const char *fmt, ...)
+const char *fstw_status_code(int code)
+{
+    switch (code) {
+#define XX(constant, value, errno_, code_, description) case constant: return code_;
+    FSTW_STATUS_MAP(XX)
+#undef XX
+    default: return "FST_ERROR";
+    }
+}
+
+const char *fstw_status_description(int code)
+{
+    switch (code) {
+#define XX(constant, value, errno_, code_, description) case constant: return description;
+    FSTW_STATUS_MAP(XX)
+#undef XX
+    default: return "unknown error";
+    }
+}
+
+int fstw_status_errno(int code)
+{
+    switch (code) {
+#define XX(constant, value, errno_, code_, description) case constant: return errno_;
+    FSTW_STATUS_MAP(XX)
+#undef XX
+    default: return 0;
+    }
+}
+
+const char *fstw_error_reason(const fstw_error *err)
+{
+    if (err->code != FSTW_ERR_IO && err->sys_errno != 0 && err->strerror[0]) return err->strerror;
+    return err->message[0] ? err->message : fstw_status_description(err->code);
+}
+
+const char *fstw_error_syscall(const fstw_error *err)
+{
+    switch (err->code) {
+    case FSTW_ERR_IO: return "read";
+    case FSTW_ERR_NOENT: case FSTW_ERR_ACCES: case FSTW_ERR_ISDIR: return "open";
+    default: return NULL;
+    }
+}
+
+void fstwi_error_clear(fstw_error *err)
+{
+    if (!err) return;
+    err->code = 0;
+    err->sys_errno = 0;
+    err->message[0] = 0;
+    err->offset = -1;
+    err->strerror[0] = 0;
+}
+
+static int fail_v(fstw_error *err, int code, int64_t offset, const char *fmt, va_list ap)
 {
     if (err) {
-        va_list ap;
         err->code = code;
         err->sys_errno = 0;
-        va_start(ap, fmt);
+        err->offset = offset;
+        err->strerror[0] = 0;
         vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
     }
     return code;
 }
 
+/* Records code and a printf-style message in err (which may be NULL);
+ * returns code so callers can `return fstwi_fail(...)`. */
+int fstwi_fail(fstw_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(err, code, -1, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int fstwi_fail_at(fstw_error *err, int code, uint64_t offset, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(err, code, offset > (uint64_t)INT64_MAX ? -1 : (int64_t)offset, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 /* Maps an errno to a status code and a message "<what>: <strerror>: <path>". */
-int fstw_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path)
+int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path)
 {
     int code;
     switch (sys_errno) {
@@ -45,7 +113,11 @@ int fstw_fail_errno(fstw_error *err, int sys_errno, const char *what, const char
     case ENOMEM: code = FSTW_ERR_NOMEM; break;
     default: code = FSTW_ERR_IO; break;
     }
-    fstw_fail(err, code, "%s: %s: %s", what, strerror(sys_errno), path ? path : "");
-    if (err) err->sys_errno = sys_errno;
+    const char *text = strerror(sys_errno);
+    fstwi_fail(err, code, "%s: %s: %s", what, text, path ? path : "");
+    if (err) {
+        err->sys_errno = sys_errno;
+        snprintf(err->strerror, sizeof err->strerror, "%s", text);
+    }
     return code;
 }

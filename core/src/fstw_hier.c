@@ -24,7 +24,7 @@ typedef struct pending_attr {
 } pending_attr;
 
 typedef struct builder {
-    fstw_hier *h;
+    fstwi_hier *h;
     int remove_empty;
     /* scope stack: internal scope id, or UINT32_MAX for a flattened scope */
     uint32_t *stack;
@@ -121,7 +121,7 @@ static int grow_sz(void **p, size_t *cap, size_t need, size_t elem)
 /* Every name is a slice of the hierarchy bytes (h->strings): no copy, only
  * its offset.  -1 for a slice outside them (cannot happen: every caller's
  * pointer comes from the cursor over those bytes) or past 4 GB. */
-static int add_string(fstw_hier *h, const void *s, size_t len, uint32_t *off)
+static int add_string(fstwi_hier *h, const void *s, size_t len, uint32_t *off)
 {
     const uint8_t *p = s, *base = h->strings.data;
     if (len == 0) { *off = 0; return 0; }
@@ -159,7 +159,7 @@ static int map_resize(builder *b, size_t cap)
 static int map_put(builder *b, uint32_t scope)
 {
     if ((b->map_used + 1) * 2 > b->map_cap && map_resize(b, b->map_cap ? b->map_cap * 2 : 256)) return -1;
-    const fstw_scope_rec *r = &b->h->scopes[scope];
+    const fstwi_scope_rec *r = &b->h->scopes[scope];
     size_t mask = b->map_cap - 1;
     size_t i = hash_key(r->parent, b->h->strings.data + r->name_off, r->name_len) & mask;
     while (b->map[i] != UINT32_MAX) i = (i + 1) & mask;
@@ -174,7 +174,7 @@ static uint32_t map_find(const builder *b, uint32_t parent, const uint8_t *s, si
     size_t mask = b->map_cap - 1;
     size_t i = hash_key(parent, s, len) & mask;
     while (b->map[i] != UINT32_MAX) {
-        const fstw_scope_rec *r = &b->h->scopes[b->map[i]];
+        const fstwi_scope_rec *r = &b->h->scopes[b->map[i]];
         if (r->parent == parent && r->name_len == len &&
             memcmp(b->h->strings.data + r->name_off, s, len) == 0)
             return b->map[i];
@@ -203,7 +203,7 @@ static int push(builder *b, uint32_t scope)
 static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uint8_t *comp,
                      size_t comp_len, uint8_t type, int flatten)
 {
-    fstw_hier *h = b->h;
+    fstwi_hier *h = b->h;
     uint32_t parent = current_parent(b);
     uint32_t dup = map_find(b, parent, name, name_len);
     if (dup != UINT32_MAX) return push(b, dup);
@@ -211,7 +211,7 @@ static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uin
     if (grow((void **)&h->scopes, &h->cap_scopes, (size_t)h->n_scopes + 1, sizeof *h->scopes))
         return -1;
     uint32_t id = h->n_scopes;
-    fstw_scope_rec *r = &h->scopes[id];
+    fstwi_scope_rec *r = &h->scopes[id];
     memset(r, 0, sizeof *r);
     if (add_string(h, name, name_len, &r->name_off)) return -1;
     r = &h->scopes[id];
@@ -240,13 +240,13 @@ static const uint8_t vhdl_merge[17] = {
 
 /* The var's extension record (made on first use); NULL when out of memory.
  * The var is h->vars[id], which this does not move. */
-static fstw_var_rec *var_ext(fstw_hier *h, uint32_t id)
+static fstwi_var_rec *var_ext(fstwi_hier *h, uint32_t id)
 {
-    fstw_var_rec *v = &h->vars[id];
+    fstwi_var_rec *v = &h->vars[id];
     if (v->ext != FSTW_NONE) return v;
     if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext))
         return NULL;
-    fstw_var_ext *e = &h->var_ext[h->n_var_ext];
+    fstwi_var_ext *e = &h->var_ext[h->n_var_ext];
     memset(e, 0, sizeof *e);
     e->enum_id = FSTW_NONE;
     e->vhdl_len = UINT32_MAX;
@@ -256,7 +256,7 @@ static fstw_var_rec *var_ext(fstw_hier *h, uint32_t id)
 
 /* handle_to_var to `want` entries (at most UINT32_MAX), new ones FSTW_NONE;
  * 0 or -1 (out of memory, unchanged). */
-static int grow_handles(fstw_hier *h, size_t want)
+static int grow_handles(fstwi_hier *h, size_t want)
 {
     if (want > UINT32_MAX) want = UINT32_MAX;
     if (want <= h->cap_handles) return 0;
@@ -271,16 +271,16 @@ static int grow_handles(fstw_hier *h, size_t want)
 static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_t *raw,
                    size_t raw_len, uint32_t length, uint32_t signal_ref)
 {
-    fstw_hier *h = b->h;
-    fstw_parsed_name pn;
-    fstw_parse_name(raw, raw_len, length, &pn);
+    fstwi_hier *h = b->h;
+    fstwi_parsed_name pn;
+    fstwi_parse_name(raw, raw_len, length, &pn);
     for (int i = 0; i < pn.n_scopes; i++)
         if (add_scope(b, pn.scope_ptr[i], pn.scope_len[i], NULL, 0, FSTW_SCOPE_VHDL_ARRAY, 0))
             return -1;
 
     if (grow((void **)&h->vars, &h->cap_vars, (size_t)h->n_vars + 1, sizeof *h->vars)) return -1;
     uint32_t id = h->n_vars;
-    fstw_var_rec *v = &h->vars[id];
+    fstwi_var_rec *v = &h->vars[id];
     memset(v, 0, sizeof *v);
     uint32_t name_off;
     if (add_string(h, pn.name, pn.name_len, &name_off)) return -1;
@@ -354,7 +354,7 @@ static int push_attr(builder *b, const pending_attr *a)
  * spaces, as fst-reader does). A table that does not parse is skipped. */
 static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t handle)
 {
-    fstw_hier *h = b->h;
+    fstwi_hier *h = b->h;
     /* split */
     size_t nparts = 1;
     for (uint32_t i = 0; i < len; i++) nparts += s[i] == ' ';
@@ -387,7 +387,7 @@ static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t hand
     }
     uint32_t base;
     if (add_string(h, s, len, &base)) { free(po); return -1; }
-    fstw_enum_rec *e = &h->enums[h->n_enums];
+    fstwi_enum_rec *e = &h->enums[h->n_enums];
     e->name_off = base + po[0];
     e->name_len = po[1];
     e->first_pair = h->n_pairs;
@@ -408,7 +408,7 @@ static int add_enum_table(builder *b, const char *s, uint32_t len, uint64_t hand
 /* Builds the per-scope child arrays (public ids in declaration order: a
  * counting sort of scopes and vars by parent, ids being in declaration order)
  * and the unique-var list. */
-static int finish(fstw_hier *h)
+static int finish(fstwi_hier *h)
 {
     size_t total = (size_t)h->n_scopes + h->n_vars;
     h->all_child_ids = malloc((total ? total : 1) * sizeof *h->all_child_ids);
@@ -417,7 +417,7 @@ static int finish(fstw_hier *h)
     for (uint32_t v = 0; v < h->n_vars; v++) h->scopes[h->vars[v].parent].n_vars++;
     uint32_t *out = h->all_child_ids;
     for (uint32_t s = 0; s < h->n_scopes; s++) {
-        fstw_scope_rec *r = &h->scopes[s];
+        fstwi_scope_rec *r = &h->scopes[s];
         r->scopes = out;
         out += r->n_scopes;
         r->vars = out;
@@ -425,11 +425,11 @@ static int finish(fstw_hier *h)
         r->n_scopes = r->n_vars = 0;
     }
     for (uint32_t s = 1; s < h->n_scopes; s++) {
-        fstw_scope_rec *p = &h->scopes[h->scopes[s].parent];
+        fstwi_scope_rec *p = &h->scopes[h->scopes[s].parent];
         p->scopes[p->n_scopes++] = s - 1;   /* public scope ids skip the root */
     }
     for (uint32_t v = 0; v < h->n_vars; v++) {
-        fstw_scope_rec *p = &h->scopes[h->vars[v].parent];
+        fstwi_scope_rec *p = &h->scopes[h->vars[v].parent];
         p->vars[p->n_vars++] = v;
     }
     h->unique_vars = malloc((h->n_handles ? h->n_handles : 1) * sizeof *h->unique_vars);
@@ -442,7 +442,7 @@ static int finish(fstw_hier *h)
 #define NEED(expr, what)                                                                    \
     do {                                                                                    \
         if ((expr) < 0) {                                                                   \
-            rc = fstw_fail(err, FSTW_ERR_FORMAT,                                            \
+            rc = fstwi_fail(err, FSTW_ERR_FORMAT,                                            \
                            "malformed hierarchy: truncated %s at byte %zu of the hierarchy", \
                            what, (size_t)(entry - data));                                   \
             goto done;                                                                      \
@@ -459,7 +459,7 @@ static size_t hint_cap(uint64_t hint, size_t len, size_t min_bytes)
     return hint ? (size_t)hint : 1;
 }
 
-int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hints *hints,
+int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_hints *hints,
                     int remove_empty_scopes, fstw_error *err)
 {
     builder b;
@@ -491,7 +491,7 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
     h->n_scopes = 1;
     if (push(&b, 0)) goto nomem;
 
-    fstw_cursor c = { data, data + len };
+    fstwi_cursor c = { data, data + len };
     while (c.p < c.end) {
         entry = c.p;
         uint8_t tag = *c.p++;
@@ -499,9 +499,9 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
             uint8_t type;
             const char *name, *comp;
             uint32_t nl, cl;
-            NEED(fstw_cur_u8(&c, &type), "scope");
-            NEED(fstw_cur_cstr(&c, &name, &nl), "scope name");
-            NEED(fstw_cur_cstr(&c, &comp, &cl), "scope component");
+            NEED(fstwi_cur_u8(&c, &type), "scope");
+            NEED(fstwi_cur_cstr(&c, &name, &nl), "scope name");
+            NEED(fstwi_cur_cstr(&c, &comp, &cl), "scope component");
             b.n_attrs = 0; /* a scope consumes the pending attributes */
             if (type > FSTW_SCOPE_SV_ARRAY) type = FSTW_SCOPE_TYPE_COUNT; /* unknown (D5) */
             if (add_scope(&b, (const uint8_t *)name, nl, (const uint8_t *)comp, cl, type,
@@ -514,16 +514,16 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
             const char *name;
             uint32_t nl;
             uint64_t raw_len, alias;
-            NEED(fstw_cur_u8(&c, &dir), "var");
-            NEED(fstw_cur_cstr(&c, &name, &nl), "var name");
-            NEED(fstw_cur_varint(&c, &raw_len), "var length");
-            NEED(fstw_cur_varint(&c, &alias), "var alias");
+            NEED(fstwi_cur_u8(&c, &dir), "var");
+            NEED(fstwi_cur_cstr(&c, &name, &nl), "var name");
+            NEED(fstwi_cur_varint(&c, &raw_len), "var length");
+            NEED(fstwi_cur_varint(&c, &alias), "var alias");
             if (raw_len > UINT32_MAX) raw_len = UINT32_MAX;
             uint32_t length = (uint32_t)raw_len;
             if (tag == 18) length = length >= 2 ? (length - 2) / 3 : 0; /* PORT */
             if (length > FSTW_MAX_BITS && tag != 0 && tag != 3 && tag != 4 && tag != 20 &&
                 tag != 21 && tag != 29) { /* not an event, real or string */
-                rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                                "malformed hierarchy: var of %u bits at byte %zu of the hierarchy "
                                "(at most %u)", length, (size_t)(entry - data), FSTW_MAX_BITS);
                 goto done;
@@ -531,7 +531,7 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
             uint32_t ref;
             if (alias == 0) {
                 if (b.handle_count == UINT32_MAX - 1) {
-                    rc = fstw_fail(err, FSTW_ERR_FORMAT, "malformed hierarchy: too many signals");
+                    rc = fstwi_fail(err, FSTW_ERR_FORMAT, "malformed hierarchy: too many signals");
                     goto done;
                 }
                 ref = b.handle_count++;
@@ -540,7 +540,7 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
             } else {
                 /* libfst's writer never makes one (it turns such an alias into
                  * a new signal); a corrupt value must not size our tables */
-                rc = fstw_fail(err, FSTW_ERR_FORMAT,
+                rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                                "malformed hierarchy: var at byte %zu is an alias of signal %llu, "
                                "which is not declared before it",
                                (size_t)(entry - data), (unsigned long long)alias);
@@ -553,17 +553,17 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
             const char *name = "";
             uint32_t nl = 0;
             uint64_t arg;
-            NEED(fstw_cur_u8(&c, &at), "attribute");
-            NEED(fstw_cur_u8(&c, &st), "attribute");
+            NEED(fstwi_cur_u8(&c, &at), "attribute");
+            NEED(fstwi_cur_u8(&c, &st), "attribute");
             if (at == AT_MISC && (st == MT_SOURCESTEM || st == MT_SOURCEISTEM)) {
                 uint64_t arg2;
                 uint8_t z;
-                NEED(fstw_cur_varint(&c, &arg2), "source-stem attribute");
-                NEED(fstw_cur_u8(&c, &z), "source-stem attribute");
+                NEED(fstwi_cur_varint(&c, &arg2), "source-stem attribute");
+                NEED(fstwi_cur_u8(&c, &z), "source-stem attribute");
             } else {
-                NEED(fstw_cur_cstr(&c, &name, &nl), "attribute name");
+                NEED(fstwi_cur_cstr(&c, &name, &nl), "attribute name");
             }
-            NEED(fstw_cur_varint(&c, &arg), "attribute argument");
+            NEED(fstwi_cur_varint(&c, &arg), "attribute argument");
             if (at == AT_MISC && st == MT_SUPVAR) {
                 uint64_t vt = arg >> 10, dt = arg & 0x3ff;
                 if (vt <= 5 && dt <= 16) {
@@ -583,7 +583,7 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
         } else if (tag == TAG_ATTR_END) {
             /* nothing */
         } else {
-            rc = fstw_fail(err, FSTW_ERR_FORMAT,
+            rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                            "malformed hierarchy: unknown entry type %u at byte %zu of the hierarchy",
                            tag, (size_t)(entry - data));
             goto done;
@@ -592,7 +592,7 @@ int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hin
     if (finish(h)) goto nomem;
     goto done;
 nomem:
-    rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory while building the hierarchy");
+    rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory while building the hierarchy");
 done:
     free(b.stack);
     free(b.map);
@@ -602,9 +602,9 @@ done:
     return rc;
 }
 
-void fstw_hier_free(fstw_hier *h)
+void fstwi_hier_free(fstwi_hier *h)
 {
-    fstw_buf_free(&h->strings);
+    fstwi_buf_free(&h->strings);
     free(h->scopes);
     free(h->vars);
     free(h->var_ext);

@@ -20,92 +20,115 @@ enum {
 #define FSTW_MAX_BITS (1u << 24)
 
 /* ---- fstw_error.c */
-int fstw_fail(fstw_error *err, int code, const char *fmt, ...)
+/* Records code and a printf-style message in err (which may be NULL), no
+ * offset; returns code, so that callers can `return fstwi_fail(...)`. */
+int fstwi_fail(fstw_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int fstw_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path);
+/* fstwi_fail for a malformed structure at byte `offset` of the file (the
+ * error's offset field; the message should name it too). */
+int fstwi_fail_at(fstw_error *err, int code, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An OS error: the status for sys_errno, the message "<what>: <strerror>:
+ * <path>", sys_errno and strerror set. */
+int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path);
+/* No error yet: code 0, empty texts, offset -1 (err may be NULL). */
+void fstwi_error_clear(fstw_error *err);
+
+/* The index of the last of a[0..n) (ascending) that is <= t, or -1 when
+ * none is (the time table's and a signal's lookups of a time). */
+static inline int64_t fstwi_last_le(const uint64_t *a, size_t n, uint64_t t)
+{
+    if (n == 0 || a[0] > t) return -1;
+    size_t lo = 0, hi = n; /* the answer is in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] <= t) lo = mid; else hi = mid;
+    }
+    return (int64_t)lo;
+}
 
 /* ---- fstw_buf.c: growable arrays and byte cursors */
-typedef struct fstw_buf {
+typedef struct fstwi_buf {
     uint8_t *data;
     size_t len, cap;
-} fstw_buf;
-int fstw_buf_reserve(fstw_buf *b, size_t extra);
+} fstwi_buf;
+int fstwi_buf_reserve(fstwi_buf *b, size_t extra);
 /* Room for exactly `extra` more bytes (no growth slack); 0 or -1. */
-int fstw_buf_reserve_exact(fstw_buf *b, size_t extra);
+int fstwi_buf_reserve_exact(fstwi_buf *b, size_t extra);
 /* Reallocates to exactly cap bytes (>= len; at least 1); 0, or -1 with b
  * unchanged. */
-int fstw_buf_set_cap(fstw_buf *b, size_t cap);
-int fstw_buf_append(fstw_buf *b, const void *p, size_t n);
-/* fstw_buf_append with the room check inline (the per-change paths); 0 or -1. */
-static inline int fstw_buf_push(fstw_buf *b, const void *p, size_t n)
+int fstwi_buf_set_cap(fstwi_buf *b, size_t cap);
+int fstwi_buf_append(fstwi_buf *b, const void *p, size_t n);
+/* fstwi_buf_append with the room check inline (the per-change paths); 0 or -1. */
+static inline int fstwi_buf_push(fstwi_buf *b, const void *p, size_t n)
 {
-    if (b->cap - b->len < n) return fstw_buf_append(b, p, n);
+    if (b->cap - b->len < n) return fstwi_buf_append(b, p, n);
     memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
 }
-void fstw_buf_free(fstw_buf *b);
+void fstwi_buf_free(fstwi_buf *b);
 
 /* A bounded reader over bytes in memory. All reads fail (return -1) instead
  * of running past `end`. */
-typedef struct fstw_cursor {
+typedef struct fstwi_cursor {
     const uint8_t *p, *end;
-} fstw_cursor;
-int fstw_cur_u8(fstw_cursor *c, uint8_t *v);
-int fstw_cur_varint(fstw_cursor *c, uint64_t *v);       /* LEB128, at most 10 bytes */
-int fstw_cur_svarint(fstw_cursor *c, int64_t *v);       /* signed LEB128 */
-/* fstw_cur_varint with the one-byte case inline (the hot loops) */
-static inline int fstw_varint(fstw_cursor *c, uint64_t *v)
+} fstwi_cursor;
+int fstwi_cur_u8(fstwi_cursor *c, uint8_t *v);
+int fstwi_cur_varint(fstwi_cursor *c, uint64_t *v);       /* LEB128, at most 10 bytes */
+int fstwi_cur_svarint(fstwi_cursor *c, int64_t *v);       /* signed LEB128 */
+/* fstwi_cur_varint with the one-byte case inline (the hot loops) */
+static inline int fstwi_varint(fstwi_cursor *c, uint64_t *v)
 {
     if (c->p < c->end && !(*c->p & 0x80)) { *v = *c->p++; return 0; }
-    return fstw_cur_varint(c, v);
+    return fstwi_cur_varint(c, v);
 }
-int fstw_cur_cstr(fstw_cursor *c, const char **s, uint32_t *len); /* up to a NUL */
-uint64_t fstw_be64(const uint8_t *p);
+int fstwi_cur_cstr(fstwi_cursor *c, const char **s, uint32_t *len); /* up to a NUL */
+uint64_t fstwi_be64(const uint8_t *p);
 
 /* ---- fstw_source.c: where bytes come from (a descriptor read with pread, or
  * memory holding an unpacked whole-file gzip wrapper) */
-typedef struct fstw_source {
+typedef struct fstwi_source {
     int fd;            /* -1 when reading from memory */
     uint8_t *mem;      /* owned when fd < 0 */
     uint64_t size;
-} fstw_source;
+} fstwi_source;
 /* Reads exactly len bytes at off; FSTW_ERR_FORMAT when the file is shorter,
  * FSTW_ERR_IO on OS errors. `what` names the structure for the message. */
-int fstw_source_read(const fstw_source *s, uint64_t off, void *buf, size_t len,
+int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len,
                      const char *what, fstw_error *err);
 
 /* ---- fstw_decompress.c */
 /* zlib stream (RFC 1950) of exactly in_len bytes into exactly out_len bytes. */
-int fstw_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+int fstwi_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 /* gzip member (RFC 1952) into exactly out_len bytes. */
-int fstw_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-int fstw_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-int fstw_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+int fstwi_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+int fstwi_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+int fstwi_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 /* A reusable zlib inflate state (one per thread); zero-initialise, end with
- * fstw_inflater_end. */
-typedef struct fstw_inflater { void *state; } fstw_inflater;
-int fstw_inflater_zlib(fstw_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-void fstw_inflater_end(fstw_inflater *z);
+ * fstwi_inflater_end. */
+typedef struct fstwi_inflater { void *state; } fstwi_inflater;
+int fstwi_inflater_zlib(fstwi_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
+void fstwi_inflater_end(fstwi_inflater *z);
 /* A value-change chain of pack type 'F' (FastLZ), '4' (LZ4) or anything else
  * (zlib, as libfst reads it) into exactly out_len bytes; 0 or -1. */
-int fstw_unpack_chain(fstw_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
+int fstwi_unpack_chain(fstwi_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
                       uint8_t *out, size_t out_len);
 
 /* ---- hierarchy (fstw_hier.c) */
-typedef struct fstw_scope_rec {
+typedef struct fstwi_scope_rec {
     uint32_t name_off, name_len, comp_off, comp_len;
     uint32_t parent;          /* internal id; 0 is the invisible root */
     uint8_t type;
     uint32_t *scopes, n_scopes;  /* filled by finish: public ids */
     uint32_t *vars, n_vars;
-} fstw_scope_rec;
+} fstwi_scope_rec;
 
 /* A var in 36 bytes (a file may declare millions; each byte is paid in page
  * faults at open): a bit range that fits int32 and no enum or VHDL type name
  * is inline, anything else is in h->var_ext. */
 enum { FSTW_INDEX_NONE = 0, FSTW_INDEX_INLINE = 1, FSTW_INDEX_EXT = 2 };
-typedef struct fstw_var_rec {
+typedef struct fstwi_var_rec {
     uint32_t name_off, name_len;
     uint32_t parent;          /* internal scope id; 0 = top level */
     uint32_t bitwidth;
@@ -113,28 +136,28 @@ typedef struct fstw_var_rec {
     uint8_t var_type, direction, encoding, index; /* index: FSTW_INDEX_* */
     int32_t msb, lsb;         /* when index == FSTW_INDEX_INLINE */
     uint32_t ext;             /* into h->var_ext, or FSTW_NONE */
-} fstw_var_rec;
+} fstwi_var_rec;
 
-typedef struct fstw_var_ext {
+typedef struct fstwi_var_ext {
     int64_t msb, lsb;            /* when the var's index == FSTW_INDEX_EXT */
     uint32_t enum_id;            /* FSTW_NONE: none */
     uint32_t vhdl_off, vhdl_len; /* vhdl_len == UINT32_MAX: none */
-} fstw_var_ext;
+} fstwi_var_ext;
 
-typedef struct fstw_enum_rec {
+typedef struct fstwi_enum_rec {
     uint32_t name_off, name_len;
     uint32_t first_pair, n_pairs;   /* into pair arrays */
-} fstw_enum_rec;
+} fstwi_enum_rec;
 
-typedef struct fstw_hier {
-    fstw_buf strings;          /* the uncompressed hierarchy block: names are slices of it */
-    fstw_scope_rec *scopes;    /* [0] is the root */
+typedef struct fstwi_hier {
+    fstwi_buf strings;          /* the uncompressed hierarchy block: names are slices of it */
+    fstwi_scope_rec *scopes;    /* [0] is the root */
     uint32_t n_scopes, cap_scopes;
-    fstw_var_rec *vars;
+    fstwi_var_rec *vars;
     uint32_t n_vars, cap_vars;
-    fstw_var_ext *var_ext;
+    fstwi_var_ext *var_ext;
     uint32_t n_var_ext, cap_var_ext;
-    fstw_enum_rec *enums;
+    fstwi_enum_rec *enums;
     uint32_t n_enums, cap_enums;
     uint32_t *pair_offs;       /* 4 per pair: value off/len, literal off/len */
     uint32_t n_pairs, cap_pairs;
@@ -142,13 +165,13 @@ typedef struct fstw_hier {
     uint32_t *handle_to_var, n_handles; /* by signal ref; FSTW_NONE when none */
     uint32_t cap_handles;      /* allocated entries of handle_to_var (>= n_handles) */
     uint32_t *all_child_ids;   /* storage behind scope_rec.scopes/vars */
-} fstw_hier;
+} fstwi_hier;
 
 /* Counts from the FST header (scopes, vars, signals) that size the arrays
  * once; only hints: a damaged header costs a reallocation, not an error. */
-typedef struct fstw_hier_hints {
+typedef struct fstwi_hier_hints {
     uint64_t scopes, vars, handles;
-} fstw_hier_hints;
+} fstwi_hier_hints;
 
 /* Parses the uncompressed FST hierarchy block (scope, upscope, var and
  * attribute entries) into h the way wellen's HierarchyBuilder does, and takes
@@ -156,34 +179,34 @@ typedef struct fstw_hier_hints {
  * failure): the names stay in it.  hints may be NULL.  Errors:
  * FSTW_ERR_FORMAT (a truncated or unknown entry, naming its byte offset in
  * the block), FSTW_ERR_NOMEM. */
-int fstw_hier_parse(fstw_hier *h, uint8_t *data, size_t len, const fstw_hier_hints *hints,
+int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_hints *hints,
                     int remove_empty_scopes, fstw_error *err);
-void fstw_hier_free(fstw_hier *h);
+void fstwi_hier_free(fstwi_hier *h);
 
 /* wellen's parse_name: see fstw_names.c */
-typedef struct fstw_parsed_name {
+typedef struct fstwi_parsed_name {
     const uint8_t *name; size_t name_len;       /* the var's own name */
     int has_index; int64_t msb, lsb;
     /* array scopes made from the name, outermost first */
     const uint8_t *scope_ptr[32]; size_t scope_len[32]; int n_scopes;
     uint8_t *owned;                              /* heap copy when > 32 scopes */
-} fstw_parsed_name;
-int fstw_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstw_parsed_name *out);
+} fstwi_parsed_name;
+int fstwi_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstwi_parsed_name *out);
 
 /* ---- value-change blocks (fstw_body.c, fstw_chains.c) */
 
 /* The chain table's decoder state at one entry: where the next entry starts
  * (byte position in the table), the running chain offset, the handle index
  * (0-based) the next entry is for, and the last alias target (alias2). */
-typedef struct fstw_chain_ckpt {
+typedef struct fstwi_chain_ckpt {
     uint64_t pos, offset;
     uint32_t idx, prev_alias;
-} fstw_chain_ckpt;
+} fstwi_chain_ckpt;
 
 /* One checkpoint per this many handles (sparse chain-table index). */
 #define FSTW_CKPT_EVERY 128u
 
-typedef struct fstw_vc_block {
+typedef struct fstwi_vc_block {
     uint8_t type;
     uint64_t offset;      /* of the block's length field (type byte + 1) */
     uint64_t length;      /* section length including the length field */
@@ -205,11 +228,11 @@ typedef struct fstw_vc_block {
     uint64_t table_len;
     uint64_t maxh;        /* handles covered by the chain table */
     uint32_t n_ckpt;      /* maxh / FSTW_CKPT_EVERY + 1 */
-    fstw_chain_ckpt *ckpt; /* ckpt[j]: state at the entry that covers handle j * FSTW_CKPT_EVERY */
-} fstw_vc_block;
+    fstwi_chain_ckpt *ckpt; /* ckpt[j]: state at the entry that covers handle j * FSTW_CKPT_EVERY */
+} fstwi_vc_block;
 
 struct fstw_file {
-    fstw_source src;
+    fstwi_source src;
     fstw_header header;
     char version[129], date[120];
     int multi_threaded;
@@ -217,7 +240,7 @@ struct fstw_file {
     /* geometry: per signal ref, FST length: 0 = real, UINT32_MAX = variable length */
     uint32_t *geom;
     uint32_t n_geom;
-    fstw_hier hier;
+    fstwi_hier hier;
     /* full names of the internal scopes, made on the first full-name call
      * (fstw_open.c): scope s is scope_names[scope_name_off[s] ..
      * scope_name_off[s + 1]); scope_names_state: 0 not yet, 1 made, 2 not
@@ -225,7 +248,7 @@ struct fstw_file {
     int scope_names_state;
     char *scope_names;
     uint64_t *scope_name_off;
-    fstw_vc_block *blocks;
+    fstwi_vc_block *blocks;
     size_t n_blocks;
     /* body */
     pthread_mutex_t lock;
@@ -241,19 +264,19 @@ struct fstw_file {
     size_t n_dups;
 };
 
-int fstw_body_read(fstw_file *f, fstw_error *err);
+int fstwi_body_read(fstw_file *f, fstw_error *err);
 
 /* ---- fstw_chains.c: where a signal's chain lies in a value-change block */
 
 /* Reads the chain table of block b.  A table source gives the table's bytes
- * to the lookups: the whole table (after fstw_chains_prepare read it) or a
+ * to the lookups: the whole table (after fstwi_chains_prepare read it) or a
  * window read with pread around the entry being decoded. */
-typedef struct fstw_table_src {
+typedef struct fstwi_table_src {
     fstw_file *f;
-    fstw_vc_block *b;
-    fstw_buf whole;          /* the whole table when have_whole */
+    fstwi_vc_block *b;
+    fstwi_buf whole;          /* the whole table when have_whole */
     int have_whole;
-    fstw_buf win;            /* window of the table at win_pos */
+    fstwi_buf win;            /* window of the table at win_pos */
     uint64_t win_pos;
     size_t win_len;
     /* dense mode: every handle's chain (offset from vc_start, packed length) */
@@ -261,46 +284,46 @@ typedef struct fstw_table_src {
     size_t cap_dense;
     int dense;
     fstw_error *err;
-} fstw_table_src;
+} fstwi_table_src;
 
 /* Gets block b ready for lookups of n_wanted signals: its layout and
  * checkpoints are built on the first call (reading the whole table, kept in
  * t->whole); when many of the block's signals are wanted, the whole table is
  * parsed into per-handle offsets (cheaper than a checkpoint walk per signal).
  * Thread-safe: two threads may build the same block; one result is published. */
-int fstw_chains_prepare(fstw_table_src *t, fstw_file *f, fstw_vc_block *b, size_t n_wanted,
+int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, size_t n_wanted,
                         fstw_error *err);
 /* Chain of signal `ref` in the prepared block: absolute file offset and packed
  * length in bytes (length 0: no value changes of that signal in the block).
  * Aliases resolve as libfst's table parse does.  Errors: FSTW_ERR_FORMAT (a
  * malformed table or a chain outside the block), FSTW_ERR_IO, FSTW_ERR_NOMEM. */
-int fstw_chain_find(fstw_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len);
+int fstwi_chain_find(fstwi_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len);
 /* Frees t's buffers (table copy, window, dense arrays); t may be reused. */
-void fstw_table_src_free(fstw_table_src *t);
+void fstwi_table_src_free(fstwi_table_src *t);
 /* Frees the index of every block (fstw_close). */
-void fstw_chains_free(fstw_file *f);
+void fstwi_chains_free(fstw_file *f);
 
 /* ---- fstw_load.c */
 /* How many loads so far ran on several threads, split by signal and by
  * block (process-wide; for tests). */
-void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block);
+void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
 
 /* ---- fstw_signal.c: per-signal storage */
 
 /* A signal being loaded: its changes so far (time-table indices, values). */
-typedef struct fstw_builder {
+typedef struct fstwi_builder {
     uint32_t ref;
     uint8_t enc;        /* fstw_encoding of the signal's var */
     uint32_t bits;
     int ascii;          /* bit vectors: 0 = packed 2-state, 1 = one char per bit */
     size_t stride;      /* bytes per change for fixed-size storage */
     size_t n;
-    fstw_buf tidx, data, stroff;
-} fstw_builder;
+    fstwi_buf tidx, data, stroff;
+} fstwi_builder;
 
 /* a == b for st value bytes, without a call for the common widths (the
  * per-change equality check of the storage) */
-static inline int fstw_same_value(const uint8_t *a, const uint8_t *b, size_t st)
+static inline int fstwi_same_value(const uint8_t *a, const uint8_t *b, size_t st)
 {
     switch (st) {
     case 1: return a[0] == b[0];
@@ -314,7 +337,7 @@ static inline int fstw_same_value(const uint8_t *a, const uint8_t *b, size_t st)
 /* An FST-packed 2-state value (first bit in the MSB of the first byte, the
  * last byte's low `pad` bits unused) into storage order (right-aligned, pad
  * bits in front): nb bytes from p to dst, 0 < pad < 8. */
-static inline void fstw_fst_bits_to_storage(uint8_t *dst, const uint8_t *p, size_t nb, unsigned pad)
+static inline void fstwi_fst_bits_to_storage(uint8_t *dst, const uint8_t *p, size_t nb, unsigned pad)
 {
     dst[0] = (uint8_t)(p[0] >> pad);
     for (size_t i = 1; i < nb; i++) dst[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
@@ -322,53 +345,53 @@ static inline void fstw_fst_bits_to_storage(uint8_t *dst, const uint8_t *p, size
 
 /* Shape from the signal's var (or its geometry when no var names it);
  * FSTW_ERR_FORMAT for a var far wider than what the file stores. */
-int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err);
+int fstwi_builder_init(fstwi_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err);
 /* An empty builder of the same shape (for another thread's blocks); 0 or -1. */
-int fstw_builder_init_like(fstw_builder *b, const fstw_builder *shape);
+int fstwi_builder_init_like(fstwi_builder *b, const fstwi_builder *shape);
 /* Appends a change unless it equals the previous one; 0, or -1 out of memory.
  * tmp: scratch of 2 * bits + 16 bytes. */
-int fstw_builder_add_chars(fstw_builder *b, uint32_t idx, const uint8_t *chars, size_t len, uint8_t *tmp);
-int fstw_builder_add_real(fstw_builder *b, uint32_t idx, double v);
-int fstw_builder_add_bytes(fstw_builder *b, uint32_t idx, const uint8_t *s, size_t len, uint8_t *tmp);
+int fstwi_builder_add_chars(fstwi_builder *b, uint32_t idx, const uint8_t *chars, size_t len, uint8_t *tmp);
+int fstwi_builder_add_real(fstwi_builder *b, uint32_t idx, double v);
+int fstwi_builder_add_bytes(fstwi_builder *b, uint32_t idx, const uint8_t *s, size_t len, uint8_t *tmp);
 /* A 2-state value of exactly b->bits bits, packed as FST chains store it
  * (first bit in the first byte's MSB). */
-int fstw_builder_add_fst_bits(fstw_builder *b, uint32_t idx, const uint8_t *packed, uint8_t *tmp);
+int fstwi_builder_add_fst_bits(fstwi_builder *b, uint32_t idx, const uint8_t *packed, uint8_t *tmp);
 /* Moves src's changes (from later blocks) behind dst's, deduplicating across
  * the seam as if they had been added one by one; 0 or -1. */
-int fstw_builder_append(fstw_builder *dst, fstw_builder *src);
+int fstwi_builder_append(fstwi_builder *dst, fstwi_builder *src);
 /* Sizes b's buffers for the load's next stretch from what `done` of `total`
  * bytes of its blocks gave; called at each doubling of `done`.  With many
  * builders filling at once, 1.5x growth change by change would hold up to a
  * third unused at the peak and leave freed copies behind (wide 10 % load:
  * 491 MB peak RSS instead of ~380 MB).  Never fails. */
-void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total);
-fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f);
-void fstw_builder_free(fstw_builder *b);
-fstw_signal *fstw_signal_clone(const fstw_signal *s);
+void fstwi_builder_project(fstwi_builder *b, uint64_t done, uint64_t total);
+fstw_signal *fstwi_builder_finish(fstwi_builder *b, const fstw_file *f);
+void fstwi_builder_free(fstwi_builder *b);
+fstw_signal *fstwi_signal_clone(const fstw_signal *s);
 
 /* ---- fstw_decode.c: one value-change block into builders */
 
 /* Per-thread decoding state, reused from block to block. */
-typedef struct fstw_decoder {
+typedef struct fstwi_decoder {
     fstw_file *f;
-    fstw_table_src tsrc;
-    fstw_inflater z;
-    fstw_buf packed, unpacked;
+    fstwi_table_src tsrc;
+    fstwi_inflater z;
+    fstwi_buf packed, unpacked;
     uint8_t *tmp;           /* 4 * max bits + 64 bytes */
     fstw_error *err;
-} fstw_decoder;
+} fstwi_decoder;
 
 /* A decoder for loads of f whose widest signal (var or stored) has max_bits
- * bits; FSTW_ERR_NOMEM.  Free with fstw_decoder_free. */
-int fstw_decoder_init(fstw_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err);
-void fstw_decoder_free(fstw_decoder *d);
+ * bits; FSTW_ERR_NOMEM.  Free with fstwi_decoder_free. */
+int fstwi_decoder_init(fstwi_decoder *d, fstw_file *f, uint32_t max_bits, fstw_error *err);
+void fstwi_decoder_free(fstwi_decoder *d);
 /* Adds block b's changes of the signals refs[0..n) (ascending, unique) to
  * bs[0..n), at global time-table indices; with_frame: the block's frame
  * values first, at index 0.  Changes after the header's end time are
  * dropped.  Errors: FSTW_ERR_FORMAT naming the block offset and signal,
  * FSTW_ERR_IO, FSTW_ERR_NOMEM. */
-int fstw_decode_block(fstw_decoder *d, fstw_vc_block *b, int with_frame,
-                      const uint32_t *refs, fstw_builder *bs, size_t n);
+int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
+                      const uint32_t *refs, fstwi_builder *bs, size_t n);
 
 struct fstw_signal {
     uint32_t ref;

@@ -3,7 +3,7 @@
  * large enough, on several threads reading with pread on the shared
  * descriptor: with many signals each thread takes a share of the signals
  * over all blocks; with few, each decodes a contiguous run of blocks into its
- * own builders and the runs are joined in block order (fstw_builder_append).
+ * own builders and the runs are joined in block order (fstwi_builder_append).
  * The result is the same either way. */
 #include "fstw_internal.h"
 #include <stdlib.h>
@@ -32,7 +32,7 @@ static uint64_t parallel_min_bytes(void)
  * check that forcing threads really splits the work). */
 static unsigned long split_counts[2];
 
-void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block)
+void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block)
 {
     *by_signal = __atomic_load_n(&split_counts[0], __ATOMIC_RELAXED);
     *by_block = __atomic_load_n(&split_counts[1], __ATOMIC_RELAXED);
@@ -50,7 +50,7 @@ typedef struct part {
     const size_t *blocks;     /* indices into f->blocks */
     int frame_block;          /* list position whose frame is read, or -1 */
     const uint32_t *refs;
-    fstw_builder *bs;
+    fstwi_builder *bs;
     size_t n;
     uint32_t max_bits;
     int rc;
@@ -61,22 +61,22 @@ typedef struct part {
 static void *run_part(void *arg)
 {
     part *p = arg;
-    fstw_decoder d;
-    p->rc = fstw_decoder_init(&d, p->f, p->max_bits, &p->err);
+    fstwi_decoder d;
+    p->rc = fstwi_decoder_init(&d, p->f, p->max_bits, &p->err);
     uint64_t total = 0, done = 0, projected = 0;
     for (size_t i = p->first; i < p->end; i++) total += p->f->blocks[p->blocks[i]].length;
     for (size_t i = p->first; !p->rc && i < p->end; i++) {
-        p->rc = fstw_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
+        p->rc = fstwi_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
                                   p->refs, p->bs, p->n);
         /* at each doubling of the bytes done, size the builders for the next
          * stretch from what the blocks so far gave */
         done += p->f->blocks[p->blocks[i]].length;
         if (i + 1 < p->end && done >= 2 * projected) {
-            for (size_t k = 0; k < p->n; k++) fstw_builder_project(&p->bs[k], done, total);
+            for (size_t k = 0; k < p->n; k++) fstwi_builder_project(&p->bs[k], done, total);
             projected = done;
         }
     }
-    fstw_decoder_free(&d);
+    fstwi_decoder_free(&d);
     return NULL;
 }
 
@@ -87,7 +87,7 @@ static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, 
     if (cpus < 2 || nb < 2) return 1;
     uint64_t vc_bytes = 0, unindexed = 0;
     for (size_t i = 0; i < nb; i++) {
-        const fstw_vc_block *b = &f->blocks[blocks[i]];
+        const fstwi_vc_block *b = &f->blocks[blocks[i]];
         vc_bytes += b->length;
         if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) unindexed += b->length;
     }
@@ -125,13 +125,13 @@ static int run_parts(part *parts, size_t nparts, fstw_error *err)
 
 /* Many signals: each thread takes every nthreads-th signal over all blocks,
  * into the builders themselves (nothing to join, no copy). */
-static int split_signals(part *parts, size_t nthreads, const uint32_t *refs, fstw_builder *bs,
+static int split_signals(part *parts, size_t nthreads, const uint32_t *refs, fstwi_builder *bs,
                          size_t n, fstw_error *err)
 {
     int rc = FSTW_OK;
     uint32_t *prefs = malloc(n * sizeof *prefs);
-    fstw_builder *pbs = malloc(n * sizeof *pbs);
-    if (!prefs || !pbs) { free(prefs); free(pbs); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    fstwi_builder *pbs = malloc(n * sizeof *pbs);
+    if (!prefs || !pbs) { free(prefs); free(pbs); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     /* part t gets positions [off_t, off_t + cnt_t) of the gathered arrays */
     size_t pos = 0;
     for (size_t t = 0; t < nthreads; t++) {
@@ -157,7 +157,7 @@ static int split_signals(part *parts, size_t nthreads, const uint32_t *refs, fst
 /* Few signals: each thread decodes a contiguous run of blocks of about equal
  * bytes into its own builders; the runs are joined in block order. */
 static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t *blocks, size_t nb,
-                        fstw_builder *bs, size_t n, fstw_error *err)
+                        fstwi_builder *bs, size_t n, fstw_error *err)
 {
     uint64_t total = 0;
     for (size_t i = 0; i < nb; i++) total += f->blocks[blocks[i]].length;
@@ -184,9 +184,9 @@ static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t
     parts[0].bs = bs; /* the first run fills bs; the others their own builders */
     for (size_t t = 1; t < nthreads && !rc; t++) {
         parts[t].bs = calloc(n, sizeof *parts[t].bs);
-        if (!parts[t].bs) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
+        if (!parts[t].bs) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); break; }
         for (size_t k = 0; k < n && !rc; k++)
-            if (fstw_builder_init_like(&parts[t].bs[k], &bs[k])) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            if (fstwi_builder_init_like(&parts[t].bs[k], &bs[k])) rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     }
     if (!rc) rc = run_parts(parts, nthreads, err);
     /* the joined size is known now: one exact allocation per buffer */
@@ -197,16 +197,16 @@ static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t
             xd += parts[t].bs[k].data.len;
             xs += parts[t].bs[k].stroff.len;
         }
-        if (fstw_buf_reserve_exact(&bs[k].tidx, xt) || fstw_buf_reserve_exact(&bs[k].data, xd) ||
-            fstw_buf_reserve_exact(&bs[k].stroff, xs))
-            rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+        if (fstwi_buf_reserve_exact(&bs[k].tidx, xt) || fstwi_buf_reserve_exact(&bs[k].data, xd) ||
+            fstwi_buf_reserve_exact(&bs[k].stroff, xs))
+            rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     }
     for (size_t t = 1; t < nthreads; t++) {
         if (!parts[t].bs) continue;
         for (size_t k = 0; k < n; k++) {
-            if (!rc && fstw_builder_append(&bs[k], &parts[t].bs[k]))
-                rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
-            fstw_builder_free(&parts[t].bs[k]);
+            if (!rc && fstwi_builder_append(&bs[k], &parts[t].bs[k]))
+                rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            fstwi_builder_free(&parts[t].bs[k]);
         }
         free(parts[t].bs);
     }
@@ -215,7 +215,7 @@ static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t
 
 /* Decodes every listed block into bs, on nthreads threads. */
 static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int frame_block,
-                         const uint32_t *refs, fstw_builder *bs, size_t n, uint32_t max_bits,
+                         const uint32_t *refs, fstwi_builder *bs, size_t n, uint32_t max_bits,
                          size_t nthreads, fstw_error *err)
 {
     part parts[MAX_THREADS];
@@ -240,17 +240,15 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
     if (rc) return rc;
     for (size_t i = 0; i < n; i++) out[i] = NULL;
     if (n == 0) return FSTW_OK;
-    uint32_t nsig = fstw_signal_count(f);
     for (size_t i = 0; i < n; i++)
-        if (refs[i] >= nsig)
-            return fstw_fail(err, FSTW_ERR_ARG, "signal ref %u out of range (the file has %u signals)", refs[i], nsig);
+        if ((rc = fstw_check_signal_ref(f, refs[i], err))) return rc;
 
     uint32_t *uniq = malloc(n * sizeof *uniq);
-    fstw_builder *bs = calloc(n, sizeof *bs);
+    fstwi_builder *bs = calloc(n, sizeof *bs);
     size_t *blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *blocks);
     fstw_signal **made = NULL;
     size_t nu = 0;
-    if (!uniq || !bs || !blocks) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    if (!uniq || !bs || !blocks) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
     memcpy(uniq, refs, n * sizeof *uniq);
     qsort(uniq, n, sizeof *uniq, cmp_u32);
     for (size_t i = 0; i < n; i++)
@@ -258,7 +256,7 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
 
     uint32_t max_bits = 8;
     for (size_t k = 0; k < nu; k++) {
-        if ((rc = fstw_builder_init(&bs[k], f, uniq[k], err))) goto done;
+        if ((rc = fstwi_builder_init(&bs[k], f, uniq[k], err))) goto done;
         uint32_t g = uniq[k] < f->n_geom ? f->geom[uniq[k]] : UINT32_MAX;
         if (bs[k].bits > max_bits) max_bits = bs[k].bits;
         if (g != 0 && g != UINT32_MAX && g > max_bits) max_bits = g;
@@ -274,9 +272,9 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
 
     /* hand out one signal per request, in request order */
     made = calloc(nu, sizeof *made);
-    if (!made) { rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    if (!made) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
     for (size_t k = 0; k < nu && !rc; k++)
-        if (!(made[k] = fstw_builder_finish(&bs[k], f))) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+        if (!(made[k] = fstwi_builder_finish(&bs[k], f))) rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
         uint32_t *hit = bsearch(&refs[i], uniq, nu, sizeof *uniq, cmp_u32);
         size_t k = (size_t)(hit - uniq);
@@ -284,8 +282,8 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
         else {
             /* a repeated ref: copy the first one handed out */
             for (size_t j = 0; j < i; j++)
-                if (refs[j] == refs[i]) { out[i] = fstw_signal_clone(out[j]); break; }
-            if (!out[i]) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+                if (refs[j] == refs[i]) { out[i] = fstwi_signal_clone(out[j]); break; }
+            if (!out[i]) rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
         }
     }
     for (size_t k = 0; k < nu; k++) fstw_signal_free(made[k]);
@@ -293,7 +291,7 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
         for (size_t i = 0; i < n; i++) { fstw_signal_free(out[i]); out[i] = NULL; }
 done:
     free(made);
-    if (bs) for (size_t k = 0; k < nu; k++) fstw_builder_free(&bs[k]);
+    if (bs) for (size_t k = 0; k < nu; k++) fstwi_builder_free(&bs[k]);
     free(bs);
     free(uniq);
     free(blocks);

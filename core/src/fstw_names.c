@@ -54,7 +54,7 @@ static size_t trim_right(const uint8_t *v, size_t len)
     return len;
 }
 
-int fstw_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstw_parsed_name *out)
+int fstwi_parse_name(const uint8_t *raw, size_t len, uint32_t declared_len, fstwi_parsed_name *out)
 {
     /* not a memset: the scope arrays (512 bytes) are filled only up to n_scopes */
     out->name = raw;

@@ -1,6 +1,7 @@
 /* fstw_open.c - opening an FST file: the whole-file gzip wrapper, the block
- * walk, the header, geometry and hierarchy blocks; closing; header and
- * hierarchy accessors. */
+ * walk, the header, geometry and hierarchy blocks (or the hierarchy side
+ * file of an unfinished file); closing.  What the hierarchy answers once
+ * read is in fstw_hier_read.c and fstw_full_names.c. */
 #include "fstw_internal.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +25,12 @@ static int other_format_error(const uint8_t *p, size_t n, fstw_error *err)
     size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
     if (i < n && p[i] == '$')
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail(err, FSTW_ERR_FORMAT,
                          "this is a VCD file, not an FST file: fstwave reads only FST");
     if (n >= 8 && memcmp(p, "GHDLwave", 8) == 0)
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail(err, FSTW_ERR_FORMAT,
                          "this is a GHW file, not an FST file: fstwave reads only FST");
-    return fstw_fail(err, FSTW_ERR_FORMAT,
+    return fstwi_fail(err, FSTW_ERR_FORMAT,
                      "not an FST file: the first block has type %u (expected 0, the header, or "
                      "254, a gzip wrapper)", p[0]);
 }
@@ -39,27 +40,27 @@ static int other_format_error(const uint8_t *p, size_t n, fstw_error *err)
 static int unwrap_gzip(fstw_file *f, fstw_error *err)
 {
     uint8_t hdr[17];
-    int rc = fstw_source_read(&f->src, 0, hdr, sizeof hdr, "gzip wrapper header", err);
+    int rc = fstwi_source_read(&f->src, 0, hdr, sizeof hdr, "gzip wrapper header", err);
     if (rc) return rc;
-    uint64_t section_len = fstw_be64(hdr + 1), unpacked = fstw_be64(hdr + 9);
+    uint64_t section_len = fstwi_be64(hdr + 1), unpacked = fstwi_be64(hdr + 9);
     if (section_len == 0)
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail(err, FSTW_ERR_FORMAT,
                          "the FST file is still being packed into its gzip wrapper");
     uint64_t packed = f->src.size - 17;
     if (unpacked == 0 || unpacked / 1100 > packed + 1024)
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail(err, FSTW_ERR_FORMAT,
                          "gzip wrapper: implausible unpacked size %llu for %llu packed bytes",
                          (unsigned long long)unpacked, (unsigned long long)packed);
     uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked);
     if (!in || !out) {
         free(in);
         free(out);
-        return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory unpacking the gzip wrapper (%llu bytes)",
+        return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory unpacking the gzip wrapper (%llu bytes)",
                          (unsigned long long)unpacked);
     }
-    rc = fstw_source_read(&f->src, 17, in, packed, "gzip wrapper", err);
-    if (!rc && fstw_inflate_gzip(in, packed, out, unpacked))
-        rc = fstw_fail(err, FSTW_ERR_FORMAT, "gzip wrapper: the packed data is corrupt or truncated");
+    rc = fstwi_source_read(&f->src, 17, in, packed, "gzip wrapper", err);
+    if (!rc && fstwi_inflate_gzip(in, packed, out, unpacked))
+        rc = fstwi_fail(err, FSTW_ERR_FORMAT, "gzip wrapper: the packed data is corrupt or truncated");
     free(in);
     if (rc) { free(out); return rc; }
     close(f->src.fd);
@@ -84,13 +85,13 @@ static void copy_trimmed(char *dst, const uint8_t *src, size_t max)
 static int read_header(fstw_file *f, uint64_t off, fstw_error *err)
 {
     uint8_t h[HEADER_LEN];
-    int rc = fstw_source_read(&f->src, off, h, sizeof h, "header block", err);
+    int rc = fstwi_source_read(&f->src, off, h, sizeof h, "header block", err);
     if (rc) return rc;
-    if (fstw_be64(h) != HEADER_LEN)
-        return fstw_fail(err, FSTW_ERR_FORMAT, "header block at offset %llu has length %llu, expected 329",
-                         (unsigned long long)off, (unsigned long long)fstw_be64(h));
-    f->header.start_time = fstw_be64(h + 8);
-    f->header.end_time = fstw_be64(h + 16);
+    if (fstwi_be64(h) != HEADER_LEN)
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "header block at offset %llu has length %llu, expected 329",
+                         (unsigned long long)off, (unsigned long long)fstwi_be64(h));
+    f->header.start_time = fstwi_be64(h + 8);
+    f->header.end_time = fstwi_be64(h + 16);
     /* the double e tells the byte order of reals */
     double e_le, e_be;
     uint8_t be[8];
@@ -99,10 +100,10 @@ static int read_header(fstw_file *f, uint64_t off, fstw_error *err)
     memcpy(&e_be, be, 8);
     const double E = 2.7182818284590452354;
     f->float_big_endian = (e_le != E && e_be == E);
-    f->header.scope_count = fstw_be64(h + 40);
-    f->header.var_count = fstw_be64(h + 48);
-    f->header.max_handle = fstw_be64(h + 56);
-    f->header.vc_section_count = fstw_be64(h + 64);
+    f->header.scope_count = fstwi_be64(h + 40);
+    f->header.var_count = fstwi_be64(h + 48);
+    f->header.max_handle = fstwi_be64(h + 56);
+    f->header.vc_section_count = fstwi_be64(h + 64);
     f->header.timescale_exponent = (int8_t)h[72];
     copy_trimmed(f->version, h + 73, 128);
     copy_trimmed(f->date, h + 201, 119);
@@ -114,32 +115,32 @@ static int read_header(fstw_file *f, uint64_t off, fstw_error *err)
 
 static int read_geometry(fstw_file *f, uint64_t off, uint64_t len, fstw_error *err)
 {
-    if (len < 24) return fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu is too short", (unsigned long long)off);
+    if (len < 24) return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "geometry block at offset %llu is too short", (unsigned long long)off);
     uint8_t h[24];
-    int rc = fstw_source_read(&f->src, off, h, 24, "geometry block", err);
+    int rc = fstwi_source_read(&f->src, off, h, 24, "geometry block", err);
     if (rc) return rc;
-    uint64_t unpacked = fstw_be64(h + 8), count = fstw_be64(h + 16), packed = len - 24;
+    uint64_t unpacked = fstwi_be64(h + 8), count = fstwi_be64(h + 16), packed = len - 24;
     if (count > unpacked || unpacked / 1100 > packed + 1024 || count > UINT32_MAX)
-        return fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu: implausible sizes", (unsigned long long)off);
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "geometry block at offset %llu: implausible sizes", (unsigned long long)off);
     uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked ? unpacked : 1);
     f->geom = malloc((count ? count : 1) * sizeof *f->geom);
-    if (!in || !out || !f->geom) { free(in); free(out); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the geometry"); }
-    rc = fstw_source_read(&f->src, off + 24, in, packed, "geometry block", err);
+    if (!in || !out || !f->geom) { free(in); free(out); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading the geometry"); }
+    rc = fstwi_source_read(&f->src, off + 24, in, packed, "geometry block", err);
     if (!rc) {
         if (packed == unpacked) memcpy(out, in, packed);
-        else if (fstw_inflate_zlib(in, packed, out, unpacked))
-            rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block at offset %llu: corrupt zlib data", (unsigned long long)off);
+        else if (fstwi_inflate_zlib(in, packed, out, unpacked))
+            rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "geometry block at offset %llu: corrupt zlib data", (unsigned long long)off);
     }
     if (!rc) {
-        fstw_cursor c = { out, out + unpacked };
+        fstwi_cursor c = { out, out + unpacked };
         for (uint64_t i = 0; i < count; i++) {
             uint64_t v;
-            if (fstw_cur_varint(&c, &v)) {
-                rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block: truncated at signal %llu", (unsigned long long)i);
+            if (fstwi_cur_varint(&c, &v)) {
+                rc = fstwi_fail(err, FSTW_ERR_FORMAT, "geometry block: truncated at signal %llu", (unsigned long long)i);
                 break;
             }
             if (v != 0 && v != UINT32_MAX && v > FSTW_MAX_BITS) {
-                rc = fstw_fail(err, FSTW_ERR_FORMAT, "geometry block: signal %llu has length %llu (at most %u)",
+                rc = fstwi_fail(err, FSTW_ERR_FORMAT, "geometry block: signal %llu has length %llu (at most %u)",
                                (unsigned long long)i, (unsigned long long)v, FSTW_MAX_BITS);
                 break;
             }
@@ -153,41 +154,41 @@ static int read_geometry(fstw_file *f, uint64_t off, uint64_t len, fstw_error *e
 }
 
 /* The header's counts as sizes for the hierarchy's arrays. */
-static fstw_hier_hints hints_of(const fstw_file *f)
+static fstwi_hier_hints hints_of(const fstw_file *f)
 {
-    fstw_hier_hints h = { f->header.scope_count, f->header.var_count, f->header.max_handle };
+    fstwi_hier_hints h = { f->header.scope_count, f->header.var_count, f->header.max_handle };
     return h;
 }
 
 static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len,
                           int remove_empty, fstw_error *err)
 {
-    if (len < 16) return fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu is too short", (unsigned long long)off);
+    if (len < 16) return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "hierarchy block at offset %llu is too short", (unsigned long long)off);
     uint8_t h[16];
-    int rc = fstw_source_read(&f->src, off, h, 16, "hierarchy block", err);
+    int rc = fstwi_source_read(&f->src, off, h, 16, "hierarchy block", err);
     if (rc) return rc;
-    uint64_t unpacked = fstw_be64(h + 8), packed = len - 16;
+    uint64_t unpacked = fstwi_be64(h + 8), packed = len - 16;
     if (unpacked / 1100 > packed + 1024 || unpacked > ((uint64_t)1 << 40))
-        return fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu: implausible size %llu", (unsigned long long)off, (unsigned long long)unpacked);
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "hierarchy block at offset %llu: implausible size %llu", (unsigned long long)off, (unsigned long long)unpacked);
     uint8_t *in = malloc(packed ? packed : 1), *out = malloc(unpacked ? unpacked : 1), *mid = NULL;
-    if (!in || !out) { free(in); free(out); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy"); }
-    rc = fstw_source_read(&f->src, off + 16, in, packed, "hierarchy block", err);
+    if (!in || !out) { free(in); free(out); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy"); }
+    rc = fstwi_source_read(&f->src, off + 16, in, packed, "hierarchy block", err);
     if (!rc) {
         int bad = 0;
         if (type == FSTW_BL_HIER) {
-            bad = fstw_inflate_gzip(in, packed, out, unpacked);
+            bad = fstwi_inflate_gzip(in, packed, out, unpacked);
         } else if (type == FSTW_BL_HIER_LZ4) {
-            bad = fstw_unlz4(in, packed, out, unpacked);
+            bad = fstwi_unlz4(in, packed, out, unpacked);
         } else { /* LZ4 twice: varint size of the first stage, then LZ4 of LZ4 */
-            fstw_cursor c = { in, in + packed };
+            fstwi_cursor c = { in, in + packed };
             uint64_t mid_len;
-            if (fstw_cur_varint(&c, &mid_len) || mid_len / 300 > packed + 1024) bad = 1;
+            if (fstwi_cur_varint(&c, &mid_len) || mid_len / 300 > packed + 1024) bad = 1;
             else if (!(mid = malloc(mid_len ? mid_len : 1))) bad = 2;
-            else bad = fstw_unlz4(c.p, (size_t)(c.end - c.p), mid, mid_len) ||
-                       fstw_unlz4(mid, mid_len, out, unpacked);
+            else bad = fstwi_unlz4(c.p, (size_t)(c.end - c.p), mid, mid_len) ||
+                       fstwi_unlz4(mid, mid_len, out, unpacked);
         }
-        if (bad == 2) rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy");
-        else if (bad) rc = fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy block at offset %llu: corrupt compressed data", (unsigned long long)off);
+        if (bad == 2) rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading the hierarchy");
+        else if (bad) rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "hierarchy block at offset %llu: corrupt compressed data", (unsigned long long)off);
     }
     free(in);
     free(mid);
@@ -195,15 +196,15 @@ static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len
         free(out);
         return rc;
     }
-    fstw_hier_hints hints = hints_of(f);
-    return fstw_hier_parse(&f->hier, out, unpacked, &hints, remove_empty, err);
+    fstwi_hier_hints hints = hints_of(f);
+    return fstwi_hier_parse(&f->hier, out, unpacked, &hints, remove_empty, err);
 }
 
-static int add_block(fstw_file *f, const fstw_vc_block *b, size_t *cap)
+static int add_block(fstw_file *f, const fstwi_vc_block *b, size_t *cap)
 {
     if (f->n_blocks == *cap) {
         size_t c = *cap ? *cap * 2 : 16;
-        fstw_vc_block *p = realloc(f->blocks, c * sizeof *p);
+        fstwi_vc_block *p = realloc(f->blocks, c * sizeof *p);
         if (!p) return -1;
         f->blocks = p;
         *cap = c;
@@ -218,8 +219,8 @@ static int tail_is_blocks(const fstw_file *f, uint64_t pos)
     int seen = 0;
     while (pos < f->src.size) {
         uint8_t h[9];
-        if (f->src.size - pos < 9 || fstw_source_read(&f->src, pos, h, 9, "block", NULL)) return 0;
-        uint64_t len = fstw_be64(h + 1);
+        if (f->src.size - pos < 9 || fstwi_source_read(&f->src, pos, h, 9, "block", NULL)) return 0;
+        uint64_t len = fstwi_be64(h + 1);
         if ((h[0] != FSTW_BL_BLACKOUT && h[0] != FSTW_BL_GEOM && h[0] != FSTW_BL_HIER &&
              h[0] != FSTW_BL_HIER_LZ4 && h[0] != FSTW_BL_HIER_LZ4DUO) ||
             len < 8 || len > f->src.size - pos - 1)
@@ -241,21 +242,21 @@ static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
     if (f->src.size - pos < 9 + 24 + 3) return 0;
     uint64_t avail = f->src.size - (pos + 9);
     size_t n = avail < sizeof buf ? (size_t)avail : sizeof buf;
-    if (fstw_source_read(&f->src, pos + 9, buf, n, "open block", NULL)) return 0;
-    fstw_cursor c = { buf + 24, buf + n };
+    if (fstwi_source_read(&f->src, pos + 9, buf, n, "open block", NULL)) return 0;
+    fstwi_cursor c = { buf + 24, buf + n };
     uint64_t unpacked, packed, maxh;
-    if (fstw_cur_varint(&c, &unpacked) || fstw_cur_varint(&c, &packed) || fstw_cur_varint(&c, &maxh))
+    if (fstwi_cur_varint(&c, &unpacked) || fstwi_cur_varint(&c, &packed) || fstwi_cur_varint(&c, &maxh))
         return 0;
     uint64_t after = pos + 9 + (uint64_t)(c.p - buf);
     if (packed > f->src.size - after) return 0;
     after += packed;
     if (!tail_is_blocks(f, after)) return 0;
-    fstw_vc_block b;
+    fstwi_vc_block b;
     memset(&b, 0, sizeof b);
     b.type = FSTW_BL_VCDATA_DYN_ALIAS2;
     b.offset = pos + 1;
-    b.start_time = fstw_be64(buf);
-    b.end_time = fstw_be64(buf + 8);
+    b.start_time = fstwi_be64(buf);
+    b.end_time = fstwi_be64(buf + 8);
     b.incomplete = 1;
     b.frame_off = pos + 9 + 24;
     if (add_block(f, &b, cap)) return 0;
@@ -287,10 +288,10 @@ static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
     for (uint32_t v = 0; v < f->hier.n_vars; v++)
         if (f->hier.vars[v].signal_ref + 1 > n) n = f->hier.vars[v].signal_ref + 1;
     f->geom = malloc((n ? n : 1) * sizeof *f->geom);
-    if (!f->geom) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    if (!f->geom) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     for (uint32_t i = 0; i < n; i++) f->geom[i] = 1;
     for (uint32_t v = f->hier.n_vars; v-- > 0;) { /* the first declaration wins */
-        const fstw_var_rec *r = &f->hier.vars[v];
+        const fstwi_var_rec *r = &f->hier.vars[v];
         uint32_t g;
         switch (r->encoding) {
         case FSTW_ENC_REAL: g = 0; break;
@@ -309,29 +310,29 @@ static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
 static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty, fstw_error *err)
 {
     char *hp = hier_side_path(path);
-    if (!hp) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    if (!hp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     int fd = open(hp, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        int rc = fstw_fail(err, FSTW_ERR_FORMAT,
+        int rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                            "incomplete FST file: the hierarchy block is missing (the writer did not "
                            "finish) and there is no hierarchy side file %s", hp);
         free(hp);
         return rc;
     }
-    fstw_source side = { fd, NULL, 0 };
+    fstwi_source side = { fd, NULL, 0 };
     struct stat st;
     int rc = FSTW_OK;
     uint8_t *data = NULL;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = fstw_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
+        rc = fstwi_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
     } else if (!(data = malloc(st.st_size ? (size_t)st.st_size : 1))) {
-        rc = fstw_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
+        rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
     } else {
         side.size = (uint64_t)st.st_size;
-        rc = fstw_source_read(&side, 0, data, (size_t)st.st_size, "hierarchy side file", err);
+        rc = fstwi_source_read(&side, 0, data, (size_t)st.st_size, "hierarchy side file", err);
         if (!rc) {
-            fstw_hier_hints hints = hints_of(f);
-            rc = fstw_hier_parse(&f->hier, data, (size_t)st.st_size, &hints, remove_empty, err);
+            fstwi_hier_hints hints = hints_of(f);
+            rc = fstwi_hier_parse(&f->hier, data, (size_t)st.st_size, &hints, remove_empty, err);
             data = NULL; /* the hierarchy owns it */
         }
     }
@@ -352,9 +353,9 @@ static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_er
     while (pos < f->src.size) {
         uint8_t h[9];
         if (f->src.size - pos < 9) break; /* a cut-off block header: stop here */
-        if ((rc = fstw_source_read(&f->src, pos, h, 9, "block header", err))) return rc;
+        if ((rc = fstwi_source_read(&f->src, pos, h, 9, "block header", err))) return rc;
         uint8_t type = h[0];
-        uint64_t len = fstw_be64(h + 1);
+        uint64_t len = fstwi_be64(h + 1);
         if (type == FSTW_BL_SKIP && len == 0) {
             uint64_t next = recover_open_block(f, pos, &cap);
             if (!next) break;
@@ -364,12 +365,12 @@ static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_er
         }
         if (len < 8 || len > f->src.size - pos - 1) {
             if (block_no == 0)
-                return fstw_fail(err, FSTW_ERR_FORMAT, "block 0 (type %u) at offset %llu has impossible length %llu",
+                return fstwi_fail_at(err, FSTW_ERR_FORMAT, pos, "block 0 (type %u) at offset %llu has impossible length %llu",
                                  type, (unsigned long long)pos, (unsigned long long)len);
             break; /* a truncated last block: keep what came before */
         }
         if (block_no == 0 && type != FSTW_BL_HDR)
-            return fstw_fail(err, FSTW_ERR_FORMAT, "not an FST file: the first block has type %u, not a header", type);
+            return fstwi_fail(err, FSTW_ERR_FORMAT, "not an FST file: the first block has type %u, not a header", type);
         switch (type) {
         case FSTW_BL_HDR:
             if ((rc = read_header(f, pos + 1, err))) return rc;
@@ -378,18 +379,18 @@ static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_er
         case FSTW_BL_VCDATA: case FSTW_BL_VCDATA_DYN_ALIAS: case FSTW_BL_VCDATA_DYN_ALIAS2: {
             uint8_t t[16];
             if (len < 8 + 24 + 24) {
-                if ((rc = fstw_fail(err, FSTW_ERR_FORMAT, "value-change block %u at offset %llu is too short", block_no, (unsigned long long)pos))) return rc;
+                if ((rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, pos, "value-change block %u at offset %llu is too short", block_no, (unsigned long long)pos))) return rc;
             }
-            if ((rc = fstw_source_read(&f->src, pos + 9, t, 16, "value-change block", err))) return rc;
-            fstw_vc_block b;
+            if ((rc = fstwi_source_read(&f->src, pos + 9, t, 16, "value-change block", err))) return rc;
+            fstwi_vc_block b;
             memset(&b, 0, sizeof b);
             b.type = type;
             b.offset = pos + 1;
             b.length = len;
-            b.start_time = fstw_be64(t);
-            b.end_time = fstw_be64(t + 8);
+            b.start_time = fstwi_be64(t);
+            b.end_time = fstwi_be64(t + 8);
             b.frame_off = pos + 1 + 32;
-            if (add_block(f, &b, &cap)) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            if (add_block(f, &b, &cap)) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
             break;
         }
         case FSTW_BL_GEOM:
@@ -401,13 +402,13 @@ static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_er
         case FSTW_BL_BLACKOUT: case FSTW_BL_SKIP:
             break;
         default:
-            return fstw_fail(err, FSTW_ERR_FORMAT, "block %u at offset %llu has unknown type %u",
+            return fstwi_fail_at(err, FSTW_ERR_FORMAT, pos, "block %u at offset %llu has unknown type %u",
                              block_no, (unsigned long long)pos, type);
         }
         pos += 1 + len;
         block_no++;
     }
-    if (!have_header) return fstw_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
+    if (!have_header) return fstwi_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
     if (have_hier) {
         if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, remove_empty, err))) return rc;
     } else if ((rc = read_hier_side_file(f, path, remove_empty, err))) {
@@ -430,21 +431,21 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     fstw_open_options defaults;
     if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
     *out = NULL;
-    if (err) { err->code = 0; err->sys_errno = 0; err->message[0] = 0; }
+    fstwi_error_clear(err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fstw_fail_errno(err, errno, "cannot open", path);
+    if (fd < 0) return fstwi_fail_errno(err, errno, "cannot open", path);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return fstw_fail_errno(err, e, "cannot stat", path);
+        return fstwi_fail_errno(err, e, "cannot stat", path);
     }
     if (S_ISDIR(st.st_mode)) {
         close(fd);
-        return fstw_fail_errno(err, EISDIR, "cannot read", path);
+        return fstwi_fail_errno(err, EISDIR, "cannot read", path);
     }
     fstw_file *f = calloc(1, sizeof *f);
-    if (!f) { close(fd); return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    if (!f) { close(fd); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     f->src.fd = fd;
     f->src.size = (uint64_t)st.st_size;
     f->multi_threaded = opts->multi_threaded;
@@ -453,8 +454,8 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     uint8_t first[16] = {0};
     size_t nfirst = f->src.size < sizeof first ? (size_t)f->src.size : sizeof first;
     if (f->src.size == 0) {
-        rc = fstw_fail(err, FSTW_ERR_FORMAT, "empty file: not an FST file");
-    } else if ((rc = fstw_source_read(&f->src, 0, first, nfirst, "first block", err))) {
+        rc = fstwi_fail(err, FSTW_ERR_FORMAT, "empty file: not an FST file");
+    } else if ((rc = fstwi_source_read(&f->src, 0, first, nfirst, "first block", err))) {
         /* rc set */
     } else if (first[0] != FSTW_BL_HDR && first[0] != FSTW_BL_ZWRAPPER) {
         rc = other_format_error(first, nfirst, err);
@@ -478,8 +479,8 @@ void fstw_close(fstw_file *f)
     if (f->src.fd >= 0) close(f->src.fd);
     free(f->src.mem);
     free(f->geom);
-    fstw_hier_free(&f->hier);
-    fstw_chains_free(f);
+    fstwi_hier_free(&f->hier);
+    fstwi_chains_free(f);
     free(f->scope_names);
     free(f->scope_name_off);
     free(f->blocks);
@@ -490,272 +491,3 @@ void fstw_close(fstw_file *f)
 }
 
 const fstw_header *fstw_file_header(const fstw_file *f) { return &f->header; }
-
-int fstw_timescale(const fstw_file *f, uint32_t *factor, int *unit_exponent)
-{
-    int e = f->header.timescale_exponent;
-    if (e < -21 || e > 9) return -1;
-    int unit = e >= 0 ? 0 : -(((-e) + 2) / 3) * 3;
-    uint32_t fac = 1;
-    for (int i = unit; i < e; i++) fac *= 10;
-    *factor = fac;
-    *unit_exponent = unit;
-    return 0;
-}
-
-/* ---- hierarchy accessors */
-
-static fstw_str str_at(const fstw_file *f, uint32_t off, uint32_t len)
-{
-    fstw_str s = { (const char *)f->hier.strings.data + off, len };
-    if (!f->hier.strings.data) s.ptr = "";
-    return s;
-}
-
-uint32_t fstw_scope_count(const fstw_file *f) { return f->hier.n_scopes ? f->hier.n_scopes - 1 : 0; }
-uint32_t fstw_var_count(const fstw_file *f) { return f->hier.n_vars; }
-uint32_t fstw_signal_count(const fstw_file *f)
-{
-    return f->n_geom > f->hier.n_handles ? f->n_geom : f->hier.n_handles;
-}
-
-int fstw_scope_get(const fstw_file *f, uint32_t id, fstw_scope_info *out)
-{
-    if (id >= fstw_scope_count(f)) return FSTW_ERR_ARG;
-    const fstw_scope_rec *r = &f->hier.scopes[id + 1];
-    out->name = str_at(f, r->name_off, r->name_len);
-    out->component = str_at(f, r->comp_off, r->comp_len);
-    out->parent = r->parent ? r->parent - 1 : FSTW_NONE;
-    out->type = r->type;
-    out->scopes = r->scopes;
-    out->n_scopes = r->n_scopes;
-    out->vars = r->vars;
-    out->n_vars = r->n_vars;
-    return FSTW_OK;
-}
-
-int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
-{
-    if (id >= f->hier.n_vars) return FSTW_ERR_ARG;
-    const fstw_var_rec *v = &f->hier.vars[id];
-    out->name = str_at(f, v->name_off, v->name_len);
-    out->parent = v->parent ? v->parent - 1 : FSTW_NONE;
-    out->var_type = v->var_type;
-    out->direction = v->direction;
-    out->encoding = v->encoding;
-    out->bitwidth = v->bitwidth;
-    out->signal_ref = v->signal_ref;
-    const fstw_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
-    out->has_index = v->index != FSTW_INDEX_NONE;
-    out->msb = out->lsb = 0;
-    if (v->index == FSTW_INDEX_INLINE) { out->msb = v->msb; out->lsb = v->lsb; }
-    if (v->index == FSTW_INDEX_EXT) { out->msb = e->msb; out->lsb = e->lsb; }
-    out->enum_id = e ? e->enum_id : FSTW_NONE;
-    out->has_vhdl_type_name = e && e->vhdl_len != UINT32_MAX;
-    out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, e->vhdl_off, e->vhdl_len) : str_at(f, 0, 0);
-    return FSTW_OK;
-}
-
-const uint32_t *fstw_top_scopes(const fstw_file *f, uint32_t *n)
-{
-    *n = f->hier.n_scopes ? f->hier.scopes[0].n_scopes : 0;
-    return f->hier.n_scopes ? f->hier.scopes[0].scopes : NULL;
-}
-
-const uint32_t *fstw_top_vars(const fstw_file *f, uint32_t *n)
-{
-    *n = f->hier.n_scopes ? f->hier.scopes[0].n_vars : 0;
-    return f->hier.n_scopes ? f->hier.scopes[0].vars : NULL;
-}
-
-const uint32_t *fstw_unique_vars(const fstw_file *f, uint32_t *n)
-{
-    *n = f->hier.n_unique;
-    return f->hier.unique_vars;
-}
-
-/* Puts the full name of internal scope s (its ancestors' names joined by
- * '.') at buf[0..], within buflen; returns its whole length.  Iterative: the
- * nesting depth comes from the file (one recursion per level overflows the
- * stack of a thread at a few 100000 levels).  The length is summed first,
- * then the names are written from the innermost backwards. */
-static size_t join_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen)
-{
-    size_t total = 0;
-    for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
-        total += f->hier.scopes[x].name_len;
-        if (!f->hier.scopes[x].parent) break;
-        total++; /* the '.' before it */
-    }
-    size_t at = total;
-    for (uint32_t x = s;; x = f->hier.scopes[x].parent) {
-        const fstw_scope_rec *r = &f->hier.scopes[x];
-        at -= r->name_len;
-        for (uint32_t i = 0; i < r->name_len; i++)
-            if (at + i + 1 < buflen) buf[at + i] = (char)f->hier.strings.data[r->name_off + i];
-        if (!r->parent) break;
-        at--;
-        if (at + 1 < buflen) buf[at] = '.';
-    }
-    return total;
-}
-
-/* The scopes' full names joined once (at most this many bytes), so a var's
- * full name is two copies. */
-#define SCOPE_NAMES_MAX ((uint64_t)64 << 20)
-
-static void make_scope_names(fstw_file *f)
-{
-    const fstw_hier *h = &f->hier;
-    uint32_t n = h->n_scopes;
-    uint64_t *len = malloc(((size_t)n + 1) * sizeof *len);
-    if (!len) return;
-    uint64_t total = 0;
-    int ok = 1;
-    for (uint32_t s = 0; s < n && ok; s++) {
-        uint32_t p = h->scopes[s].parent;
-        if (s == 0) { len[0] = 0; continue; }
-        if (p >= s) { ok = 0; break; }  /* parents come first; else no cache */
-        len[s] = (p ? len[p] + 1 : 0) + h->scopes[s].name_len;
-        total += len[s];
-        if (total > SCOPE_NAMES_MAX) ok = 0;
-    }
-    char *names = ok ? malloc(total + 1) : NULL;
-    if (!names) { free(len); return; }
-    /* len becomes the offsets (n + 1 of them) */
-    uint64_t at = 0;
-    for (uint32_t s = 0; s < n; s++) {
-        uint64_t l = len[s];
-        len[s] = at;
-        if (s) {
-            uint32_t p = h->scopes[s].parent;
-            char *dst = names + at;
-            if (p) {
-                /* p < s: len[p] and len[p + 1] are offsets already (len[s] = at) */
-                uint64_t pl = len[p + 1] - len[p];
-                memcpy(dst, names + len[p], pl);
-                dst[pl] = '.';
-                dst += pl + 1;
-            }
-            if (h->scopes[s].name_len)
-                memcpy(dst, h->strings.data + h->scopes[s].name_off, h->scopes[s].name_len);
-        }
-        at += l;
-    }
-    len[n] = at;
-    f->scope_names = names;
-    f->scope_name_off = len;
-}
-
-/* The joined scope names, made on first use (thread-safe); NULL when they are
- * not cached. */
-static const fstw_file *scope_names(const fstw_file *cf)
-{
-    fstw_file *f = (fstw_file *)cf; /* a cache behind a const handle */
-    int st = __atomic_load_n(&f->scope_names_state, __ATOMIC_ACQUIRE);
-    if (st == 0) {
-        pthread_mutex_lock(&f->lock);
-        if (f->scope_names_state == 0) {
-            make_scope_names(f);
-            __atomic_store_n(&f->scope_names_state, f->scope_names ? 1 : 2, __ATOMIC_RELEASE);
-        }
-        pthread_mutex_unlock(&f->lock);
-        st = f->scope_names_state;
-    }
-    return st == 1 ? f : NULL;
-}
-
-/* Copies bytes to buf[pos..] within buflen (keeping room for the NUL). */
-static void put_bytes(char *buf, size_t buflen, size_t pos, const void *src, size_t n)
-{
-    if (n == 0 || pos + 1 >= buflen) return;
-    size_t room = buflen - 1 - pos;
-    memcpy(buf + pos, src, n < room ? n : room);
-}
-
-/* The full name of internal scope s at buf[0..] within buflen (no NUL),
- * from the joined names when they are cached; returns its whole length. */
-static size_t put_scope_name(const fstw_file *f, uint32_t s, char *buf, size_t buflen)
-{
-    const fstw_file *c = scope_names(f);
-    if (!c) return join_scope_name(f, s, buf, buflen);
-    size_t n = (size_t)(c->scope_name_off[s + 1] - c->scope_name_off[s]);
-    put_bytes(buf, buflen, 0, c->scope_names + c->scope_name_off[s], n);
-    return n;
-}
-
-size_t fstw_scope_full_name(const fstw_file *f, uint32_t scope, char *buf, size_t buflen)
-{
-    if (scope >= fstw_scope_count(f)) { if (buflen) buf[0] = 0; return 0; }
-    size_t n = put_scope_name(f, scope + 1, buf, buflen);
-    if (buflen) buf[n < buflen ? n : buflen - 1] = 0;
-    return n;
-}
-
-size_t fstw_var_full_name(const fstw_file *f, uint32_t var, char *buf, size_t buflen)
-{
-    if (var >= f->hier.n_vars) { if (buflen) buf[0] = 0; return 0; }
-    const fstw_var_rec *v = &f->hier.vars[var];
-    size_t pos = 0;
-    if (v->parent) {
-        pos = put_scope_name(f, v->parent, buf, buflen);
-        if (pos + 1 < buflen) buf[pos] = '.';
-        pos++;
-    }
-    put_bytes(buf, buflen, pos, f->hier.strings.data + v->name_off, v->name_len);
-    pos += v->name_len;
-    if (buflen) buf[pos < buflen ? pos : buflen - 1] = 0;
-    return pos;
-}
-
-static int name_is(const fstw_file *f, uint32_t off, uint32_t len, const char *s, size_t n)
-{
-    return len == n && (n == 0 || memcmp(f->hier.strings.data + off, s, n) == 0);
-}
-
-uint32_t fstw_lookup_var(const fstw_file *f, const char *path, size_t len)
-{
-    if (!f->hier.n_scopes) return FSTW_NONE;
-    uint32_t scope = 0; /* root */
-    size_t start = 0;
-    for (;;) {
-        const char *dot = memchr(path + start, '.', len - start);
-        size_t end = dot ? (size_t)(dot - path) : len;
-        const fstw_scope_rec *r = &f->hier.scopes[scope];
-        if (!dot) {
-            for (uint32_t i = 0; i < r->n_vars; i++) {
-                const fstw_var_rec *v = &f->hier.vars[r->vars[i]];
-                if (name_is(f, v->name_off, v->name_len, path + start, end - start)) return r->vars[i];
-            }
-            return FSTW_NONE;
-        }
-        uint32_t next = FSTW_NONE;
-        for (uint32_t i = 0; i < r->n_scopes; i++) {
-            const fstw_scope_rec *c = &f->hier.scopes[r->scopes[i] + 1];
-            if (name_is(f, c->name_off, c->name_len, path + start, end - start)) { next = r->scopes[i] + 1; break; }
-        }
-        if (next == FSTW_NONE) return FSTW_NONE;
-        scope = next;
-        start = end + 1;
-    }
-}
-
-uint32_t fstw_enum_count(const fstw_file *f) { return f->hier.n_enums; }
-
-int fstw_enum_get(const fstw_file *f, uint32_t id, fstw_str *name, uint32_t *n)
-{
-    if (id >= f->hier.n_enums) return FSTW_ERR_ARG;
-    const fstw_enum_rec *e = &f->hier.enums[id];
-    *name = str_at(f, e->name_off, e->name_len);
-    *n = e->n_pairs;
-    return FSTW_OK;
-}
-
-int fstw_enum_pair(const fstw_file *f, uint32_t id, uint32_t i, fstw_str *value, fstw_str *literal)
-{
-    if (id >= f->hier.n_enums || i >= f->hier.enums[id].n_pairs) return FSTW_ERR_ARG;
-    const uint32_t *q = &f->hier.pair_offs[(size_t)(f->hier.enums[id].first_pair + i) * 4];
-    *value = str_at(f, q[0], q[1]);
-    *literal = str_at(f, q[2], q[3]);
-    return FSTW_OK;
-}

@@ -14,9 +14,9 @@
 #define GEOM_REAL 0u
 #define GEOM_VARLEN UINT32_MAX
 
-static int push_tidx(fstw_builder *b, uint32_t idx)
+static int push_tidx(fstwi_builder *b, uint32_t idx)
 {
-    if (fstw_buf_push(&b->tidx, &idx, sizeof idx)) return -1;
+    if (fstwi_buf_push(&b->tidx, &idx, sizeof idx)) return -1;
     b->n++;
     return 0;
 }
@@ -46,11 +46,11 @@ static void pack_bits(const uint8_t *chars, uint32_t bits, uint8_t *out, size_t 
 }
 
 /* Switches a 2-state packed signal to one character per bit. */
-static int to_ascii(fstw_builder *b)
+static int to_ascii(fstwi_builder *b)
 {
-    fstw_buf nd = { 0 };
+    fstwi_buf nd = { 0 };
     size_t nbytes = b->stride;
-    if (fstw_buf_reserve(&nd, b->n * (size_t)b->bits + 1)) return -1;
+    if (fstwi_buf_reserve(&nd, b->n * (size_t)b->bits + 1)) return -1;
     size_t pad = nbytes * 8 - b->bits;
     for (size_t k = 0; k < b->n; k++) {
         const uint8_t *src = b->data.data + k * nbytes;
@@ -59,7 +59,7 @@ static int to_ascii(fstw_builder *b)
             nd.data[nd.len++] = (src[pos >> 3] & (0x80u >> (pos & 7))) ? '1' : '0';
         }
     }
-    fstw_buf_free(&b->data);
+    fstwi_buf_free(&b->data);
     b->data = nd;
     b->ascii = 1;
     b->stride = b->bits;
@@ -67,16 +67,16 @@ static int to_ascii(fstw_builder *b)
 }
 
 /* Appends a fixed-size value unless it equals the previous one. */
-static int push_fixed(fstw_builder *b, uint32_t idx, const uint8_t *v)
+static int push_fixed(fstwi_builder *b, uint32_t idx, const uint8_t *v)
 {
     size_t st = b->stride;
-    if (b->n && fstw_same_value(b->data.data + (b->n - 1) * st, v, st)) return 0;
-    if (st && fstw_buf_push(&b->data, v, st)) return -1;
+    if (b->n && fstwi_same_value(b->data.data + (b->n - 1) * st, v, st)) return 0;
+    if (st && fstwi_buf_push(&b->data, v, st)) return -1;
     return push_tidx(b, idx);
 }
 
 /* A bit-vector change given as `len` state characters. */
-int fstw_builder_add_chars(fstw_builder *b, uint32_t idx, const uint8_t *chars, size_t len, uint8_t *tmp)
+int fstwi_builder_add_chars(fstwi_builder *b, uint32_t idx, const uint8_t *chars, size_t len, uint8_t *tmp)
 {
     if (b->enc == FSTW_ENC_EVENT) return push_tidx(b, idx);
     if (b->enc == FSTW_ENC_STRING) {
@@ -86,7 +86,7 @@ int fstw_builder_add_chars(fstw_builder *b, uint32_t idx, const uint8_t *chars, 
             memcmp(b->data.data + ((uint64_t *)b->stroff.data)[b->n - 1], chars, len) == 0)
             return 0;
         uint64_t end = b->data.len + len;
-        if (fstw_buf_append(&b->data, chars, len) || fstw_buf_append(&b->stroff, &end, sizeof end)) return -1;
+        if (fstwi_buf_append(&b->data, chars, len) || fstwi_buf_append(&b->stroff, &end, sizeof end)) return -1;
         return push_tidx(b, idx);
     }
     if (b->enc != FSTW_ENC_BITS) return 0; /* a real var with a bit-vector chain: skipped */
@@ -120,17 +120,17 @@ int fstw_builder_add_chars(fstw_builder *b, uint32_t idx, const uint8_t *chars, 
     return push_fixed(b, idx, packed);
 }
 
-int fstw_builder_add_fst_bits(fstw_builder *b, uint32_t idx, const uint8_t *p, uint8_t *tmp)
+int fstwi_builder_add_fst_bits(fstwi_builder *b, uint32_t idx, const uint8_t *p, uint8_t *tmp)
 {
     /* FST packs the first bit into the MSB of the first byte and leaves the
      * last byte's low bits unused; storage right-aligns (pad bits in front) */
     unsigned pad = (unsigned)(b->stride * 8 - b->bits);
     if (pad == 0) return push_fixed(b, idx, p);
-    fstw_fst_bits_to_storage(tmp, p, b->stride, pad);
+    fstwi_fst_bits_to_storage(tmp, p, b->stride, pad);
     return push_fixed(b, idx, tmp);
 }
 
-int fstw_builder_add_real(fstw_builder *b, uint32_t idx, double v)
+int fstwi_builder_add_real(fstwi_builder *b, uint32_t idx, double v)
 {
     if (b->enc == FSTW_ENC_EVENT) return push_tidx(b, idx);
     if (b->enc != FSTW_ENC_REAL) return 0; /* mismatched var: skipped */
@@ -139,24 +139,24 @@ int fstw_builder_add_real(fstw_builder *b, uint32_t idx, double v)
     return push_fixed(b, idx, bytes);
 }
 
-int fstw_builder_add_bytes(fstw_builder *b, uint32_t idx, const uint8_t *s, size_t len, uint8_t *tmp)
+int fstwi_builder_add_bytes(fstwi_builder *b, uint32_t idx, const uint8_t *s, size_t len, uint8_t *tmp)
 {
     if (b->enc == FSTW_ENC_STRING || b->enc == FSTW_ENC_EVENT || b->enc == FSTW_ENC_BITS)
-        return fstw_builder_add_chars(b, idx, s, len, tmp);
+        return fstwi_builder_add_chars(b, idx, s, len, tmp);
     return 0;
 }
 
 
 /* A string signal starts with offset 0, and its data is never NULL, so empty
  * strings point into it (NULL + 0 is UB); 0 or -1. */
-static int init_strings(fstw_builder *b)
+static int init_strings(fstwi_builder *b)
 {
     if (b->enc != FSTW_ENC_STRING) return 0;
     uint64_t zero = 0;
-    return fstw_buf_append(&b->stroff, &zero, sizeof zero) || fstw_buf_reserve(&b->data, 1) ? -1 : 0;
+    return fstwi_buf_append(&b->stroff, &zero, sizeof zero) || fstwi_buf_reserve(&b->data, 1) ? -1 : 0;
 }
 
-int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err)
+int fstwi_builder_init(fstwi_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err)
 {
     memset(b, 0, sizeof *b);
     b->ref = ref;
@@ -174,14 +174,14 @@ int fstw_builder_init(fstw_builder *b, const fstw_file *f, uint32_t ref, fstw_er
      * one-byte change into megabytes */
     if (b->enc == FSTW_ENC_BITS && b->bits > 64 && g != GEOM_REAL &&
         (g == GEOM_VARLEN ? b->bits > 4096 : b->bits > g))
-        return fstw_fail(err, FSTW_ERR_FORMAT, "signal %u: its var is %u bits wide, but the file stores %s",
+        return fstwi_fail(err, FSTW_ERR_FORMAT, "signal %u: its var is %u bits wide, but the file stores %s",
                          ref, b->bits, g == GEOM_VARLEN ? "variable-length values" : "fewer bits per value");
     b->stride = b->enc == FSTW_ENC_BITS ? ((size_t)b->bits + 7) / 8 : b->enc == FSTW_ENC_REAL ? 8 : 0;
-    if (init_strings(b)) return fstw_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    if (init_strings(b)) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     return FSTW_OK;
 }
 
-int fstw_builder_init_like(fstw_builder *b, const fstw_builder *shape)
+int fstwi_builder_init_like(fstwi_builder *b, const fstwi_builder *shape)
 {
     memset(b, 0, sizeof *b);
     b->ref = shape->ref;
@@ -193,7 +193,7 @@ int fstw_builder_init_like(fstw_builder *b, const fstw_builder *shape)
 
 /* Appends src's changes (decoded from later blocks) to dst, applying the
  * dedup rule across the seam; src is emptied. */
-int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
+int fstwi_builder_append(fstwi_builder *dst, fstwi_builder *src)
 {
     if (src->n == 0) return 0;
     size_t skip = 0;
@@ -205,10 +205,10 @@ int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
         }
         uint64_t base = dst->data.len;
         uint64_t from = so[skip];
-        if (fstw_buf_append(&dst->data, src->data.data + from, (size_t)(so[src->n] - from))) return -1;
+        if (fstwi_buf_append(&dst->data, src->data.data + from, (size_t)(so[src->n] - from))) return -1;
         for (size_t i = skip + 1; i <= src->n; i++) {
             uint64_t o = base + so[i] - from;
-            if (fstw_buf_append(&dst->stroff, &o, sizeof o)) return -1;
+            if (fstwi_buf_append(&dst->stroff, &o, sizeof o)) return -1;
         }
     } else if (dst->enc != FSTW_ENC_EVENT) {
         if (dst->enc == FSTW_ENC_BITS && dst->ascii != src->ascii) {
@@ -217,13 +217,13 @@ int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
         size_t st = dst->stride;
         if (dst->n && (st == 0 || memcmp(dst->data.data + (dst->n - 1) * st, src->data.data, st) == 0))
             skip = 1;
-        if (st && fstw_buf_append(&dst->data, src->data.data + skip * st, (src->n - skip) * st))
+        if (st && fstwi_buf_append(&dst->data, src->data.data + skip * st, (src->n - skip) * st))
             return -1;
     }
-    if (fstw_buf_append(&dst->tidx, src->tidx.data + skip * sizeof(uint32_t), (src->n - skip) * sizeof(uint32_t)))
+    if (fstwi_buf_append(&dst->tidx, src->tidx.data + skip * sizeof(uint32_t), (src->n - skip) * sizeof(uint32_t)))
         return -1;
     dst->n += src->n - skip;
-    fstw_builder_free(src);
+    fstwi_builder_free(src);
     return 0;
 }
 
@@ -231,16 +231,16 @@ int fstw_builder_append(fstw_builder *dst, fstw_builder *src)
  * from what it holds after `done` of `total` bytes of blocks.  No change when
  * it has the room, or when memory is short (growth then happens change by
  * change, 1.5x at a time). */
-static void project(fstw_buf *b, double scale)
+static void project(fstwi_buf *b, double scale)
 {
     if (!b->len) return;
     double want = (double)b->len * scale;
     if (want <= (double)b->cap || want > (double)(SIZE_MAX / 2)) return;
     size_t cap = (size_t)want;
-    (void)fstw_buf_set_cap(b, cap + cap / 32 + 64);  /* a margin, so a slightly busier rest does not grow it */
+    (void)fstwi_buf_set_cap(b, cap + cap / 32 + 64);  /* a margin, so a slightly busier rest does not grow it */
 }
 
-void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total)
+void fstwi_builder_project(fstwi_builder *b, uint64_t done, uint64_t total)
 {
     if (!done || done >= total || !b->n) return;
     /* the load calls this at each doubling of the bytes done: room up to the
@@ -254,12 +254,12 @@ void fstw_builder_project(fstw_builder *b, uint64_t done, uint64_t total)
 }
 
 /* Gives back the unused end of a buffer (growth leaves up to a third). */
-static void shrink(fstw_buf *b)
+static void shrink(fstwi_buf *b)
 {
-    if (b->cap - b->len > b->len / 16 + 64) (void)fstw_buf_set_cap(b, b->len);
+    if (b->cap - b->len > b->len / 16 + 64) (void)fstwi_buf_set_cap(b, b->len);
 }
 
-fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f)
+fstw_signal *fstwi_builder_finish(fstwi_builder *b, const fstw_file *f)
 {
     fstw_signal *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -281,14 +281,14 @@ fstw_signal *fstw_builder_finish(fstw_builder *b, const fstw_file *f)
     return s;
 }
 
-void fstw_builder_free(fstw_builder *b)
+void fstwi_builder_free(fstwi_builder *b)
 {
-    fstw_buf_free(&b->tidx);
-    fstw_buf_free(&b->data);
-    fstw_buf_free(&b->stroff);
+    fstwi_buf_free(&b->tidx);
+    fstwi_buf_free(&b->data);
+    fstwi_buf_free(&b->stroff);
 }
 
-fstw_signal *fstw_signal_clone(const fstw_signal *s)
+fstw_signal *fstwi_signal_clone(const fstw_signal *s)
 {
     fstw_signal *c = malloc(sizeof *c);
     if (!c) return NULL;
@@ -393,4 +393,20 @@ void fstw_signal_query(const fstw_signal *s, uint64_t t, fstw_query *out)
     }
     out->change = (int64_t)lo - 1;
     out->next_change = lo < s->n ? (int64_t)lo : -1;
+}
+
+size_t fstw_signal_lower_bound(const fstw_signal *s, uint64_t t)
+{
+    size_t lo = 0, hi = s->n; /* the first change with time >= t is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fstw_signal_time(s, mid) < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+int64_t fstw_signal_at_time(const fstw_signal *s, uint64_t t)
+{
+    int64_t idx = fstwi_last_le(s->tt, s->n_tt, t);
+    return idx < 0 ? -1 : fstw_signal_find(s, (uint64_t)idx);
 }

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-int fstw_source_read(const fstw_source *s, uint64_t off, void *buf, size_t len,
+int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len,
                      const char *what, fstw_error *err)
 {
     if (off > s->size || len > s->size - off)
-        return fstw_fail(err, FSTW_ERR_FORMAT,
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, off,
                          "truncated FST file: %s needs %zu bytes at offset %llu but the file has %llu",
                          what, len, (unsigned long long)off, (unsigned long long)s->size);
     if (s->fd < 0) {
@@ -21,10 +21,10 @@ int fstw_source_read(const fstw_source *s, uint64_t off, void *buf, size_t len,
         ssize_t r = pread(s->fd, p, len, (off_t)off);
         if (r < 0) {
             if (errno == EINTR) continue;
-            return fstw_fail_errno(err, errno, "read failed", what);
+            return fstwi_fail_errno(err, errno, "read failed", what);
         }
         if (r == 0)
-            return fstw_fail(err, FSTW_ERR_FORMAT,
+            return fstwi_fail_at(err, FSTW_ERR_FORMAT, off,
                              "truncated FST file: end of file while reading %s at offset %llu",
                              what, (unsigned long long)off);
         p += r;

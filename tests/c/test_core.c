@@ -9,7 +9,7 @@
 #include "same_signal.h"
 
 /* internal (fstw_load.c): loads run on several threads, by split */
-void fstw_split_counts(unsigned long *by_signal, unsigned long *by_block);
+void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,7 +395,7 @@ int main(int argc, char **argv)
     /* the multi-block files (fixtures multiblock_*, the example) made the forced
      * parallel loads of check_load_paths really run on threads, both ways */
     unsigned long by_signal, by_block;
-    fstw_split_counts(&by_signal, &by_block);
+    fstwi_split_counts(&by_signal, &by_block);
     current = "(all files)";
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
         CHECK(by_signal > 0 && by_block > 0, "loads on threads: %lu split by signal, %lu by block", by_signal, by_block);
