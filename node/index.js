@@ -64,9 +64,6 @@ native.setQueryBuffer(queryBuffer);
 
 /** Value encodings reported by the addon. */
 const ENC_BITS = 0;
-const ENC_REAL = 1;
-const ENC_STRING = 2;
-const ENC_EVENT = 3;
 
 /** Signals made per event-loop turn when an async load completes. */
 const ASYNC_SLICE = 4096;
@@ -384,11 +381,7 @@ class Waveform {
 
   #refOf(v, method) {
     if (!(v instanceof Var)) throw typeError(`${method}(): expected a Var, got ${describe(v)}`);
-    const ref = v.signalRef();
-    if (ref >= headerOf(this.#hier).signalCount) {
-      throw rangeError(`${method}(): the var's signal ref ${ref} is out of range for this file`);
-    }
-    return ref;
+    return v.signalRef(); // a ref out of range for this file: the core's RangeError at load
   }
 
   #refsOf(vars, method) {
@@ -548,7 +541,7 @@ class Hierarchy {
    */
   timescale() {
     const ts = headerOf(this).timescale;
-    return ts === null ? null : new Timescale(kInternal, ts.factor, new TimescaleUnit(kInternal, ts.exponent));
+    return ts === null ? null : new Timescale(kInternal, ts.factor, new TimescaleUnit(kInternal, ts.exponent, ts.unit));
   }
 
   /**
@@ -721,9 +714,7 @@ class Var {
    */
   bitwidth(hier) {
     checkHier(hier, 'bitwidth');
-    const i = this.#i();
-    if (i.encoding === ENC_BITS) return i.bitwidth;
-    return i.encoding === ENC_EVENT ? 0 : null;
+    return this.#i().width;
   }
 
   /**
@@ -784,7 +775,7 @@ class Var {
    */
   isReal(hier) {
     checkHier(hier, 'isReal');
-    return this.#i().encoding === ENC_REAL;
+    return this.#i().isReal;
   }
 
   /**
@@ -794,7 +785,7 @@ class Var {
    */
   isString(hier) {
     checkHier(hier, 'isString');
-    return this.#i().encoding === ENC_STRING;
+    return this.#i().isString;
   }
 
   /**
@@ -805,7 +796,7 @@ class Var {
    */
   isBitVector(hier) {
     checkHier(hier, 'isBitVector');
-    return this.#i().encoding === ENC_BITS;
+    return this.#i().isBitVector;
   }
 
   /**
@@ -815,8 +806,7 @@ class Var {
    */
   is1Bit(hier) {
     checkHier(hier, 'is1Bit');
-    const i = this.#i();
-    return i.encoding === ENC_BITS && i.bitwidth === 1;
+    return this.#i().is1Bit;
   }
 
   /**
@@ -1107,33 +1097,24 @@ class TimeTable {
 
 /* ------------------------------------------------------------------ Timescale */
 
-const UNIT_NAMES = new Map([
-  [-21, 'zs'],
-  [-18, 'as'],
-  [-15, 'fs'],
-  [-12, 'ps'],
-  [-9, 'ns'],
-  [-6, 'us'],
-  [-3, 'ms'],
-  [0, 's'],
-]);
-
 /**
  * The unit of a Timescale (pywellen's `TimescaleUnit`): `toString()` is one of
  * `zs as fs ps ns us ms s`, `toExponent()` the power of ten of seconds.
  */
 class TimescaleUnit {
   #exp;
+  #name;
 
   /** @hideconstructor */
-  constructor(token, exponent) {
+  constructor(token, exponent, name) {
     checkInternal(token, 'TimescaleUnit');
     this.#exp = exponent;
+    this.#name = name;
   }
 
   /** `zs`, `as`, `fs`, `ps`, `ns`, `us`, `ms` or `s` (`unknown` never occurs for FST). @returns {string} */
   toString() {
-    return UNIT_NAMES.get(this.#exp) ?? 'unknown';
+    return this.#name;
   }
 
   /** The unit as a power of ten of seconds: ns -> -9, s -> 0. @returns {number} */

@@ -42,6 +42,11 @@ static nfstw_wave *wave_arg(napi_env env, napi_callback_info info)
     return nfstw_wave_args(env, info, 1, argv);
 }
 
+static napi_value ascii(napi_env env, const char *s)
+{
+    return nfstw_str_latin1(env, s, strlen(s));
+}
+
 static napi_value header_string(napi_env env, const char *s)
 {
     return nfstw_str_utf8(env, s ? s : "", s ? strlen(s) : 0);
@@ -60,7 +65,8 @@ static napi_value fn_header(napi_env env, napi_callback_info info)
     int unit;
     if (fstw_timescale(w->file, &factor, &unit) == 0) {
         if (napi_create_object(env, &ts) != napi_ok || nfstw_set(env, ts, "factor", nfstw_u32(env, factor)) ||
-            nfstw_set(env, ts, "exponent", nfstw_i64(env, unit)))
+            nfstw_set(env, ts, "exponent", nfstw_i64(env, unit)) ||
+            nfstw_set(env, ts, "unit", ascii(env, fstw_timescale_unit_name(unit))))
             return NULL;
     } else {
         ts = nfstw_null(env);
@@ -307,11 +313,6 @@ static napi_value fn_scope_full_names(napi_env env, napi_callback_info info)
     return all_full_names(env, info, 0);
 }
 
-static napi_value ascii(napi_env env, const char *s)
-{
-    return nfstw_str_latin1(env, s, strlen(s));
-}
-
 static napi_value fn_var_info(napi_env env, napi_callback_info info)
 {
     uint32_t id;
@@ -328,6 +329,11 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
         nfstw_set(env, o, "direction", ascii(env, fstw_direction_name(vi.direction))) ||
         nfstw_set(env, o, "encoding", nfstw_u32(env, vi.encoding)) ||
         nfstw_set(env, o, "bitwidth", nfstw_u32(env, vi.bitwidth)) ||
+        nfstw_set(env, o, "width", fstw_var_width(&vi) < 0 ? nfstw_null(env) : nfstw_i64(env, fstw_var_width(&vi))) ||
+        nfstw_set(env, o, "isReal", nfstw_bool(env, fstw_var_is_real(&vi))) ||
+        nfstw_set(env, o, "isString", nfstw_bool(env, fstw_var_is_string(&vi))) ||
+        nfstw_set(env, o, "isBitVector", nfstw_bool(env, fstw_var_is_bit_vector(&vi))) ||
+        nfstw_set(env, o, "is1Bit", nfstw_bool(env, fstw_var_is_1bit(&vi))) ||
         nfstw_set(env, o, "signalRef", nfstw_u32(env, vi.signal_ref)) ||
         nfstw_set(env, o, "msb", vi.has_index ? nfstw_i64(env, vi.msb) : nfstw_null(env)) ||
         nfstw_set(env, o, "lsb", vi.has_index ? nfstw_i64(env, vi.lsb) : nfstw_null(env)) ||

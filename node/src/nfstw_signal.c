@@ -373,15 +373,7 @@ static napi_value fn_sig_lower_bound(napi_env env, napi_callback_info info)
     nfstw_sig *s = sig_arg(env, info, 2, argv);
     if (!s || nfstw_get_u64(env, argv[1], "time", UINT64_MAX, &t) < 0)
         return NULL;
-    size_t lo = 0, hi = fstw_signal_len(s->sig);
-    while (lo < hi) { /* change times never decrease */
-        size_t mid = lo + (hi - lo) / 2;
-        if (fstw_signal_time(s->sig, mid) < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return nfstw_i64(env, (int64_t)lo);
+    return nfstw_i64(env, (int64_t)fstw_signal_lower_bound(s->sig, t));
 }
 
 static napi_value fn_sig_value_at_idx(napi_env env, napi_callback_info info)
@@ -401,10 +393,7 @@ static napi_value fn_sig_value_at_time(napi_env env, napi_callback_info info)
     nfstw_sig *s = sig_arg(env, info, 2, argv);
     if (!s || nfstw_get_u64(env, argv[1], "time", UINT64_MAX, &t) < 0)
         return NULL;
-    int64_t idx = fstw_time_index_at(s->wave->file, t);
-    if (idx < 0)
-        return nfstw_null(env);
-    return value_or_null(env, s->sig, fstw_signal_find(s->sig, (uint64_t)idx));
+    return value_or_null(env, s->sig, fstw_signal_at_time(s->sig, t));
 }
 
 static napi_value fn_sig_query(napi_env env, napi_callback_info info)
@@ -455,7 +444,6 @@ static napi_value fn_sig_dispose(napi_env env, napi_callback_info info)
 static int refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, size_t *n)
 {
     bool is_ta = false, is_arr = false;
-    uint32_t count = fstw_signal_count(w->file);
     uint32_t *out = NULL;
     size_t len = 0;
     if (napi_is_typedarray(env, v, &is_ta) != napi_ok)
@@ -493,13 +481,14 @@ static int refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, 
         nfstw_throw_plain(env, "ENOMEM", "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < len; i++)
-        if (out[i] >= count) {
-            nfstw_throw_range(env, "signal ref %u is out of range for this file (%u signals)", (unsigned)out[i],
-                              (unsigned)count);
+    for (size_t i = 0; i < len; i++) {
+        fstw_error err;
+        if (fstw_check_signal_ref(w->file, out[i], &err) != FSTW_OK) {
+            nfstw_throw(env, &err, NULL);
             free(out);
             return -1;
         }
+    }
     *refs = out;
     *n = len;
     return 0;

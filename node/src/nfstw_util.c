@@ -40,41 +40,20 @@ static napi_value new_error(napi_env env, int kind, const char *code, const char
 napi_value nfstw_make_error(napi_env env, const fstw_error *err, const char *path)
 {
     const char *core_msg = err->message[0] ? err->message : fstw_status_name(err->code);
-    const char *code = NULL, *desc = NULL;
-    int sys = err->sys_errno;
-    switch (err->code) {
-    case FSTW_ERR_NOENT:
-        code = "ENOENT", desc = "no such file or directory", sys = sys ? sys : ENOENT;
-        break;
-    case FSTW_ERR_ACCES:
-        code = "EACCES", desc = "permission denied", sys = sys ? sys : EACCES;
-        break;
-    case FSTW_ERR_ISDIR:
-        code = "EISDIR", desc = "illegal operation on a directory", sys = sys ? sys : EISDIR;
-        break;
-    case FSTW_ERR_IO:
-        code = "EIO", desc = "i/o error", sys = sys ? sys : EIO;
-        break;
-    case FSTW_ERR_FORMAT:
-        code = "FST_FORMAT";
-        break;
-    case FSTW_ERR_NOMEM:
-        code = "ENOMEM";
-        break;
-    case FSTW_ERR_ARG:
-        return new_error(env, 2, "ERR_OUT_OF_RANGE", core_msg);
-    default:
-        code = "FST_ERROR";
-        break;
-    }
-    size_t cap = strlen(core_msg) + (path ? strlen(path) : 0) + 128;
+    const char *code = fstw_status_code(err->code);
+    const char *syscall = fstw_error_syscall(err);
+    if (err->code == FSTW_ERR_ARG)
+        return new_error(env, 2, code, core_msg);
+    /* an OS error (syscall set) reads like Node's fs errors, plus where a
+     * read failed; any other error is the core's message */
+    size_t cap = strlen(core_msg) + (path ? strlen(path) : 0) + 160;
     char *msg = malloc(cap);
     if (!msg)
         return new_error(env, 0, "ENOMEM", "out of memory");
-    if (desc && err->code == FSTW_ERR_IO)
-        /* like Node's fs errors, plus where the read failed */
+    const char *desc = fstw_status_description(err->code);
+    if (syscall && err->code == FSTW_ERR_IO)
         snprintf(msg, cap, "%s: %s, read '%s': %s", code, desc, path ? path : "", core_msg);
-    else if (desc)
+    else if (syscall)
         snprintf(msg, cap, "%s: %s, open '%s'", code, desc, path ? path : "");
     else
         snprintf(msg, cap, "%s", core_msg);
@@ -82,18 +61,24 @@ napi_value nfstw_make_error(napi_env env, const fstw_error *err, const char *pat
     free(msg);
     if (!e)
         return NULL;
-    if (desc) {
-        napi_value v;
+    /* structured fields: what went wrong without the path (what the tool
+     * prints after the file name), the OS's text, the file offset */
+    napi_value v;
+    if ((v = make_str(env, fstw_error_reason(err))))
+        napi_set_named_property(env, e, "reason", v);
+    if (err->strerror[0] && (v = make_str(env, err->strerror)))
+        napi_set_named_property(env, e, "strerror", v);
+    if (err->offset >= 0 && napi_create_double(env, (double)err->offset, &v) == napi_ok)
+        napi_set_named_property(env, e, "offset", v);
+    if (syscall) {
+        int sys = err->sys_errno ? err->sys_errno : fstw_status_errno(err->code);
         if (napi_create_int32(env, -sys, &v) == napi_ok)
             napi_set_named_property(env, e, "errno", v);
-        if ((v = make_str(env, err->code == FSTW_ERR_IO ? "read" : "open")))
+        if ((v = make_str(env, syscall)))
             napi_set_named_property(env, e, "syscall", v);
     }
-    if (path && err->code != FSTW_ERR_NOMEM) {
-        napi_value v = make_str(env, path);
-        if (v)
-            napi_set_named_property(env, e, "path", v);
-    }
+    if (path && err->code != FSTW_ERR_NOMEM && (v = make_str(env, path)))
+        napi_set_named_property(env, e, "path", v);
     return e;
 }
 

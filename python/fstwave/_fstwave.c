@@ -188,9 +188,9 @@ static int wf_var_ref(pyfstw_WaveformObject *self, PyObject *obj, uint32_t *ref,
         PyErr_Format(PyExc_RuntimeError, "invalid var id %u", (unsigned)v->id);
         return -1;
     }
-    if (info.signal_ref >= fstw_signal_count(self->file)) {
-        PyErr_Format(PyExc_ValueError, "%s(): the var's signal_ref %u is out of range for this file", fname,
-                     (unsigned)info.signal_ref);
+    fstw_error err;
+    if (fstw_check_signal_ref(self->file, info.signal_ref, &err) != FSTW_OK) {
+        pyfstw_raise(st, &err, NULL);
         return -1;
     }
     *ref = info.signal_ref;

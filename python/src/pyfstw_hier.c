@@ -239,14 +239,10 @@ static PyObject *var_width(PyObject *self)
     fstw_var_info info;
     if (var_info((pyfstw_ItemObject *)self, &info) < 0)
         return NULL;
-    switch (info.encoding) {
-    case FSTW_ENC_BITS:
-        return PyLong_FromUnsignedLong(info.bitwidth);
-    case FSTW_ENC_EVENT:
-        return PyLong_FromLong(0);
-    default:
+    int64_t w = fstw_var_width(&info);
+    if (w < 0)
         Py_RETURN_NONE;
-    }
+    return PyLong_FromLongLong(w);
 }
 
 static PyObject *Var_bitwidth(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -340,49 +336,33 @@ static PyObject *Var_vhdl_type_name(PyObject *self, PyObject *const *args, Py_ss
     return pyfstw_decode_name(info.vhdl_type_name.ptr, info.vhdl_type_name.len);
 }
 
-enum { PRED_REAL, PRED_STRING, PRED_BITVEC, PRED_1BIT };
-
+/* is_real, is_string, is_bit_vector, is_1bit: the core's Var predicates. */
 static PyObject *var_pred(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                          int which, const char *fname)
+                          int (*pred)(const fstw_var_info *), const char *fname)
 {
     if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, fname) < 0)
         return NULL;
     fstw_var_info info;
     if (var_info((pyfstw_ItemObject *)self, &info) < 0)
         return NULL;
-    int r = 0;
-    switch (which) {
-    case PRED_REAL:
-        r = info.encoding == FSTW_ENC_REAL;
-        break;
-    case PRED_STRING:
-        r = info.encoding == FSTW_ENC_STRING;
-        break;
-    case PRED_BITVEC:
-        r = info.encoding == FSTW_ENC_BITS;
-        break;
-    case PRED_1BIT:
-        r = info.encoding == FSTW_ENC_BITS && info.bitwidth == 1;
-        break;
-    }
-    return PyBool_FromLong(r);
+    return PyBool_FromLong(pred(&info));
 }
 
 static PyObject *Var_is_real(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, PRED_REAL, "is_real");
+    return var_pred(self, a, n, k, fstw_var_is_real, "is_real");
 }
 static PyObject *Var_is_string(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, PRED_STRING, "is_string");
+    return var_pred(self, a, n, k, fstw_var_is_string, "is_string");
 }
 static PyObject *Var_is_bit_vector(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, PRED_BITVEC, "is_bit_vector");
+    return var_pred(self, a, n, k, fstw_var_is_bit_vector, "is_bit_vector");
 }
 static PyObject *Var_is_1bit(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, PRED_1BIT, "is_1bit");
+    return var_pred(self, a, n, k, fstw_var_is_1bit, "is_1bit");
 }
 
 static PyObject *Var_index(PyObject *self, PyObject *unused)

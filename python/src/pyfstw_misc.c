@@ -8,55 +8,62 @@
 
 /* ============================================================ errors */
 
+/* Sets the structured fields of an error object: code (the status's short
+ * code, FSTW_STATUS_MAP), reason (fstw_error_reason) and offset (the file
+ * offset of a malformed structure, or None).  -1 on failure. */
+static int set_fields(PyObject *exc, const fstw_error *err)
+{
+    const char *reason = fstw_error_reason(err);
+    PyObject *code = PyUnicode_FromString(fstw_status_code(err->code));
+    PyObject *why = PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason), "replace");
+    PyObject *off = err->offset >= 0 ? PyLong_FromLongLong(err->offset) : (Py_INCREF(Py_None), Py_None);
+    int rc = -1;
+    if (code && why && off && PyObject_SetAttrString(exc, "code", code) == 0 &&
+        PyObject_SetAttrString(exc, "reason", why) == 0 && PyObject_SetAttrString(exc, "offset", off) == 0)
+        rc = 0;
+    Py_XDECREF(code);
+    Py_XDECREF(why);
+    Py_XDECREF(off);
+    return rc;
+}
+
+/* Raises exc (an exception instance) after setting its structured fields. */
+static PyObject *raise_with_fields(PyObject *exc, const fstw_error *err)
+{
+    if (!exc)
+        return NULL;
+    if (set_fields(exc, err) == 0)
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+    return NULL;
+}
+
 PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filename)
 {
     const char *msg = err->message[0] ? err->message : fstw_status_name(err->code);
-    int e = err->sys_errno;
-    switch (err->code) {
-    case FSTW_ERR_NOENT:
-        e = e ? e : ENOENT;
-        break;
-    case FSTW_ERR_ACCES:
-        e = e ? e : EACCES;
-        break;
-    case FSTW_ERR_ISDIR:
-        e = e ? e : EISDIR;
-        break;
-    case FSTW_ERR_IO:
-        e = e ? e : EIO;
-        break;
-    case FSTW_ERR_NOMEM:
+    PyObject *m = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+    if (!m)
+        return NULL;
+    PyObject *exc = NULL;
+    if (err->code == FSTW_ERR_NOMEM) {
+        Py_DECREF(m);
         return PyErr_NoMemory();
-    case FSTW_ERR_FORMAT: {
-        PyObject *m = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
-        if (m) {
-            PyErr_SetObject(st->FstError, m);
-            Py_DECREF(m);
-        }
-        return NULL;
+    } else if (fstw_error_syscall(err)) {
+        /* OSError(errno, strerror, filename): the constructor picks the
+         * subclass from errno; strerror is the reason (the OS's text, or for
+         * a failed read where it failed) */
+        int e = err->sys_errno ? err->sys_errno : fstw_status_errno(err->code);
+        const char *reason = fstw_error_reason(err);
+        exc = PyObject_CallFunction(PyExc_OSError, "isO", e, reason, filename ? filename : Py_None);
+    } else if (err->code == FSTW_ERR_FORMAT) {
+        exc = PyObject_CallOneArg(st->FstError, m);
+    } else if (err->code == FSTW_ERR_ARG) {
+        exc = PyObject_CallOneArg(PyExc_ValueError, m);
+    } else {
+        exc = PyObject_CallOneArg(PyExc_RuntimeError, m);
     }
-    case FSTW_ERR_ARG:
-        PyErr_SetString(PyExc_ValueError, msg);
-        return NULL;
-    default:
-        PyErr_SetString(PyExc_RuntimeError, msg);
-        return NULL;
-    }
-    if (err->code == FSTW_ERR_IO) {
-        /* OSError(errno, <core message>, filename): the constructor picks the
-         * subclass from errno; strerror carries where the read failed. */
-        PyObject *exc = PyObject_CallFunction(PyExc_OSError, "isO", e, msg,
-                                              filename ? filename : Py_None);
-        if (exc) {
-            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
-            Py_DECREF(exc);
-        }
-        return NULL;
-    }
-    errno = e;
-    if (filename)
-        return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, filename);
-    return PyErr_SetFromErrno(PyExc_OSError);
+    Py_DECREF(m);
+    return raise_with_fields(exc, err);
 }
 
 /* ============================================================ helpers */
@@ -147,33 +154,9 @@ PyObject *pyfstw_no_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 
 /* ============================================================ TimescaleUnit */
 
-static const char *unit_name(int exponent)
-{
-    switch (exponent) {
-    case -21:
-        return "zs";
-    case -18:
-        return "as";
-    case -15:
-        return "fs";
-    case -12:
-        return "ps";
-    case -9:
-        return "ns";
-    case -6:
-        return "us";
-    case -3:
-        return "ms";
-    case 0:
-        return "s";
-    default:
-        return "unknown";
-    }
-}
-
 static int unit_known(int exponent)
 {
-    return strcmp(unit_name(exponent), "unknown") != 0;
+    return strcmp(fstw_timescale_unit_name(exponent), "unknown") != 0;
 }
 
 static void simple_dealloc(PyObject *self)
@@ -185,12 +168,12 @@ static void simple_dealloc(PyObject *self)
 
 static PyObject *TimescaleUnit_str(PyObject *self)
 {
-    return PyUnicode_FromString(unit_name(((pyfstw_TimescaleUnitObject *)self)->exponent));
+    return PyUnicode_FromString(fstw_timescale_unit_name(((pyfstw_TimescaleUnitObject *)self)->exponent));
 }
 
 static PyObject *TimescaleUnit_repr(PyObject *self)
 {
-    return PyUnicode_FromFormat("TimescaleUnit.%s", unit_name(((pyfstw_TimescaleUnitObject *)self)->exponent));
+    return PyUnicode_FromFormat("TimescaleUnit.%s", fstw_timescale_unit_name(((pyfstw_TimescaleUnitObject *)self)->exponent));
 }
 
 static PyObject *TimescaleUnit_to_exponent(PyObject *self, PyObject *unused)
@@ -293,14 +276,14 @@ static int ts_exponent(PyObject *self)
 static PyObject *Timescale_str(PyObject *self)
 {
     return PyUnicode_FromFormat("%u%s", (unsigned)((pyfstw_TimescaleObject *)self)->factor,
-                                unit_name(ts_exponent(self)));
+                                fstw_timescale_unit_name(ts_exponent(self)));
 }
 
 static PyObject *Timescale_repr(PyObject *self)
 {
     return PyUnicode_FromFormat("Timescale(factor=%u, unit=TimescaleUnit.%s)",
                                 (unsigned)((pyfstw_TimescaleObject *)self)->factor,
-                                unit_name(ts_exponent(self)));
+                                fstw_timescale_unit_name(ts_exponent(self)));
 }
 
 static Py_hash_t Timescale_hash(PyObject *self)

@@ -141,10 +141,7 @@ static PyObject *Signal_value_at_time(PyObject *op, PyObject *const *args, Py_ss
     if (parse_one(args, nargs, kwnames, "time", "value_at_time", &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
-    int64_t idx = fstw_time_index_at(self->hier->file, t);
-    if (idx < 0)
-        Py_RETURN_NONE;
-    return value_or_none(self->sig, fstw_signal_find(self->sig, (uint64_t)idx));
+    return value_or_none(self->sig, fstw_signal_at_time(self->sig, t));
 }
 
 static PyObject *Signal_value_at_idx(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
@@ -187,16 +184,7 @@ static PyObject *Signal_all_changes_after(PyObject *op, PyObject *const *args, P
     if (parse_one(args, nargs, kwnames, "time", "all_changes_after", &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
-    /* first change with time >= t (change times are non-decreasing) */
-    size_t lo = 0, hi = fstw_signal_len(self->sig);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (fstw_signal_time(self->sig, mid) < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return changeiter_new(self, lo);
+    return changeiter_new(self, fstw_signal_lower_bound(self->sig, t));
 }
 
 static PyObject *Signal_query_signal(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
