@@ -65,7 +65,7 @@ extern "C" {
     XX(FSTW_ERR_ISDIR,  3, EISDIR, "EISDIR",           "illegal operation on a directory")    \
     XX(FSTW_ERR_IO,     4, EIO,    "EIO",              "i/o error")                           \
     XX(FSTW_ERR_FORMAT, 5, 0,      "FST_FORMAT",       "not an FST file, or a malformed one") \
-    XX(FSTW_ERR_NOMEM,  6, ENOMEM, "ENOMEM",           "out of memory")                       \
+    XX(FSTW_ERR_NOMEM,  6, ENOMEM, "ENOMEM",           "not enough memory")                   \
     XX(FSTW_ERR_ARG,    7, 0,      "ERR_OUT_OF_RANGE", "an argument out of range")
 
 /* Status codes returned by every fallible call:

@@ -115,7 +115,7 @@ void fstwi_inflater_end(fstwi_inflater *z);
 int fstwi_unpack_chain(fstwi_inflater *z, uint8_t pack, const uint8_t *in, size_t in_len,
                       uint8_t *out, size_t out_len);
 
-/* ---- hierarchy (fstw_hier.c) */
+/* ---- hierarchy (fstw_hier.c builds it; fstw_hier_read.c and fstw_full_names.c answer from it) */
 typedef struct fstwi_scope_rec {
     uint32_t name_off, name_len, comp_off, comp_len;
     uint32_t parent;          /* internal id; 0 is the invisible root */
@@ -242,7 +242,7 @@ struct fstw_file {
     uint32_t n_geom;
     fstwi_hier hier;
     /* full names of the internal scopes, made on the first full-name call
-     * (fstw_open.c): scope s is scope_names[scope_name_off[s] ..
+     * (fstw_full_names.c): scope s is scope_names[scope_name_off[s] ..
      * scope_name_off[s + 1]); scope_names_state: 0 not yet, 1 made, 2 not
      * cached (too large: the names are then put together on each call) */
     int scope_names_state;
