@@ -20,6 +20,7 @@ The tests check, on that fixture:
   change written at that time (what a change mapped to a later index of its time breaks).
 """
 import struct
+import sys
 import zlib
 
 import pytest
@@ -27,24 +28,16 @@ import pytest
 import fstwave
 import pywellen
 
+from conftest import REPO_ROOT
 from test_live import VC_BLOCKS, blocks
 from wavecompare import pw_time_table, strict_eq
+
+sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fuzz'))
+from side_seeds import varint as uvarint  # noqa: E402  (LEB128: value, next position)
 
 NAME = 'repeated_time.fst'
 GEOMETRY = 3
 GEOM_REAL, GEOM_VARLEN = 0, 0xFFFFFFFF
-
-
-def uvarint(buf, i):
-    """(value, next position) of the LEB128 varint at buf[i]."""
-    v = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return v, i
 
 
 def svarint(buf, i):
@@ -170,9 +163,7 @@ def decode_blocks(path):
 
 @pytest.fixture(scope='module')
 def path(fixtures_dir):
-    p = fixtures_dir / NAME
-    assert p.is_file(), f'gen_fixtures did not write {NAME}'
-    return p
+    return fixtures_dir / NAME  # written by gen_fixtures (its table lists it)
 
 
 @pytest.fixture(scope='module')
@@ -223,15 +214,11 @@ def pairs(path):
     return out, list(fw.time_table)
 
 
-def same(a, b):
-    return strict_eq(a, b)
-
-
 def test_all_changes_against_pywellen(path):
     sigs, _ = pairs(path)
     for name, fs, ps in sigs:
         f, p = list(fs.all_changes()), list(ps.all_changes())
-        assert len(f) == len(p) and all(map(same, f, p)), f'{name}: {f} != {p}'
+        assert len(f) == len(p) and all(map(strict_eq, f, p)), f'{name}: {f} != {p}'
 
 
 def test_value_at_idx_against_pywellen(path):
@@ -239,7 +226,7 @@ def test_value_at_idx_against_pywellen(path):
     for name, fs, ps in sigs:
         for i in range(len(tt)):
             f, p = fs.value_at_idx(i), ps.value_at_idx(i)
-            assert same(f, p), f'{name}: value_at_idx({i}) (time {tt[i]}): {f!r} != {p!r}'
+            assert strict_eq(f, p), f'{name}: value_at_idx({i}) (time {tt[i]}): {f!r} != {p!r}'
 
 
 def test_value_at_time_against_pywellen(path):
@@ -251,15 +238,15 @@ def test_value_at_time_against_pywellen(path):
     for name, fs, ps in sigs:
         for t in times:
             f, p = fs.value_at_time(t), ps.value_at_time(t)
-            assert same(f, p), f'{name}: value_at_time({t}): {f!r} != {p!r}'
+            assert strict_eq(f, p), f'{name}: value_at_time({t}): {f!r} != {p!r}'
         for a, b in zip(times, times[1:]):
             if b - a > 1:
                 f, p = fs.value_at_time(a + 1), ps.value_at_time(a)
-                assert same(f, p), f'{name}: value_at_time({a + 1}): {f!r}, pywellen at {a}: {p!r}'
+                assert strict_eq(f, p), f'{name}: value_at_time({a + 1}): {f!r}, pywellen at {a}: {p!r}'
         after = times[-1] + 5
-        assert same(fs.value_at_time(after), ps.value_at_time(after)), f'{name}: after the end'
+        assert strict_eq(fs.value_at_time(after), ps.value_at_time(after)), f'{name}: after the end'
         if times[0] > 0:
-            assert same(fs.value_at_time(times[0] - 1), ps.value_at_time(times[0] - 1))
+            assert strict_eq(fs.value_at_time(times[0] - 1), ps.value_at_time(times[0] - 1))
 
 
 def test_one_value_per_time(path, raw):
@@ -277,6 +264,6 @@ def test_one_value_per_time(path, raw):
         for t in repeated:
             at_t = [v for ct, v in changes if ct == t]
             values = [fs.value_at_idx(i) for i, x in enumerate(tt) if x == t]
-            assert all(same(v, values[0]) for v in values), f'{name}: time {t}: {values}'
+            assert all(strict_eq(v, values[0]) for v in values), f'{name}: time {t}: {values}'
             if at_t:
-                assert same(values[0], at_t[-1]), f'{name}: time {t}: {values[0]!r} != {at_t[-1]!r}'
+                assert strict_eq(values[0], at_t[-1]), f'{name}: time {t}: {values[0]!r} != {at_t[-1]!r}'
