@@ -530,6 +530,9 @@ static const struct { const char *code, *text; } LIBUV_TEXTS[] = {
     { "EACCES", "permission denied" },
     { "EISDIR", "illegal operation on a directory" },
     { "EIO", "i/o error" },
+    /* FSTW_STATUS_MAP's row says "out of memory": fails until the row takes libuv's
+     * words as fstwave.h says it does (or the header says it does not) */
+    { "ENOMEM", "not enough memory" },
 };
 #define N_LIBUV_TEXTS (sizeof LIBUV_TEXTS / sizeof LIBUV_TEXTS[0])
 
