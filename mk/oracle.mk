@@ -8,7 +8,8 @@
 #                         (ORACLE_CUT_END=1: changes after the end time to drop; only the
 #                         summary and anything not ok are shown); then the self-check: one
 #                         fixture with ORACLE_SELFTEST=1 (one value of libfst's list
-#                         corrupted) must fail with a reported difference.  Part of `make test`.
+#                         corrupted) must fail with a reported difference for both fstwave
+#                         load paths (batch, single signal).  Part of `make test`.
 #
 # Knobs: ORACLE_TIMEOUT (seconds per file for the libfst child, default 120),
 # ORACLE_SELFTEST_FILE (the fixture of the self-check).
@@ -53,9 +54,10 @@ test-oracle: $(ORACLE_BIN) fixtures $(ORACLE_BUILD)/example.fst
 	@ORACLE_SELFTEST=1 ORACLE_TIMEOUT=$(ORACLE_TIMEOUT) $(ORACLE_BIN) $(ORACLE_SELFTEST_FILE) \
 	    > $(ORACLE_BUILD)/test_oracle_selftest.log 2>&1; rc=$$?; \
 	if [ $$rc -eq 1 ] && grep -q '^ORACLE_SELFTEST: corrupted' $(ORACLE_BUILD)/test_oracle_selftest.log && \
-	   grep -q 'differs:' $(ORACLE_BUILD)/test_oracle_selftest.log; then \
+	   grep -q '(batch load, .*differs:' $(ORACLE_BUILD)/test_oracle_selftest.log && \
+	   grep -q '(single load, .*differs:' $(ORACLE_BUILD)/test_oracle_selftest.log; then \
 	    grep -A2 'differs:' $(ORACLE_BUILD)/test_oracle_selftest.log; \
-	    echo "test-oracle: self-check ok (the corrupted value was caught)"; \
+	    echo "test-oracle: self-check ok (the corrupted value was caught in the batch and the single load)"; \
 	else \
 	    cat $(ORACLE_BUILD)/test_oracle_selftest.log; \
 	    echo "test-oracle: self-check FAILED (exit $$rc): a corrupted value went unnoticed"; exit 1; \

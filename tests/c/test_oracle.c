@@ -23,8 +23,11 @@
  *   double.  A variable-length value is the varlen callback's (bytes, length).
  *
  *   fstwave side: fstw_open (default options), fstw_load_signals of every signal ref
- *   0 .. fstw_signal_count-1 in one call, then every change through fstw_signal_time
- *   and fstw_signal_value.  ref = libfst handle - 1: checked for every var by comparing
+ *   0 .. fstw_signal_count-1 in one call (the batch path), and on a second handle of the
+ *   same file each signal loaded alone, one call per ref in ascending order (the single-
+ *   signal path: the first call indexes the blocks' chain tables on the way, the later
+ *   ones read windows of those tables; every signal of every file, about 0.2 s of CPU in
+ *   all); both lists are read through fstw_signal_time and fstw_signal_value.  ref = libfst handle - 1: checked for every var by comparing
  *   fstwave's var list (declaration order) with libfst's hierarchy (same count, handle =
  *   signal_ref + 1, same encoding class).
  *
@@ -59,9 +62,10 @@
  *   '0'/'1' characters, FSTW_VAL_LOGIC is characters already, a real is the double's 8
  *   bytes, a string its bytes, an event nothing.
  *
- *   The two lists are compared per signal: same count, same times, same values.  The
- *   first difference of a signal is printed (file, signal ref, var full name, change
- *   index, both (time, value)) and counts as a failure.
+ *   libfst's list is compared per signal with each of fstwave's two: same count, same
+ *   times, same values.  The first difference of a signal is printed (file, signal ref,
+ *   var full name, "batch load" or "single load", change index, both (time, value)) and
+ *   counts as a failure.
  *
  * A file libfst cannot read (fstReaderOpen fails, or the child exits, crashes or runs
  * out of time) is a failure unless it is in ALLOWED below with the same outcome; an
@@ -73,8 +77,8 @@
  * writer leaves changes after its end time; gzip-wrapped files are compared uncut).
  *
  * ORACLE_SELFTEST=1: after normalising, corrupt the first value of the first compared
- * non-event signal that has a change, to show that the comparison fails on it (the
- * make target runs this once and expects failure).
+ * non-event signal that has a change, to show that the comparison fails on it, for the
+ * batch and the single load (the make target runs this once and expects both failures).
  *
  * Prints one line per file (signals and changes compared, signals skipped, libfst changes
  * dropped by rules 1 and 2, vars whose handle was checked) and a summary line;
@@ -550,7 +554,7 @@ static void free_stream(lstream *s)
 
 /* ------------------------------------------------------------------ comparison */
 
-static long g_files, g_signals, g_changes, g_skipped, g_failures, g_allowed, g_dup, g_late;
+static long g_files, g_signals, g_changes, g_skipped, g_failures, g_allowed, g_dup, g_late, g_single;
 static int selftest, selftest_done, cut_end;
 
 /* lowercase; anything outside 01xzhuwl- becomes x (rule 3) */
@@ -591,7 +595,109 @@ static void geom_text(uint32_t g, char *buf, size_t cap)
     else snprintf(buf, cap, "%u bits per value", g);
 }
 
+
+/* one change of libfst's normalised list: time, value bytes in the arena */
+typedef struct nchange {
+    uint64_t time;
+    size_t off;
+    uint32_t len;
+} nchange;
+
+/* growable buffers for fstwave's values */
+typedef struct vbufs {
+    uint8_t *scratch, *fbuf;
+    size_t scratch_cap, fbuf_cap;
+} vbufs;
+
+/* fstwave's value of change i of s as bytes comparable with libfst's normalised ones (see
+ * the header comment); 0, or -1 when fstw_signal_value fails. */
+static int fstwave_value(const fstw_signal *s, size_t i, vbufs *b, const uint8_t **fv, size_t *flen)
+{
+    fstw_value val;
+    if (fstw_signal_value(s, i, &val, b->scratch, b->scratch_cap) != FSTW_OK) return -1;
+    switch (val.kind) {
+    case FSTW_VAL_BITS2:
+        if (b->fbuf_cap < val.bits) { b->fbuf_cap = val.bits; b->fbuf = xrealloc(b->fbuf, b->fbuf_cap); }
+        for (uint32_t k = 0; k < val.bits; k++) {
+            size_t pos = val.len * 8 - val.bits + k;
+            b->fbuf[k] = (val.data[pos >> 3] >> (7 - (pos & 7)) & 1) ? '1' : '0';
+        }
+        *fv = b->fbuf;
+        *flen = val.bits;
+        break;
+    case FSTW_VAL_LOGIC:
+    case FSTW_VAL_STRING:
+        *fv = val.data ? val.data : (const uint8_t *)"";
+        *flen = val.len;
+        break;
+    case FSTW_VAL_REAL:
+        if (b->fbuf_cap < 8) { b->fbuf_cap = 8; b->fbuf = xrealloc(b->fbuf, b->fbuf_cap); }
+        memcpy(b->fbuf, &val.real, 8);
+        *fv = b->fbuf;
+        *flen = 8;
+        break;
+    default: /* event */
+        *fv = (const uint8_t *)"";
+        *flen = 0;
+        break;
+    }
+    return 0;
+}
+
 #define MAX_PRINTED_DIFFS 10
+
+/* Compares fstwave's changes of signal ref r (s, loaded as `how` says) with libfst's
+ * normalised list nl[0..nn) (values in norm): same count, times and values.  Prints the
+ * first difference (up to MAX_PRINTED_DIFFS per file, counted in *n_diff).  Returns the
+ * number of changes found equal; *differs is set when they are not all equal. */
+static size_t compare_signal(const char *path, uint32_t r, const char *name, int enc, const char *how,
+                             const fstw_signal *s, const nchange *nl, size_t nn, const arena *norm,
+                             vbufs *b, long *n_diff, int *differs)
+{
+    size_t fn = fstw_signal_len(s);
+    size_t need = fstw_signal_scratch_size(s);
+    if (need > b->scratch_cap) { b->scratch_cap = need; b->scratch = xrealloc(b->scratch, b->scratch_cap); }
+    int is_real = enc == FSTW_ENC_REAL;
+    size_t m = nn > fn ? nn : fn, i;
+    *differs = 0;
+    for (i = 0; i < m; i++) {
+        const uint8_t *fv = NULL;
+        size_t flen = 0;
+        uint64_t ft = 0;
+        int have_f = i < fn, have_l = i < nn;
+        if (have_f) {
+            if (fstwave_value(s, i, b, &fv, &flen)) {
+                printf("FAIL %s: ref %u %s (%s): fstw_signal_value(%zu) failed\n", path, r, name, how, i);
+                (*n_diff)++;
+                *differs = 1;
+                break;
+            }
+            ft = fstw_signal_time(s, i);
+        }
+        const uint8_t *lv = have_l ? norm->p + nl[i].off : NULL;
+        size_t llen = have_l ? nl[i].len : 0;
+        int same = have_f && have_l && ft == nl[i].time && flen == llen && (llen == 0 || memcmp(fv, lv, llen) == 0);
+        if (!same) {
+            if (*n_diff < MAX_PRINTED_DIFFS) {
+                char a[512], bb[512];
+                char lt[32] = "-", ftx[32] = "-";
+                if (have_l) snprintf(lt, sizeof lt, "%" PRIu64, nl[i].time);
+                if (have_f) snprintf(ftx, sizeof ftx, "%" PRIu64, ft);
+                printf("FAIL %s: ref %u %s (%s, %s, %zu libfst / %zu fstwave changes): change %zu differs:\n"
+                       "       libfst  (%s, %s)\n       fstwave (%s, %s)\n",
+                       path, r, name, how, enc_name(enc), nn, fn, i, lt,
+                       have_l ? show(lv, llen, is_real, a, sizeof a) : "(none)", ftx,
+                       have_f ? show(fv, flen, is_real, bb, sizeof bb) : "(none)");
+            } else if (*n_diff == MAX_PRINTED_DIFFS) {
+                printf("FAIL %s: (more differing signals not shown)\n", path);
+            }
+            (*n_diff)++;
+            *differs = 1;
+            break;
+        }
+    }
+    return i;
+}
 
 /* Compares one file; returns the number of failures. */
 static long run_file(const char *path, unsigned timeout)
@@ -630,6 +736,14 @@ static long run_file(const char *path, unsigned timeout)
     }
     /* fstwave: open first (its geometry tells the child which signals are reals) */
     int orc = fstw_open(read_path, NULL, &f, &err);
+    /* a second handle for the signals loaded one at a time: its first load indexes the
+     * blocks' chain tables on the way, later ones read windows of those tables */
+    fstw_file *single = NULL;
+    if (orc == FSTW_OK && fstw_open(read_path, NULL, &single, &err) != FSTW_OK) {
+        printf("FAIL %s: a second fstw_open fails: %s\n", path, err.message);
+        fails++;
+        single = NULL;
+    }
     {
         char orig_side[4096];
         fmt_path(orig_side, sizeof orig_side, "%s.hier", path);
@@ -693,6 +807,7 @@ static long run_file(const char *path, unsigned timeout)
             if (allow) printf("     (allow-listed with a different outcome: \"%s\")\n", allow->outcome);
             fails++;
         }
+        fstw_close(single);
         if (f) fstw_close(f);
         free_stream(&ls);
         g_failures += fails;
@@ -766,13 +881,9 @@ static long run_file(const char *path, unsigned timeout)
             break;
         }
 
-    long n_cmp = 0, n_chg = 0, n_skip = 0, n_diff = 0, n_dup = 0, n_late = 0;
+    long n_cmp = 0, n_chg = 0, n_skip = 0, n_diff = 0, n_dup = 0, n_late = 0, n_single = 0;
     arena norm = { 0 };
-    size_t scratch_cap = 16;
-    uint8_t *scratch = xmalloc(scratch_cap);
-    uint8_t *fbuf = NULL;
-    size_t fbuf_cap = 0;
-    typedef struct { uint64_t time; size_t off; uint32_t len; } nchange;
+    vbufs vb = { 0 };
     nchange *nl = NULL;
     size_t nl_cap = 0;
 
@@ -855,94 +966,43 @@ static long run_file(const char *path, unsigned timeout)
             printf("ORACLE_SELFTEST: corrupted change 0 of signal ref %u (%s) in libfst's list\n", r, name);
         }
 
-        /* fstwave's list */
-        const fstw_signal *s = sigs[r];
-        size_t fn = fstw_signal_len(s);
-        size_t need = fstw_signal_scratch_size(s);
-        if (need > scratch_cap) { scratch_cap = need; scratch = xrealloc(scratch, scratch_cap); }
-        int is_real = enc == FSTW_ENC_REAL;
-        size_t m = nn > fn ? nn : fn, i;
-        for (i = 0; i < m; i++) {
-            const uint8_t *fv = NULL;
-            size_t flen = 0;
-            uint64_t ft = 0;
-            int have_f = i < fn, have_l = i < nn;
-            if (have_f) {
-                fstw_value val;
-                if (fstw_signal_value(s, i, &val, scratch, scratch_cap) != FSTW_OK) {
-                    printf("FAIL %s: ref %u %s: fstw_signal_value(%zu) failed\n", path, r, name, i);
-                    fails++;
-                    n_diff++;
-                    break;
-                }
-                ft = fstw_signal_time(s, i);
-                switch (val.kind) {
-                case FSTW_VAL_BITS2:
-                    if (fbuf_cap < val.bits) { fbuf_cap = val.bits; fbuf = xrealloc(fbuf, fbuf_cap); }
-                    for (uint32_t k = 0; k < val.bits; k++) {
-                        size_t pos = val.len * 8 - val.bits + k;
-                        fbuf[k] = (val.data[pos >> 3] >> (7 - (pos & 7)) & 1) ? '1' : '0';
-                    }
-                    fv = fbuf;
-                    flen = val.bits;
-                    break;
-                case FSTW_VAL_LOGIC:
-                case FSTW_VAL_STRING:
-                    fv = val.data ? val.data : (const uint8_t *)"";
-                    flen = val.len;
-                    break;
-                case FSTW_VAL_REAL:
-                    if (fbuf_cap < 8) { fbuf_cap = 8; fbuf = xrealloc(fbuf, fbuf_cap); }
-                    memcpy(fbuf, &val.real, 8);
-                    fv = fbuf;
-                    flen = 8;
-                    break;
-                default: /* event */
-                    fv = (const uint8_t *)"";
-                    flen = 0;
-                    break;
-                }
-            }
-            const uint8_t *lv = have_l ? norm.p + nl[i].off : NULL;
-            size_t llen = have_l ? nl[i].len : 0;
-            int same = have_f && have_l && ft == nl[i].time && flen == llen && (llen == 0 || memcmp(fv, lv, llen) == 0);
-            if (!same) {
-                if (n_diff < MAX_PRINTED_DIFFS) {
-                    char a[512], b[512];
-                    char lt[32] = "-", ftx[32] = "-";
-                    if (have_l) snprintf(lt, sizeof lt, "%" PRIu64, nl[i].time);
-                    if (have_f) snprintf(ftx, sizeof ftx, "%" PRIu64, ft);
-                    printf("FAIL %s: ref %u %s (%s, %zu libfst / %zu fstwave changes): change %zu differs:\n"
-                           "       libfst  (%s, %s)\n       fstwave (%s, %s)\n",
-                           path, r, name, enc_name(enc), nn, fn, i, lt,
-                           have_l ? show(lv, llen, is_real, a, sizeof a) : "(none)", ftx,
-                           have_f ? show(fv, flen, is_real, b, sizeof b) : "(none)");
-                } else if (n_diff == MAX_PRINTED_DIFFS) {
-                    printf("FAIL %s: (more differing signals not shown)\n", path);
-                }
-                n_diff++;
+        /* fstwave's lists: the signal from the batch load, and loaded alone */
+        int differs;
+        size_t eq = compare_signal(path, r, name, enc, "batch load", sigs[r], nl, nn, &norm, &vb, &n_diff, &differs);
+        fails += differs;
+        if (single) {
+            fstw_signal *one = NULL;
+            if (fstw_load_signals(single, &r, 1, &one, 0, &err) != FSTW_OK) {
+                printf("FAIL %s: ref %u %s: loading it alone fails: %s\n", path, r, name, err.message);
                 fails++;
-                break;
+            } else {
+                compare_signal(path, r, name, enc, "single load", one, nl, nn, &norm, &vb, &n_diff, &differs);
+                fails += differs;
+                n_single++;
             }
+            fstw_signal_free(one);
         }
         n_cmp++;
-        n_chg += (long)i; /* the changes found equal */
+        n_chg += (long)eq; /* the changes found equal */
     }
     for (uint32_t r = 0; r < nsig; r++) fstw_signal_free(sigs[r]);
     free(sigs);
     free(refs);
     free(sigvar);
     free(norm.p);
-    free(scratch);
-    free(fbuf);
+    free(vb.scratch);
+    free(vb.fbuf);
     free(nl);
+    fstw_close(single);
     fstw_close(f);
 
-    printf("%s %s: %ld signals compared, %ld changes compared, %ld signals skipped; libfst gave %" PRIu64
-           " changes (%ld dropped as repeats, %ld after the end time), %zu vars with handle = ref + 1\n",
-           fails ? "FAIL" : "ok  ", path, n_cmp, n_chg, n_skip, ls.n_changes, n_dup, n_late, vars_ok);
+    printf("%s %s: %ld signals compared (%ld also loaded alone), %ld changes compared, %ld signals skipped; "
+           "libfst gave %" PRIu64 " changes (%ld dropped as repeats, %ld after the end time), %zu vars with "
+           "handle = ref + 1\n",
+           fails ? "FAIL" : "ok  ", path, n_cmp, n_single, n_chg, n_skip, ls.n_changes, n_dup, n_late, vars_ok);
     free_stream(&ls);
     g_signals += n_cmp;
+    g_single += n_single;
     g_changes += n_chg;
     g_skipped += n_skip;
     g_dup += n_dup;
@@ -970,8 +1030,9 @@ int main(int argc, char **argv)
         printf("ORACLE_SELFTEST: no value to corrupt in the files given\n");
         g_failures++;
     }
-    printf("test_oracle: %ld files (%ld allowed libfst failures), %ld signals compared, %ld changes compared, "
-           "%ld signals skipped, %ld failures (libfst changes dropped: %ld repeats, %ld after the end time)\n",
-           g_files, g_allowed, g_signals, g_changes, g_skipped, g_failures, g_dup, g_late);
+    printf("test_oracle: %ld files (%ld allowed libfst failures), %ld signals compared (%ld also loaded alone), "
+           "%ld changes compared, %ld signals skipped, %ld failures (libfst changes dropped: %ld repeats, %ld "
+           "after the end time)\n",
+           g_files, g_allowed, g_signals, g_single, g_changes, g_skipped, g_failures, g_dup, g_late);
     return g_failures ? 1 : 0;
 }
