@@ -116,6 +116,10 @@ void nfstw_throw_plain(napi_env env, const char *code, const char *fmt, ...);
 /* Reads the callback's arguments; throws a TypeError when fewer than
  * `want` were passed.  argv gets `want` slots (extra ones undefined). */
 int nfstw_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
+/* A new plain object carrying `tag` and wrapping data (finalize runs when it
+ * is collected); NULL with an exception pending when that fails (then
+ * finalize will not run: the caller frees data). */
+napi_value nfstw_new_tagged(napi_env env, const napi_type_tag *tag, void *data, napi_finalize finalize);
 /* The native struct wrapped in obj when obj is an object carrying `tag`,
  * else NULL with nothing thrown (the caller names what it expected). */
 void *nfstw_unwrap_tagged(napi_env env, napi_value obj, const napi_type_tag *tag);
@@ -239,6 +243,12 @@ struct nfstw_work {
  * be made.  Either way work's resources belong to the layer from here on
  * (released through ops->dispose). */
 napi_value nfstw_work_run(napi_env env, nfstw_work *work, size_t size, int async);
+
+/* Defines the natives fn (sync) and fn##_async over one function
+ * run(env, info, async) that reads the arguments and calls nfstw_work_run. */
+#define NFSTW_WORK_NATIVES(fn, run)                                                        \
+    static napi_value fn(napi_env env, napi_callback_info info) { return run(env, info, 0); } \
+    static napi_value fn##_async(napi_env env, napi_callback_info info) { return run(env, info, 1); }
 
 /* ------------------------------------------------------ nfstw_signal.c */
 

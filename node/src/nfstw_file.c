@@ -73,15 +73,7 @@ static napi_value open_run(napi_env env, napi_callback_info info, int async)
     return nfstw_work_run(env, &ow.base, sizeof ow, async);
 }
 
-static napi_value fn_open(napi_env env, napi_callback_info info)
-{
-    return open_run(env, info, 0);
-}
-
-static napi_value fn_open_async(napi_env env, napi_callback_info info)
-{
-    return open_run(env, info, 1);
-}
+NFSTW_WORK_NATIVES(fn_open, open_run)
 
 /* ============================================================ body */
 
@@ -112,15 +104,7 @@ static napi_value body_run(napi_env env, napi_callback_info info, int async)
     return nfstw_work_run(env, &work, sizeof work, async);
 }
 
-static napi_value fn_load_body(napi_env env, napi_callback_info info)
-{
-    return body_run(env, info, 0);
-}
-
-static napi_value fn_load_body_async(napi_env env, napi_callback_info info)
-{
-    return body_run(env, info, 1);
-}
+NFSTW_WORK_NATIVES(fn_load_body, body_run)
 
 static napi_value fn_body_loaded(napi_env env, napi_callback_info info)
 {

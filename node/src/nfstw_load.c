@@ -100,27 +100,24 @@ static void batch_finalize(napi_env env, void *data, void *hint)
     free(b);
 }
 
-/* Takes ownership of sigs[0..n) (freed on failure). */
+/* A new batch object over sigs[0..n) with a reference on w; it takes
+ * sigs (the array and the signals) only when it succeeds. */
 static napi_value batch_new(napi_env env, nfstw_wave *w, fstw_signal **sigs, size_t n)
 {
     sig_batch *b = calloc(1, sizeof *b);
-    napi_value obj;
     if (!b) {
-        for (size_t i = 0; i < n; i++)
-            fstw_signal_free(sigs[i]);
-        free(sigs);
         nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        return NULL;
+    }
+    b->wave = w;
+    nfstw_wave_ref(w);
+    napi_value obj = nfstw_new_tagged(env, &BATCH_TAG, b, batch_finalize);
+    if (!obj) {
+        batch_finalize(env, b, NULL); /* holds no signals yet */
         return NULL;
     }
     b->sigs = sigs;
     b->n = n;
-    b->wave = w;
-    nfstw_wave_ref(w);
-    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &BATCH_TAG) != napi_ok ||
-        napi_wrap(env, obj, b, batch_finalize, NULL, NULL) != napi_ok) {
-        batch_finalize(env, b, NULL);
-        return NULL;
-    }
     return obj;
 }
 
@@ -188,16 +185,17 @@ static napi_value load_result(napi_env env, nfstw_work *work)
     load_work *lw = (load_work *)work;
     if (!work->async)
         return nfstw_sig_wrap_all(env, work->wave, lw->out, lw->n);
-    fstw_signal **out = lw->out;
-    lw->out = NULL; /* owned by the batch (or freed) */
-    return batch_new(env, work->wave, out, lw->n);
+    napi_value batch = batch_new(env, work->wave, lw->out, lw->n);
+    if (batch)
+        lw->out = NULL; /* owned by the batch */
+    return batch;
 }
 
 static void load_dispose(nfstw_work *work)
 {
     load_work *lw = (load_work *)work;
-    /* signals loaded but never handed on (the env went away, a handle
-     * failed); after a failed load the core left none */
+    /* signals loaded but never handed on (the env went away, a handle or
+     * the batch could not be made); after a failed load the core left none */
     if (lw->out && work->rc == FSTW_OK)
         for (size_t i = 0; i < lw->n; i++)
             fstw_signal_free(lw->out[i]);
@@ -228,15 +226,7 @@ static napi_value load_run(napi_env env, napi_callback_info info, int async)
     return nfstw_work_run(env, &lw.base, sizeof lw, async);
 }
 
-static napi_value fn_load_signals(napi_env env, napi_callback_info info)
-{
-    return load_run(env, info, 0);
-}
-
-static napi_value fn_load_signals_async(napi_env env, napi_callback_info info)
-{
-    return load_run(env, info, 1);
-}
+NFSTW_WORK_NATIVES(fn_load_signals, load_run)
 
 napi_status nfstw_load_init(napi_env env, napi_value exports)
 {

@@ -71,9 +71,8 @@ static napi_value sig_wrap(napi_env env, nfstw_wave *w, fstw_signal *sig, int64_
         return NULL;
     }
     nfstw_wave_add_sig(w, s, sig);
-    napi_value obj;
-    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &SIG_TAG) != napi_ok ||
-        napi_wrap(env, obj, s, sig_finalize, NULL, NULL) != napi_ok) {
+    napi_value obj = nfstw_new_tagged(env, &SIG_TAG, s, sig_finalize);
+    if (!obj) {
         nfstw_sig_release(env, s);
         free(s);
         return NULL;

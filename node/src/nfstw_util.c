@@ -150,6 +150,15 @@ int nfstw_args(napi_env env, napi_callback_info info, size_t want, napi_value *a
     return 0;
 }
 
+napi_value nfstw_new_tagged(napi_env env, const napi_type_tag *tag, void *data, napi_finalize finalize)
+{
+    napi_value obj;
+    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, tag) != napi_ok ||
+        napi_wrap(env, obj, data, finalize, NULL, NULL) != napi_ok)
+        return NULL;
+    return obj;
+}
+
 void *nfstw_unwrap_tagged(napi_env env, napi_value obj, const napi_type_tag *tag)
 {
     napi_valuetype t;

@@ -173,7 +173,6 @@ static void wave_finalize(napi_env env, void *data, void *hint)
 napi_value nfstw_wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char *path, int multi_threaded)
 {
     nfstw_wave *w = calloc(1, sizeof *w);
-    napi_value obj;
     if (!w) {
         fstw_close(file);
         free(path);
@@ -190,8 +189,8 @@ napi_value nfstw_wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char 
         inst->waves->prev = w;
     inst->waves = w;
     inst->open_files++;
-    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &WAVE_TAG) != napi_ok ||
-        napi_wrap(env, obj, w, wave_finalize, NULL, NULL) != napi_ok) {
+    napi_value obj = nfstw_new_tagged(env, &WAVE_TAG, w, wave_finalize);
+    if (!obj) {
         nfstw_wave_unref(env, w);
         return NULL;
     }
