@@ -5,13 +5,27 @@
  * need 6, type tags (napi_type_tag_object) need 8.  binding.gyp defines
  * NAPI_VERSION=8; nothing newer is used.
  *
+ * Files, each one concern; a file uses only the files listed after it, so
+ * no two call each other in a loop:
+ *
+ *   nfstw_module.c  init, the instance data, the env cleanup hook, stats()
+ *   nfstw_file.c    open/openAsync, loadBody/loadBodyAsync, bodyLoaded, timeTable
+ *   nfstw_load.c    loadSignals/loadSignalsAsync and their load batches
+ *   nfstw_hier.c    hierarchy and header accessors
+ *   nfstw_signal.c  signal handles and their values
+ *   nfstw_work.c    the work layer: one core call run inline (sync natives)
+ *                   or on the thread pool (async natives), settled in one place
+ *   nfstw_wave.c    the wave's life: handle, references, busy count, its
+ *                   signal list, close, teardown detach, memory accounting
+ *   nfstw_util.c    JS errors from core errors, argument and value conversion
+ *
  * Native objects handed to JavaScript (all plain objects, type-tagged and
  * napi_wrap'ed; the JS layer node/index.js keeps them in private fields):
  *
  *   file handle   - nfstw_wave  (one open fstw_file)
  *   signal handle - nfstw_sig   (one loaded fstw_signal; a reference on its wave)
  *   load batch    - the result of an async load, taken apart by batchTake
- *                   (nfstw_signal.c; a reference on its wave)
+ *                   (nfstw_load.c; a reference on its wave)
  *
  * Ownership (everything below runs on the env's main thread, except the
  * `execute` half of async work, which only reads the fstw_file and writes
@@ -20,13 +34,13 @@
  *   nfstw_wave.refs counts the holders of the struct: the JS file-handle
  *   object (released by its finalizer), every live signal handle (released
  *   by its finalizer or sigDispose), every load batch (released by its
- *   finalizer) and every async work in flight (taken when queued, released
- *   in `complete`).  At 0 the signals are gone already, the file is closed
+ *   finalizer) and every work in flight (taken when it starts, released when
+ *   it is settled).  At 0 the signals are gone already, the file is closed
  *   and the struct freed.
  *
- *   nfstw_wave.busy counts async works in flight; the file is never closed
- *   while busy > 0, so `execute` can use it without locks of ours (the core
- *   is thread-safe per file).
+ *   nfstw_wave.busy counts works in flight; the file is never closed while
+ *   busy > 0, so `execute` can use it without locks of ours (the core is
+ *   thread-safe per file).
  *
  *   Per-instance state (nfstw_inst, napi_set_instance_data) lists the live
  *   waves.  The env cleanup hook (worker exit, env teardown) detaches every
@@ -50,6 +64,8 @@
 typedef struct nfstw_inst nfstw_inst;
 typedef struct nfstw_wave nfstw_wave;
 typedef struct nfstw_sig nfstw_sig;
+typedef struct nfstw_work nfstw_work;
+typedef struct nfstw_work_ops nfstw_work_ops;
 
 struct nfstw_inst {
     nfstw_wave *waves;   /* live waves attached to this env (doubly linked) */
@@ -71,7 +87,7 @@ struct nfstw_wave {
     nfstw_wave *prev, *next;  /* in inst->waves */
     nfstw_sig *sigs;          /* live signals of this file (doubly linked) */
     uint32_t refs;            /* holders, see above */
-    uint32_t busy;            /* async works in flight */
+    uint32_t busy;            /* works in flight */
     int multi_threaded;       /* the Waveform's multiThreaded option */
     char *path;               /* NUL-terminated, for error objects */
     int64_t ext_mem;          /* bytes reported with napi_adjust_external_memory */
@@ -83,10 +99,6 @@ struct nfstw_sig {
     nfstw_sig *prev, *next;  /* in wave->sigs while sig != NULL */
     int64_t ext_mem;
 };
-
-/* ------------------------------------------------------ nfstw_module.c */
-
-nfstw_inst *nfstw_inst_get(napi_env env);
 
 /* ------------------------------------------------------ nfstw_util.c */
 
@@ -104,6 +116,13 @@ void nfstw_throw_plain(napi_env env, const char *code, const char *fmt, ...);
 /* Reads the callback's arguments; throws a TypeError when fewer than
  * `want` were passed.  argv gets `want` slots (extra ones undefined). */
 int nfstw_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
+/* A new plain object carrying `tag` and wrapping data (finalize runs when it
+ * is collected); NULL with an exception pending when that fails (then
+ * finalize will not run: the caller frees data). */
+napi_value nfstw_new_tagged(napi_env env, const napi_type_tag *tag, void *data, napi_finalize finalize);
+/* The native struct wrapped in obj when obj is an object carrying `tag`,
+ * else NULL with nothing thrown (the caller names what it expected). */
+void *nfstw_unwrap_tagged(napi_env env, napi_value obj, const napi_type_tag *tag);
 
 /* bigint or integral number in [0, max] -> *out; TypeError / RangeError. */
 int nfstw_get_u64(napi_env env, napi_value v, const char *what, uint64_t max, uint64_t *out);
@@ -131,8 +150,15 @@ napi_value nfstw_u32_array(napi_env env, const uint32_t *ids, size_t n);
 napi_value nfstw_u64_array(napi_env env, const uint64_t *v, size_t n);
 int nfstw_set(napi_env env, napi_value obj, const char *key, napi_value v);
 
-/* ------------------------------------------------------ nfstw_file.c */
+/* ------------------------------------------------------ nfstw_wave.c */
 
+/* This env's instance data (set by nfstw_module.c at init), or NULL. */
+nfstw_inst *nfstw_inst_get(napi_env env);
+
+/* Wraps an open file in a new file-handle object attached to inst (takes
+ * ownership of file and path: on failure both are freed and NULL is
+ * returned with an exception pending). */
+napi_value nfstw_wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char *path, int multi_threaded);
 /* The nfstw_wave of a file-handle object (TypeError if obj is anything
  * else); with require_open also Error code ERR_FSTWAVE_CLOSED if the file
  * was closed by env teardown. */
@@ -141,21 +167,95 @@ nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open);
  * file handle: its nfstw_wave, or NULL with a TypeError / closed-file Error
  * thrown (nfstw_args + nfstw_wave_unwrap). */
 nfstw_wave *nfstw_wave_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
+
 void nfstw_wave_ref(nfstw_wave *w);
+/* Drops a reference; at 0 frees the signals, closes the file, frees w. */
 void nfstw_wave_unref(napi_env env, nfstw_wave *w);
-/* Frees w's signals and closes its file (teardown or last unref). */
-void nfstw_wave_close_file(nfstw_wave *w);
+/* A work on w starts: a reference and a busy count, so the file stays open
+ * (even through env teardown) until nfstw_wave_end_work. */
+void nfstw_wave_begin_work(nfstw_wave *w);
+/* The work ended: drops both; if the env was torn down meanwhile and this
+ * was the last work, frees the signals and closes the file now. */
+void nfstw_wave_end_work(napi_env env, nfstw_wave *w);
 /* env teardown: detach every wave from inst, closing idle files. */
 void nfstw_inst_detach_all(nfstw_inst *inst);
-void nfstw_adjust_mem(napi_env env, int64_t *slot, int64_t bytes);
-/* Counts bytes the core freed; on glibc, returns free heap memory to the OS
- * (malloc_trim) once enough has been freed. */
-void nfstw_note_freed(nfstw_inst *inst, int64_t bytes);
+
+/* Links s into w's signal list with sig as its signal and a reference on w
+ * (counted in the instance's live signals). */
+void nfstw_wave_add_sig(nfstw_wave *w, nfstw_sig *s, fstw_signal *sig);
+/* Frees s's signal now, unlinks it and drops its reference on the wave
+ * (sigDispose, finalizers); idempotent, the struct itself stays. */
+void nfstw_sig_release(napi_env env, nfstw_sig *s);
+
+/* Reports what the core holds for w's file (estimated) to V8, so that the
+ * GC knows dropping a Waveform frees memory; call again after it grew. */
+void nfstw_wave_note_mem(napi_env env, nfstw_wave *w);
+
+/* ------------------------------------------------------ nfstw_work.c */
+
+/*
+ * One core call on behalf of a native, run inline by the sync natives and on
+ * the libuv thread pool by the async ones (Promise).  An operation embeds
+ * nfstw_work as the first member of its own struct (no pointer into itself:
+ * async runs work on a heap copy) and describes itself with nfstw_work_ops:
+ *
+ *   execute(work)      the core call; sets work->rc and work->err.  Async:
+ *                      on a pool thread, so it reads only its own struct and
+ *                      work->wave->file.
+ *   result(env, work)  on the main thread when rc == FSTW_OK and the env is
+ *                      still there: the JS value; NULL with an exception
+ *                      pending when that fails.
+ *   dispose(work)      frees what the struct still owns (whatever happened;
+ *                      may be NULL).  The layer frees the struct it copied.
+ *
+ * The layer settles every outcome the same way: rc != FSTW_OK becomes the
+ * error of nfstw_make_error (path: the wave's, else work->path); a failed
+ * result() or a failed napi call the pending exception (else an Error with
+ * ops->failed); an env torn down before the work is settled (worker exit)
+ * an Error with ops->cancelled, the result being freed by dispose.  Sync
+ * calls throw that error, async ones reject their promise with it.
+ */
+struct nfstw_work_ops {
+    const char *name;      /* async resource name, e.g. "fstwave.open" */
+    const char *cancelled; /* message when the env went away first */
+    const char *failed;    /* message when result() fails without an exception */
+    void (*execute)(nfstw_work *work);
+    napi_value (*result)(napi_env env, nfstw_work *work);
+    void (*dispose)(nfstw_work *work);
+};
+
+struct nfstw_work {
+    const nfstw_work_ops *ops;
+    nfstw_wave *wave;       /* the file worked on (held while the work runs), or NULL */
+    const char *path;       /* the path named in errors when wave is NULL */
+    int async;              /* set by the layer: run on the thread pool */
+    int rc;                 /* execute's status */
+    fstw_error err;         /* execute's error */
+    napi_async_work uv;     /* async only */
+    napi_deferred deferred; /* async only */
+};
+
+/* Runs the work described by work[0..size) (size: the operation's struct).
+ * Sync (async 0): runs it inline (work may be on the caller's stack) and
+ * returns the result, or NULL with the error thrown.  Async: copies it to
+ * the heap, queues it and returns a Promise settled with the result or the
+ * error; NULL with an exception pending only when not even the promise can
+ * be made.  Either way work's resources belong to the layer from here on
+ * (released through ops->dispose). */
+napi_value nfstw_work_run(napi_env env, nfstw_work *work, size_t size, int async);
+
+/* Defines the natives fn (sync) and fn##_async over one function
+ * run(env, info, async) that reads the arguments and calls nfstw_work_run. */
+#define NFSTW_WORK_NATIVES(fn, run)                                                        \
+    static napi_value fn(napi_env env, napi_callback_info info) { return run(env, info, 0); } \
+    static napi_value fn##_async(napi_env env, napi_callback_info info) { return run(env, info, 1); }
 
 /* ------------------------------------------------------ nfstw_signal.c */
 
-/* Release the signal (and its ref on the wave) early or in teardown. */
-void nfstw_sig_release(napi_env env, nfstw_sig *s);
+/* Wraps out[0..n) (each owned from here on, its slot set to NULL) into a JS
+ * array of new signal handles on w; on failure frees the rest and returns
+ * NULL with an exception pending. */
+napi_value nfstw_sig_wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n);
 
 /* ------------------------------------------------------ exports */
 
@@ -163,6 +263,7 @@ void nfstw_sig_release(napi_env env, nfstw_sig *s);
 napi_status nfstw_file_init(napi_env env, napi_value exports);
 napi_status nfstw_hier_init(napi_env env, napi_value exports);
 napi_status nfstw_signal_init(napi_env env, napi_value exports);
+napi_status nfstw_load_init(napi_env env, napi_value exports);
 
 #define NFSTW_FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 

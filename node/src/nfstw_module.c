@@ -1,5 +1,7 @@
 /*
- * nfstw_module.c - module initialisation and per-instance state.
+ * nfstw_module.c - module initialisation, the per-instance state's life
+ * (instance data, env cleanup hook) and the diagnostics natives (stats,
+ * setQueryBuffer).  Uses the other files; none uses this one.
  *
  * The addon is context-aware (NAPI_MODULE_INIT): it is initialised once per
  * env (main thread, each worker_thread), and all its state lives in the
@@ -11,14 +13,6 @@
 #include "nfstw.h"
 
 #include <stdlib.h>
-
-nfstw_inst *nfstw_inst_get(napi_env env)
-{
-    void *data = NULL;
-    if (napi_get_instance_data(env, &data) != napi_ok)
-        return NULL;
-    return (nfstw_inst *)data;
-}
 
 /* Runs once when the env is torn down, before the finalizers of the
  * remaining objects (hooks run in reverse order of registration and
@@ -114,7 +108,7 @@ NAPI_MODULE_INIT()
     };
     if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok ||
         nfstw_file_init(env, exports) != napi_ok || nfstw_hier_init(env, exports) != napi_ok ||
-        nfstw_signal_init(env, exports) != napi_ok)
+        nfstw_signal_init(env, exports) != napi_ok || nfstw_load_init(env, exports) != napi_ok)
         return NULL;
 
     napi_value v;

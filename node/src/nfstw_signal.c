@@ -1,6 +1,5 @@
 /*
- * nfstw_signal.c - signal handles, value conversion and the synchronous and
- * asynchronous signal loads.
+ * nfstw_signal.c - signal handles and value conversion.
  *
  * A signal handle owns one fstw_signal and holds a reference on its wave
  * (the signal's change times point into the file's time table, so the file
@@ -13,10 +12,8 @@
  * 0 1 x z h u w l -, reals -> number, strings -> string decoded as Latin-1,
  * events -> "".  Times -> BigInt.  null before the first change.
  *
- * Exports (h a file handle, s a signal handle):
- *   loadSignals(h, refs, multiThreaded) -> [s, ...]
- *   loadSignalsAsync(h, refs, multiThreaded) -> Promise<batch>
- *   batchTake(batch, start, end) -> [s, ...]; batchLength(batch) -> number
+ * Exports (s a signal handle; the handles are made by nfstw_load.c through
+ * nfstw_sig_wrap_all):
  *   sigLength(s) -> number of changes
  *   sigInfo(s) -> { signalRef, encoding, bitwidth, length }
  *   sigChanges(s, start, end) -> [t0, v0, t1, v1, ...] for changes start..end-1
@@ -55,35 +52,6 @@ static int64_t sig_mem_estimate(const fstw_signal *s)
     return 128 + (int64_t)(fstw_signal_len(s) * per);
 }
 
-void nfstw_sig_release(napi_env env, nfstw_sig *s)
-{
-    nfstw_wave *w = s->wave;
-    if (s->sig) {
-        fstw_signal_free(s->sig);
-        s->sig = NULL;
-        if (w) {
-            if (s->prev)
-                s->prev->next = s->next;
-            else
-                w->sigs = s->next;
-            if (s->next)
-                s->next->prev = s->prev;
-            if (w->inst) {
-                int64_t mem = s->ext_mem;
-                w->inst->live_signals--;
-                if (env)
-                    nfstw_adjust_mem(env, &s->ext_mem, 0);
-                nfstw_note_freed(w->inst, mem);
-            }
-        }
-        s->prev = s->next = NULL;
-    }
-    if (w) {
-        s->wave = NULL;
-        nfstw_wave_unref(env, w);
-    }
-}
-
 static void sig_finalize(napi_env env, void *data, void *hint)
 {
     (void)hint;
@@ -102,18 +70,9 @@ static napi_value sig_wrap(napi_env env, nfstw_wave *w, fstw_signal *sig, int64_
         nfstw_throw_plain(env, "ENOMEM", "out of memory");
         return NULL;
     }
-    s->sig = sig;
-    s->wave = w;
-    nfstw_wave_ref(w);
-    s->next = w->sigs;
-    if (w->sigs)
-        w->sigs->prev = s;
-    w->sigs = s;
-    if (w->inst)
-        w->inst->live_signals++;
-    napi_value obj;
-    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &SIG_TAG) != napi_ok ||
-        napi_wrap(env, obj, s, sig_finalize, NULL, NULL) != napi_ok) {
+    nfstw_wave_add_sig(w, s, sig);
+    napi_value obj = nfstw_new_tagged(env, &SIG_TAG, s, sig_finalize);
+    if (!obj) {
         nfstw_sig_release(env, s);
         free(s);
         return NULL;
@@ -123,27 +82,23 @@ static napi_value sig_wrap(napi_env env, nfstw_wave *w, fstw_signal *sig, int64_
     return obj;
 }
 
-static nfstw_sig *sig_unwrap(napi_env env, napi_value obj)
+/* The nfstw_sig of a signal handle: TypeError for anything else; with
+ * require_live also Error ERR_FSTWAVE_CLOSED once disposed or closed. */
+static nfstw_sig *sig_unwrap(napi_env env, napi_value obj, int require_live)
 {
-    napi_valuetype t;
-    bool ok = false;
-    void *data = NULL;
-    if (napi_typeof(env, obj, &t) != napi_ok || t != napi_object ||
-        napi_check_object_type_tag(env, obj, &SIG_TAG, &ok) != napi_ok || !ok ||
-        napi_unwrap(env, obj, &data) != napi_ok || !data) {
+    nfstw_sig *s = nfstw_unwrap_tagged(env, obj, &SIG_TAG);
+    if (!s) {
         nfstw_throw_type(env, "expected a fstwave signal handle");
         return NULL;
     }
-    nfstw_sig *s = (nfstw_sig *)data;
-    if (!s->sig || !s->wave || !s->wave->file) {
+    if (require_live && (!s->sig || !s->wave || !s->wave->file)) {
         nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the signal was disposed or its file closed");
         return NULL;
     }
     return s;
 }
 
-/* Wraps out[0..n) into a JS array; frees everything on failure. */
-static napi_value wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n)
+napi_value nfstw_sig_wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n)
 {
     napi_value arr;
     int64_t mem = 0, total;
@@ -306,7 +261,7 @@ static nfstw_sig *sig_arg(napi_env env, napi_callback_info info, size_t want, na
 {
     if (nfstw_args(env, info, want, argv) < 0)
         return NULL;
-    return sig_unwrap(env, argv[0]);
+    return sig_unwrap(env, argv[0], 1);
 }
 
 static napi_value fn_sig_info(napi_env env, napi_callback_info info)
@@ -425,328 +380,18 @@ static napi_value fn_sig_query(napi_env env, napi_callback_info info)
 static napi_value fn_sig_dispose(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    void *data = NULL;
-    bool ok = false;
     if (nfstw_args(env, info, 1, argv) < 0)
         return NULL;
-    if (napi_check_object_type_tag(env, argv[0], &SIG_TAG, &ok) != napi_ok || !ok ||
-        napi_unwrap(env, argv[0], &data) != napi_ok || !data) {
-        nfstw_throw_type(env, "expected a fstwave signal handle");
+    nfstw_sig *s = sig_unwrap(env, argv[0], 0);
+    if (!s)
         return NULL;
-    }
-    nfstw_sig_release(env, (nfstw_sig *)data); /* idempotent; the finalizer frees the struct */
+    nfstw_sig_release(env, s); /* idempotent; the finalizer frees the struct */
     return nfstw_undefined(env);
-}
-
-/* ============================================================ loads */
-
-/* refs: a Uint32Array or an array of numbers, each < the signal count. */
-static int refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, size_t *n)
-{
-    bool is_ta = false, is_arr = false;
-    uint32_t *out = NULL;
-    size_t len = 0;
-    if (napi_is_typedarray(env, v, &is_ta) != napi_ok)
-        return -1;
-    if (is_ta) {
-        napi_typedarray_type tt;
-        void *data;
-        if (napi_get_typedarray_info(env, v, &tt, &len, &data, NULL, NULL) != napi_ok || tt != napi_uint32_array) {
-            nfstw_throw_type(env, "refs must be a Uint32Array or an array of numbers");
-            return -1;
-        }
-        out = malloc((len ? len : 1) * sizeof *out);
-        if (out && len)
-            memcpy(out, data, len * sizeof *out);
-    } else {
-        if (napi_is_array(env, v, &is_arr) != napi_ok || !is_arr) {
-            nfstw_throw_type(env, "refs must be a Uint32Array or an array of numbers");
-            return -1;
-        }
-        uint32_t l32;
-        napi_get_array_length(env, v, &l32);
-        len = l32;
-        out = malloc((len ? len : 1) * sizeof *out);
-        for (uint32_t i = 0; out && i < l32; i++) {
-            napi_value e;
-            uint64_t r;
-            if (napi_get_element(env, v, i, &e) != napi_ok || nfstw_get_u64(env, e, "signal ref", UINT32_MAX, &r) < 0) {
-                free(out);
-                return -1;
-            }
-            out[i] = (uint32_t)r;
-        }
-    }
-    if (!out) {
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < len; i++) {
-        fstw_error err;
-        if (fstw_check_signal_ref(w->file, out[i], &err) != FSTW_OK) {
-            nfstw_throw(env, &err, NULL);
-            free(out);
-            return -1;
-        }
-    }
-    *refs = out;
-    *n = len;
-    return 0;
-}
-
-static nfstw_wave *load_args(napi_env env, napi_callback_info info, uint32_t **refs, size_t *n, int *mt)
-{
-    napi_value argv[3];
-    nfstw_wave *w = nfstw_wave_args(env, info, 3, argv);
-    if (!w || nfstw_get_bool(env, argv[2], "multiThreaded", mt) < 0 || refs_arg(env, w, argv[1], refs, n) < 0)
-        return NULL;
-    return w;
-}
-
-static napi_value fn_load_signals(napi_env env, napi_callback_info info)
-{
-    uint32_t *refs = NULL;
-    size_t n = 0;
-    int mt = 0;
-    nfstw_wave *w = load_args(env, info, &refs, &n, &mt);
-    if (!w)
-        return NULL;
-    fstw_signal **out = calloc(n ? n : 1, sizeof *out);
-    if (!out) {
-        free(refs);
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        return NULL;
-    }
-    fstw_error err;
-    memset(&err, 0, sizeof err);
-    int rc = n ? fstw_load_signals(w->file, refs, n, out, mt, &err) : FSTW_OK;
-    free(refs);
-    napi_value res = NULL;
-    if (rc != FSTW_OK)
-        nfstw_throw(env, &err, w->path);
-    else
-        res = wrap_all(env, w, out, n);
-    free(out);
-    return res;
-}
-
-typedef struct sig_work {
-    napi_async_work work;
-    napi_deferred deferred;
-    nfstw_wave *wave; /* a held reference */
-    uint32_t *refs;
-    size_t n;
-    fstw_signal **out;
-    int mt;
-    int rc;
-    fstw_error err;
-} sig_work;
-
-static void load_execute(napi_env env, void *data)
-{
-    (void)env;
-    sig_work *sw = (sig_work *)data;
-    sw->rc = sw->n ? fstw_load_signals(sw->wave->file, sw->refs, sw->n, sw->out, sw->mt, &sw->err) : FSTW_OK;
-}
-
-static napi_value pending_or(napi_env env, const char *msg)
-{
-    napi_value e = NULL, m;
-    bool pending = false;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
-        napi_get_and_clear_last_exception(env, &e) == napi_ok)
-        return e;
-    if (napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m) == napi_ok)
-        napi_create_error(env, NULL, m, &e);
-    return e;
-}
-
-/* A finished async load: the loaded fstw_signals, handed to JS in slices
- * (batchTake) so that completing a load of very many signals never runs
- * one long stretch of main-thread work.  Holds a reference on the wave;
- * signals never taken are freed by its finalizer. */
-typedef struct sig_batch {
-    nfstw_wave *wave;
-    fstw_signal **sigs; /* NULL once taken */
-    size_t n;
-} sig_batch;
-
-static const napi_type_tag BATCH_TAG = {0x6673747761766533ULL, 0x6261746368686e64ULL};
-
-static void batch_finalize(napi_env env, void *data, void *hint)
-{
-    (void)hint;
-    sig_batch *b = (sig_batch *)data;
-    for (size_t i = 0; i < b->n; i++)
-        fstw_signal_free(b->sigs[i]); /* never dereferences the file */
-    free(b->sigs);
-    if (b->wave)
-        nfstw_wave_unref(env, b->wave);
-    free(b);
-}
-
-/* Takes ownership of sigs[0..n) (freed on failure). */
-static napi_value batch_new(napi_env env, nfstw_wave *w, fstw_signal **sigs, size_t n)
-{
-    sig_batch *b = calloc(1, sizeof *b);
-    napi_value obj;
-    if (!b) {
-        for (size_t i = 0; i < n; i++)
-            fstw_signal_free(sigs[i]);
-        free(sigs);
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        return NULL;
-    }
-    b->sigs = sigs;
-    b->n = n;
-    b->wave = w;
-    nfstw_wave_ref(w);
-    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &BATCH_TAG) != napi_ok ||
-        napi_wrap(env, obj, b, batch_finalize, NULL, NULL) != napi_ok) {
-        batch_finalize(env, b, NULL);
-        return NULL;
-    }
-    return obj;
-}
-
-/* batchTake(batch, start, end) -> [s, ...] for the signals start..end-1 (each once). */
-static napi_value fn_batch_take(napi_env env, napi_callback_info info)
-{
-    napi_value argv[3];
-    bool ok = false;
-    void *data = NULL;
-    uint64_t start, end;
-    if (nfstw_args(env, info, 3, argv) < 0)
-        return NULL;
-    napi_valuetype t;
-    if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_object ||
-        napi_check_object_type_tag(env, argv[0], &BATCH_TAG, &ok) != napi_ok || !ok ||
-        napi_unwrap(env, argv[0], &data) != napi_ok || !data) {
-        nfstw_throw_type(env, "expected a fstwave load batch");
-        return NULL;
-    }
-    sig_batch *b = (sig_batch *)data;
-    if (nfstw_get_u64(env, argv[1], "start", b->n, &start) < 0 || nfstw_get_u64(env, argv[2], "end", b->n, &end) < 0)
-        return NULL;
-    if (start > end)
-        start = end;
-    if (!b->wave->inst || !b->wave->file) {
-        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the file is closed (its environment was torn down)");
-        return NULL;
-    }
-    for (size_t i = (size_t)start; i < (size_t)end; i++)
-        if (!b->sigs[i]) {
-            nfstw_throw_range(env, "signal %zu of the batch was already taken", i);
-            return NULL;
-        }
-    napi_value arr = wrap_all(env, b->wave, b->sigs + start, (size_t)(end - start)); /* NULLs the slots */
-    return arr;
-}
-
-static napi_value fn_batch_length(napi_env env, napi_callback_info info)
-{
-    napi_value argv[1];
-    bool ok = false;
-    void *data = NULL;
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    if (napi_check_object_type_tag(env, argv[0], &BATCH_TAG, &ok) != napi_ok || !ok ||
-        napi_unwrap(env, argv[0], &data) != napi_ok || !data) {
-        nfstw_throw_type(env, "expected a fstwave load batch");
-        return NULL;
-    }
-    return nfstw_i64(env, (int64_t)((sig_batch *)data)->n);
-}
-
-static void load_complete(napi_env env, napi_status status, void *data)
-{
-    sig_work *sw = (sig_work *)data;
-    nfstw_wave *w = sw->wave;
-    napi_value v = NULL;
-    int ok = 0;
-    w->busy--;
-    if (status != napi_ok || !w->inst) {
-        /* cancelled, or the env was torn down meanwhile */
-        if (status == napi_ok && sw->rc == FSTW_OK)
-            for (size_t i = 0; i < sw->n; i++)
-                fstw_signal_free(sw->out[i]);
-        v = pending_or(env, "fstwave: the signal load was cancelled");
-    } else if (sw->rc != FSTW_OK) {
-        v = nfstw_make_error(env, &sw->err, w->path);
-    } else {
-        v = batch_new(env, w, sw->out, sw->n);
-        sw->out = NULL; /* owned by the batch (or freed) */
-        ok = v != NULL;
-        if (!ok)
-            v = pending_or(env, "fstwave: cannot create the load batch");
-    }
-    if (!v)
-        v = nfstw_undefined(env);
-    if (ok)
-        napi_resolve_deferred(env, sw->deferred, v);
-    else
-        napi_reject_deferred(env, sw->deferred, v);
-    napi_delete_async_work(env, sw->work);
-    free(sw->refs);
-    free(sw->out);
-    free(sw);
-    if (!w->inst && w->busy == 0)
-        nfstw_wave_close_file(w);
-    nfstw_wave_unref(env, w);
-}
-
-static napi_value fn_load_signals_async(napi_env env, napi_callback_info info)
-{
-    sig_work *sw = calloc(1, sizeof *sw);
-    if (!sw) {
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        return NULL;
-    }
-    nfstw_wave *w = load_args(env, info, &sw->refs, &sw->n, &sw->mt);
-    if (!w) {
-        free(sw);
-        return NULL;
-    }
-    sw->out = calloc(sw->n ? sw->n : 1, sizeof *sw->out);
-    napi_value promise = NULL, name;
-    if (!sw->out) {
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        goto fail;
-    }
-    if (napi_create_promise(env, &sw->deferred, &promise) != napi_ok)
-        goto fail;
-    if (napi_create_string_utf8(env, "fstwave.loadSignals", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-        napi_create_async_work(env, NULL, name, load_execute, load_complete, sw, &sw->work) != napi_ok) {
-        napi_reject_deferred(env, sw->deferred, pending_or(env, "fstwave: cannot create async work"));
-        goto fail_keep_promise;
-    }
-    sw->wave = w;
-    nfstw_wave_ref(w);
-    w->busy++;
-    if (napi_queue_async_work(env, sw->work) != napi_ok) {
-        w->busy--;
-        nfstw_wave_unref(env, w);
-        napi_delete_async_work(env, sw->work);
-        napi_reject_deferred(env, sw->deferred, pending_or(env, "fstwave: cannot queue async work"));
-        goto fail_keep_promise;
-    }
-    return promise;
-fail:
-    promise = NULL;
-fail_keep_promise:
-    free(sw->refs);
-    free(sw->out);
-    free(sw);
-    return promise;
 }
 
 napi_status nfstw_signal_init(napi_env env, napi_value exports)
 {
     napi_property_descriptor props[] = {
-        NFSTW_FN("loadSignals", fn_load_signals),
-        NFSTW_FN("loadSignalsAsync", fn_load_signals_async),
-        NFSTW_FN("batchTake", fn_batch_take),
-        NFSTW_FN("batchLength", fn_batch_length),
         NFSTW_FN("sigInfo", fn_sig_info),
         NFSTW_FN("sigLength", fn_sig_length),
         NFSTW_FN("sigChanges", fn_sig_changes),

@@ -1,7 +1,8 @@
 /*
  * nfstw_util.c - helpers of the Node-API addon: JS errors for core status
- * codes, argument conversion (bigint/number times, paths, booleans), and
- * JS values from C data (names, numbers, typed-array copies).
+ * codes, argument conversion (bigint/number times, paths, booleans,
+ * type-tagged native objects), and JS values from C data (names, numbers,
+ * typed-array copies).
  */
 #include "nfstw.h"
 
@@ -147,6 +148,27 @@ int nfstw_args(napi_env env, napi_callback_info info, size_t want, napi_value *a
         return -1;
     }
     return 0;
+}
+
+napi_value nfstw_new_tagged(napi_env env, const napi_type_tag *tag, void *data, napi_finalize finalize)
+{
+    napi_value obj;
+    if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, tag) != napi_ok ||
+        napi_wrap(env, obj, data, finalize, NULL, NULL) != napi_ok)
+        return NULL;
+    return obj;
+}
+
+void *nfstw_unwrap_tagged(napi_env env, napi_value obj, const napi_type_tag *tag)
+{
+    napi_valuetype t;
+    bool ok = false;
+    void *data = NULL;
+    if (napi_typeof(env, obj, &t) != napi_ok || t != napi_object ||
+        napi_check_object_type_tag(env, obj, tag, &ok) != napi_ok || !ok ||
+        napi_unwrap(env, obj, &data) != napi_ok)
+        return NULL;
+    return data;
 }
 
 int nfstw_get_u64(napi_env env, napi_value v, const char *what, uint64_t max, uint64_t *out)
