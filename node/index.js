@@ -15,7 +15,8 @@
  *   lib/hierarchy.js  Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter
  *   lib/signal.js     Signal, SignalChangeIter, the query buffer
  *   lib/time.js       TimeTable, Timescale, TimescaleUnit
- *   lib/dump-format.js  the dump format of the command-line tool (docs/dump-format.md)
+ * and, for the command-line tool node/cli.js: lib/dump-format.js (the dump format,
+ * docs/dump-format.md), lib/walk.js (hierarchy walks), lib/usage.json (usage texts).
  *
  * Type mapping: times are `bigint` (unsigned 64-bit, in the file's timescale units, see
  * `Hierarchy#timescale`); 2-state bit-vector values are `bigint`; bit vectors with other
@@ -24,8 +25,10 @@
  * times or indices accept a `bigint` or an integral `number`.
  *
  * Errors: `Error` with `code` `ENOENT` / `EACCES` / `EISDIR` / `EIO` (plus `errno`,
- * `syscall`, `path`) for operating-system errors, `FST_FORMAT` (plus `path`) for files that
- * are not FST or are corrupt; `TypeError` / `RangeError` for bad arguments.
+ * `syscall`, `path`, `strerror`) for operating-system errors, `FST_FORMAT` (plus `path`,
+ * `offset` when known) for files that are not FST or are corrupt, each with `reason` (what
+ * went wrong, without the path; see index.d.ts `FstwaveError`); `TypeError` / `RangeError`
+ * for bad arguments.
  *
  * Behaviour follows pywellen 0.20.5 except for the contract's deliberate deviations D1-D10.
  *
