@@ -3,7 +3,8 @@
 // against the Python tool's argparse parser (fstwave.cli.build_parser()): the top-level
 // parser's format_usage()/format_help() and each subcommand's, in the parser's order of
 // subcommands. argparse wraps help at the terminal width ($COLUMNS - 2), so the Python side
-// runs with COLUMNS=80, the width the texts were made for.
+// runs with COLUMNS=80, the width the texts were made for. Also the parsed arguments of
+// each subcommand (the options' defaults, which the help texts state) in both parsers.
 
 const assert = require('assert');
 const childProcess = require('child_process');
@@ -27,8 +28,22 @@ json.dump({
 }, sys.stdout)
 `;
 
-function pythonTexts() {
-  const r = childProcess.spawnSync(H.requirePython(), ['-c', PY_DUMP_PARSER], {
+// the parsed arguments of \`fstwave CMD x.fst\` for each subcommand: the options' defaults
+const PY_DEFAULTS = `
+import argparse, json, sys
+from fstwave.cli import build_parser
+p = build_parser()
+sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+out = {}
+for name in sub.choices:
+    ns = vars(p.parse_args([name, "x.fst"]))
+    ns.pop("func", None)
+    out[name] = ns
+json.dump(out, sys.stdout)
+`;
+
+function runPython(script) {
+  const r = childProcess.spawnSync(H.requirePython(), ['-c', script], {
     encoding: 'utf8',
     env: { ...process.env, COLUMNS: '80', PYTHONPATH: path.join(H.ROOT, 'python') },
   });
@@ -42,12 +57,12 @@ function nodeTool(args) {
   });
 }
 
-describe('usage texts: node/lib/usage.json equals the Python parser', function () {
+describe('command line: node/lib/usage.json and parseArgs equal the Python parser', function () {
   this.timeout(60000);
   let py;
   let data;
   before(function () {
-    py = pythonTexts();
+    py = runPython(PY_DUMP_PARSER);
     data = JSON.parse(fs.readFileSync(USAGE_FILE, 'utf8'));
   });
 
@@ -71,6 +86,17 @@ describe('usage texts: node/lib/usage.json equals the Python parser', function (
       const bad = nodeTool([name]); // no FILE: a usage error after the subcommand's usage
       assert.strictEqual(bad.status, 2, `${name} without FILE`);
       assert.ok(bad.stderr.startsWith(data.commands[name].usage), `${name} without FILE: ${bad.stderr}`);
+    }
+  });
+
+  it('the Node parser gives the same arguments and defaults as the Python parser', function () {
+    const { parseArgs } = require(H.CLI);
+    const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+    const want = runPython(PY_DEFAULTS);
+    assert.deepStrictEqual(Object.keys(want), Object.keys(data.commands));
+    for (const [name, ns] of Object.entries(want)) {
+      const expected = Object.fromEntries(Object.entries(ns).map(([k, v]) => [camel(k), v]));
+      assert.deepStrictEqual(parseArgs([name, 'x.fst']), expected, name);
     }
   });
 });
