@@ -18,11 +18,10 @@
 const fs = require('fs');
 const path = require('path');
 
-const { writeDump } = require('./lib/dump-format');
+const { DEFAULT_BATCH_SIZE, writeDump } = require('./lib/dump-format');
 const { walkScopes, count, topLevelVars } = require('./lib/walk');
 
 const PROG = 'fstwave';
-const DEFAULT_BATCH_SIZE = 1000;
 const FLUSH_AT = 1 << 18; // characters of text buffered before a write to stdout
 
 // ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ const { walkScopes, topLevelVars } = require('./walk');
 
 /** The version number in the first record. */
 const DUMP_FORMAT_VERSION = 1;
+/** Signals loaded per pass over the file by default (the tool's `--batch-size`). */
+const DEFAULT_BATCH_SIZE = 1000;
 
 // printable ASCII 0x20-0x7E except '"' (0x22) and '\' (0x5C)
 const PLAIN = /^[ !#-[\]-~]*$/;
@@ -149,12 +151,12 @@ function varRecords(h, v, out) {
  * vars, every signal's changes in allVars() order, and the `end` record.
  * @param {import('../index').Waveform} w the file, body loaded or not (the time table loads it)
  * @param {{line(s: string): void}} out receives each line, without its newline
- * @param {number} batchSize signals loaded per pass over the file (1 or more); does not
- *   change the output
+ * @param {number} [batchSize] signals loaded per pass over the file (1 or more; default
+ *   DEFAULT_BATCH_SIZE), then unloaded, so memory stays bounded; does not change the output
  * @throws {Error} the API's errors (`FST_FORMAT`, `EIO`, ...) from reading the file; the
  *   lines written until then stay written.
  */
-function writeDump(w, out, batchSize) {
+function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
   const h = w.hierarchy;
 
   out.line('fstwave-dump ' + DUMP_FORMAT_VERSION);
@@ -220,4 +222,4 @@ function writeDump(w, out, batchSize) {
   out.line('end scopes=' + nScopes + ' vars=' + nVars + ' signals=' + nSignals);
 }
 
-module.exports = { DUMP_FORMAT_VERSION, escape, quote, realBits, formatValue, valueFormatter, writeDump };
+module.exports = { DUMP_FORMAT_VERSION, DEFAULT_BATCH_SIZE, escape, quote, realBits, formatValue, valueFormatter, writeDump };
