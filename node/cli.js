@@ -16,12 +16,12 @@
  */
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
+const { DEFAULT_BATCH_SIZE, writeDump } = require('./lib/dump-format');
+const { walkScopes, count, topLevelVars } = require('./lib/walk');
+
 const PROG = 'fstwave';
-const DUMP_FORMAT_VERSION = 1;
-const DEFAULT_BATCH_SIZE = 1000;
 const FLUSH_AT = 1 << 18; // characters of text buffered before a write to stdout
 
 // ---------------------------------------------------------------------------
@@ -75,71 +75,6 @@ class Out {
 }
 
 // ---------------------------------------------------------------------------
-// Dump format primitives (docs/dump-format.md)
-
-// printable ASCII 0x20-0x7E except '"' (0x22) and '\' (0x5C)
-const PLAIN = /^[ !#-[\]-~]*$/;
-
-/** Escape a string for the dump (without the surrounding quotes). */
-function escape(s) {
-  if (PLAIN.test(s)) return s;
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c >= 0x20 && c <= 0x7e) out += ch;
-    else out += '\\u{' + c.toString(16) + '}';
-  }
-  return out;
-}
-
-/** A quoted dump string; null becomes `-`. */
-function quote(s) {
-  return s === null || s === undefined ? '-' : '"' + escape(s) + '"';
-}
-
-function intStr(v) {
-  return v === null || v === undefined ? '-' : String(v);
-}
-
-function boolStr(v) {
-  return v ? '1' : '0';
-}
-
-const f64 = new DataView(new ArrayBuffer(8));
-
-/** The IEEE-754 binary64 bits of a number, big-endian, 16 lowercase hex digits. */
-function realBits(v) {
-  f64.setFloat64(0, v); // big-endian by default
-  return f64.getBigUint64(0).toString(16).padStart(16, '0');
-}
-
-/** A typed value token: b:HEX, l:STR, r:BITS, s:"STR", e or -. */
-function formatValue(value, varIsString, varIsEvent) {
-  if (value === null || value === undefined) return '-';
-  switch (typeof value) {
-    case 'bigint':
-      return 'b:' + value.toString(16);
-    case 'number':
-      return 'r:' + realBits(value);
-    case 'string':
-      if (varIsString) return 's:"' + escape(value) + '"';
-      if (varIsEvent && value === '') return 'e';
-      return 'l:' + escape(value);
-    default:
-      throw new TypeError('unexpected value type ' + typeof value);
-  }
-}
-
-/** A per-signal function value -> token (same results as formatValue). */
-function valueFormatter(v) {
-  const isString = Boolean(v.isString());
-  const isEvent = !(v.isBitVector() || v.isReal() || isString);
-  return (value) => formatValue(value, isString, isEvent);
-}
-
-// ---------------------------------------------------------------------------
 // Helpers over the API
 
 let api = null;
@@ -153,155 +88,9 @@ function openWave(file, loadBody) {
   return new Waveform(file, { loadBody });
 }
 
-/** Depth-first pre-order over the scopes: yields [depth, scope]; iterative. */
-function* walkScopes(h, maxDepth = null) {
-  const stack = [h.topScopes()[Symbol.iterator]()];
-  while (stack.length) {
-    const r = stack[stack.length - 1].next();
-    if (r.done) {
-      stack.pop();
-      continue;
-    }
-    const scope = r.value;
-    const depth = stack.length - 1;
-    yield [depth, scope];
-    if (maxDepth === null || depth + 1 < maxDepth) {
-      stack.push(scope.scopes(h)[Symbol.iterator]());
-    }
-  }
-}
-
-function count(it) {
-  let n = 0;
-  for (const _ of it) n++; // eslint-disable-line no-unused-vars
-  return n;
-}
-
-/**
- * Vars that belong to no scope, in allVars({ includeAliases: true }) order (a var is
- * top-level iff its full name equals its name); the second pass happens only when the
- * hierarchy has more vars than the scopes hold.
- */
-function topLevelVars(h, nScoped) {
-  if (count(h.allVars({ includeAliases: true })) === nScoped) return [];
-  const out = [];
-  for (const v of h.allVars({ includeAliases: true })) {
-    if (v.fullName(h) === v.name(h)) out.push(v);
-  }
-  return out;
-}
-
-function indexStr(v) {
-  const idx = v.index();
-  return idx === null || idx === undefined ? '-' : idx.msb + ':' + idx.lsb;
-}
-
-/** [enumName, [[value, literal], ...]] or null. */
-function enumOf(h, v) {
-  const e = v.enumType(h);
-  if (e === null || e === undefined) return null;
-  return e;
-}
-
-// ---------------------------------------------------------------------------
-// dump
-
-function varRecords(h, v, out) {
-  const e = enumOf(h, v);
-  let enumStr;
-  let pairs = [];
-  if (e === null) {
-    enumStr = 'enum_type=-';
-  } else {
-    pairs = [...e[1]];
-    enumStr = 'enum_type=' + quote(e[0]) + ' enum_pairs=' + pairs.length;
-  }
-  out.line(
-    'var name=' + quote(v.name(h)) +
-    ' full_name=' + quote(v.fullName(h)) +
-    ' var_type=' + v.varType() +
-    ' direction=' + v.direction() +
-    ' bitwidth=' + intStr(v.bitwidth()) +
-    ' length=' + intStr(v.length()) +
-    ' is_real=' + boolStr(v.isReal()) +
-    ' is_string=' + boolStr(v.isString()) +
-    ' is_bit_vector=' + boolStr(v.isBitVector()) +
-    ' is_1bit=' + boolStr(v.is1Bit()) +
-    ' index=' + indexStr(v) +
-    ' signal_ref=' + String(v.signalRef()) +
-    ' vhdl_type_name=' + quote(v.vhdlTypeName(h)) +
-    ' ' + enumStr);
-  for (const [value, literal] of pairs) {
-    out.line('enum_pair value=' + quote(value) + ' literal=' + quote(literal));
-  }
-}
-
+/** `fstwave dump FILE`: the whole dump of the file (lib/dump-format.js) on `out`. */
 function cmdDump(args, out) {
-  const w = openWave(args.file, true);
-  const h = w.hierarchy;
-
-  out.line('fstwave-dump ' + DUMP_FORMAT_VERSION);
-  out.line('file_format ' + quote(h.fileFormat()));
-  out.line('version ' + quote(h.version()));
-  out.line('date ' + quote(h.date()));
-  const ts = h.timescale();
-  if (ts === null || ts === undefined) out.line('timescale -');
-  else out.line('timescale factor=' + String(ts.factor) + ' unit=' + String(ts.unit));
-  const tr = w.timeRange;
-  if (tr === null || tr === undefined) out.line('time_range -');
-  else out.line('time_range start=' + String(tr[0]) + ' end=' + String(tr[1]));
-
-  const tt = w.timeTable;
-  out.line('time_table count=' + String(tt.length));
-  for (const t of tt) out.line('t ' + String(t));
-
-  // scope tree, each scope followed by its own vars
-  let nScopes = 0;
-  let nVars = 0;
-  for (const [depth, scope] of walkScopes(h)) {
-    nScopes++;
-    out.line('scope depth=' + depth + ' type=' + scope.scopeType() +
-             ' name=' + quote(scope.name(h)) + ' full_name=' + quote(scope.fullName(h)));
-    for (const v of scope.vars(h)) {
-      nVars++;
-      varRecords(h, v, out);
-    }
-  }
-
-  const tops = topLevelVars(h, nVars);
-  out.line('top_vars count=' + tops.length);
-  for (const v of tops) {
-    nVars++;
-    varRecords(h, v, out);
-  }
-
-  // signals, in allVars() order (one var per signal, ascending signalRef)
-  let nSignals = 0;
-  const batchSize = args.batchSize;
-  const writeBatch = (batch) => {
-    const signals = w.loadSignals(batch);
-    for (let i = 0; i < batch.length; i++) {
-      const v = batch[i];
-      const sig = signals[i];
-      nSignals++;
-      out.line('signal ref=' + String(v.signalRef()) + ' full_name=' + quote(v.fullName(h)) +
-               ' changes=' + String(sig.length));
-      const fmt = valueFormatter(v);
-      for (const [t, val] of sig.allChanges()) out.line('c ' + String(t) + ' ' + fmt(val));
-    }
-    w.unloadSignals(signals);
-  };
-  let batch = [];
-  for (const v of h.allVars()) {
-    batch.push(v);
-    if (batch.length >= batchSize) {
-      writeBatch(batch);
-      batch = [];
-    }
-  }
-  if (batch.length) writeBatch(batch);
-
-  out.line('end scopes=' + nScopes + ' vars=' + nVars + ' signals=' + nSignals);
+  writeDump(openWave(args.file, true), out, args.batchSize);
   return 0;
 }
 
@@ -318,9 +107,7 @@ function human(s) {
 
 /** Length in code points (Python's len of a str). */
 function cpLen(s) {
-  let n = 0;
-  for (const _ of s) n++; // eslint-disable-line no-unused-vars
-  return n;
+  return count(s);
 }
 
 function ljust(s, width) {
@@ -479,64 +266,24 @@ class UsageExit extends Error {
   }
 }
 
-const TOP_USAGE = 'usage: fstwave [-h] COMMAND ...\n';
-const TOP_HELP = TOP_USAGE + `
-Inspect FST waveform files.
+const USAGE = require('./lib/usage.json');
+const TOP_USAGE = USAGE.usage;
+const TOP_HELP = USAGE.help;
 
-positional arguments:
-  COMMAND
-    info      metadata and counts
-    tree      the scope hierarchy
-    dump      everything, in the deterministic dump format (docs/dump-
-              format.md)
-
-options:
-  -h, --help  show this help message and exit
-`;
-
-const SUBCOMMANDS = {
-  info: {
-    usage: 'usage: fstwave info [-h] FILE\n',
-    help: `
-positional arguments:
-  FILE
-
-options:
-  -h, --help  show this help message and exit
-`,
-    options: {},
-  },
+// each subcommand's usage texts (lib/usage.json) and options (what argparse's add_argument
+// calls of python/fstwave/cli.py declare)
+const OPTIONS = {
+  info: {},
   tree: {
-    usage: 'usage: fstwave tree [-h] [--depth N] [--signals] FILE\n',
-    help: `
-positional arguments:
-  FILE
-
-options:
-  -h, --help  show this help message and exit
-  --depth N   show only N levels of scopes (1 = top scopes)
-  --signals   also show the vars of each scope
-`,
-    options: {
-      '--depth': { dest: 'depth', value: true, def: null },
-      '--signals': { dest: 'signals', value: false, def: false },
-    },
+    '--depth': { dest: 'depth', value: true, def: null },
+    '--signals': { dest: 'signals', value: false, def: false },
   },
   dump: {
-    usage: 'usage: fstwave dump [-h] [--batch-size N] FILE\n',
-    help: `
-positional arguments:
-  FILE
-
-options:
-  -h, --help      show this help message and exit
-  --batch-size N  signals loaded per pass over the file (default ${DEFAULT_BATCH_SIZE})
-`,
-    options: {
-      '--batch-size': { dest: 'batchSize', value: true, def: DEFAULT_BATCH_SIZE },
-    },
+    '--batch-size': { dest: 'batchSize', value: true, def: DEFAULT_BATCH_SIZE },
   },
 };
+const SUBCOMMANDS = Object.fromEntries(Object.entries(USAGE.commands).map(
+  ([name, texts]) => [name, { usage: texts.usage, help: texts.help, options: OPTIONS[name] }]));
 
 /** Python's repr() of a str, for the messages that quote an argument. */
 function pyRepr(s) {
@@ -613,7 +360,7 @@ function parseArgs(argv) {
   const sub = SUBCOMMANDS[command];
   if (!Object.prototype.hasOwnProperty.call(SUBCOMMANDS, command)) {
     throw usageError(TOP_USAGE, PROG, 'argument COMMAND: invalid choice: ' + pyRepr(command) +
-                     " (choose from 'info', 'tree', 'dump')");
+                     ' (choose from ' + Object.keys(SUBCOMMANDS).map(pyRepr).join(', ') + ')');
   }
   const prog = PROG + ' ' + command;
   const args = { command, file: null };
@@ -627,7 +374,7 @@ function parseArgs(argv) {
       continue;
     }
     if (!dashes && looksLikeOption(a)) {
-      if (a === '-h') throw new UsageExit(0, 1, sub.usage + sub.help);
+      if (a === '-h') throw new UsageExit(0, 1, sub.help);
       if (a.startsWith('--')) {
         const eq = a.indexOf('=');
         const given = eq >= 0 ? a.slice(0, eq) : a;
@@ -637,7 +384,7 @@ function parseArgs(argv) {
             throw usageError(sub.usage, prog, 'argument -h/--help: ignored explicit argument ' +
                              pyRepr(a.slice(eq + 1)));
           }
-          throw new UsageExit(0, 1, sub.usage + sub.help);
+          throw new UsageExit(0, 1, sub.help);
         }
         if (name !== null) {
           const opt = sub.options[name];
@@ -683,54 +430,26 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------
 // main
 
-// glibc's strerror() texts (what Python's OSError shows) for the errors a reader meets
-const STRERROR = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  ELOOP: 'Too many levels of symbolic links',
-  ENAMETOOLONG: 'File name too long',
-  EMFILE: 'Too many open files',
-  ENFILE: 'Too many open files in system',
-  ENXIO: 'No such device or address',
-  ENODEV: 'No such device',
-  EINVAL: 'Invalid argument',
-};
-
 function oneLine(text) {
   return String(text).split(PY_SPACE_RUNS).filter((x) => x !== '').join(' ');
 }
 
+/** An error to report in one line with exit code 1: the file's (FST_FORMAT or an OS error). */
 function isFileError(e) {
   return e !== null && typeof e === 'object' && typeof e.code === 'string' &&
     (e.code === 'FST_FORMAT' || /^E[A-Z0-9]+$/.test(e.code));
 }
 
-/** The errno name of an OS error (from its numeric `errno` when present), e.g. ENOTDIR. */
-function errnoName(e) {
-  if (typeof e.errno === 'number' && e.errno !== 0) {
-    const n = Math.abs(e.errno);
-    for (const [name, value] of Object.entries(os.constants.errno)) {
-      if (value === n) return name;
-    }
-  }
-  return e.code;
-}
-
+/**
+ * The text after `fstwave: error: `, as the Python tool prints it: the error's `reason`
+ * (the core's fstw_error_reason: the OS's text when opening failed, the core's message for
+ * a failed read or a malformed file), after `<file>: ` for an OS error.  An error that is
+ * not the addon's (a failed write to stdout) has no `reason`: its message stands instead.
+ */
 function errorMessage(e, file) {
-  if (e.code === 'FST_FORMAT') return oneLine(e.message || '') || 'FstError';
-  // an OS error: "<file>: <strerror>", as Python prints it; for a failed read, Python's
-  // strerror is the core's message (where the read failed), the end of the addon's message
-  let reason = STRERROR[errnoName(e)];
-  if (e.code === 'EIO' || reason === undefined) {
-    const msg = String(e.message || '');
-    const prefix = `${e.code}: i/o error, read '${e.path === undefined ? file : e.path}': `;
-    reason = msg.startsWith(prefix) ? msg.slice(prefix.length) : msg;
-    reason = oneLine(reason) || STRERROR[errnoName(e)] || e.code;
-  }
-  return file + ': ' + reason;
+  const reason = oneLine(typeof e.reason === 'string' ? e.reason : e.message || '');
+  if (e.code === 'FST_FORMAT') return reason || 'FstError';
+  return file + ': ' + (reason || e.code);
 }
 
 function main(argv) {
@@ -773,7 +492,7 @@ function main(argv) {
   }
 }
 
-module.exports = { escape, quote, formatValue, valueFormatter, realBits, parseArgs, main };
+module.exports = { parseArgs, main };
 
 if (require.main === module) {
   process.exitCode = main(process.argv.slice(2));

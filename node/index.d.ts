@@ -27,15 +27,33 @@ export interface WaveformOptions {
 }
 
 /**
- * An error from the file: `code` is `ENOENT`, `EACCES`, `EISDIR` or `EIO` for operating-system
- * errors (with `errno`, `syscall` and `path`), `FST_FORMAT` for a file that is not FST or is
- * corrupt (with `path`), `FST_NO_VAR` from `getSignalFromPath`.
+ * An error from the file, thrown by the constructor, `Waveform.open` (as a rejection), the
+ * body and signal loads and `getSignalFromPath`.  `code` is `ENOENT`, `EACCES`, `EISDIR` or
+ * `EIO` for operating-system errors (with `errno`, `syscall`, `path`, `strerror`),
+ * `FST_FORMAT` for a file that is not FST or is corrupt (with `path`, and `offset` when the
+ * malformed structure has one), `ENOMEM` when memory ran out, `FST_NO_VAR` from
+ * `getSignalFromPath`.  The fields come from the core's `fstw_error`
+ * (core/include/fstwave.h).
  */
 export interface FstwaveError extends Error {
   code: 'ENOENT' | 'EACCES' | 'EISDIR' | 'EIO' | 'ENOMEM' | 'FST_FORMAT' | 'FST_NO_VAR' | string;
-  path?: string;
+  /**
+   * What went wrong, without the path (what the command-line tools print after the file
+   * name): the OS's text for an error while opening (`"No such file or directory"`), the
+   * core's message for a failed read or a malformed file (it says where).  Set on every
+   * error from the file except `FST_NO_VAR`.
+   */
+  reason?: string;
+  /** The OS's text for the error number (`"Permission denied"`), for errors the OS reported. */
+  strerror?: string;
+  /** Byte offset in the (unpacked) file of the malformed structure, for `FST_FORMAT` errors that have one. */
+  offset?: number;
+  /** The negated errno (Node's convention, e.g. -2 for ENOENT), for operating-system errors. */
   errno?: number;
+  /** The failed system call: `open` (ENOENT / EACCES / EISDIR) or `read` (EIO). */
   syscall?: 'open' | 'read';
+  /** The file's path as given, for errors of a file. */
+  path?: string;
 }
 
 /** The result of `Signal#querySignal(t)`. */

@@ -1,0 +1,529 @@
+/**
+ * The hierarchy of an open file: `Hierarchy` (header metadata, top scopes, all vars),
+ * `Scope`, `Var`, `VarIndex` and the lazy `VarIter` / `ScopeIter`, over the addon's
+ * hierarchy accessors (node/src/nfstw_hier.c).
+ *
+ * What they share is one `HierarchyState` per file (internal: not exported by the package):
+ * the native file handle, the header, the caches of Var and Scope objects (one object per
+ * item, deviation D6), of full names and of signal refs.  The Waveform creates it; the
+ * Hierarchy, every Scope, Var and iterator keep it in a private field.
+ *
+ * @module fstwave/lib/hierarchy
+ */
+'use strict';
+
+const util = require('util');
+const native = require('./native');
+const { kInternal, checkInternal, IteratorPrototype } = require('./internal');
+const { typeError } = require('./args');
+const { timescaleOf } = require('./time');
+
+/** Value encodings reported by the addon. */
+const ENC_BITS = 0;
+
+/** An array of n `undefined` with fast elements (`new Array(n)` of 100,000 or more is a
+ * slow dictionary in V8). */
+function denseArray(n) {
+  const a = [];
+  for (let i = 0; i < n; i++) a.push(undefined);
+  return a;
+}
+
+/** pywellen's optional `hier` argument: a Hierarchy or nothing (accepted and ignored). */
+function checkHier(h, method) {
+  if (h !== undefined && h !== null && !(h instanceof Hierarchy)) {
+    throw typeError(`${method}(): the argument must be the file's Hierarchy (or omitted)`);
+  }
+}
+
+/**
+ * The shared state of one file's hierarchy (internal).  Every accessor caches what it reads
+ * from the addon for the life of the file.
+ */
+class HierarchyState {
+  #header = null;
+  #vars = null; // Var wrappers by id, filled lazily
+  #scopes = null;
+  #varNames = null; // [all var full names, Uint32Array offsets] | false (see fullName)
+  #uniqueNames = null; // [unique vars' full names, offsets, positions | null] | false
+  #scopeNames = null;
+  #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
+  #refs = null; // Uint32Array: signal ref by var id
+
+  /** @param {object} handle the addon's file handle (nfstw_file.c) */
+  constructor(handle) {
+    /** The addon's file handle. */
+    this.handle = handle;
+  }
+
+  /** The addon's header object: counts, date, version, time range, timescale (cached). */
+  header() {
+    return (this.#header ??= native.header(this.handle));
+  }
+
+  /** The Var of var id `id` (one object per id). @returns {Var} */
+  var(id) {
+    const a = (this.#vars ??= denseArray(this.header().varCount));
+    return (a[id] ??= new Var(kInternal, this, id));
+  }
+
+  /** The Scope of scope id `id` (one object per id). @returns {Scope} */
+  scope(id) {
+    const a = (this.#scopes ??= denseArray(this.header().scopeCount));
+    return (a[id] ??= new Scope(kInternal, this, id));
+  }
+
+  /**
+   * The full name of var `id` (`isVar`) or scope `id`.  Names come in one string, cut with
+   * slice (see native varFullNames): first the unique vars' (what allVars() yields: a file
+   * with many aliases has several times more vars), then every var's; one by one when the
+   * names are not ASCII.
+   * @returns {string}
+   */
+  fullName(id, isVar) {
+    if (isVar) {
+      const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
+      if (u) {
+        const p = u[2] === null ? id : u[2][id];
+        if (p >= 0) return u[0].slice(u[1][p], u[1][p + 1]);
+      }
+    }
+    const c = isVar ? (this.#varNames ??= native.varFullNames(this.handle) ?? false)
+      : (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
+    if (c) return c[0].slice(c[1][id], c[1][id + 1]);
+    return isVar ? native.varFullName(this.handle, id) : native.scopeFullName(this.handle, id);
+  }
+
+  /** Signal ref by var id. @returns {Uint32Array} */
+  refs() {
+    return (this.#refs ??= native.varSignalRefs(this.handle));
+  }
+
+  /** The var ids of allVars(), pywellen's order. @returns {Uint32Array} */
+  uniqueVars() {
+    return (this.#unique ??= native.uniqueVars(this.handle));
+  }
+}
+
+/**
+ * The scopes and vars of an open FST file, plus header metadata (pywellen's `Hierarchy`).
+ * Not constructible: use `Waveform#hierarchy`.  Var and Scope objects are created lazily and
+ * cached, so the same item is always the same object (usable as a Map key, deviation D6).
+ */
+class Hierarchy {
+  #s;
+
+  /** @hideconstructor */
+  constructor(token, state) {
+    checkInternal(token, 'Hierarchy');
+    this.#s = state;
+  }
+
+  /**
+   * The vars of the file.  By default one Var per signal (aliases collapsed), in ascending
+   * signal order, the Var for each signal being the *last* one declared with its handle
+   * (pywellen 0.20.5's `get_unique_signals_vars`, which code compares counts against).  With
+   * `{ includeAliases: true }` every declared var, in hierarchy declaration order (extension).
+   * @param {{includeAliases?: boolean}} [options]
+   * @returns {VarIter} a lazy iterator
+   */
+  allVars(options) {
+    let includeAliases = false;
+    if (options !== undefined && options !== null) {
+      if (typeof options !== 'object') throw typeError('allVars(): options must be an object');
+      if (options.includeAliases !== undefined) {
+        if (typeof options.includeAliases !== 'boolean') {
+          throw typeError('allVars(): options.includeAliases must be a boolean');
+        }
+        includeAliases = options.includeAliases;
+      }
+    }
+    if (includeAliases) return new VarIter(kInternal, this.#s, null, this.#s.header().varCount);
+    const unique = this.#s.uniqueVars();
+    return new VarIter(kInternal, this.#s, unique, unique.length);
+  }
+
+  /**
+   * The top-level scopes in first-declaration order.
+   * @returns {ScopeIter} a lazy iterator
+   */
+  topScopes() {
+    const ids = native.topScopes(this.#s.handle);
+    return new ScopeIter(kInternal, this.#s, ids);
+  }
+
+  /**
+   * The FST header's date field, cut at the first NUL and trimmed at both ends (libfst writes
+   * a trailing newline).
+   * @returns {string}
+   */
+  date() {
+    return this.#s.header().date;
+  }
+
+  /**
+   * The FST header's version (writer) field, cut at the first NUL and trimmed.
+   * @returns {string}
+   */
+  version() {
+    return this.#s.header().version;
+  }
+
+  /**
+   * The duration of one time unit of the file (every time in this API is a count of these):
+   * the FST exponent mapped to the largest unit not above it (-11 -> 10ps, -9 -> 1ns,
+   * 0 -> 1s; wellen's rule), or `null` when the exponent has no unit (outside -21..9).
+   * @returns {Timescale | null}
+   */
+  timescale() {
+    return timescaleOf(this.#s.header().timescale);
+  }
+
+  /**
+   * Always `"FST"` (only FST files are read, deviation D7).
+   * @returns {"FST"}
+   */
+  fileFormat() {
+    return 'FST';
+  }
+
+  [util.inspect.custom]() {
+    const hd = this.#s.header();
+    return `Hierarchy FST scopes=${hd.scopeCount} vars=${hd.varCount} signals=${hd.signalCount}`;
+  }
+}
+
+/**
+ * A scope (module, task, VHDL block, ...) of the hierarchy (pywellen's `Scope`).  Not
+ * constructible: obtained from `Hierarchy#topScopes()` and `Scope#scopes()`.  Each scope is
+ * one object per Hierarchy (identity equality, usable as a Map key).
+ */
+class Scope {
+  #s;
+  #id;
+  #info = null;
+
+  /** @hideconstructor */
+  constructor(token, state, id) {
+    checkInternal(token, 'Scope');
+    this.#s = state;
+    this.#id = id;
+  }
+
+  #i() {
+    return (this.#info ??= native.scopeInfo(this.#s.handle, this.#id));
+  }
+
+  /**
+   * The scope's own name; may be `""` (empty names are kept, never renamed).
+   * @param {Hierarchy} [hier] pywellen's argument; accepted and ignored
+   * @returns {string}
+   */
+  name(hier) {
+    checkHier(hier, 'name');
+    return this.#i().name;
+  }
+
+  /**
+   * The names of all ancestor scopes and this one joined with `.` (empty names kept, so
+   * `a..b` can occur).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {string}
+   */
+  fullName(hier) {
+    checkHier(hier, 'fullName');
+    return this.#s.fullName(this.#id, false);
+  }
+
+  /**
+   * pywellen's scope type name: `module`, `task`, `function`, `begin`, `fork`, `generate`,
+   * `struct`, `union`, `class`, `interface`, `package`, `program`, `vhdl_architecture`, ...
+   * `vhdl_package` for FST scope codes 0..21, `unknown` for SV arrays, `vhdl_array` for
+   * scopes made from array-style var names.
+   * @returns {string}
+   */
+  scopeType() {
+    return this.#i().scopeType;
+  }
+
+  /**
+   * The vars declared directly in this scope, in declaration order (aliases included).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {VarIter}
+   */
+  vars(hier) {
+    checkHier(hier, 'vars');
+    const ids = native.scopeVars(this.#s.handle, this.#id);
+    return new VarIter(kInternal, this.#s, ids, ids.length);
+  }
+
+  /**
+   * The direct child scopes in declaration order (duplicate scope declarations are merged
+   * into the first one, as wellen does).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {ScopeIter}
+   */
+  scopes(hier) {
+    checkHier(hier, 'scopes');
+    return new ScopeIter(kInternal, this.#s, native.scopeScopes(this.#s.handle, this.#id));
+  }
+
+  [util.inspect.custom]() {
+    return `Scope <${this.fullName()}> type=${this.scopeType()}`;
+  }
+}
+
+/**
+ * The bit range `[msb:lsb]` split off a var's declared name (`Var#index()`).  Extension.
+ */
+class VarIndex {
+  /** @hideconstructor */
+  constructor(token, msb, lsb) {
+    checkInternal(token, 'VarIndex');
+    /** The most significant (left) bit index. @type {number} */
+    this.msb = msb;
+    /** The least significant (right) bit index. @type {number} */
+    this.lsb = lsb;
+    Object.freeze(this);
+  }
+
+  /** `"[msb:lsb]"`, e.g. `"[7:0]"`. @returns {string} */
+  toString() {
+    return `[${this.msb}:${this.lsb}]`;
+  }
+}
+
+/**
+ * A variable (signal declaration) of the hierarchy (pywellen's `Var`).  Not constructible:
+ * obtained from `Hierarchy#allVars()` and `Scope#vars()`.  Each var is one object per
+ * Hierarchy (identity equality, usable as a Map key).  Aliases (vars sharing a signal) are
+ * different Vars with the same `signalRef()`.
+ */
+class Var {
+  #s;
+  #id;
+  #info = null;
+
+  /** @hideconstructor */
+  constructor(token, state, id) {
+    checkInternal(token, 'Var');
+    this.#s = state;
+    this.#id = id;
+  }
+
+  #i() {
+    return (this.#info ??= native.varInfo(this.#s.handle, this.#id));
+  }
+
+  /**
+   * The var's name after wellen's name parsing: a trailing bit range whose width equals the
+   * declared length is split off (see `index()`); other trailing `[...]` groups became array
+   * scopes, so the name may be e.g. `"[3]"`.  Invalid UTF-8 is decoded with U+FFFD (D9).
+   * @param {Hierarchy} [hier] pywellen's argument; accepted and ignored
+   * @returns {string}
+   */
+  name(hier) {
+    checkHier(hier, 'name');
+    return this.#i().name;
+  }
+
+  /**
+   * The parent scope's full name + `.` + `name()`; just `name()` at top level.
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {string}
+   */
+  fullName(hier) {
+    checkHier(hier, 'fullName');
+    return this.#s.fullName(this.#id, true);
+  }
+
+  /**
+   * Number of bits of a bit-vector var (a declared 0 counts as 1; PORT vars have
+   * (raw - 2) / 3); `0` for events; `null` for reals and strings.
+   * @param {Hierarchy} [hier] accepted and ignored (pywellen 0.22+ takes it)
+   * @returns {number | null}
+   */
+  bitwidth(hier) {
+    checkHier(hier, 'bitwidth');
+    return this.#i().width;
+  }
+
+  /**
+   * Same as `bitwidth()` (pywellen has both).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {number | null}
+   */
+  length(hier) {
+    checkHier(hier, 'length');
+    return this.bitwidth();
+  }
+
+  /**
+   * pywellen's var type name: `Event`, `Integer`, `Parameter`, `Real`, ... `ShortReal` for FST
+   * var type codes 0..29, or the VHDL type GHDL/nvc attributes select (`Boolean`,
+   * `BitVector`, `StdLogic`, `StdLogicVector`, `StdULogic`, `StdULogicVector`, ...), as wellen
+   * merges them.
+   * @returns {string}
+   */
+  varType() {
+    return this.#i().varType;
+  }
+
+  /**
+   * `Implicit`, `Input`, `Output`, `InOut`, `Buffer` or `Linkage` (FST direction codes 0..5).
+   * @returns {string}
+   */
+  direction() {
+    return this.#i().direction;
+  }
+
+  /**
+   * `null`, or `[enumName, [[value, literal], ...]]` in table order from the FST enum-table
+   * attributes (raw strings, libfst's escapes not undone).  A new array on every call.
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {[string, Array<[string, string]>] | null}
+   */
+  enumType(hier) {
+    checkHier(hier, 'enumType');
+    const id = this.#i().enumId;
+    return id < 0 ? null : native.enumType(this.#s.handle, id);
+  }
+
+  /**
+   * `null`, or the VHDL type name from the GHDL/nvc supplemental attribute.
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {string | null}
+   */
+  vhdlTypeName(hier) {
+    checkHier(hier, 'vhdlTypeName');
+    return this.#i().vhdlTypeName;
+  }
+
+  /**
+   * True for REAL, REAL_PARAMETER, REALTIME and SV_SHORTREAL vars (values are `number`).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {boolean}
+   */
+  isReal(hier) {
+    checkHier(hier, 'isReal');
+    return this.#i().isReal;
+  }
+
+  /**
+   * True for GEN_STRING vars (values are `string`, bytes decoded as Latin-1).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {boolean}
+   */
+  isString(hier) {
+    checkHier(hier, 'isString');
+    return this.#i().isString;
+  }
+
+  /**
+   * True for vars whose values are bit vectors (`bigint` or `string`); false for events,
+   * reals and strings.
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {boolean}
+   */
+  isBitVector(hier) {
+    checkHier(hier, 'isBitVector');
+    return this.#i().isBitVector;
+  }
+
+  /**
+   * True for bit vectors of width 1 (false for events).
+   * @param {Hierarchy} [hier] accepted and ignored
+   * @returns {boolean}
+   */
+  is1Bit(hier) {
+    checkHier(hier, 'is1Bit');
+    return this.#i().is1Bit;
+  }
+
+  /**
+   * The bit range split off the declared name (`data[7:0]` -> `{msb: 7, lsb: 0}`, `clk[0]` ->
+   * `{msb: 0, lsb: 0}`), or `null`.  Exact for indices up to 2^53 in magnitude.  Extension.
+   * @returns {VarIndex | null}
+   */
+  index() {
+    const i = this.#i();
+    return i.msb === null ? null : new VarIndex(kInternal, i.msb, i.lsb);
+  }
+
+  /**
+   * The signal this var shows: FST handle - 1; equal for aliases.  The key of the Waveform's
+   * signal cache.  Extension.
+   * @returns {number}
+   */
+  signalRef() {
+    return this.#s.refs()[this.#id];
+  }
+
+  [util.inspect.custom]() {
+    const i = this.#i();
+    const kind = i.encoding === ENC_BITS ? `bits=${i.bitwidth}` : ['', 'real', 'string', 'event'][i.encoding];
+    return `Var <${this.fullName()}> ${kind} signal_ref=${i.signalRef}`;
+  }
+}
+
+/**
+ * A lazy iterator over Var objects (works with `for...of` and spreading).
+ */
+class VarIter {
+  #s;
+  #ids;
+  #n;
+  #pos = 0;
+
+  /** @hideconstructor */
+  constructor(token, state, ids, n) {
+    checkInternal(token, 'VarIter');
+    this.#s = state;
+    this.#ids = ids; // null: 0..n-1
+    this.#n = n;
+  }
+
+  /** @returns {IteratorResult<Var, undefined>} */
+  next() {
+    if (this.#pos >= this.#n) return { value: undefined, done: true };
+    const id = this.#ids === null ? this.#pos : this.#ids[this.#pos];
+    this.#pos++;
+    return { value: this.#s.var(id), done: false };
+  }
+
+  /** @returns {VarIter} this */
+  [Symbol.iterator]() {
+    return this;
+  }
+}
+Object.setPrototypeOf(VarIter.prototype, IteratorPrototype);
+
+/**
+ * A lazy iterator over Scope objects (works with `for...of` and spreading).
+ */
+class ScopeIter {
+  #s;
+  #ids;
+  #pos = 0;
+
+  /** @hideconstructor */
+  constructor(token, state, ids) {
+    checkInternal(token, 'ScopeIter');
+    this.#s = state;
+    this.#ids = ids;
+  }
+
+  /** @returns {IteratorResult<Scope, undefined>} */
+  next() {
+    if (this.#pos >= this.#ids.length) return { value: undefined, done: true };
+    return { value: this.#s.scope(this.#ids[this.#pos++]), done: false };
+  }
+
+  /** @returns {ScopeIter} this */
+  [Symbol.iterator]() {
+    return this;
+  }
+}
+Object.setPrototypeOf(ScopeIter.prototype, IteratorPrototype);
+
+module.exports = { HierarchyState, Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter };

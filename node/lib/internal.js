@@ -1,0 +1,39 @@
+/**
+ * What the package's modules share with each other and not with users: the token that lets
+ * them construct the classes users cannot, the symbol through which Waveform reads a
+ * Signal's signal ref, and %IteratorPrototype% for the lazy iterators.
+ *
+ * The other internals need no accessor: a Hierarchy's state is a `HierarchyState` object
+ * (lib/hierarchy.js) that the Waveform creates and hands to the Hierarchy, Scopes, Vars and
+ * iterators, each keeping it in a private field.
+ *
+ * @module fstwave/lib/internal
+ */
+'use strict';
+
+/** Passed to internal constructors; user code cannot construct these classes. */
+const kInternal = Symbol('fstwave.internal');
+
+/**
+ * Throws unless `token` is `kInternal`: the classes a Waveform hands out are not
+ * constructible by users.
+ * @param {unknown} token the constructor's first argument
+ * @param {string} name the class name, for the message
+ * @throws {TypeError} code `ERR_ILLEGAL_CONSTRUCTOR`.
+ */
+function checkInternal(token, name) {
+  if (token !== kInternal) {
+    const e = new TypeError(`${name} is not constructible; obtain it from a Waveform`);
+    e.code = 'ERR_ILLEGAL_CONSTRUCTOR';
+    throw e;
+  }
+}
+
+/** The name of Signal's method that returns its signal ref (a number), for Waveform's cache. */
+const kSignalRef = Symbol('fstwave.signalRef');
+
+/** %IteratorPrototype%: iterators inherit `[Symbol.iterator]() { return this }` (and the
+ * iterator helpers of newer Node versions) from it. */
+const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+
+module.exports = { kInternal, checkInternal, kSignalRef, IteratorPrototype };

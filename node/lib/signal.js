@@ -1,0 +1,183 @@
+/**
+ * Signal: the changes of one loaded signal (pywellen's `Signal`) and their lazy iterator
+ * `SignalChangeIter`, over the addon's signal handles (node/src/nfstw_signal.c).  Also owns
+ * the query buffer through which the addon returns `querySignal`'s indices and times.
+ *
+ * @module fstwave/lib/signal
+ */
+'use strict';
+
+const util = require('util');
+const native = require('./native');
+const { kInternal, checkInternal, kSignalRef, IteratorPrototype } = require('./internal');
+
+/* sigQuery's out-parameters (see node/src/nfstw_module.c): change index, next change index
+ * (float64, -1 for none), actual time and next time (uint64). */
+const queryBuffer = new ArrayBuffer(32);
+const queryIdx = new Float64Array(queryBuffer, 0, 2);
+const queryTime = new BigUint64Array(queryBuffer, 16, 2);
+native.setQueryBuffer(queryBuffer);
+
+/**
+ * A signal value: `bigint` (2-state bit vector), `string` (bit vector with other states,
+ * string signal, or `""` for an event) or `number` (real).
+ * @typedef {bigint | string | number} Value
+ */
+
+/**
+ * The result of `Signal#querySignal(t)`.
+ * @typedef {{value: Value | null, actualTime: bigint | null, nextIdx: number | null,
+ *   nextTime: bigint | null}} QueryResult
+ */
+
+/**
+ * A lazy iterator over a Signal's changes as `[time, value]` pairs (times in timescale units).
+ * Values are converted in small batches as the iteration proceeds.  `length` is the number of
+ * changes not yet yielded, like `len()` of pywellen's SignalChangeIter.
+ */
+class SignalChangeIter {
+  #s;
+  #pos; // next change to fetch from the addon
+  #end;
+  #buf = null; // [t, v, t, v, ...] fetched but not yielded
+  #bufPos = 0;
+  #chunk = 16;
+
+  /** @hideconstructor */
+  constructor(token, handle, start, end) {
+    checkInternal(token, 'SignalChangeIter');
+    this.#s = handle;
+    this.#pos = start;
+    this.#end = end;
+  }
+
+  /** @returns {IteratorResult<[bigint, Value], undefined>} */
+  next() {
+    if (this.#buf === null || this.#bufPos >= this.#buf.length) {
+      if (this.#pos >= this.#end) {
+        this.#buf = null;
+        return { value: undefined, done: true };
+      }
+      const n = Math.min(this.#chunk, this.#end - this.#pos);
+      this.#buf = native.sigChanges(this.#s, this.#pos, this.#pos + n);
+      this.#bufPos = 0;
+      this.#pos += n;
+      if (this.#chunk < 4096) this.#chunk *= 4;
+    }
+    const t = this.#buf[this.#bufPos];
+    const v = this.#buf[this.#bufPos + 1];
+    this.#bufPos += 2;
+    return { value: [t, v], done: false };
+  }
+
+  /** Changes not yet yielded. @type {number} */
+  get length() {
+    const buffered = this.#buf === null ? 0 : (this.#buf.length - this.#bufPos) / 2;
+    return this.#end - this.#pos + buffered;
+  }
+
+  /** @returns {SignalChangeIter} this */
+  [Symbol.iterator]() {
+    return this;
+  }
+}
+Object.setPrototypeOf(SignalChangeIter.prototype, IteratorPrototype);
+
+/**
+ * The changes of one signal, loaded from the file (pywellen's `Signal`).  Not constructible:
+ * use `Waveform#getSignal()` and friends.  Values: `bigint` for 2-state bit vectors (unsigned,
+ * any width), `string` (MSB first, lowercase `0 1 x z h u w l -`) for bit vectors with other
+ * states, `number` for reals, `string` (Latin-1) for strings and `""` for events (D4).  Times
+ * are `bigint` in timescale units.  A Signal keeps its file open while it is reachable.
+ */
+class Signal {
+  #s;
+  #ref;
+  #len = -1;
+
+  /** @hideconstructor */
+  constructor(token, handle, ref) {
+    checkInternal(token, 'Signal');
+    this.#s = handle;
+    this.#ref = ref;
+  }
+
+  /** The signal ref (Waveform's cache key); internal, see lib/internal.js. @returns {number} */
+  [kSignalRef]() {
+    return this.#ref;
+  }
+
+  /** The number of stored changes (after pywellen's de-duplication). @type {number} */
+  get length() {
+    if (this.#len < 0) this.#len = native.sigLength(this.#s);
+    return this.#len;
+  }
+
+  /**
+   * Every stored change as `[time, value]`, in time order; several changes in one time step
+   * each come with their own value (deviation D2).
+   * @returns {SignalChangeIter}
+   */
+  allChanges() {
+    return new SignalChangeIter(kInternal, this.#s, 0, this.length);
+  }
+
+  /**
+   * The changes with `time >= t`.  Extension.
+   * @param {bigint | number} t a time in timescale units
+   * @returns {SignalChangeIter}
+   * @throws {RangeError} for a negative or non-integral `t`.
+   */
+  allChangesAfter(t) {
+    return new SignalChangeIter(kInternal, this.#s, native.sigLowerBound(this.#s, t), this.length);
+  }
+
+  /**
+   * The value at or before time `t`, or `null` before the first change (or before the first
+   * time-table entry).  Deviation D1: pywellen returns the next step's value between steps;
+   * several changes in one step: the last (settled) one wins (D2).
+   * @param {bigint | number} t a time in timescale units
+   * @returns {Value | null}
+   * @throws {RangeError} for a negative or non-integral `t`.
+   */
+  valueAtTime(t) {
+    return native.sigValueAtTime(this.#s, t);
+  }
+
+  /**
+   * The value at time-table index `idx` (that of the last change at or before it), or `null`
+   * before the first change.  As pywellen (with D2).
+   * @param {bigint | number} idx an index into the time table, 0 .. 2^32-1
+   * @returns {Value | null}
+   * @throws {RangeError} for a negative, non-integral or too large `idx`.
+   */
+  valueAtIdx(idx) {
+    return native.sigValueAtIdx(this.#s, idx);
+  }
+
+  /**
+   * The value at or before `t` and the time of the change it comes from (`actualTime`), plus
+   * the index in this signal's change list and the time of the first change after `t`
+   * (`nextIdx`, `nextTime`, both `null` when there is none).  Before the first change:
+   * `{value: null, actualTime: null, nextIdx: 0, nextTime: <first change time>}`.  Extension.
+   * @param {bigint | number} t a time in timescale units
+   * @returns {QueryResult}
+   */
+  querySignal(t) {
+    const value = native.sigQuery(this.#s, t);
+    const change = queryIdx[0];
+    const next = queryIdx[1];
+    return {
+      value,
+      actualTime: change >= 0 ? queryTime[0] : null,
+      nextIdx: next >= 0 ? next : null,
+      nextTime: next >= 0 ? queryTime[1] : null,
+    };
+  }
+
+  [util.inspect.custom]() {
+    return `Signal signal_ref=${this.#ref} changes=${this.length}`;
+  }
+}
+
+module.exports = { Signal, SignalChangeIter };

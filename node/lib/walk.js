@@ -1,0 +1,64 @@
+/**
+ * Walks over a hierarchy for the command-line tool (node/cli.js) and the dump writer
+ * (lib/dump-format.js): the scope tree in pre-order and the vars that belong to no scope.
+ * They use only the public API, as the Python tool's helpers do (python/fstwave/cli.py).
+ *
+ * @module fstwave/lib/walk
+ */
+'use strict';
+
+/**
+ * Depth-first pre-order over the scopes, children in declaration order; iterative, so deep
+ * hierarchies are fine.
+ * @param {import('../index').Hierarchy} h
+ * @param {number | null} [maxDepth] the number of levels to visit (1 = the top scopes only);
+ *   `null`: all
+ * @returns {Generator<[number, import('../index').Scope]>} `[depth, scope]`, depth 0 for a
+ *   top scope
+ */
+function* walkScopes(h, maxDepth = null) {
+  const stack = [h.topScopes()[Symbol.iterator]()];
+  while (stack.length) {
+    const r = stack[stack.length - 1].next();
+    if (r.done) {
+      stack.pop();
+      continue;
+    }
+    const scope = r.value;
+    const depth = stack.length - 1;
+    yield [depth, scope];
+    if (maxDepth === null || depth + 1 < maxDepth) {
+      stack.push(scope.scopes(h)[Symbol.iterator]());
+    }
+  }
+}
+
+/**
+ * The number of items an iterable yields.
+ * @param {Iterable<unknown>} it
+ * @returns {number}
+ */
+function count(it) {
+  let n = 0;
+  for (const _ of it) n++; // eslint-disable-line no-unused-vars
+  return n;
+}
+
+/**
+ * Vars that belong to no scope, in allVars({ includeAliases: true }) order (a var is
+ * top-level iff its full name equals its name); the second pass happens only when the
+ * hierarchy has more vars than the scopes hold.
+ * @param {import('../index').Hierarchy} h
+ * @param {number} nScoped the number of vars the scopes hold (aliases included)
+ * @returns {import('../index').Var[]}
+ */
+function topLevelVars(h, nScoped) {
+  if (count(h.allVars({ includeAliases: true })) === nScoped) return [];
+  const out = [];
+  for (const v of h.allVars({ includeAliases: true })) {
+    if (v.fullName(h) === v.name(h)) out.push(v);
+  }
+  return out;
+}
+
+module.exports = { walkScopes, count, topLevelVars };
