@@ -544,6 +544,8 @@ static PyType_Slot Waveform_slots[] = {
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
                 "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
                 "that are not FST or are corrupt (D5, D7), MemoryError when out of memory.\n"
+                "FstError and these OSErrors carry ``code``, ``reason`` and ``offset`` (see\n"
+                "FstError).\n"
                 "All times are in the file's timescale units (Hierarchy.timescale())."},
     {Py_tp_new, Waveform_new},
     {Py_tp_dealloc, Waveform_dealloc},
@@ -660,7 +662,17 @@ static int module_exec(PyObject *m)
         "fstwave.FstError",
         "Raised for files that are not FST files (VCD and GHW files are named as such)\n"
         "or are malformed; the message says what is wrong and where (block, offset).\n"
-        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).",
+        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).\n\n"
+        "Attributes (set by fstwave, from the core's error; Node's errors carry the same):\n"
+        "``code`` -- ``'FST_FORMAT'`` (the core's status code, FSTW_STATUS_MAP);\n"
+        "``reason`` -- the message (str; what ``fstwave`` prints after ``error:``);\n"
+        "``offset`` -- the file offset in bytes of the malformed structure when known,\n"
+        "else None.\n\n"
+        "The OSError subclasses fstwave raises (FileNotFoundError, PermissionError,\n"
+        "IsADirectoryError, OSError for read errors) carry the same three attributes:\n"
+        "``code`` ``'ENOENT'``, ``'EACCES'``, ``'EISDIR'`` or ``'EIO'``, ``reason`` (equal to\n"
+        "``strerror``: the OS's text, or where a read failed) and ``offset`` (None), besides\n"
+        "``errno``, ``strerror`` and ``filename``.",
         PyExc_RuntimeError, NULL);
     if (!st->FstError)
         return -1;
