@@ -151,6 +151,14 @@ PyObject *pyfstw_no_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
 #define PYFSTW_NO_NEW_SLOT {Py_tp_new, (void *)pyfstw_no_new},
 #endif
 
+/* The tp_dealloc of a type whose objects hold no references. */
+static inline void pyfstw_plain_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free(self);
+    Py_DECREF(tp); /* heap types own a reference to their type */
+}
+
 /* The flags and the function cast of a METH_FASTCALL|METH_KEYWORDS method
  * (its arguments are parsed with pyfstw_parse_args). */
 #define PYFSTW_METH_FASTCALL (METH_FASTCALL | METH_KEYWORDS)

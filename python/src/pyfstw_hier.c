@@ -37,19 +37,6 @@ static PyObject *itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, 
  * required (name(hier), ...) or optional (bitwidth(hier=None), ...). */
 #define HIER_SPEC(fname) PYFSTW_ARGSPEC(fname, "O", "", "hier")
 #define OPT_HIER_SPEC(fname) PYFSTW_ARGSPEC(fname, "", "O", "hier")
-static const pyfstw_argspec name_args = HIER_SPEC("name");
-static const pyfstw_argspec full_name_args = HIER_SPEC("full_name");
-static const pyfstw_argspec vars_args = HIER_SPEC("vars");
-static const pyfstw_argspec scopes_args = HIER_SPEC("scopes");
-static const pyfstw_argspec enum_type_args = HIER_SPEC("enum_type");
-static const pyfstw_argspec vhdl_type_name_args = HIER_SPEC("vhdl_type_name");
-static const pyfstw_argspec bitwidth_args = OPT_HIER_SPEC("bitwidth");
-static const pyfstw_argspec length_args = OPT_HIER_SPEC("length");
-static const pyfstw_argspec is_real_args = OPT_HIER_SPEC("is_real");
-static const pyfstw_argspec is_string_args = OPT_HIER_SPEC("is_string");
-static const pyfstw_argspec is_bit_vector_args = OPT_HIER_SPEC("is_bit_vector");
-static const pyfstw_argspec is_1bit_args = OPT_HIER_SPEC("is_1bit");
-static const pyfstw_argspec all_vars_args = PYFSTW_ARGSPEC("all_vars", "", "p", "include_aliases");
 
 /* Parses the `hier` argument of a Scope or Var method (spec: HIER_SPEC or
  * OPT_HIER_SPEC).  It is not used (the item knows its file) but must be a
@@ -147,6 +134,9 @@ static int scope_info(pyfstw_ItemObject *self, fstw_scope_info *info)
     return 0;
 }
 
+/* Scope.name and Var.name; likewise full_name_args */
+static const pyfstw_argspec name_args = HIER_SPEC("name");
+
 static PyObject *Scope_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     if (parse_hier(self, &name_args, args, nargs, kwnames) < 0)
@@ -156,6 +146,8 @@ static PyObject *Scope_name(PyObject *self, PyObject *const *args, Py_ssize_t na
         return NULL;
     return decode_name(info.name.ptr, info.name.len);
 }
+
+static const pyfstw_argspec full_name_args = HIER_SPEC("full_name");
 
 static PyObject *Scope_full_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                  PyObject *kwnames)
@@ -175,6 +167,8 @@ static PyObject *Scope_scope_type(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(fstw_scope_type_name(info.type));
 }
 
+static const pyfstw_argspec vars_args = HIER_SPEC("vars");
+
 static PyObject *Scope_vars(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     if (parse_hier(self, &vars_args, args, nargs, kwnames) < 0)
@@ -185,6 +179,8 @@ static PyObject *Scope_vars(PyObject *self, PyObject *const *args, Py_ssize_t na
         return NULL;
     return itemiter_new(pyfstw_state_of(self)->VarIter_Type, s->hier, info.vars, info.n_vars);
 }
+
+static const pyfstw_argspec scopes_args = HIER_SPEC("scopes");
 
 static PyObject *Scope_scopes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -303,12 +299,16 @@ static PyObject *var_width(PyObject *self)
     return PyLong_FromLongLong(w);
 }
 
+static const pyfstw_argspec bitwidth_args = OPT_HIER_SPEC("bitwidth");
+
 static PyObject *Var_bitwidth(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     if (parse_hier(self, &bitwidth_args, args, nargs, kwnames) < 0)
         return NULL;
     return var_width(self);
 }
+
+static const pyfstw_argspec length_args = OPT_HIER_SPEC("length");
 
 static PyObject *Var_length(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -334,6 +334,8 @@ static PyObject *Var_direction(PyObject *self, PyObject *unused)
         return NULL;
     return PyUnicode_FromString(fstw_direction_name(info.direction));
 }
+
+static const pyfstw_argspec enum_type_args = HIER_SPEC("enum_type");
 
 static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -381,6 +383,8 @@ static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t
     return res;
 }
 
+static const pyfstw_argspec vhdl_type_name_args = HIER_SPEC("vhdl_type_name");
+
 static PyObject *Var_vhdl_type_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                     PyObject *kwnames)
 {
@@ -393,6 +397,11 @@ static PyObject *Var_vhdl_type_name(PyObject *self, PyObject *const *args, Py_ss
         Py_RETURN_NONE;
     return decode_name(info.vhdl_type_name.ptr, info.vhdl_type_name.len);
 }
+
+static const pyfstw_argspec is_real_args = OPT_HIER_SPEC("is_real");
+static const pyfstw_argspec is_string_args = OPT_HIER_SPEC("is_string");
+static const pyfstw_argspec is_bit_vector_args = OPT_HIER_SPEC("is_bit_vector");
+static const pyfstw_argspec is_1bit_args = OPT_HIER_SPEC("is_1bit");
 
 /* is_real, is_string, is_bit_vector, is_1bit: the core's Var predicates. */
 static PyObject *var_pred(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
@@ -656,13 +665,6 @@ PyType_Spec pyfstw_ScopeIter_spec = {
 
 /* ============================================================ VarIndex */
 
-static void VarIndex_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
 static PyObject *VarIndex_msb(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -714,7 +716,7 @@ static PyType_Slot VarIndex_slots[] = {
     {Py_tp_doc, "The bit range ``[msb:lsb]`` split off a var's declared name (Var.index()).\n\n"
                 "``str()`` gives ``[7:0]``; compares and hashes by value. Extension (not in\n"
                 "pywellen 0.20.5)."},
-    {Py_tp_dealloc, VarIndex_dealloc},
+    {Py_tp_dealloc, pyfstw_plain_dealloc},
     {Py_tp_repr, VarIndex_repr},
     {Py_tp_str, VarIndex_str},
     {Py_tp_hash, VarIndex_hash},
@@ -744,6 +746,8 @@ static void Hierarchy_dealloc(PyObject *self)
     tp->tp_free(self);
     Py_DECREF(tp);
 }
+
+static const pyfstw_argspec all_vars_args = PYFSTW_ARGSPEC("all_vars", "", "p", "include_aliases");
 
 static PyObject *Hierarchy_all_vars(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {

@@ -13,13 +13,6 @@ static int unit_known(int exponent)
     return strcmp(fstw_timescale_unit_name(exponent), "unknown") != 0;
 }
 
-static void simple_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
 static PyObject *TimescaleUnit_str(PyObject *self)
 {
     return PyUnicode_FromString(fstw_timescale_unit_name(((pyfstw_TimescaleUnitObject *)self)->exponent));
@@ -63,7 +56,7 @@ static PyMethodDef TimescaleUnit_methods[] = {
 static PyType_Slot TimescaleUnit_slots[] = {
     {Py_tp_doc, "The unit of a Timescale: ``str()`` is one of ``zs as fs ps ns us ms s unknown``,\n"
                 "``repr()`` is ``TimescaleUnit.ns``. Compares and hashes by value. As pywellen."},
-    {Py_tp_dealloc, simple_dealloc},
+    {Py_tp_dealloc, pyfstw_plain_dealloc},
     {Py_tp_repr, TimescaleUnit_repr},
     {Py_tp_str, TimescaleUnit_str},
     {Py_tp_hash, TimescaleUnit_hash},
