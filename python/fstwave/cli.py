@@ -28,7 +28,8 @@ _FLUSH_AT = 1 << 18  # bytes of text buffered before a write to stdout
 
 
 class _Out:
-    """Buffered line writer on the binary stdout (no newline translation)."""
+    """Buffered line writer on the binary stdout (no newline translation): the ``out``
+    of dumpformat.write_dump (``line(s)``, ``lines(iterable)``) and of info/tree."""
 
     __slots__ = ("_raw", "_parts", "_size", "_errors")
 
@@ -88,6 +89,7 @@ def _open(path, load_body=True):
 
 
 def cmd_dump(args, out):
+    """``fstwave dump FILE``: the file in the dump format (fstwave.dumpformat)."""
     write_dump(_open(args.file, load_body=True), out, args.batch_size)
     return 0
 
@@ -115,6 +117,8 @@ def _shown_name(h, v):
 
 
 def cmd_info(args, out):
+    """``fstwave info FILE``: header fields and counts, one ``key: value`` row each,
+    then the top scopes."""
     w = _open(args.file, load_body=True)
     h = w.hierarchy
     ts = h.timescale()
@@ -207,6 +211,10 @@ def _var_rows(h, vars_, first, indent, out):
 
 
 def cmd_tree(args, out):
+    """``fstwave tree FILE``: one line per scope, indented two spaces per level
+    (dumpformat.walk_scopes); ``--depth N`` keeps N levels, ``--signals`` adds a row per
+    var (name with its index, type, width, direction, alias mark) under its scope and
+    the top-level vars at the end."""
     w = _open(args.file, load_body=False)
     h = w.hierarchy
     depth_limit = args.depth
@@ -239,6 +247,7 @@ def _positive_int(text):
 
 
 def build_parser():
+    """The argparse parser of the three commands (usage errors exit with 2)."""
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Inspect FST waveform files.",
@@ -297,6 +306,9 @@ def _silence_stdout():
 
 
 def main(argv=None):
+    """Runs the tool on argv (default sys.argv[1:]) and returns the exit code: 0, 1 for
+    an error reading the file (one ``fstwave: error: ...`` line on stderr) or a closed
+    output pipe, 130 on Ctrl-C; usage errors exit with 2 from argparse."""
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
 
@@ -349,6 +361,7 @@ def main(argv=None):
 
 
 def run():
+    """The console-script entry point: exits with main()'s code."""
     sys.exit(main())
 
 
