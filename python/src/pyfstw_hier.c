@@ -41,8 +41,8 @@ static PyObject *itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, 
 /* Parses the `hier` argument of a Scope or Var method (spec: HIER_SPEC or
  * OPT_HIER_SPEC).  It is not used (the item knows its file) but must be a
  * Hierarchy; None is accepted where it is optional.  Returns 0 or -1. */
-static int parse_hier(PyObject *self, const pyfstw_argspec *spec, PyObject *const *args, Py_ssize_t nargs,
-                      PyObject *kwnames)
+static inline int parse_hier(PyObject *self, const pyfstw_argspec *spec, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
 {
     PyObject *h;
     if (pyfstw_parse_args(spec, args, nargs, kwnames, &h) < 0)
