@@ -58,11 +58,32 @@ _DirectionName = Literal["Implicit", "Input", "Output", "InOut", "Buffer", "Link
 _TimescaleUnitName = Literal["zs", "as", "fs", "ps", "ns", "us", "ms", "s", "unknown"]
 
 class FstError(RuntimeError):
-    """Not an FST file, or a corrupt one (deviation D5/D7)."""
+    """Not an FST file, or a corrupt one (deviation D5/D7); a RuntimeError.
+
+    The OSError subclasses fstwave raises for OS errors (FileNotFoundError,
+    PermissionError, IsADirectoryError, OSError for a failed read) carry the same three
+    attributes: ``code`` one of ``"ENOENT"``, ``"EACCES"``, ``"EISDIR"``, ``"EIO"``;
+    ``reason`` equal to ``strerror`` (the OS's text, or where a read failed); ``offset``
+    None.  (Type stubs cannot add them to the builtin OSError.)
+    """
+
+    #: The core's status code (FSTW_STATUS_MAP): always ``"FST_FORMAT"`` here.
+    code: str
+    #: The message: what is wrong and where (block, offset); what the ``fstwave``
+    #: command prints after ``fstwave: error:``.
+    reason: str
+    #: The file offset (bytes from the start of the file) of the malformed structure,
+    #: or None when the error has none.
+    offset: Optional[int]
 
 @final
 class Waveform:
-    """An open FST file. Times are in timescale units."""
+    """An open FST file. Times are in timescale units.
+
+    Opening raises FileNotFoundError / PermissionError / IsADirectoryError / OSError for
+    OS errors and FstError for files that are not FST or are corrupt; both carry
+    ``code``, ``reason`` and ``offset`` (see FstError).
+    """
 
     def __new__(
         cls,

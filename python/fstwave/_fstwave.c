@@ -41,13 +41,27 @@ static int wf_ensure_body(pyfstw_WaveformObject *self)
     return 0;
 }
 
+static const pyfstw_argspec Waveform_args =
+    PYFSTW_ARGSPEC("Waveform", "O", "ppp", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body");
+static const pyfstw_argspec get_signal_args = PYFSTW_ARGSPEC("get_signal", "O", "", "var");
+static const pyfstw_argspec get_signal_from_path_args =
+    PYFSTW_ARGSPEC("get_signal_from_path", "O", "", "abs_hierarchy_path");
+
+/* The truth value of an optional argument (dflt when not given); -1 on error. */
+static int flag_arg(PyObject *arg, int dflt)
+{
+    return arg ? PyObject_IsTrue(arg) : dflt;
+}
+
 static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"path", "multi_threaded", "remove_scopes_with_empty_name", "load_body", NULL};
-    PyObject *pathobj;
-    int multi_threaded = 1, remove_empty = 0, load_body = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|ppp:Waveform", kwlist, &pathobj, &multi_threaded,
-                                     &remove_empty, &load_body))
+    PyObject *argv[4];
+    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
+        return NULL;
+    PyObject *pathobj = argv[0];
+    int multi_threaded, remove_empty, load_body;
+    if ((multi_threaded = flag_arg(argv[1], 1)) < 0 || (remove_empty = flag_arg(argv[2], 0)) < 0 ||
+        (load_body = flag_arg(argv[3], 1)) < 0)
         return NULL;
     pyfstw_state *st = (pyfstw_state *)PyType_GetModuleState(type);
     if (!st)
@@ -336,14 +350,10 @@ static PyObject *wf_load_one(pyfstw_WaveformObject *self, uint32_t ref)
 static PyObject *Waveform_get_signal(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    if (nargs + nkw != 1 ||
-        (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "var") != 0)) {
-        PyErr_SetString(PyExc_TypeError, "get_signal() takes exactly one argument 'var'");
-        return NULL;
-    }
+    PyObject *var;
     uint32_t ref;
-    if (wf_var_ref(self, args[0], &ref, "get_signal") < 0)
+    if (pyfstw_parse_args(&get_signal_args, args, nargs, kwnames, &var) < 0 ||
+        wf_var_ref(self, var, &ref, "get_signal") < 0)
         return NULL;
     return wf_load_one(self, ref);
 }
@@ -352,16 +362,11 @@ static PyObject *Waveform_get_signal_from_path(PyObject *op, PyObject *const *ar
                                                PyObject *kwnames)
 {
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    if (nargs + nkw != 1 ||
-        (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "abs_hierarchy_path") != 0)) {
-        PyErr_SetString(PyExc_TypeError, "get_signal_from_path() takes exactly one argument 'abs_hierarchy_path'");
+    PyObject *path;
+    if (pyfstw_parse_args(&get_signal_from_path_args, args, nargs, kwnames, &path) < 0)
         return NULL;
-    }
-    PyObject *path = args[0];
     if (!PyUnicode_Check(path)) {
-        PyErr_Format(PyExc_TypeError, "get_signal_from_path(): argument 'abs_hierarchy_path' must be str, not %.200s",
-                     Py_TYPE(path)->tp_name);
+        pyfstw_bad_argument("get_signal_from_path", "abs_hierarchy_path", "str", path);
         return NULL;
     }
     Py_ssize_t len;
@@ -482,9 +487,6 @@ static PyGetSetDef Waveform_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-#define FC (METH_FASTCALL | METH_KEYWORDS)
-#define FCF(f) (PyCFunction)(void (*)(void))(f)
-
 static PyMethodDef Waveform_methods[] = {
     {"load_body", Waveform_load_body, METH_NOARGS,
      "load_body($self, /)\n--\n\n"
@@ -493,13 +495,13 @@ static PyMethodDef Waveform_methods[] = {
      "for a read error. Extension (pywellen 0.20.5 always reads the body)."},
     {"body_loaded", Waveform_body_loaded, METH_NOARGS,
      "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
-    {"get_signal", FCF(Waveform_get_signal), FC,
+    {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
      "get_signal($self, var)\n--\n\n"
      "The Signal of ``var`` (any var of its signal, aliases included). Loaded once and\n"
      "cached until unload_signals() (deviation D10: pywellen re-reads every call);\n"
      "the GIL is released while loading. Raises TypeError for a non-Var, FstError for\n"
      "malformed data, OSError for read errors."},
-    {"get_signal_from_path", FCF(Waveform_get_signal_from_path), FC,
+    {"get_signal_from_path", PYFSTW_FASTCALL_FN(Waveform_get_signal_from_path), PYFSTW_METH_FASTCALL,
      "get_signal_from_path($self, abs_hierarchy_path)\n--\n\n"
      "The Signal of the var at a dotted path: the path is split on every ``.``; the\n"
      "pieces before the last name a top-level scope then child scopes (first match\n"
@@ -542,6 +544,8 @@ static PyType_Slot Waveform_slots[] = {
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
                 "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
                 "that are not FST or are corrupt (D5, D7), MemoryError when out of memory.\n"
+                "FstError and these OSErrors carry ``code``, ``reason`` and ``offset`` (see\n"
+                "FstError).\n"
                 "All times are in the file's timescale units (Hierarchy.timescale())."},
     {Py_tp_new, Waveform_new},
     {Py_tp_dealloc, Waveform_dealloc},
@@ -560,6 +564,16 @@ PyType_Spec pyfstw_Waveform_spec = {
 };
 
 /* ============================================================ module */
+
+#if PY_VERSION_HEX < 0x030A0000
+PyObject *pyfstw_no_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)args;
+    (void)kwds;
+    PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
+    return NULL;
+}
+#endif
 
 static int module_traverse(PyObject *m, visitproc visit, void *arg)
 {
@@ -648,7 +662,17 @@ static int module_exec(PyObject *m)
         "fstwave.FstError",
         "Raised for files that are not FST files (VCD and GHW files are named as such)\n"
         "or are malformed; the message says what is wrong and where (block, offset).\n"
-        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).",
+        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).\n\n"
+        "Attributes (set by fstwave, from the core's error; Node's errors carry the same):\n"
+        "``code`` -- ``'FST_FORMAT'`` (the core's status code, FSTW_STATUS_MAP);\n"
+        "``reason`` -- the message (str; what ``fstwave`` prints after ``error:``);\n"
+        "``offset`` -- the file offset in bytes of the malformed structure when known,\n"
+        "else None.\n\n"
+        "The OSError subclasses fstwave raises (FileNotFoundError, PermissionError,\n"
+        "IsADirectoryError, OSError for read errors) carry the same three attributes:\n"
+        "``code`` ``'ENOENT'``, ``'EACCES'``, ``'EISDIR'`` or ``'EIO'``, ``reason`` (equal to\n"
+        "``strerror``: the OS's text, or where a read failed) and ``offset`` (None), besides\n"
+        "``errno``, ``strerror`` and ``filename``.",
         PyExc_RuntimeError, NULL);
     if (!st->FstError)
         return -1;

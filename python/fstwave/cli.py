@@ -15,17 +15,12 @@ ends the program quietly with exit code 1.
 import argparse
 import os
 import re
-import struct
 import sys
 
+from .dumpformat import DEFAULT_BATCH_SIZE, top_level_vars, walk_scopes, write_dump
+
 PROG = "fstwave"
-DUMP_FORMAT_VERSION = 1
-DEFAULT_BATCH_SIZE = 1000
 _FLUSH_AT = 1 << 18  # bytes of text buffered before a write to stdout
-
-
-class _UsageError(Exception):
-    pass
 
 
 # ---------------------------------------------------------------------------
@@ -33,7 +28,8 @@ class _UsageError(Exception):
 
 
 class _Out:
-    """Buffered line writer on the binary stdout (no newline translation)."""
+    """Buffered line writer on the binary stdout (no newline translation): the ``out``
+    of dumpformat.write_dump (``line(s)``, ``lines(iterable)``) and of info/tree."""
 
     __slots__ = ("_raw", "_parts", "_size", "_errors")
 
@@ -74,94 +70,6 @@ class _Out:
 
 
 # ---------------------------------------------------------------------------
-# Dump format primitives (see docs/dump-format.md)
-
-# printable ASCII 0x20-0x7E except '"' (0x22) and '\' (0x5C)
-_PLAIN = re.compile(r'[ !#-\[\]-~]*')
-
-
-def escape(s):
-    """Escape a string for the dump (without the surrounding quotes).
-
-    0x20-0x7E except '"' and '\\' stay as they are; '"' -> \\", '\\' -> \\\\; every other
-    code point -> \\u{HEX} (lowercase hex, no padding).
-    """
-    if _PLAIN.fullmatch(s):
-        return s
-    out = []
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif 0x20 <= o <= 0x7E:
-            out.append(ch)
-        else:
-            out.append("\\u{%x}" % o)
-    return "".join(out)
-
-
-def quote(s):
-    """A quoted dump string; ``None`` becomes ``-``."""
-    if s is None:
-        return "-"
-    return '"' + escape(s) + '"'
-
-
-def _int(v):
-    return "-" if v is None else str(v)
-
-
-def _bool(v):
-    return "1" if v else "0"
-
-
-_pack_double = struct.Struct(">d").pack
-
-
-def format_value(value, var_is_string, var_is_event):
-    """A typed value token: b:HEX, l:STR, r:BITS, s:"STR", e or -."""
-    if value is None:
-        return "-"
-    if isinstance(value, int):
-        return "b:%x" % value
-    if isinstance(value, float):
-        return "r:" + _pack_double(value).hex()
-    if isinstance(value, str):
-        if var_is_string:
-            return 's:"' + escape(value) + '"'
-        if var_is_event and value == "":
-            return "e"
-        return "l:" + escape(value)
-    raise TypeError("unexpected value type %s" % type(value).__name__)
-
-
-def _value_formatter(var):
-    """A fast per-signal function value -> token (same results as format_value)."""
-    is_string = bool(var.is_string())
-    is_event = not (var.is_bit_vector() or var.is_real() or is_string)
-    pack = _pack_double
-    plain = _PLAIN.fullmatch
-
-    def fmt(value):
-        t = type(value)
-        if t is int:
-            return "b:%x" % value
-        if t is str:
-            if is_string:
-                return 's:"' + (value if plain(value) else escape(value)) + '"'
-            if is_event and value == "":
-                return "e"
-            return "l:" + (value if plain(value) else escape(value))
-        if t is float:
-            return "r:" + pack(value).hex()
-        return format_value(value, is_string, is_event)
-
-    return fmt
-
-
-# ---------------------------------------------------------------------------
 # Helpers over the API
 
 
@@ -176,160 +84,13 @@ def _open(path, load_body=True):
     return Waveform(path, load_body=load_body)
 
 
-def _walk_scopes(h, max_depth=None):
-    """Depth-first pre-order over the scopes: yields (depth, scope).
-
-    Children in declaration order.  Iterative, so deep hierarchies are fine.
-    """
-    stack = [iter(h.top_scopes())]
-    while stack:
-        try:
-            scope = next(stack[-1])
-        except StopIteration:
-            stack.pop()
-            continue
-        depth = len(stack) - 1
-        yield depth, scope
-        if max_depth is None or depth + 1 < max_depth:
-            stack.append(iter(scope.scopes(h)))
-
-
-def _count(it):
-    n = 0
-    for _ in it:
-        n += 1
-    return n
-
-
-def _top_level_vars(h, n_scoped):
-    """Vars that belong to no scope, in all_vars(include_aliases=True) order.
-
-    A var is top-level iff its full name equals its name.  The second pass only
-    happens when the hierarchy has more vars than the scopes hold.
-    """
-    if _count(h.all_vars(include_aliases=True)) == n_scoped:
-        return []
-    return [v for v in h.all_vars(include_aliases=True) if v.full_name(h) == v.name(h)]
-
-
-def _index_str(var):
-    idx = var.index()
-    if idx is None:
-        return "-"
-    return "%d:%d" % (idx.msb(), idx.lsb())
-
-
-def _batches(iterable, n):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) >= n:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 # ---------------------------------------------------------------------------
 # dump
 
 
-def _var_records(h, v):
-    """The `var` line and its `enum_pair` lines."""
-    enum = v.enum_type(h)
-    if enum is None:
-        enum_str = "enum_type=-"
-        pairs = ()
-    else:
-        enum_name, pairs = enum
-        enum_str = "enum_type=%s enum_pairs=%d" % (quote(enum_name), len(pairs))
-    line = (
-        "var name=%s full_name=%s var_type=%s direction=%s bitwidth=%s length=%s "
-        "is_real=%s is_string=%s is_bit_vector=%s is_1bit=%s index=%s signal_ref=%d "
-        "vhdl_type_name=%s %s"
-        % (
-            quote(v.name(h)),
-            quote(v.full_name(h)),
-            v.var_type(),
-            v.direction(),
-            _int(v.bitwidth()),
-            _int(v.length()),
-            _bool(v.is_real()),
-            _bool(v.is_string()),
-            _bool(v.is_bit_vector()),
-            _bool(v.is_1bit()),
-            _index_str(v),
-            v.signal_ref(),
-            quote(v.vhdl_type_name(h)),
-            enum_str,
-        )
-    )
-    out = [line]
-    for value, literal in pairs:
-        out.append("enum_pair value=%s literal=%s" % (quote(value), quote(literal)))
-    return out
-
-
 def cmd_dump(args, out):
-    w = _open(args.file, load_body=True)
-    h = w.hierarchy
-
-    out.line("fstwave-dump %d" % DUMP_FORMAT_VERSION)
-    out.line("file_format %s" % quote(h.file_format()))
-    out.line("version %s" % quote(h.version()))
-    out.line("date %s" % quote(h.date()))
-    ts = h.timescale()
-    if ts is None:
-        out.line("timescale -")
-    else:
-        out.line("timescale factor=%d unit=%s" % (ts.factor, str(ts.unit)))
-    tr = w.time_range
-    if tr is None:
-        out.line("time_range -")
-    else:
-        out.line("time_range start=%d end=%d" % (tr[0], tr[1]))
-
-    tt = w.time_table
-    out.line("time_table count=%d" % len(tt))
-    out.lines("t %d" % t for t in tt)
-
-    # scope tree, each scope followed by its own vars
-    n_scopes = 0
-    n_vars = 0
-    for depth, scope in _walk_scopes(h):
-        n_scopes += 1
-        out.line(
-            "scope depth=%d type=%s name=%s full_name=%s"
-            % (depth, scope.scope_type(), quote(scope.name(h)), quote(scope.full_name(h)))
-        )
-        for v in scope.vars(h):
-            n_vars += 1
-            out.lines(_var_records(h, v))
-
-    top_vars = _top_level_vars(h, n_vars)
-    out.line("top_vars count=%d" % len(top_vars))
-    for v in top_vars:
-        n_vars += 1
-        out.lines(_var_records(h, v))
-
-    # signals, in all_vars() order (one var per signal, ascending signal_ref)
-    n_signals = 0
-    batch_size = args.batch_size
-    for batch in _batches(h.all_vars(), batch_size):
-        signals = w.load_signals(batch)
-        for v, sig in zip(batch, signals):
-            n_signals += 1
-            changes = sig.all_changes()
-            out.line(
-                "signal ref=%d full_name=%s changes=%d"
-                % (v.signal_ref(), quote(v.full_name(h)), len(changes))
-            )
-            fmt = _value_formatter(v)
-            out.lines("c %d %s" % (t, fmt(val)) for t, val in changes)
-        w.unload_signals(signals)
-        del signals
-
-    out.line("end scopes=%d vars=%d signals=%d" % (n_scopes, n_vars, n_signals))
+    """``fstwave dump FILE``: the file in the dump format (fstwave.dumpformat)."""
+    write_dump(_open(args.file, load_body=True), out, args.batch_size)
     return 0
 
 
@@ -356,6 +117,8 @@ def _shown_name(h, v):
 
 
 def cmd_info(args, out):
+    """``fstwave info FILE``: header fields and counts, one ``key: value`` row each,
+    then the top scopes."""
     w = _open(args.file, load_body=True)
     h = w.hierarchy
     ts = h.timescale()
@@ -364,11 +127,11 @@ def cmd_info(args, out):
 
     n_scopes = 0
     n_scoped_vars = 0
-    for _, scope in _walk_scopes(h):
+    for _, scope in walk_scopes(h):
         n_scopes += 1
-        n_scoped_vars += _count(scope.vars(h))
-    n_vars = _count(h.all_vars(include_aliases=True))
-    n_signals = _count(h.all_vars())
+        n_scoped_vars += sum(1 for _ in scope.vars(h))
+    n_vars = sum(1 for _ in h.all_vars(include_aliases=True))
+    n_signals = sum(1 for _ in h.all_vars())
     tops = [(s.name(h), s.scope_type()) for s in h.top_scopes()]
 
     rows = [
@@ -448,19 +211,23 @@ def _var_rows(h, vars_, first, indent, out):
 
 
 def cmd_tree(args, out):
+    """``fstwave tree FILE``: one line per scope, indented two spaces per level
+    (dumpformat.walk_scopes); ``--depth N`` keeps N levels, ``--signals`` adds a row per
+    var (name with its index, type, width, direction, alias mark) under its scope and
+    the top-level vars at the end."""
     w = _open(args.file, load_body=False)
     h = w.hierarchy
     depth_limit = args.depth
     first = _alias_info(h) if args.signals else {}
     n_scoped = 0
-    for depth, scope in _walk_scopes(h, depth_limit):
+    for depth, scope in walk_scopes(h, depth_limit):
         out.line("%s%s (%s)" % ("  " * depth, _human(scope.name(h)), scope.scope_type()))
         if args.signals:
             vars_ = list(scope.vars(h))
             n_scoped += len(vars_)
             _var_rows(h, vars_, first, depth + 1, out)
     if args.signals and depth_limit is None:
-        top_vars = _top_level_vars(h, n_scoped)
+        top_vars = top_level_vars(h, n_scoped)
         _var_rows(h, top_vars, first, 0, out)
     return 0
 
@@ -480,6 +247,7 @@ def _positive_int(text):
 
 
 def build_parser():
+    """The argparse parser of the three commands (usage errors exit with 2)."""
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Inspect FST waveform files.",
@@ -513,12 +281,18 @@ def _one_line(text):
 
 
 def _error_message(exc):
-    if isinstance(exc, OSError) and exc.strerror:
+    """The text after ``fstwave: error: `` for an FstError or OSError.
+
+    The extension's errors carry ``reason`` (FstError: what is wrong and where; OSError:
+    the OS's text, or where a read failed); an OSError adds the file name in front.  An
+    OSError not raised by the extension (writing the output) gives its ``strerror``.
+    """
+    reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None)
+    if isinstance(exc, OSError) and reason:
         if exc.filename is not None:
-            return "%s: %s" % (os.fsdecode(exc.filename), exc.strerror)
-        return exc.strerror
-    msg = _one_line(exc)
-    return msg or type(exc).__name__
+            return "%s: %s" % (os.fsdecode(exc.filename), reason)
+        return reason
+    return _one_line(reason or exc) or type(exc).__name__
 
 
 def _silence_stdout():
@@ -532,6 +306,9 @@ def _silence_stdout():
 
 
 def main(argv=None):
+    """Runs the tool on argv (default sys.argv[1:]) and returns the exit code: 0, 1 for
+    an error reading the file (one ``fstwave: error: ...`` line on stderr) or a closed
+    output pipe, 130 on Ctrl-C; usage errors exit with 2 from argparse."""
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
 
@@ -584,6 +361,7 @@ def main(argv=None):
 
 
 def run():
+    """The console-script entry point: exits with main()'s code."""
     sys.exit(main())
 
 

@@ -151,30 +151,106 @@ PyObject *pyfstw_no_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
 #define PYFSTW_NO_NEW_SLOT {Py_tp_new, (void *)pyfstw_no_new},
 #endif
 
-/* ---------------------------------------------------------- helpers */
+/* The tp_dealloc of a type whose objects hold no references. */
+static inline void pyfstw_plain_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free(self);
+    Py_DECREF(tp); /* heap types own a reference to their type */
+}
 
-/* Raises the Python exception for a failed core call and returns NULL.
- * filename (may be NULL) becomes OSError.filename. */
-PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filename);
+/* The flags and the function cast of a METH_FASTCALL|METH_KEYWORDS method
+ * (its arguments are parsed with pyfstw_parse_args). */
+#define PYFSTW_METH_FASTCALL (METH_FASTCALL | METH_KEYWORDS)
+#define PYFSTW_FASTCALL_FN(f) (PyCFunction)(void (*)(void))(f)
 
-/* UTF-8 with errors="replace" (names from the file). */
-PyObject *pyfstw_decode_name(const char *p, size_t len);
+/* ---------------------------------------------------------- arguments */
+
+/* The signature of a method or constructor that takes arguments: every
+ * one of them is parsed by pyfstw_parse_args (methods) or
+ * pyfstw_parse_tuple_args (constructors).  Written with PYFSTW_ARGSPEC:
+ *
+ *   PYFSTW_ARGSPEC("value_at_time", "O", "", "time")
+ *   PYFSTW_ARGSPEC("Waveform", "O", "ppp", "path", "multi_threaded", ...)
+ *
+ * fname is the name the messages show; required and optional are the
+ * PyArg format units of the required and the optional parameters (one
+ * unit per name: "O" any object, "p" a truth value), then the parameter
+ * names in order (each can be given by position or by keyword). */
+typedef struct {
+    const char *fname;
+    const char *format;       /* required "|" optional ":" fname, for PyArg_ParseTupleAndKeywords */
+    const char *const *names; /* n_args names, then NULL */
+    int n_required;
+    int n_args;
+} pyfstw_argspec;
+
+#define PYFSTW_MAX_ARGS 8
+
+/* The number of names in a list of string literals. */
+#define PYFSTW_COUNT_NAMES(...) (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+/* The spec of fname(...).  One format unit per name and at most
+ * PYFSTW_MAX_ARGS names, else a compile error (an array of size -1). */
+#define PYFSTW_ARGSPEC(fname, required, optional, ...)                                             \
+    {fname, required "|" optional ":" fname, (const char *const[]){__VA_ARGS__, NULL},            \
+     (int)sizeof(required) - 1,                                                                    \
+     (int)PYFSTW_COUNT_NAMES(__VA_ARGS__) +                                                        \
+         0 * (int)sizeof(char[PYFSTW_COUNT_NAMES(__VA_ARGS__) == sizeof(required) + sizeof(optional) - 2 && \
+                                      PYFSTW_COUNT_NAMES(__VA_ARGS__) <= PYFSTW_MAX_ARGS                 \
+                                  ? 1                                                              \
+                                  : -1])}
+
+/* The keyword path and the error path of pyfstw_parse_args. */
+int pyfstw_parse_args_slow(const pyfstw_argspec *spec, PyObject *const *args, Py_ssize_t nargs,
+                           PyObject *kwnames, PyObject **out);
+
+/* Parses the arguments of a METH_FASTCALL|METH_KEYWORDS call against spec:
+ * out[i] (spec->n_args slots) receives the i-th parameter (borrowed), or
+ * NULL for an optional one not given; the 'p' units are not converted
+ * (the caller applies PyObject_IsTrue).  A wrong call (too many arguments,
+ * an unknown keyword, a parameter given twice, a required one missing)
+ * raises the TypeError that Python's own parser (PyArg_ParseTupleAndKeywords,
+ * of the running Python) raises for the same signature, and returns -1;
+ * 0 on success.  Positional calls take the inline path below. */
+static inline int pyfstw_parse_args(const pyfstw_argspec *spec, PyObject *const *args, Py_ssize_t nargs,
+                                    PyObject *kwnames, PyObject **out)
+{
+    if (kwnames == NULL && nargs >= spec->n_required && nargs <= spec->n_args) {
+        /* one loop with the test inside: gcc turns two plain loops into
+         * memcpy and memset calls, which cost more than the copy of 1-4 slots */
+        for (int i = 0; i < spec->n_args; i++)
+            out[i] = i < nargs ? args[i] : NULL;
+        return 0;
+    }
+    return pyfstw_parse_args_slow(spec, args, nargs, kwnames, out);
+}
+
+/* pyfstw_parse_args for a constructor's (args tuple, kwargs dict or NULL). */
+int pyfstw_parse_tuple_args(const pyfstw_argspec *spec, PyObject *args, PyObject *kwds, PyObject **out);
+
+/* Raises TypeError "fname(): argument 'name' must be <expected>, not <type
+ * of obj>" (a parameter of the wrong type) and returns -1. */
+int pyfstw_bad_argument(const char *fname, const char *name, const char *expected, PyObject *obj);
 
 /* Converts an int-like object (via __index__) to an unsigned integer not
  * above max; negative or too large raise OverflowError, like pyo3's
  * extraction of u32/u64 arguments. Returns 0 or -1. */
 int pyfstw_as_unsigned(PyObject *obj, uint64_t max, uint64_t *out);
 
-/* Parses the optional or required ignored `hier` argument of a
- * METH_FASTCALL|METH_KEYWORDS method that takes only that argument. */
-int pyfstw_parse_hier(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                      int required, const char *fname);
+/* ------------------------------------------------------------ errors */
+
+/* Raises the Python exception for a failed core call and returns NULL:
+ * MemoryError, OSError (subclass by errno; filename, strerror set) for
+ * open/read errors, fstwave.FstError for malformed files, ValueError for
+ * bad arguments, RuntimeError otherwise.  Each carries the structured
+ * fields code, reason and offset (see fstwave.FstError).  filename (may be
+ * NULL) becomes OSError.filename. */
+PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filename);
+
+/* ---------------------------------------------------------- objects */
 
 /* Object constructors (return new references). */
-PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
-PyObject *pyfstw_scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
-PyObject *pyfstw_itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, const uint32_t *ids,
-                              uint32_t n);
 PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig);
 PyObject *pyfstw_timetable_new(pyfstw_state *st, pyfstw_HierarchyObject *hier);
 PyObject *pyfstw_timescale_new(pyfstw_state *st, uint32_t factor, int unit_exponent);

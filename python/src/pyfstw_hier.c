@@ -11,18 +11,63 @@
 
 /* ============================================================ helpers */
 
+/* Names, header strings, enum names and literals: UTF-8 with
+ * errors="replace" (deviation D9). */
+static PyObject *decode_name(const char *p, size_t len)
+{
+    if (len == 0 || !p)
+        return PyUnicode_FromStringAndSize("", 0);
+    /* names are almost always ASCII: a compact ASCII string filled directly */
+    size_t i = 0;
+    while (i < len && !((unsigned char)p[i] & 0x80))
+        i++;
+    if (i == len && len <= PY_SSIZE_T_MAX) {
+        PyObject *u = PyUnicode_New((Py_ssize_t)len, 127);
+        if (u)
+            memcpy(PyUnicode_DATA(u), p, len);
+        return u;
+    }
+    return PyUnicode_DecodeUTF8(p, (Py_ssize_t)len, "replace");
+}
+
+static PyObject *itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, const uint32_t *ids,
+                              uint32_t n);
+
+/* The signatures of the methods that take pywellen's `hier` argument:
+ * required (name(hier), ...) or optional (bitwidth(hier=None), ...). */
+#define HIER_SPEC(fname) PYFSTW_ARGSPEC(fname, "O", "", "hier")
+#define OPT_HIER_SPEC(fname) PYFSTW_ARGSPEC(fname, "", "O", "hier")
+
+/* Parses the `hier` argument of a Scope or Var method (spec: HIER_SPEC or
+ * OPT_HIER_SPEC).  It is not used (the item knows its file) but must be a
+ * Hierarchy; None is accepted where it is optional.  Returns 0 or -1. */
+static inline int parse_hier(PyObject *self, const pyfstw_argspec *spec, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
+{
+    PyObject *h;
+    if (pyfstw_parse_args(spec, args, nargs, kwnames, &h) < 0)
+        return -1;
+    if (h == (PyObject *)((pyfstw_ItemObject *)self)->hier) /* the usual case: the item's own */
+        return 0;
+    if (spec->n_required == 0 && (!h || h == Py_None))
+        return 0;
+    if (!PyObject_TypeCheck(h, pyfstw_state_of(self)->Hierarchy_Type))
+        return pyfstw_bad_argument(spec->fname, "hier", "Hierarchy", h);
+    return 0;
+}
+
 static PyObject *full_name_of(size_t (*fn)(const fstw_file *, uint32_t, char *, size_t),
                               const fstw_file *f, uint32_t id)
 {
     char stackbuf[256];
     size_t n = fn(f, id, stackbuf, sizeof stackbuf);
     if (n < sizeof stackbuf)
-        return pyfstw_decode_name(stackbuf, n);
+        return decode_name(stackbuf, n);
     char *buf = PyMem_Malloc(n + 1);
     if (!buf)
         return PyErr_NoMemory();
     fn(f, id, buf, n + 1);
-    PyObject *res = pyfstw_decode_name(buf, n);
+    PyObject *res = decode_name(buf, n);
     PyMem_Free(buf);
     return res;
 }
@@ -68,12 +113,12 @@ static PyObject *item_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, uint
     return (PyObject *)self;
 }
 
-PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+static PyObject *var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
 {
     return item_new(st->Var_Type, hier, id);
 }
 
-PyObject *pyfstw_scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+static PyObject *scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
 {
     return item_new(st->Scope_Type, hier, id);
 }
@@ -89,20 +134,25 @@ static int scope_info(pyfstw_ItemObject *self, fstw_scope_info *info)
     return 0;
 }
 
+/* Scope.name and Var.name; likewise full_name_args */
+static const pyfstw_argspec name_args = HIER_SPEC("name");
+
 static PyObject *Scope_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "name") < 0)
+    if (parse_hier(self, &name_args, args, nargs, kwnames) < 0)
         return NULL;
     fstw_scope_info info;
     if (scope_info((pyfstw_ItemObject *)self, &info) < 0)
         return NULL;
-    return pyfstw_decode_name(info.name.ptr, info.name.len);
+    return decode_name(info.name.ptr, info.name.len);
 }
+
+static const pyfstw_argspec full_name_args = HIER_SPEC("full_name");
 
 static PyObject *Scope_full_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                  PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "full_name") < 0)
+    if (parse_hier(self, &full_name_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
     return full_name_of(fstw_scope_full_name, s->hier->file, s->id);
@@ -117,26 +167,30 @@ static PyObject *Scope_scope_type(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(fstw_scope_type_name(info.type));
 }
 
+static const pyfstw_argspec vars_args = HIER_SPEC("vars");
+
 static PyObject *Scope_vars(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "vars") < 0)
+    if (parse_hier(self, &vars_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
     fstw_scope_info info;
     if (scope_info(s, &info) < 0)
         return NULL;
-    return pyfstw_itemiter_new(pyfstw_state_of(self)->VarIter_Type, s->hier, info.vars, info.n_vars);
+    return itemiter_new(pyfstw_state_of(self)->VarIter_Type, s->hier, info.vars, info.n_vars);
 }
+
+static const pyfstw_argspec scopes_args = HIER_SPEC("scopes");
 
 static PyObject *Scope_scopes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "scopes") < 0)
+    if (parse_hier(self, &scopes_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
     fstw_scope_info info;
     if (scope_info(s, &info) < 0)
         return NULL;
-    return pyfstw_itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, s->hier, info.scopes,
+    return itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, s->hier, info.scopes,
                                info.n_scopes);
 }
 
@@ -162,10 +216,10 @@ static Py_hash_t Scope_hash(PyObject *self)
 #define HIER_ARG_DOC "``hier`` is the file's Hierarchy (pywellen's signature); it is accepted and ignored.\n"
 
 static PyMethodDef Scope_methods[] = {
-    {"name", (PyCFunction)(void (*)(void))Scope_name, METH_FASTCALL | METH_KEYWORDS,
+    {"name", PYFSTW_FASTCALL_FN(Scope_name), PYFSTW_METH_FASTCALL,
      "name($self, hier)\n--\n\n"
      "The scope's own name (may be ``''``; empty names are kept, never renamed).\n" HIER_ARG_DOC},
-    {"full_name", (PyCFunction)(void (*)(void))Scope_full_name, METH_FASTCALL | METH_KEYWORDS,
+    {"full_name", PYFSTW_FASTCALL_FN(Scope_full_name), PYFSTW_METH_FASTCALL,
      "full_name($self, hier)\n--\n\n"
      "Names of all ancestor scopes and this one joined with ``.`` (empty names kept,\n"
      "so ``a..b`` can occur).\n" HIER_ARG_DOC},
@@ -174,10 +228,10 @@ static PyMethodDef Scope_methods[] = {
      "pywellen's scope type name: ``module``, ``task``, ... ``vhdl_package`` for FST scope\n"
      "codes 0..21, ``unknown`` for SV arrays, ``vhdl_array`` for scopes made from\n"
      "array-style var names."},
-    {"vars", (PyCFunction)(void (*)(void))Scope_vars, METH_FASTCALL | METH_KEYWORDS,
+    {"vars", PYFSTW_FASTCALL_FN(Scope_vars), PYFSTW_METH_FASTCALL,
      "vars($self, hier)\n--\n\n"
      "Iterator over the vars declared directly in this scope, in declaration order.\n" HIER_ARG_DOC},
-    {"scopes", (PyCFunction)(void (*)(void))Scope_scopes, METH_FASTCALL | METH_KEYWORDS,
+    {"scopes", PYFSTW_FASTCALL_FN(Scope_scopes), PYFSTW_METH_FASTCALL,
      "scopes($self, hier)\n--\n\n"
      "Iterator over the direct child scopes, in declaration order (duplicate scope\n"
      "declarations are merged into the first one).\n" HIER_ARG_DOC},
@@ -218,17 +272,17 @@ static int var_info(pyfstw_ItemObject *self, fstw_var_info *info)
 
 static PyObject *Var_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "name") < 0)
+    if (parse_hier(self, &name_args, args, nargs, kwnames) < 0)
         return NULL;
     fstw_var_info info;
     if (var_info((pyfstw_ItemObject *)self, &info) < 0)
         return NULL;
-    return pyfstw_decode_name(info.name.ptr, info.name.len);
+    return decode_name(info.name.ptr, info.name.len);
 }
 
 static PyObject *Var_full_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "full_name") < 0)
+    if (parse_hier(self, &full_name_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
     return full_name_of(fstw_var_full_name, v->hier->file, v->id);
@@ -245,16 +299,20 @@ static PyObject *var_width(PyObject *self)
     return PyLong_FromLongLong(w);
 }
 
+static const pyfstw_argspec bitwidth_args = OPT_HIER_SPEC("bitwidth");
+
 static PyObject *Var_bitwidth(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, "bitwidth") < 0)
+    if (parse_hier(self, &bitwidth_args, args, nargs, kwnames) < 0)
         return NULL;
     return var_width(self);
 }
 
+static const pyfstw_argspec length_args = OPT_HIER_SPEC("length");
+
 static PyObject *Var_length(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, "length") < 0)
+    if (parse_hier(self, &length_args, args, nargs, kwnames) < 0)
         return NULL;
     return var_width(self);
 }
@@ -277,9 +335,11 @@ static PyObject *Var_direction(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(fstw_direction_name(info.direction));
 }
 
+static const pyfstw_argspec enum_type_args = HIER_SPEC("enum_type");
+
 static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "enum_type") < 0)
+    if (parse_hier(self, &enum_type_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
     fstw_var_info info;
@@ -291,7 +351,7 @@ static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t
     uint32_t n = 0;
     if (fstw_enum_get(v->hier->file, info.enum_id, &name, &n) != FSTW_OK)
         Py_RETURN_NONE;
-    PyObject *pyname = pyfstw_decode_name(name.ptr, name.len);
+    PyObject *pyname = decode_name(name.ptr, name.len);
     if (!pyname)
         return NULL;
     PyObject *list = PyList_New(n);
@@ -305,8 +365,8 @@ static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t
             val.ptr = lit.ptr = "";
             val.len = lit.len = 0;
         }
-        PyObject *pv = pyfstw_decode_name(val.ptr, val.len);
-        PyObject *pl = pv ? pyfstw_decode_name(lit.ptr, lit.len) : NULL;
+        PyObject *pv = decode_name(val.ptr, val.len);
+        PyObject *pl = pv ? decode_name(lit.ptr, lit.len) : NULL;
         PyObject *pair = pl ? PyTuple_Pack(2, pv, pl) : NULL;
         Py_XDECREF(pv);
         Py_XDECREF(pl);
@@ -323,24 +383,31 @@ static PyObject *Var_enum_type(PyObject *self, PyObject *const *args, Py_ssize_t
     return res;
 }
 
+static const pyfstw_argspec vhdl_type_name_args = HIER_SPEC("vhdl_type_name");
+
 static PyObject *Var_vhdl_type_name(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                     PyObject *kwnames)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 1, "vhdl_type_name") < 0)
+    if (parse_hier(self, &vhdl_type_name_args, args, nargs, kwnames) < 0)
         return NULL;
     fstw_var_info info;
     if (var_info((pyfstw_ItemObject *)self, &info) < 0)
         return NULL;
     if (!info.has_vhdl_type_name)
         Py_RETURN_NONE;
-    return pyfstw_decode_name(info.vhdl_type_name.ptr, info.vhdl_type_name.len);
+    return decode_name(info.vhdl_type_name.ptr, info.vhdl_type_name.len);
 }
+
+static const pyfstw_argspec is_real_args = OPT_HIER_SPEC("is_real");
+static const pyfstw_argspec is_string_args = OPT_HIER_SPEC("is_string");
+static const pyfstw_argspec is_bit_vector_args = OPT_HIER_SPEC("is_bit_vector");
+static const pyfstw_argspec is_1bit_args = OPT_HIER_SPEC("is_1bit");
 
 /* is_real, is_string, is_bit_vector, is_1bit: the core's Var predicates. */
 static PyObject *var_pred(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                          int (*pred)(const fstw_var_info *), const char *fname)
+                          int (*pred)(const fstw_var_info *), const pyfstw_argspec *spec)
 {
-    if (pyfstw_parse_hier(self, args, nargs, kwnames, 0, fname) < 0)
+    if (parse_hier(self, spec, args, nargs, kwnames) < 0)
         return NULL;
     fstw_var_info info;
     if (var_info((pyfstw_ItemObject *)self, &info) < 0)
@@ -350,19 +417,19 @@ static PyObject *var_pred(PyObject *self, PyObject *const *args, Py_ssize_t narg
 
 static PyObject *Var_is_real(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, fstw_var_is_real, "is_real");
+    return var_pred(self, a, n, k, fstw_var_is_real, &is_real_args);
 }
 static PyObject *Var_is_string(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, fstw_var_is_string, "is_string");
+    return var_pred(self, a, n, k, fstw_var_is_string, &is_string_args);
 }
 static PyObject *Var_is_bit_vector(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, fstw_var_is_bit_vector, "is_bit_vector");
+    return var_pred(self, a, n, k, fstw_var_is_bit_vector, &is_bit_vector_args);
 }
 static PyObject *Var_is_1bit(PyObject *self, PyObject *const *a, Py_ssize_t n, PyObject *k)
 {
-    return var_pred(self, a, n, k, fstw_var_is_1bit, "is_1bit");
+    return var_pred(self, a, n, k, fstw_var_is_1bit, &is_1bit_args);
 }
 
 static PyObject *Var_index(PyObject *self, PyObject *unused)
@@ -426,24 +493,22 @@ static Py_hash_t Var_hash(PyObject *self)
 }
 
 #define OPT_HIER_DOC "The optional ``hier`` argument (pywellen 0.22+) is accepted and ignored.\n"
-#define FC (METH_FASTCALL | METH_KEYWORDS)
-#define FCF(f) (PyCFunction)(void (*)(void))(f)
 
 static PyMethodDef Var_methods[] = {
-    {"name", FCF(Var_name), FC,
+    {"name", PYFSTW_FASTCALL_FN(Var_name), PYFSTW_METH_FASTCALL,
      "name($self, hier)\n--\n\n"
      "The var's name after wellen's name parsing: a trailing bit range whose width\n"
      "equals the declared length is split off (see index()); other trailing ``[...]``\n"
      "groups became array scopes, so the name may be e.g. ``[3]``.\n"
      "Invalid UTF-8 is decoded with U+FFFD (deviation D9).\n" HIER_ARG_DOC},
-    {"full_name", FCF(Var_full_name), FC,
+    {"full_name", PYFSTW_FASTCALL_FN(Var_full_name), PYFSTW_METH_FASTCALL,
      "full_name($self, hier)\n--\n\n"
      "The parent scope's full name + ``.`` + name(); just name() at top level.\n" HIER_ARG_DOC},
-    {"bitwidth", FCF(Var_bitwidth), FC,
+    {"bitwidth", PYFSTW_FASTCALL_FN(Var_bitwidth), PYFSTW_METH_FASTCALL,
      "bitwidth($self, hier=None)\n--\n\n"
      "Number of bits of a bit-vector var (a declared 0 counts as 1; PORT vars have\n"
      "(raw - 2) / 3); 0 for events; None for reals and strings.\n" OPT_HIER_DOC},
-    {"length", FCF(Var_length), FC,
+    {"length", PYFSTW_FASTCALL_FN(Var_length), PYFSTW_METH_FASTCALL,
      "length($self, hier=None)\n--\n\n"
      "Same as bitwidth() (pywellen has both).\n" OPT_HIER_DOC},
     {"var_type", Var_var_type, METH_NOARGS,
@@ -455,24 +520,24 @@ static PyMethodDef Var_methods[] = {
      "direction($self, /)\n--\n\n"
      "``Implicit``, ``Input``, ``Output``, ``InOut``, ``Buffer`` or ``Linkage``\n"
      "(FST direction codes 0..5)."},
-    {"enum_type", FCF(Var_enum_type), FC,
+    {"enum_type", PYFSTW_FASTCALL_FN(Var_enum_type), PYFSTW_METH_FASTCALL,
      "enum_type($self, hier)\n--\n\n"
      "None, or ``(enum_name, [(value, literal), ...])`` in table order from the FST\n"
      "enum-table attributes (raw strings, libfst's escapes not undone).\n" HIER_ARG_DOC},
-    {"vhdl_type_name", FCF(Var_vhdl_type_name), FC,
+    {"vhdl_type_name", PYFSTW_FASTCALL_FN(Var_vhdl_type_name), PYFSTW_METH_FASTCALL,
      "vhdl_type_name($self, hier)\n--\n\n"
      "None, or the VHDL type name from the GHDL/nvc supplemental attribute.\n" HIER_ARG_DOC},
-    {"is_real", FCF(Var_is_real), FC,
+    {"is_real", PYFSTW_FASTCALL_FN(Var_is_real), PYFSTW_METH_FASTCALL,
      "is_real($self, hier=None)\n--\n\n"
      "True for REAL, REAL_PARAMETER, REALTIME and SV_SHORTREAL vars (values are float).\n" OPT_HIER_DOC},
-    {"is_string", FCF(Var_is_string), FC,
+    {"is_string", PYFSTW_FASTCALL_FN(Var_is_string), PYFSTW_METH_FASTCALL,
      "is_string($self, hier=None)\n--\n\n"
      "True for GEN_STRING vars (values are str).\n" OPT_HIER_DOC},
-    {"is_bit_vector", FCF(Var_is_bit_vector), FC,
+    {"is_bit_vector", PYFSTW_FASTCALL_FN(Var_is_bit_vector), PYFSTW_METH_FASTCALL,
      "is_bit_vector($self, hier=None)\n--\n\n"
      "True for vars whose values are bit vectors (int or str); False for events,\n"
      "reals and strings.\n" OPT_HIER_DOC},
-    {"is_1bit", FCF(Var_is_1bit), FC,
+    {"is_1bit", PYFSTW_FASTCALL_FN(Var_is_1bit), PYFSTW_METH_FASTCALL,
      "is_1bit($self, hier=None)\n--\n\n"
      "True for bit vectors of width 1 (False for events).\n" OPT_HIER_DOC},
     {"index", Var_index, METH_NOARGS,
@@ -510,7 +575,7 @@ PyType_Spec pyfstw_Var_spec = {
 
 /* ============================================================ VarIter / ScopeIter */
 
-PyObject *pyfstw_itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, const uint32_t *ids,
+static PyObject *itemiter_new(PyTypeObject *type, pyfstw_HierarchyObject *hier, const uint32_t *ids,
                               uint32_t n)
 {
     pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)type->tp_alloc(type, 0);
@@ -539,7 +604,7 @@ static PyObject *VarIter_next(PyObject *self)
         return NULL;
     uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
     it->pos++;
-    return pyfstw_var_new(pyfstw_state_of(self), it->hier, id);
+    return var_new(pyfstw_state_of(self), it->hier, id);
 }
 
 static PyObject *ScopeIter_next(PyObject *self)
@@ -549,7 +614,7 @@ static PyObject *ScopeIter_next(PyObject *self)
         return NULL;
     uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
     it->pos++;
-    return pyfstw_scope_new(pyfstw_state_of(self), it->hier, id);
+    return scope_new(pyfstw_state_of(self), it->hier, id);
 }
 
 static PyObject *VarIter_repr(PyObject *self)
@@ -599,13 +664,6 @@ PyType_Spec pyfstw_ScopeIter_spec = {
 };
 
 /* ============================================================ VarIndex */
-
-static void VarIndex_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
 
 static PyObject *VarIndex_msb(PyObject *self, PyObject *unused)
 {
@@ -658,7 +716,7 @@ static PyType_Slot VarIndex_slots[] = {
     {Py_tp_doc, "The bit range ``[msb:lsb]`` split off a var's declared name (Var.index()).\n\n"
                 "``str()`` gives ``[7:0]``; compares and hashes by value. Extension (not in\n"
                 "pywellen 0.20.5)."},
-    {Py_tp_dealloc, VarIndex_dealloc},
+    {Py_tp_dealloc, pyfstw_plain_dealloc},
     {Py_tp_repr, VarIndex_repr},
     {Py_tp_str, VarIndex_str},
     {Py_tp_hash, VarIndex_hash},
@@ -689,19 +747,23 @@ static void Hierarchy_dealloc(PyObject *self)
     Py_DECREF(tp);
 }
 
-static PyObject *Hierarchy_all_vars(PyObject *self, PyObject *args, PyObject *kwds)
+static const pyfstw_argspec all_vars_args = PYFSTW_ARGSPEC("all_vars", "", "p", "include_aliases");
+
+static PyObject *Hierarchy_all_vars(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    static char *kwlist[] = {"include_aliases", NULL};
-    int include_aliases = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p:all_vars", kwlist, &include_aliases))
+    PyObject *arg;
+    if (pyfstw_parse_args(&all_vars_args, args, nargs, kwnames, &arg) < 0)
+        return NULL;
+    int include_aliases = arg ? PyObject_IsTrue(arg) : 0;
+    if (include_aliases < 0)
         return NULL;
     pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
     pyfstw_state *st = pyfstw_state_of(self);
     if (include_aliases)
-        return pyfstw_itemiter_new(st->VarIter_Type, h, NULL, fstw_var_count(h->file));
+        return itemiter_new(st->VarIter_Type, h, NULL, fstw_var_count(h->file));
     uint32_t n = 0;
     const uint32_t *ids = fstw_unique_vars(h->file, &n);
-    return pyfstw_itemiter_new(st->VarIter_Type, h, ids, ids ? n : 0);
+    return itemiter_new(st->VarIter_Type, h, ids, ids ? n : 0);
 }
 
 static PyObject *Hierarchy_top_scopes(PyObject *self, PyObject *unused)
@@ -710,7 +772,7 @@ static PyObject *Hierarchy_top_scopes(PyObject *self, PyObject *unused)
     pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
     uint32_t n = 0;
     const uint32_t *ids = fstw_top_scopes(h->file, &n);
-    return pyfstw_itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, h, ids, ids ? n : 0);
+    return itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, h, ids, ids ? n : 0);
 }
 
 static PyObject *Hierarchy_date(PyObject *self, PyObject *unused)
@@ -718,7 +780,7 @@ static PyObject *Hierarchy_date(PyObject *self, PyObject *unused)
     (void)unused;
     const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
     const char *s = hd && hd->date ? hd->date : "";
-    return pyfstw_decode_name(s, strlen(s));
+    return decode_name(s, strlen(s));
 }
 
 static PyObject *Hierarchy_version(PyObject *self, PyObject *unused)
@@ -726,7 +788,7 @@ static PyObject *Hierarchy_version(PyObject *self, PyObject *unused)
     (void)unused;
     const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
     const char *s = hd && hd->version ? hd->version : "";
-    return pyfstw_decode_name(s, strlen(s));
+    return decode_name(s, strlen(s));
 }
 
 static PyObject *Hierarchy_timescale(PyObject *self, PyObject *unused)
@@ -755,7 +817,7 @@ static PyObject *Hierarchy_repr(PyObject *self)
 }
 
 static PyMethodDef Hierarchy_methods[] = {
-    {"all_vars", (PyCFunction)(void (*)(void))Hierarchy_all_vars, METH_VARARGS | METH_KEYWORDS,
+    {"all_vars", PYFSTW_FASTCALL_FN(Hierarchy_all_vars), PYFSTW_METH_FASTCALL,
      "all_vars($self, /, include_aliases=False)\n--\n\n"
      "Iterator over the vars of the file.\n\n"
      "By default one Var per signal (aliases collapsed), in ascending signal order;\n"

@@ -74,30 +74,12 @@ out:
     return res;
 }
 
-/* Parses the single argument `name` of a METH_FASTCALL|METH_KEYWORDS method. */
-static int parse_one(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *name,
-                     const char *fname, PyObject **out)
-{
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    if (nargs + nkw != 1) {
-        if (nargs + nkw == 0)
-            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos 1)", fname, name);
-        else
-            PyErr_Format(PyExc_TypeError, "%s() takes exactly 1 argument (%zd given)", fname, nargs + nkw);
-        return -1;
-    }
-    if (nkw == 1) {
-        PyObject *key = PyTuple_GET_ITEM(kwnames, 0);
-        if (!PyUnicode_Check(key) || PyUnicode_CompareWithASCIIString(key, name) != 0) {
-            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", fname, key);
-            return -1;
-        }
-    }
-    *out = args[0];
-    return 0;
-}
-
 /* ============================================================ Signal */
+
+static const pyfstw_argspec value_at_time_args = PYFSTW_ARGSPEC("value_at_time", "O", "", "time");
+static const pyfstw_argspec value_at_idx_args = PYFSTW_ARGSPEC("value_at_idx", "O", "", "idx");
+static const pyfstw_argspec all_changes_after_args = PYFSTW_ARGSPEC("all_changes_after", "O", "", "time");
+static const pyfstw_argspec query_signal_args = PYFSTW_ARGSPEC("query_signal", "O", "", "time");
 
 PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig)
 {
@@ -138,7 +120,7 @@ static PyObject *Signal_value_at_time(PyObject *op, PyObject *const *args, Py_ss
     pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
     PyObject *arg;
     uint64_t t;
-    if (parse_one(args, nargs, kwnames, "time", "value_at_time", &arg) < 0 ||
+    if (pyfstw_parse_args(&value_at_time_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
     return value_or_none(self->sig, fstw_signal_at_time(self->sig, t));
@@ -150,7 +132,7 @@ static PyObject *Signal_value_at_idx(PyObject *op, PyObject *const *args, Py_ssi
     pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
     PyObject *arg;
     uint64_t idx;
-    if (parse_one(args, nargs, kwnames, "idx", "value_at_idx", &arg) < 0 ||
+    if (pyfstw_parse_args(&value_at_idx_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT32_MAX, &idx) < 0)
         return NULL;
     return value_or_none(self->sig, fstw_signal_find(self->sig, idx));
@@ -181,7 +163,7 @@ static PyObject *Signal_all_changes_after(PyObject *op, PyObject *const *args, P
     pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
     PyObject *arg;
     uint64_t t;
-    if (parse_one(args, nargs, kwnames, "time", "all_changes_after", &arg) < 0 ||
+    if (pyfstw_parse_args(&all_changes_after_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
     return changeiter_new(self, fstw_signal_lower_bound(self->sig, t));
@@ -193,7 +175,7 @@ static PyObject *Signal_query_signal(PyObject *op, PyObject *const *args, Py_ssi
     pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
     PyObject *arg;
     uint64_t t;
-    if (parse_one(args, nargs, kwnames, "time", "query_signal", &arg) < 0 ||
+    if (pyfstw_parse_args(&query_signal_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
     fstw_query q;
@@ -257,17 +239,14 @@ static PyObject *Signal_repr(PyObject *op)
                                 en, fstw_signal_len(self->sig));
 }
 
-#define FC (METH_FASTCALL | METH_KEYWORDS)
-#define FCF(f) (PyCFunction)(void (*)(void))(f)
-
 static PyMethodDef Signal_methods[] = {
-    {"value_at_time", FCF(Signal_value_at_time), FC,
+    {"value_at_time", PYFSTW_FASTCALL_FN(Signal_value_at_time), PYFSTW_METH_FASTCALL,
      "value_at_time($self, time)\n--\n\n"
      "The value at or before ``time`` (timescale units), or None before the first\n"
      "change. Deviation D1: pywellen returns the next step's value between steps.\n"
      "When several changes share one time step the last (settled) one wins (D2).\n"
      "A negative time raises OverflowError (pywellen's u64 argument)."},
-    {"value_at_idx", FCF(Signal_value_at_idx), FC,
+    {"value_at_idx", PYFSTW_FASTCALL_FN(Signal_value_at_idx), PYFSTW_METH_FASTCALL,
      "value_at_idx($self, idx)\n--\n\n"
      "The value at time-table index ``idx``: that of the last change at or before it,\n"
      "or None before the first change. As pywellen (with D2). ``idx`` is a u32:\n"
@@ -276,11 +255,11 @@ static PyMethodDef Signal_methods[] = {
      "all_changes($self, /)\n--\n\n"
      "Iterator of ``(time, value)`` for every stored change, in time order\n"
      "(D2: each change with its own value). ``len()`` gives the number of changes."},
-    {"all_changes_after", FCF(Signal_all_changes_after), FC,
+    {"all_changes_after", PYFSTW_FASTCALL_FN(Signal_all_changes_after), PYFSTW_METH_FASTCALL,
      "all_changes_after($self, time)\n--\n\n"
      "Iterator of ``(time, value)`` for the changes with time >= ``time``\n"
      "(timescale units). Extension (not in pywellen 0.20.5)."},
-    {"query_signal", FCF(Signal_query_signal), FC,
+    {"query_signal", PYFSTW_FASTCALL_FN(Signal_query_signal), PYFSTW_METH_FASTCALL,
      "query_signal($self, time)\n--\n\n"
      "QueryResult(value, actual_time, next_idx, next_time): the value at or before\n"
      "``time`` and the time of the change it comes from; the index (in this signal's\n"

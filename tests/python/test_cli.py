@@ -2,6 +2,9 @@
 
 The dump format is specified in docs/dump-format.md; the values in a dump are checked
 against what the Python API reports for the same file (not against hand-written values).
+The exact text of ``info``, ``tree`` and the dump's scope records of a few nested files
+is compared with golden files (tests/golden), which are checked against pywellen's
+hierarchy (test_golden_agrees_with_pywellen).
 """
 import os
 import re
@@ -14,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import fstwave
-from fstwave import cli
+from fstwave import cli, dumpformat
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 from conftest import CORPUS
@@ -81,6 +84,21 @@ def token(var, value):
     if not (var.is_bit_vector() or var.is_real()) and value == '':
         return 'e'
     return 'l:' + esc(value)
+
+
+def scope_tree(h):
+    """(depth, scope) of every scope, depth-first pre-order (top scopes at depth 0): the
+    format page's rule, by recursion (independent of dumpformat.walk_scopes)."""
+    out = []
+
+    def visit(scope, depth):
+        out.append((depth, scope))
+        for child in scope.scopes(h):
+            visit(child, depth + 1)
+
+    for top in h.top_scopes():
+        visit(top, 0)
+    return out
 
 
 FIELD = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
@@ -188,7 +206,7 @@ def test_tree(path):
     proc = run_cli('tree', path, check_rc=0)
     assert proc.stderr == b''
     h = fstwave.Waveform(path, load_body=False).hierarchy
-    n_scopes = sum(1 for _ in cli._walk_scopes(h))
+    n_scopes = len(scope_tree(h))
     assert len(proc.stdout.decode().splitlines()) == n_scopes
     proc = run_cli('tree', path, '--signals', check_rc=0)
     n_vars = sum(1 for _ in h.all_vars(include_aliases=True))
@@ -209,7 +227,7 @@ def test_dump_deterministic_and_complete(path):
     w = fstwave.Waveform(path)
     h = w.hierarchy
     assert d['times'] == list(w.time_table)
-    assert int(d['end']['scopes']) == len(d['scopes']) == sum(1 for _ in cli._walk_scopes(h))
+    assert int(d['end']['scopes']) == len(d['scopes']) == len(scope_tree(h))
     assert int(d['end']['vars']) == len(d['vars']) == sum(
         1 for _ in h.all_vars(include_aliases=True))
     all_vars = list(h.all_vars())
@@ -260,9 +278,9 @@ def test_dump_matches_api(rel):
 
     # scopes in depth-first order, vars with every attribute
     api_scopes = [f'scope depth={depth} type={s.scope_type()} name={q(s.name(h))} '
-                  f'full_name={q(s.full_name(h))}' for depth, s in cli._walk_scopes(h)]
+                  f'full_name={q(s.full_name(h))}' for depth, s in scope_tree(h)]
     assert d['scopes'] == api_scopes
-    api_vars = [expected_var_fields(h, v) for _, s in cli._walk_scopes(h) for v in s.vars(h)]
+    api_vars = [expected_var_fields(h, v) for _, s in scope_tree(h) for v in s.vars(h)]
     assert [fields(line) for line in d['vars'][:len(api_vars)]] == api_vars
 
     # every signal's changes, typed
@@ -307,18 +325,6 @@ def test_dump_typed_values_present():
 # Format primitives
 
 
-def test_escape_rule():
-    assert cli.escape('plain text 0123 ~!') == 'plain text 0123 ~!'
-    assert cli.escape('a"b\\c') == 'a\\"b\\\\c'
-    assert cli.escape('\n\t\x00\x7f') == '\\u{a}\\u{9}\\u{0}\\u{7f}'
-    assert cli.escape('\u00df\ufffd\U0001f600') == '\\u{df}\\u{fffd}\\u{1f600}'
-    assert cli.escape('\udc80') == '\\u{dc80}'
-    for s in ['', 'x', 'ä"\\\x01\u20ac', 'a\U0010ffffb']:
-        assert cli.escape(s) == esc(s)
-    assert cli.quote(None) == '-'
-    assert cli.quote('a b') == '"a b"'
-
-
 def test_value_tokens():
     class V:
         def __init__(self, kind):
@@ -345,8 +351,8 @@ def test_value_tokens():
         (ev, '', 'e'),
     ]
     for var, value, expected in cases:
-        assert cli._value_formatter(var)(value) == expected, (var.kind, value)
-        assert cli.format_value(value, var.is_string(),
+        assert dumpformat.value_formatter(var)(value) == expected, (var.kind, value)
+        assert dumpformat.format_value(value, var.is_string(),
                                 not (var.is_bit_vector() or var.is_real() or var.is_string())
                                 ) == expected
         assert token(var, value) == expected
@@ -481,3 +487,113 @@ def test_dump_generated_fixtures(fixture_files):
             expected = [(t, token(v, val)) for t, val in w.get_signal(v).all_changes()]
             assert changes == expected, (path.name, v.full_name(h))
         assert int(d['end']['vars']) == sum(1 for _ in h.all_vars(include_aliases=True))
+
+
+# ---------------------------------------------------------------------------
+# Golden outputs: the exact text of info, tree and the dump's scope records
+
+GOLDEN = REPO_ROOT / 'tests' / 'golden'
+#: (origin, file) with nested scopes: the deep port_vars fixture (23 levels), names.fst
+#: (array scopes made from names), a corpus file with 5 levels and one with empty scope
+#: names and a name holding a newline
+GOLDEN_FILES = [('fixtures', 'names.fst'), ('fixtures', 'port_vars.fst'),
+                ('corpus', 'xilinx_isim/test.vcd.fst'),
+                ('corpus', 'surfer/verilator_empty_scope.vcd.fst')]
+#: golden file name -> the command's arguments (before the file)
+GOLDEN_COMMANDS = {'info.txt': ['info'], 'tree.txt': ['tree'],
+                   'tree--depth-2.txt': ['tree', '--depth', '2'],
+                   'tree--signals.txt': ['tree', '--signals'],
+                   'dump-scopes.txt': ['dump']}
+GOLDEN_CASES = [(origin, rel, name) for origin, rel in GOLDEN_FILES for name in GOLDEN_COMMANDS]
+GOLDEN_IDS = [f'{origin}/{rel}/{name}' for origin, rel, name in GOLDEN_CASES]
+
+
+def golden_base(origin, fixtures_dir):
+    return fixtures_dir if origin == 'fixtures' else CORPUS
+
+
+def golden_output(origin, rel, name, fixtures_dir):
+    """The tool's stdout for a golden case, run in the file's base folder with the
+    relative name (so that info's `file:` row does not depend on where the files are)."""
+    base = golden_base(origin, fixtures_dir)
+    proc = subprocess.run([sys.executable, '-m', 'fstwave', *GOLDEN_COMMANDS[name], rel],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=base,
+                          timeout=TIMEOUT)
+    assert proc.returncode == 0 and proc.stderr == b'', proc.stderr.decode(errors='replace')
+    text = proc.stdout.decode('utf-8')
+    if name == 'dump-scopes.txt':
+        text = ''.join(line for line in text.splitlines(keepends=True)
+                       if line.startswith('scope '))
+    return text
+
+
+@pytest.mark.parametrize('origin,rel,name', GOLDEN_CASES, ids=GOLDEN_IDS)
+def test_golden(origin, rel, name, fixtures_dir):
+    """Exact text.  FSTWAVE_UPDATE_GOLDEN=1 rewrites the golden files from the tool
+    instead (then review the diff; test_golden_agrees_with_pywellen checks them)."""
+    got = golden_output(origin, rel, name, fixtures_dir)
+    path = GOLDEN / origin / rel / name
+    if os.environ.get('FSTWAVE_UPDATE_GOLDEN') == '1':
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got, encoding='utf-8', newline='\n')
+    assert got == path.read_text(encoding='utf-8'), f'{path} differs from the tool\'s output'
+
+
+def human(s):
+    """cli's rendering of a name in info and tree: C0/C1 controls as \\u{HEX}."""
+    return ''.join('\\u{%x}' % ord(c) if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f else c
+                   for c in s)
+
+
+def pywellen_tree(path):
+    """(depth, scope type, name, full name, number of vars) of every scope in pywellen
+    0.20.5's hierarchy, depth = number of ancestor scopes, depth-first pre-order."""
+    import pywellen
+    h = pywellen.Waveform(str(path)).hierarchy
+    out = []
+
+    def visit(scope, ancestors):
+        out.append((ancestors, scope.scope_type(), scope.name(h), scope.full_name(h),
+                    sum(1 for _ in scope.vars(h))))
+        for child in scope.scopes(h):
+            visit(child, ancestors + 1)
+
+    for top in h.top_scopes():
+        visit(top, 0)
+    return out
+
+
+@pytest.mark.parametrize('origin,rel', GOLDEN_FILES, ids=[f'{o}/{r}' for o, r in GOLDEN_FILES])
+def test_golden_agrees_with_pywellen(origin, rel, fixtures_dir):
+    """Every scope line of the golden files against pywellen's hierarchy: depth (the
+    number of ancestors), type, name, full name, and the number of var rows under it."""
+    tree = pywellen_tree(golden_base(origin, fixtures_dir) / rel)
+    assert max(t[0] for t in tree) >= 3, 'pick files with nested scopes'
+
+    def read(name):
+        return (GOLDEN / origin / rel / name).read_text(encoding='utf-8').splitlines()
+
+    assert read('dump-scopes.txt') == [
+        f'scope depth={d} type={t} name={q(n)} full_name={q(f)}' for d, t, n, f, _ in tree]
+    scope_lines = ['  ' * d + f'{human(n)} ({t})' for d, t, n, _, _ in tree]
+    assert read('tree.txt') == scope_lines
+    assert read('tree--depth-2.txt') == [
+        line for line, (d, *_) in zip(scope_lines, tree) if d < 2]
+    # with --signals each scope line is followed by one row per var of the scope
+    lines = read('tree--signals.txt')
+    i = 0
+    for line, (d, t, n, f, n_vars) in zip(scope_lines, tree):
+        assert lines[i] == line, f'line {i + 1}'
+        rows = lines[i + 1:i + 1 + n_vars]
+        assert len(rows) == n_vars and all(r.startswith('  ' * (d + 1)) and
+                                           not r.startswith('  ' * (d + 2)) for r in rows), n
+        i += 1 + n_vars
+    assert len(lines) - i == sum(1 for _ in fstwave.Waveform(
+        golden_base(origin, fixtures_dir) / rel).hierarchy.all_vars(include_aliases=True)) - sum(
+        t[4] for t in tree), 'top-level var rows'
+    info = dict(line.split(':', 1) for line in read('info.txt') if not line.startswith('  '))
+    assert int(info['scopes']) == len(tree)
+    tops = [line for line in read('info.txt') if line.startswith('  ')]
+    assert tops == [f'  {human(n)} ({t})' for d, t, n, _, _ in tree if d == 0]
+    assert info['file'].strip() == rel
+
