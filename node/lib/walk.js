@@ -1,7 +1,8 @@
 /**
  * Walks over a hierarchy for the command-line tool (node/cli.js) and the dump writer
  * (lib/dump-format.js): the scope tree in pre-order and the vars that belong to no scope.
- * They use only the public API, as the Python tool's helpers do (python/fstwave/cli.py).
+ * They use only the public API, as their Python twins do (walk_scopes and top_level_vars in
+ * python/fstwave/dumpformat.py).
  *
  * @module fstwave/lib/walk
  */
