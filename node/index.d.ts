@@ -2,8 +2,8 @@
 //
 // Times are bigint counts of the file's timescale unit (Hierarchy#timescale()); indices and
 // widths are numbers; pywellen's None is null. Arguments that are times or indices accept a
-// bigint or an integral number. docs/api.md (in the package) describes every class in Node and
-// Python, the extensions over pywellen 0.20.5 and the deliberate deviations D1-D10.
+// bigint or an integral number. Every class in Node and Python, the extensions over pywellen
+// 0.20.5 and the deliberate deviations D1-D10 are described in docs/api.md (in the package).
 
 /// <reference types="node" />
 
