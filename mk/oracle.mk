@@ -51,7 +51,8 @@ test-oracle: $(ORACLE_BIN) fixtures $(ORACLE_BUILD)/example.fst
 	@echo "test-oracle: the same files with their header end time halved (ORACLE_CUT_END=1)"
 	@ORACLE_CUT_END=1 ORACLE_TIMEOUT=$(ORACLE_TIMEOUT) $(ORACLE_BIN) $(ORACLE_FILES) \
 	    > $(ORACLE_BUILD)/test_oracle_cut.log 2>&1; rc=$$?; \
-	grep -v -e '^ok ' -e '^  cut ' $(ORACLE_BUILD)/test_oracle_cut.log; \
+	grep -v -e '^ok ' -e '^  cut ' $(ORACLE_BUILD)/test_oracle_cut.log | \
+	    sed 's/^test_oracle: /test_oracle (end times halved): /'; \
 	[ $$rc -eq 0 ] || { echo "test-oracle: FAILED with cut end times (log: $(ORACLE_BUILD)/test_oracle_cut.log)"; exit 1; }
 	@echo "test-oracle: self-check: one value corrupted on purpose (ORACLE_SELFTEST=1 on $(ORACLE_SELFTEST_FILE)) must be reported"
 	@ORACLE_SELFTEST=1 ORACLE_TIMEOUT=$(ORACLE_TIMEOUT) $(ORACLE_BIN) $(ORACLE_SELFTEST_FILE) \

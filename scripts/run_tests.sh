@@ -31,7 +31,7 @@ SKIP=${TEST_SKIP:-}
 RESULT_FORMS='(^|[^0-9])[0-9]+ (passed|failed|passing|failing|pending|skipped|errors?)([^a-z]|$)'
 RESULT_FORMS+='|replayed'                               # tests/fuzz/replay_main.c
 RESULT_FORMS+='|^sweep( --readonly)?: [0-9]+ files|crashes [0-9]+, hangs'   # tests/sweep
-RESULT_FORMS+='|^test_oracle: |^test-oracle: self-check'                    # mk/oracle.mk
+RESULT_FORMS+='|^test_oracle( \(end times halved\))?: |^test-oracle: (self-check )?(passed|FAILED)' # mk/oracle.mk
 RESULT_FORMS+='|^fuzz-short: '                                              # mk/fuzz.mk
 # at most this many of them per stage in the summary (the last ones)
 RESULT_LINES=4
