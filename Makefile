@@ -63,7 +63,7 @@ clean:
 #
 #   make demo [FILE=wave.fst]  info, tree and some signal changes of FILE
 #                              (default: the bundled example, written by libfst)
-#   make test                  every test: C core tests, then pytest
+#   make test                  every test stage (TEST_STAGES below), then a summary
 #   make test-c                the C core tests only
 #   make python                bootstrap .venv and build the extension in place
 #   make node                  npm ci: node-gyp builds the addon offline (build/Release)
@@ -104,6 +104,7 @@ $(VENV)/.fstwave-deps-1: scripts/bootstrap.sh
 # the editable install (console script `fstwave`) once; the extension is
 # rebuilt in place whenever a C source changes
 $(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-1 pyproject.toml
+	@echo "make: installing fstwave itself into .venv (pip install -e ., editable, no download)"
 	$(VPY) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
 	@touch $@
 
@@ -118,6 +119,7 @@ python: $(BUILD)/.pyext-stamp
 # which builds the addon against the local Node headers; rebuilt when C changes
 NODE_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard node/src/*.c node/src/*.h) binding.gyp node/build.js
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "make: installing node-gyp and mocha with their dependencies from the npm registry into node_modules/ (npm ci, package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -150,8 +152,29 @@ test-node: node python fixtures
 corpus-check:
 	@test -d "$(CORPUS)" || { echo "make test: the FST corpus is expected at $(CORPUS) (beside the project, see README); give another place with make test CORPUS=/path/to/fst-corpus"; exit 1; }
 
-test: corpus-check test-c test-threads sweep-sample test-python test-node
+# make test: the stages below, in this order, one line each: label=target.
+# scripts/run_tests.sh first prints what the command installs (README.md's list), then runs
+# each stage as `make <target>` (a failed stage does not stop the others; its output is
+# also kept in $(BUILD)/test-logs/<label>.log), and ends with a summary: each stage's result,
+# time and what it ran, then the line "stages: N passed, N failed".  make test fails when
+# a stage failed.  Add a stage with one more line here (not with a `test:` prerequisite in
+# an mk/*.mk file); its program should print "N passed, N failed" for the summary.
+TEST_STAGES += c-core=test-c
+TEST_STAGES += threads=test-threads
+TEST_STAGES += sweep=sweep-sample
+TEST_STAGES += pytest=test-python
+TEST_STAGES += mocha=test-node
+TEST_STAGES += fuzz-replay=fuzz-replay
+TEST_STAGES += fuzz-short=fuzz-short
+TEST_STAGES += oracle=test-oracle
+TEST_STAGES += docs=test-docs
+# labels to leave out, e.g. make test TEST_SKIP="fuzz-replay fuzz-short"
+TEST_SKIP ?=
 
-# the other targets (fuzzing, sanitizers, valgrind, TSan, the sweep, the oracle test,
-# benchmarks); included last so that test runs corpus-check and the core tests first
+test: corpus-check
+	@MAKE="$(MAKE)" TEST_LOGS="$(BUILD)/test-logs" TEST_SKIP="$(strip $(TEST_SKIP))" \
+	    scripts/run_tests.sh $(filter-out $(addsuffix =%,$(TEST_SKIP)),$(TEST_STAGES))
+
+# the other targets (fuzzing, sanitizers, valgrind, TSan, the sweep, the oracle test, the
+# docs check, benchmarks); included last
 -include mk/*.mk

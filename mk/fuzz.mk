@@ -105,7 +105,7 @@ fuzz-short: $(FUZZ_BIN) fuzz-seeds
 	    $(FUZZ_CORPUS) $(FUZZ_SEEDS) 2>$(FUZZ_DIR)/short.log || \
 	    { tail -n 60 $(FUZZ_DIR)/short.log; echo "fuzz-short: FAILED (log: $(FUZZ_DIR)/short.log)"; exit 1; }
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' $(FUZZ_DIR)/short.log
-	@echo "fuzz-short: ok, no crash (corpus $$(ls $(FUZZ_CORPUS) | wc -l) files)"
+	@echo "fuzz-short: ok, $$(awk '/^stat::number_of_executed_units/ {print $$2}' $(FUZZ_DIR)/short.log) executions, no crash (corpus $$(ls $(FUZZ_CORPUS) | wc -l) files)"
 
 # -jobs: each job is one process doing FUZZ_RUNS/FUZZ_JOBS executions, logging
 # to $(FUZZ_DIR)/long/fuzz-N.log; the total is summed from the final stats.
@@ -131,10 +131,11 @@ fuzz-long: $(FUZZ_BIN) fuzz-seeds
 fuzz-repro: $(FUZZ_REPLAY)
 	FUZZ_VERBOSE=1 $(FUZZ_SAN_ENV) $(FUZZ_REPLAY) $(FILE)
 
-# part of `make test` (FUZZ_IN_TEST=0 leaves them out)
+# fuzz-replay and fuzz-short are stages of `make test` (TEST_STAGES in the root Makefile);
+# FUZZ_IN_TEST=0 leaves them out
 FUZZ_IN_TEST ?= 1
-ifeq ($(FUZZ_IN_TEST),1)
-test: fuzz-replay fuzz-short
+ifneq ($(FUZZ_IN_TEST),1)
+TEST_SKIP += fuzz-replay fuzz-short
 endif
 
 .DEFAULT_GOAL := $(FUZZ_SAVED_GOAL)

@@ -2,7 +2,8 @@
 //
 // Times are bigint counts of the file's timescale unit (Hierarchy#timescale()); indices and
 // widths are numbers; pywellen's None is null. Arguments that are times or indices accept a
-// bigint or an integral number.
+// bigint or an integral number. Every class in Node and Python, the extensions over pywellen
+// 0.20.5 and the deliberate deviations D1-D10 are described in docs/api.md (in the package).
 
 /// <reference types="node" />
 
@@ -20,7 +21,10 @@ export type TimeArg = bigint | number;
 export interface WaveformOptions {
   /** Allow several threads for body and signal loads (default true). */
   multiThreaded?: boolean;
-  /** Remove scopes named "" and attach their children to the parent (default false; D8). */
+  /**
+   * Remove scopes named "" and attach their children to the parent (default false;
+   * deviation D8 in docs/api.md).
+   */
   removeScopesWithEmptyName?: boolean;
   /** Read the body at open (default true); otherwise on first need. */
   loadBody?: boolean;

@@ -3,8 +3,8 @@
  * for Node.js, with the class set of pywellen 0.20.5 in JavaScript form.
  *
  * The work is done by fstwave's C core through a Node-API addon (plain C, Node-API 8,
- * build/Release/fstwave.node); the modules of node/lib turn its handles into the classes of
- * the API contract (shared/spec/api-contract.md, section 3): `Waveform`, `Hierarchy`,
+ * build/Release/fstwave.node); the modules of node/lib turn its handles into the classes
+ * described in docs/api.md (in the package and the repository): `Waveform`, `Hierarchy`,
  * `Scope`, `Var`, `Signal`, `TimeTable`, `Timescale`, `TimescaleUnit`, `VarIndex` and lazy
  * iterators.  This entry module re-exports them:
  *
@@ -30,7 +30,8 @@
  * went wrong, without the path; see index.d.ts `FstwaveError`); `TypeError` / `RangeError`
  * for bad arguments.
  *
- * Behaviour follows pywellen 0.20.5 except for the contract's deliberate deviations D1-D10.
+ * Behaviour follows pywellen 0.20.5 except for ten deliberate deviations, D1-D10, each
+ * described with its reason in docs/api.md.
  *
  * @module fstwave
  */

@@ -3,6 +3,8 @@
 # zlib's headers (Debian zlib1g-dev), Python's headers and venv module.
 # Then makes the project-local Python environment .venv with setuptools,
 # pytest and the reference pywellen 0.20.5 from PyPI.  Safe to run again.
+# Each install is announced on a line before it runs; README.md ("What make
+# test installs") lists the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -17,7 +19,7 @@ import os, sysconfig, venv
 assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
 PY
 if [ ${#need_apt[@]} -gt 0 ]; then
-    echo "bootstrap: installing ${need_apt[*]} with apt-get"
+    echo "bootstrap: installing the Debian packages ${need_apt[*]} with apt-get (after apt-get update)"
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO=sudo
     $SUDO apt-get update -qq
@@ -25,10 +27,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ ! -x .venv/bin/python ]; then
+    echo "bootstrap: creating the project-local Python environment .venv ($PY -m venv)"
     "$PY" -m venv .venv
 fi
 stamp=.venv/.fstwave-deps-1
 if [ ! -f "$stamp" ]; then
+    echo "bootstrap: installing setuptools, wheel, pytest and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check \
         -U "setuptools>=70.1" wheel pytest pywellen==0.20.5
     touch "$stamp"

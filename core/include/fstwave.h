@@ -14,8 +14,8 @@
  * state and read the file with pread.  A loaded fstw_signal is immutable.
  *
  * Behaviour follows pywellen 0.20.5 / wellen (hierarchy building, name
- * parsing, value storage and de-duplication) except where the contract
- * (shared/spec/api-contract.md, section 2) lists a deliberate deviation.
+ * parsing, value storage and de-duplication) except for the deliberate
+ * deviations D1-D10 described in docs/api.md.
  */
 #ifndef FSTWAVE_H
 #define FSTWAVE_H
@@ -382,7 +382,8 @@ FSTW_API int fstw_signal_value(const fstw_signal *s, size_t i, fstw_value *out, 
                       size_t scratch_len);
 
 /* Index of the last change whose time-table index is <= time_idx (the
- * settled value of that step, deviation D2), or -1 when there is none. */
+ * settled value of that step, deviation D2 in docs/api.md), or -1 when
+ * there is none. */
 FSTW_API int64_t fstw_signal_find(const fstw_signal *s, uint64_t time_idx);
 
 /* The contract's query_signal(t): the change in effect at time t and the
@@ -401,8 +402,8 @@ FSTW_API size_t fstw_signal_lower_bound(const fstw_signal *s, uint64_t t);
 /* pywellen's value_at_time(t): the change in force at time t, found as
  * pywellen does: the last time-table step at or before t (fstw_time_index_at),
  * then the last change at or before that step (fstw_signal_find; the settled
- * value of a step, deviation D2).  -1 when t is before the first step or
- * before the signal's first change. */
+ * value of a step, deviation D2 in docs/api.md).  -1 when t is before the
+ * first step or before the signal's first change. */
 FSTW_API int64_t fstw_signal_at_time(const fstw_signal *s, uint64_t t);
 
 #ifdef __cplusplus

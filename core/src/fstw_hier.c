@@ -3,7 +3,7 @@
  * HierarchyBuilder): scopes, vars, duplicate-scope merging, array scopes
  * from names, enum tables, VHDL supplemental attributes, the alias map from
  * FST handles to signal refs.  Entries pywellen panics on (unknown
- * attributes, bad enum tables) are skipped (contract deviation D5). */
+ * attributes, bad enum tables) are skipped (deviation D5 in docs/api.md). */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -503,7 +503,7 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
             NEED(fstwi_cur_cstr(&c, &name, &nl), "scope name");
             NEED(fstwi_cur_cstr(&c, &comp, &cl), "scope component");
             b.n_attrs = 0; /* a scope consumes the pending attributes */
-            if (type > FSTW_SCOPE_SV_ARRAY) type = FSTW_SCOPE_TYPE_COUNT; /* unknown (D5) */
+            if (type > FSTW_SCOPE_SV_ARRAY) type = FSTW_SCOPE_TYPE_COUNT; /* unknown (D5, docs/api.md) */
             if (add_scope(&b, (const uint8_t *)name, nl, (const uint8_t *)comp, cl, type,
                           b.remove_empty && nl == 0))
                 goto nomem;

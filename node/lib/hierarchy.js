@@ -5,7 +5,7 @@
  *
  * What they share is one `HierarchyState` per file (internal: not exported by the package):
  * the native file handle, the header, the caches of Var and Scope objects (one object per
- * item, deviation D6), of full names and of signal refs.  The Waveform creates it; the
+ * item, deviation D6 in docs/api.md), of full names and of signal refs.  The Waveform creates it; the
  * Hierarchy, every Scope, Var and iterator keep it in a private field.
  *
  * @module fstwave/lib/hierarchy
@@ -108,7 +108,8 @@ class HierarchyState {
 /**
  * The scopes and vars of an open FST file, plus header metadata (pywellen's `Hierarchy`).
  * Not constructible: use `Waveform#hierarchy`.  Var and Scope objects are created lazily and
- * cached, so the same item is always the same object (usable as a Map key, deviation D6).
+ * cached, so the same item is always the same object (usable as a Map key, deviation D6 in
+ * docs/api.md).
  */
 class Hierarchy {
   #s;
@@ -180,7 +181,7 @@ class Hierarchy {
   }
 
   /**
-   * Always `"FST"` (only FST files are read, deviation D7).
+   * Always `"FST"` (only FST files are read, deviation D7 in docs/api.md).
    * @returns {"FST"}
    */
   fileFormat() {
@@ -318,7 +319,8 @@ class Var {
   /**
    * The var's name after wellen's name parsing: a trailing bit range whose width equals the
    * declared length is split off (see `index()`); other trailing `[...]` groups became array
-   * scopes, so the name may be e.g. `"[3]"`.  Invalid UTF-8 is decoded with U+FFFD (D9).
+   * scopes, so the name may be e.g. `"[3]"`.  Invalid UTF-8 is decoded with U+FFFD
+   * (deviation D9 in docs/api.md).
    * @param {Hierarchy} [hier] pywellen's argument; accepted and ignored
    * @returns {string}
    */

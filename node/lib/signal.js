@@ -87,8 +87,9 @@ Object.setPrototypeOf(SignalChangeIter.prototype, IteratorPrototype);
  * The changes of one signal, loaded from the file (pywellen's `Signal`).  Not constructible:
  * use `Waveform#getSignal()` and friends.  Values: `bigint` for 2-state bit vectors (unsigned,
  * any width), `string` (MSB first, lowercase `0 1 x z h u w l -`) for bit vectors with other
- * states, `number` for reals, `string` (Latin-1) for strings and `""` for events (D4).  Times
- * are `bigint` in timescale units.  A Signal keeps its file open while it is reachable.
+ * states, `number` for reals, `string` (Latin-1) for strings and `""` for events (deviation
+ * D4 in docs/api.md).  Times are `bigint` in timescale units.  A Signal keeps its file open
+ * while it is reachable.
  */
 class Signal {
   #s;
@@ -115,7 +116,7 @@ class Signal {
 
   /**
    * Every stored change as `[time, value]`, in time order; several changes in one time step
-   * each come with their own value (deviation D2).
+   * each come with their own value (deviation D2 in docs/api.md).
    * @returns {SignalChangeIter}
    */
   allChanges() {
@@ -134,8 +135,9 @@ class Signal {
 
   /**
    * The value at or before time `t`, or `null` before the first change (or before the first
-   * time-table entry).  Deviation D1: pywellen returns the next step's value between steps;
-   * several changes in one step: the last (settled) one wins (D2).
+   * time-table entry).  Deviation D1 (docs/api.md): pywellen returns the next step's value
+   * between steps; several changes in one step: the last (settled) one wins (deviation D2,
+   * docs/api.md).
    * @param {bigint | number} t a time in timescale units
    * @returns {Value | null}
    * @throws {RangeError} for a negative or non-integral `t`.
@@ -146,7 +148,7 @@ class Signal {
 
   /**
    * The value at time-table index `idx` (that of the last change at or before it), or `null`
-   * before the first change.  As pywellen (with D2).
+   * before the first change.  As pywellen (with deviation D2 in docs/api.md).
    * @param {bigint | number} idx an index into the time table, 0 .. 2^32-1
    * @returns {Value | null}
    * @throws {RangeError} for a negative, non-integral or too large `idx`.

@@ -14,8 +14,9 @@ const { toIndex } = require('./args');
 /**
  * The file's time table: a read-only sequence of `bigint` times (timescale units), one per
  * time step, in file order, block-boundary duplicates kept (as pywellen).  `length`,
- * `at(i)` with negative indices, iteration and spreading (deviation D3: pywellen's has no
- * `len()`, returns `None` out of range and iterates forever).  Not constructible.
+ * `at(i)` with negative indices, iteration and spreading (deviation D3 in docs/api.md:
+ * pywellen's has no `len()`, returns `None` out of range and iterates forever).  Not
+ * constructible.
  */
 class TimeTable {
   #t;

@@ -31,9 +31,10 @@ function yieldToEventLoop() {
  * body is read on first need (`timeTable`, any signal load, `loadBody()`).
  *
  * Loaded signals are cached per Waveform, keyed by signal ref, until `unloadSignals()`
- * (deviation D10: pywellen re-reads the file on every `get_signal`).  The file stays open as
- * long as the Waveform, its Hierarchy, a Var, a Scope or a Signal of it is reachable; it is
- * closed by garbage collection, or when the worker / environment that opened it exits.
+ * (deviation D10 in docs/api.md: pywellen re-reads the file on every `get_signal`).  The
+ * file stays open as long as the Waveform, its Hierarchy, a Var, a Scope or a Signal of it
+ * is reachable; it is closed by garbage collection, or when the worker / environment that
+ * opened it exits.
  */
 class Waveform {
   #h;
@@ -52,11 +53,12 @@ class Waveform {
    * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean}} [options]
    *   `multiThreaded` (default true) allows several threads for body and signal loads;
    *   `removeScopesWithEmptyName` (default false) removes scopes named "" and attaches their
-   *   children to the parent (deviation D8: wellen does this for VCD only); `loadBody`
-   *   (default true) reads the body now instead of on first need.
+   *   children to the parent (deviation D8 in docs/api.md: wellen does this for VCD only);
+   *   `loadBody` (default true) reads the body now instead of on first need.
    * @throws {Error} code `ENOENT`, `EACCES`, `EISDIR` or `EIO` (with `path`, `errno`,
    *   `syscall`) for operating-system errors; code `FST_FORMAT` for a file that is not FST
-   *   (VCD and GHW files are named as such, deviation D7) or is corrupt (deviation D5).
+   *   (VCD and GHW files are named as such, deviation D7) or is corrupt (deviation D5);
+   *   both described in docs/api.md.
    * @throws {TypeError} for a bad path or bad options.
    */
   constructor(path, options) {
@@ -91,7 +93,10 @@ class Waveform {
     return new Waveform(kInternal, { handle, path: p, opts });
   }
 
-  /** The file's Hierarchy: the same object on every access (deviation D6). @type {Hierarchy} */
+  /**
+   * The file's Hierarchy: the same object on every access (deviation D6 in docs/api.md).
+   * @type {Hierarchy}
+   */
   get hierarchy() {
     return this.#hier;
   }
@@ -145,7 +150,7 @@ class Waveform {
 
   /**
    * The Signal of `v` (any var of its signal; aliases share one Signal).  Loaded once
-   * (blocking) and cached until `unloadSignals()` (deviation D10).
+   * (blocking) and cached until `unloadSignals()` (deviation D10 in docs/api.md).
    * @param {Var} v a Var of this file
    * @returns {Signal}
    * @throws {TypeError} when `v` is not a Var; {RangeError} when its signal ref is out of

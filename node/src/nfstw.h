@@ -135,7 +135,7 @@ int nfstw_get_path(napi_env env, napi_value v, char **out);
 int nfstw_get_utf8(napi_env env, napi_value v, const char *what, char **out, size_t *len);
 
 /* Names from the file: UTF-8, invalid sequences replaced by U+FFFD
- * (deviation D9, same replacement as Python's errors="replace"). */
+ * (deviation D9 in docs/api.md, same replacement as Python's errors="replace"). */
 napi_value nfstw_str_utf8(napi_env env, const char *p, size_t len);
 napi_value nfstw_str_latin1(napi_env env, const char *p, size_t len);
 napi_value nfstw_u32(napi_env env, uint32_t v);

@@ -22,12 +22,17 @@ Var, VarIter, VarIndex, Signal, SignalChangeIter, TimeTable, Timescale,
 TimescaleUnit and QueryResult; the exception FstError (a RuntimeError) is
 raised for files that are not FST files or are corrupt.
 
-Behaviour follows pywellen 0.20.5 except for the deliberate deviations D1-D10
-of the API contract (shared/spec/api-contract.md, section 2): value lookups
-between time steps, several changes in one step, TimeTable sequence semantics,
-event values, OSError/FstError instead of panics, value equality of Var and
-Scope, FST only, removal of empty-named scopes, lossy UTF-8 names, and a
-per-Waveform signal cache.
+Behaviour follows pywellen 0.20.5 except for ten deliberate deviations, D1-D10
+(fstwave/docs/api.md): value lookups between time steps, several changes in one
+step, TimeTable sequence semantics, event values, OSError/FstError instead of
+panics, value equality of Var and Scope, FST only, removal of empty-named
+scopes, lossy UTF-8 names, and a per-Waveform signal cache.
+
+Documentation ships inside this package, in its ``docs`` folder
+(``fstwave/docs/``; ``docs/`` in the repository): ``api.md`` describes the
+classes in Python and Node.js, the extensions over pywellen 0.20.5 and each
+deviation with its reason; ``dump-format.md`` specifies the output of
+``fstwave dump``.
 """
 
 from ._fstwave import (

@@ -58,7 +58,8 @@ _DirectionName = Literal["Implicit", "Input", "Output", "InOut", "Buffer", "Link
 _TimescaleUnitName = Literal["zs", "as", "fs", "ps", "ns", "us", "ms", "s", "unknown"]
 
 class FstError(RuntimeError):
-    """Not an FST file, or a corrupt one (deviation D5/D7); a RuntimeError.
+    """Not an FST file, or a corrupt one; a RuntimeError (deviations D5 and D7 in
+    fstwave/docs/api.md).
 
     The OSError subclasses fstwave raises for OS errors (FileNotFoundError,
     PermissionError, IsADirectoryError, OSError for a failed read) carry the same three
@@ -119,7 +120,8 @@ class Hierarchy:
 
 @final
 class Scope:
-    """A scope of the hierarchy; equal/hashable by identity of the item (D6)."""
+    """A scope of the hierarchy; equal/hashable by identity of the item (deviation D6,
+    fstwave/docs/api.md)."""
 
     def name(self, hier: Hierarchy) -> str: ...
     def full_name(self, hier: Hierarchy) -> str: ...
@@ -139,7 +141,8 @@ class ScopeIter:
 
 @final
 class Var:
-    """A var of the hierarchy; equal/hashable by identity of the item (D6)."""
+    """A var of the hierarchy; equal/hashable by identity of the item (deviation D6,
+    fstwave/docs/api.md)."""
 
     def name(self, hier: Hierarchy) -> str: ...
     def full_name(self, hier: Hierarchy) -> str: ...
@@ -199,7 +202,7 @@ class SignalChangeIter:
 
 @final
 class TimeTable:
-    """Sequence of the file's times (D3)."""
+    """Sequence of the file's times (deviation D3, fstwave/docs/api.md)."""
 
     def __len__(self) -> int: ...
     @overload

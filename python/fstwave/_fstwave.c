@@ -475,7 +475,8 @@ static PyObject *Waveform_repr(PyObject *op)
 
 static PyGetSetDef Waveform_getset[] = {
     {"hierarchy", Waveform_get_hierarchy, NULL,
-     "The file's Hierarchy (the same object on every access, deviation D6).", NULL},
+     "The file's Hierarchy (the same object on every access, deviation D6 in\n"
+     "fstwave/docs/api.md).", NULL},
     {"time_table", Waveform_get_time_table, NULL,
      "The TimeTable (times in timescale units); reads the body first when it is not\n"
      "loaded yet (load_body=False). Raises FstError/OSError if the body cannot be read.",
@@ -498,7 +499,8 @@ static PyMethodDef Waveform_methods[] = {
     {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
      "get_signal($self, var)\n--\n\n"
      "The Signal of ``var`` (any var of its signal, aliases included). Loaded once and\n"
-     "cached until unload_signals() (deviation D10: pywellen re-reads every call);\n"
+     "cached until unload_signals() (deviation D10 in fstwave/docs/api.md: pywellen\n"
+     "re-reads every call);\n"
      "the GIL is released while loading. Raises TypeError for a non-Var, FstError for\n"
      "malformed data, OSError for read errors."},
     {"get_signal_from_path", PYFSTW_FASTCALL_FN(Waveform_get_signal_from_path), PYFSTW_METH_FASTCALL,
@@ -540,12 +542,13 @@ static PyType_Slot Waveform_slots[] = {
                 "(GIL released); with ``load_body=True`` also the body (time table and block\n"
                 "index), otherwise the body is read on first need. ``multi_threaded`` allows\n"
                 "worker threads for body and signal loads. ``remove_scopes_with_empty_name``\n"
-                "removes scopes named '' and attaches their children to the parent (D8).\n\n"
+                "removes scopes named '' and attaches their children to the parent\n"
+                "(deviation D8, fstwave/docs/api.md).\n\n"
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
                 "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
-                "that are not FST or are corrupt (D5, D7), MemoryError when out of memory.\n"
-                "FstError and these OSErrors carry ``code``, ``reason`` and ``offset`` (see\n"
-                "FstError).\n"
+                "that are not FST or are corrupt (deviations D5 and D7, fstwave/docs/api.md),\n"
+                "MemoryError when out of memory. FstError and these OSErrors carry ``code``,\n"
+                "``reason`` and ``offset`` (see FstError).\n"
                 "All times are in the file's timescale units (Hierarchy.timescale())."},
     {Py_tp_new, Waveform_new},
     {Py_tp_dealloc, Waveform_dealloc},
@@ -662,7 +665,8 @@ static int module_exec(PyObject *m)
         "fstwave.FstError",
         "Raised for files that are not FST files (VCD and GHW files are named as such)\n"
         "or are malformed; the message says what is wrong and where (block, offset).\n"
-        "A subclass of RuntimeError (deviation D5: pywellen raises PanicException).\n\n"
+        "A subclass of RuntimeError (deviation D5 in fstwave/docs/api.md: pywellen\n"
+        "raises PanicException).\n\n"
         "Attributes (set by fstwave, from the core's error; Node's errors carry the same):\n"
         "``code`` -- ``'FST_FORMAT'`` (the core's status code, FSTW_STATUS_MAP);\n"
         "``reason`` -- the message (str; what ``fstwave`` prints after ``error:``);\n"

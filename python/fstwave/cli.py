@@ -5,7 +5,9 @@ Subcommands:
 * ``info FILE``  -- metadata and counts, human-readable.
 * ``tree FILE``  -- the scope hierarchy (``--signals`` adds the vars, ``--depth N`` limits it).
 * ``dump FILE``  -- everything the API can observe, in the deterministic text format
-  described in ``docs/dump-format.md``.  The Node.js tool produces the same bytes.
+  described in ``docs/dump-format.md`` of the package (``fstwave/docs/dump-format.md``
+  installed, ``docs/dump-format.md`` in the repository and in the npm package).  The
+  Node.js tool produces the same bytes.
 
 Exit codes: 0 success, 1 error reading the file (``FstError`` or ``OSError``; one line
 ``fstwave: error: ...`` on stderr), 2 usage error.  A closed output pipe (``| head``)
@@ -251,6 +253,8 @@ def build_parser():
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Inspect FST waveform files.",
+        epilog="The dump format is specified in docs/dump-format.md, which ships with the "
+               "package.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -267,8 +271,7 @@ def build_parser():
                     help="also show the vars of each scope")
     pt.set_defaults(func=cmd_tree)
 
-    pd = sub.add_parser("dump", help="everything, in the deterministic dump format "
-                                     "(docs/dump-format.md)")
+    pd = sub.add_parser("dump", help="everything, in the deterministic dump format")
     pd.add_argument("file", metavar="FILE")
     pd.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                     help="signals loaded per pass over the file (default %d)" % DEFAULT_BATCH_SIZE)

@@ -1,4 +1,5 @@
-"""The ``fstwave dump`` text format, version 1 (specified in ``docs/dump-format.md``).
+"""The ``fstwave dump`` text format, version 1 (specified in ``fstwave/docs/dump-format.md``,
+``docs/dump-format.md`` in the repository).
 
 Everything that decides the bytes of a dump lives here: the string escape (§2 of the
 format page), the typed value tokens (§3), the records and their order (§4), and the

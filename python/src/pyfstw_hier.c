@@ -12,7 +12,7 @@
 /* ============================================================ helpers */
 
 /* Names, header strings, enum names and literals: UTF-8 with
- * errors="replace" (deviation D9). */
+ * errors="replace" (deviation D9, docs/api.md). */
 static PyObject *decode_name(const char *p, size_t len)
 {
     if (len == 0 || !p)
@@ -242,7 +242,8 @@ static PyType_Slot Scope_slots[] = {
     {Py_tp_doc, "A scope (module, task, VHDL block, ...) of the hierarchy.\n\n"
                 "Not constructible: obtained from Hierarchy.top_scopes() and Scope.scopes().\n"
                 "Two Scope objects compare and hash equal when they denote the same scope of\n"
-                "the same open file (deviation D6; pywellen compares by identity)."},
+                "the same open file (deviation D6 in fstwave/docs/api.md; pywellen compares\n"
+                "by identity)."},
     {Py_tp_dealloc, item_dealloc},
     {Py_tp_repr, Scope_repr},
     {Py_tp_hash, Scope_hash},
@@ -500,7 +501,7 @@ static PyMethodDef Var_methods[] = {
      "The var's name after wellen's name parsing: a trailing bit range whose width\n"
      "equals the declared length is split off (see index()); other trailing ``[...]``\n"
      "groups became array scopes, so the name may be e.g. ``[3]``.\n"
-     "Invalid UTF-8 is decoded with U+FFFD (deviation D9).\n" HIER_ARG_DOC},
+     "Invalid UTF-8 is decoded with U+FFFD (deviation D9, fstwave/docs/api.md).\n" HIER_ARG_DOC},
     {"full_name", PYFSTW_FASTCALL_FN(Var_full_name), PYFSTW_METH_FASTCALL,
      "full_name($self, hier)\n--\n\n"
      "The parent scope's full name + ``.`` + name(); just name() at top level.\n" HIER_ARG_DOC},
@@ -555,8 +556,9 @@ static PyType_Slot Var_slots[] = {
     {Py_tp_doc, "A variable (signal declaration) of the hierarchy.\n\n"
                 "Not constructible: obtained from Hierarchy.all_vars() and Scope.vars().\n"
                 "Two Var objects compare and hash equal when they denote the same var of the\n"
-                "same open file (deviation D6; pywellen compares by identity). Aliases (vars\n"
-                "sharing a signal) are different vars with the same signal_ref()."},
+                "same open file (deviation D6 in fstwave/docs/api.md; pywellen compares by\n"
+                "identity). Aliases (vars sharing a signal) are different vars with the same\n"
+                "signal_ref()."},
     {Py_tp_dealloc, item_dealloc},
     {Py_tp_repr, Var_repr},
     {Py_tp_hash, Var_hash},
@@ -840,15 +842,16 @@ static PyMethodDef Hierarchy_methods[] = {
      "-11 -> 10ps, -9 -> 1ns, 0 -> 1s (wellen's rule)."},
     {"file_format", Hierarchy_file_format, METH_NOARGS,
      "file_format($self, /)\n--\n\n"
-     "Always ``'FST'`` (only FST files are read, deviation D7)."},
+     "Always ``'FST'`` (only FST files are read, deviation D7, fstwave/docs/api.md)."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyType_Slot Hierarchy_slots[] = {
     {Py_tp_doc, "The scopes and vars of an open FST file, plus header metadata.\n\n"
                 "Not constructible: use Waveform.hierarchy (the same object on every access,\n"
-                "deviation D6). It owns the open file: the file is closed when the last object\n"
-                "that refers to it (Waveform, Var, Scope, Signal, ...) is gone."},
+                "deviation D6 in fstwave/docs/api.md). It owns the open file: the file is\n"
+                "closed when the last object that refers to it (Waveform, Var, Scope,\n"
+                "Signal, ...) is gone."},
     {Py_tp_dealloc, Hierarchy_dealloc},
     {Py_tp_repr, Hierarchy_repr},
     {Py_tp_methods, Hierarchy_methods},

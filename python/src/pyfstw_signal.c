@@ -243,18 +243,21 @@ static PyMethodDef Signal_methods[] = {
     {"value_at_time", PYFSTW_FASTCALL_FN(Signal_value_at_time), PYFSTW_METH_FASTCALL,
      "value_at_time($self, time)\n--\n\n"
      "The value at or before ``time`` (timescale units), or None before the first\n"
-     "change. Deviation D1: pywellen returns the next step's value between steps.\n"
-     "When several changes share one time step the last (settled) one wins (D2).\n"
+     "change (deviation D1 in fstwave/docs/api.md: pywellen returns the next step's\n"
+     "value between steps). When several changes share one time step the last\n"
+     "(settled) one wins (deviation D2, fstwave/docs/api.md).\n"
      "A negative time raises OverflowError (pywellen's u64 argument)."},
     {"value_at_idx", PYFSTW_FASTCALL_FN(Signal_value_at_idx), PYFSTW_METH_FASTCALL,
      "value_at_idx($self, idx)\n--\n\n"
      "The value at time-table index ``idx``: that of the last change at or before it,\n"
-     "or None before the first change. As pywellen (with D2). ``idx`` is a u32:\n"
+     "or None before the first change. As pywellen (with deviation D2, described in\n"
+     "fstwave/docs/api.md). ``idx`` is a u32:\n"
      "negative or larger values raise OverflowError."},
     {"all_changes", Signal_all_changes, METH_NOARGS,
      "all_changes($self, /)\n--\n\n"
      "Iterator of ``(time, value)`` for every stored change, in time order\n"
-     "(D2: each change with its own value). ``len()`` gives the number of changes."},
+     "(deviation D2 in fstwave/docs/api.md: each change with its own value).\n"
+     "``len()`` gives the number of changes."},
     {"all_changes_after", PYFSTW_FASTCALL_FN(Signal_all_changes_after), PYFSTW_METH_FASTCALL,
      "all_changes_after($self, time)\n--\n\n"
      "Iterator of ``(time, value)`` for the changes with time >= ``time``\n"
@@ -274,9 +277,10 @@ static PyType_Slot Signal_slots[] = {
                 "Not constructible: use Waveform.get_signal() and friends. Values are int for\n"
                 "2-state bit vectors (unsigned, any width), str (MSB first, lowercase\n"
                 "x z h u w l -) for bit vectors with other states, float for reals, str\n"
-                "(Latin-1) for strings and '' for events (D4). Times are in timescale units.\n"
-                "``len(signal)`` is the number of changes; a Signal is always truthy (as in\n"
-                "pywellen). It keeps its file open while it exists."},
+                "(Latin-1) for strings and '' for events (deviation D4 in\n"
+                "fstwave/docs/api.md). Times are in timescale units. ``len(signal)`` is the\n"
+                "number of changes; a Signal is always truthy (as in pywellen). It keeps its\n"
+                "file open while it exists."},
     {Py_tp_dealloc, Signal_dealloc},
     {Py_tp_repr, Signal_repr},
     {Py_tp_methods, Signal_methods},
@@ -456,9 +460,9 @@ static PyType_Slot TimeTable_slots[] = {
     {Py_tp_doc, "The file's time table: a read-only sequence of int times (timescale units),\n"
                 "one per time step, in file order.\n\n"
                 "Supports ``len()``, ``t[i]`` with negative indices (IndexError out of range),\n"
-                "slices (a list) and iteration (deviation D3: pywellen's has no len(), returns\n"
-                "None out of range and iterates forever). Block-boundary duplicate times are\n"
-                "kept, as pywellen keeps them."},
+                "slices (a list) and iteration (deviation D3 in fstwave/docs/api.md:\n"
+                "pywellen's has no len(), returns None out of range and iterates forever).\n"
+                "Block-boundary duplicate times are kept, as pywellen keeps them."},
     {Py_tp_dealloc, TimeTable_dealloc},
     {Py_tp_repr, TimeTable_repr},
     {Py_tp_iter, TimeTable_iter},

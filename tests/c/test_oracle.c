@@ -32,7 +32,7 @@
  *   signal_ref + 1, same encoding class).
  *
  *   libfst's stream is normalised to what fstwave (and pywellen/wellen) promise
- *   (shared/spec/api-contract.md, "Values"):
+ *   (docs/api.md, section 3.1):
  *
  *   (1) de-duplication: a change equal to the previous KEPT change of the same signal
  *       is dropped; bit vectors compare after rule (3) (so case-insensitively), reals

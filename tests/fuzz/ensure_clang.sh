@@ -17,7 +17,7 @@ probe() {
     [ "$ok" = 1 ]
 }
 command -v "$CC" >/dev/null 2>&1 && probe && exit 0
-echo "ensure_clang: $CC cannot build a libFuzzer target; installing clang (apt-get)" >&2
+echo "ensure_clang: $CC cannot build a libFuzzer target; installing the Debian packages clang and libclang-rt-dev (the libFuzzer runtime) with apt-get" >&2
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "ensure_clang: not root or no apt-get: install clang and libclang-rt-dev (libFuzzer runtime) yourself" >&2
     exit 1

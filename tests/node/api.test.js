@@ -1,5 +1,5 @@
 'use strict';
-// The API behaviours of tests/python/test_api.py, in JavaScript (api-contract.md §3).
+// The API behaviours of tests/python/test_api.py, in JavaScript (docs/api.md §2).
 // Expected values come from the files (FST header), from the Python package (pyref.py) or
 // from the signal's own allChanges(); none is hand-written.
 

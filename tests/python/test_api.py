@@ -1,4 +1,4 @@
-"""API behaviour of fstwave (spec/api-contract.md section 1), including the extensions that
+"""API behaviour of fstwave (docs/api.md sections 2-4), including the extensions that
 pywellen 0.20.5 lacks.  Expected values are derived from the files (via pywellen, the FST
 header or the signal's own all_changes()), not hand-written.
 """

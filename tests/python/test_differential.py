@@ -1,7 +1,7 @@
 """fstwave against pywellen 0.20.5 on every corpus file and every generated fixture.
 
 Every observable result is compared (see wavecompare.py); differences are accepted only by the
-named deviation rules D1-D10 of spec/api-contract.md section 2.  Files that pywellen cannot
+named deviation rules D1-D10 of docs/api.md section 5.  Files that pywellen cannot
 read are handled by rule D5 (or D9 for invalid UTF-8 names), which checks fstwave on its own.
 Nothing is skipped.
 """

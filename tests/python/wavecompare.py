@@ -2,7 +2,7 @@
 
 Everything observable through the pywellen 0.20.5 API is compared.  A difference is accepted
 only when one of the named deviation rules below (``dev_D1_*`` ... ``dev_D10_*``, see
-``spec/api-contract.md`` section 2) explains it; each rule checks both what pywellen does and
+``docs/api.md`` section 5) explains it; each rule checks both what pywellen does and
 that fstwave's side is right.  Every other difference is reported with the file, the var's
 full name, the index or time, and both values.
 """
