@@ -12,13 +12,18 @@
 #                              npm pack, npm install --offline of the tarball into a fresh
 #                              project with no compiler on PATH, smoke test in the main thread
 #                              and a worker, `npx fstwave dump` against the repository's
-#                              tool, tsc --noEmit against the packed types.  Part of `make test`.
-#   make test-node-prebuild-arm64 NODE_ARM64=/path/to/arm64/bin/node
-#                              the arm64 prebuild's smoke test under qemu-aarch64 (Debian
-#                              qemu-user; libraries of the arm64 cross toolchain and
-#                              zlib1g:arm64), in the project test-node-package installed
+#                              tool, a build from the packed sources (--build-from-source),
+#                              tsc --noEmit against the packed types.  Part of `make test`.
+#   make test-node-prebuild-arm64
+#                              the arm64 prebuild at work under qemu-aarch64 (Debian
+#                              qemu-user), run by Debian's arm64 node unpacked into
+#                              $(BUILD)/arm64-root (tests/packaging/node/arm64-root.sh), in
+#                              the project test-node-package installed: smoke.js, and
+#                              `fstwave dump` equal to the x64 tool's.  Not in `make test`
+#                              (needs the apt packages above and qemu-user).
 #
-# Knob: NODE_PACKAGE_FILES, the FST files of the smoke test and the dump comparison.
+# Knobs: NODE_PACKAGE_FILES, the FST files of the smoke tests and the dump comparisons;
+# NODE_ARM64_ROOT, where the arm64 node is unpacked.
 
 # rules here must not become the default goal, wherever this file is included
 NODE_PACKAGING_SAVED_GOAL := $(.DEFAULT_GOAL)
@@ -26,6 +31,9 @@ NODE_PACKAGING_SAVED_GOAL := $(.DEFAULT_GOAL)
 NODE_PREBUILD_SRCS := $(NODE_SRCS) package.json scripts/prebuild.js
 NODE_PREBUILD_X64  := prebuilds/linux-x64/node.napi.glibc.node
 NODE_PREBUILD_ARM64 := prebuilds/linux-arm64/node.napi.glibc.node
+NODE_ARM64_ROOT ?= $(BUILD)/arm64-root
+NODE_QEMU = qemu-aarch64 -L $(abspath $(NODE_ARM64_ROOT)) -E LD_LIBRARY_PATH=$(abspath $(NODE_ARM64_ROOT))/usr/lib/aarch64-linux-gnu \
+            $(abspath $(NODE_ARM64_ROOT))/usr/bin/node
 NODE_PACKAGE_FILES ?= $(BUILD)/example.fst $(CORPUS)/vcs/processor.vcd.fst $(CORPUS)/systemc/waveform.vcd.fastlz.fst
 
 .PHONY: prebuild-node prebuild-node-arm64 test-node-package test-node-prebuild-arm64
@@ -42,10 +50,17 @@ prebuild-node-arm64: $(NODE_PREBUILD_ARM64)
 test-node-package: $(NODE_PREBUILD_X64) $(BUILD)/Release/fstwave.node $(BUILD)/example.fst
 	tests/packaging/node/test-package.sh $(abspath $(NODE_PACKAGE_FILES))
 
-test-node-prebuild-arm64: $(NODE_PREBUILD_ARM64) test-node-package
-	@test -n "$(NODE_ARM64)" || { echo "test-node-prebuild-arm64: give an arm64 node: NODE_ARM64=/path/to/bin/node"; exit 1; }
-	cd $(BUILD)/node-package/app && \
-	    QEMU_LD_PREFIX=/usr/aarch64-linux-gnu \
-	    qemu-aarch64 -E LD_LIBRARY_PATH=/usr/lib/aarch64-linux-gnu $(NODE_ARM64) smoke.js --expect-addon $(NODE_PREBUILD_ARM64) $(abspath $(NODE_PACKAGE_FILES))
+$(NODE_ARM64_ROOT)/usr/bin/node: tests/packaging/node/arm64-root.sh
+	tests/packaging/node/arm64-root.sh $(NODE_ARM64_ROOT)
+
+# the x64 project of test-node-package (its tarball then holds both prebuilds), run by the
+# arm64 node: smoke.js (main thread and worker, the arm64 prebuild must load), then the
+# installed `fstwave dump` must equal the repository's x64 tool byte for byte
+test-node-prebuild-arm64: $(NODE_PREBUILD_ARM64) $(NODE_ARM64_ROOT)/usr/bin/node test-node-package
+	cd $(BUILD)/node-package/app && $(NODE_QEMU) smoke.js --expect-addon $(NODE_PREBUILD_ARM64) $(abspath $(NODE_PACKAGE_FILES))
+	@for f in $(abspath $(NODE_PACKAGE_FILES)); do \
+	    (cd $(BUILD)/node-package/app && $(NODE_QEMU) node_modules/fstwave/node/cli.js dump $$f) > $(BUILD)/node-package/dump.arm64 && \
+	    node node/cli.js dump $$f | cmp -s - $(BUILD)/node-package/dump.arm64 || { echo "test-node-prebuild-arm64: FAIL: the arm64 dump of $$f differs"; exit 1; }; \
+	done; echo "test-node-prebuild-arm64: the arm64 fstwave dump equals the x64 tool's for $(words $(NODE_PACKAGE_FILES)) files"
 
 .DEFAULT_GOAL := $(NODE_PACKAGING_SAVED_GOAL)

@@ -71,7 +71,8 @@ function buildEnv(arch) {
     if (spawnSync(cc, ['--version']).status !== 0) {
       throw new Error(`prebuild: ${cc} not found; on Debian: apt-get install gcc-${p.slice(0, -1).replace(/_/g, '-')}`);
     }
-    Object.assign(env, { CC: cc, CXX: `${p}g++`, LINK: `${p}g++`, AR: `${p}ar`, PREBUILD_STRIP_BIN: `${p}strip` });
+    // the addon is plain C: gcc links it (no g++ needed for the cross target)
+    Object.assign(env, { CC: cc, CXX: `${p}g++`, LINK: cc, AR: `${p}ar`, PREBUILD_STRIP_BIN: `${p}strip` });
   }
   return env;
 }
