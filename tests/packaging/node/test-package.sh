@@ -20,6 +20,8 @@
 #  6. TypeScript: a third project installs the tarball, typescript and @types/node (the
 #     versions of the repository's devDependencies, offline); `tsc` must accept
 #     consumer.ts and reject consumer-bad.ts with exactly its three errors.
+#  7. `npm install <folder>` of a fresh clone of HEAD (compiler on PATH): npm links it, its
+#     install script builds from source with npm's node-gyp, and `npx fstwave dump` works.
 # Needs the repository's node_modules (npm ci: fills npm's cache with node-gyp-build,
 # typescript and @types/node) and build/Release (make node) for the reference dump.
 set -eu
@@ -123,5 +125,20 @@ if npx --offline tsc -p tsconfig.bad.json > "$OUT/tsc-bad.log" 2>&1; then fail "
 got=$(grep -o 'error TS[0-9]*' "$OUT/tsc-bad.log" | sort | tr '\n' ' ')
 [ "$got" = "error TS2322 error TS2345 error TS2561 " ] || { cat "$OUT/tsc-bad.log" >&2; fail "tsc's errors on consumer-bad.ts: $got"; }
 ok "tsc rejects consumer-bad.ts with TS2322, TS2345, TS2561 ($(secs "$t") s)"
+
+# 7. npm install <folder> of a fresh clone (git clone of HEAD; compiler on PATH): npm links
+#    the folder without installing its dependencies and runs its install script there, which
+#    must build from source with npm's own node-gyp; the linked package then works
+t=$(now)
+git clone -q "$ROOT" "$OUT/clone"
+mkdir -p "$OUT/linked" && cd "$OUT/linked"
+echo '{ "name": "linked-app", "version": "1.0.0", "private": true }' > package.json
+npm install --no-audit --no-fund --foreground-scripts --loglevel=error "$OUT/clone" > "$OUT/install-clone.log" 2>&1 \
+    || { cat "$OUT/install-clone.log" >&2; fail "npm install of a fresh clone"; }
+[ "$(readlink -f node_modules/fstwave)" = "$(readlink -f "$OUT/clone")" ] || fail "npm did not link the clone"
+[ -f "$OUT/clone/build/Release/fstwave.node" ] || fail "installing the clone built no addon"
+npx --offline fstwave dump "$1" > "$OUT/dump.pkg" || fail "npx fstwave dump $1 from the linked clone"
+(cd "$ROOT" && node node/cli.js dump "$1") | cmp -s - "$OUT/dump.pkg" || fail "the linked clone's dump of $1 differs"
+ok "npm install <fresh clone>: linked, built from source by npm's node-gyp, npx fstwave dump equals the repository's ($(secs "$t") s)"
 
 echo "test-node-package: $passed passed, 0 failed"
