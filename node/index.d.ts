@@ -4,6 +4,8 @@
 // widths are numbers; pywellen's None is null. Arguments that are times or indices accept a
 // bigint or an integral number.
 
+// Paths may be a Buffer or a URL, so these types need Node's (@types/node): an optional peer
+// dependency of the package, which TypeScript projects install themselves (npm i -D @types/node).
 /// <reference types="node" />
 
 /**

@@ -133,7 +133,7 @@ t=$(now)
 git clone -q "$ROOT" "$OUT/clone"
 mkdir -p "$OUT/linked" && cd "$OUT/linked"
 echo '{ "name": "linked-app", "version": "1.0.0", "private": true }' > package.json
-npm install --no-audit --no-fund --foreground-scripts --loglevel=error "$OUT/clone" > "$OUT/install-clone.log" 2>&1 \
+npm install --offline --no-audit --no-fund --foreground-scripts --loglevel=error "$OUT/clone" > "$OUT/install-clone.log" 2>&1 \
     || { cat "$OUT/install-clone.log" >&2; fail "npm install of a fresh clone"; }
 [ "$(readlink -f node_modules/fstwave)" = "$(readlink -f "$OUT/clone")" ] || fail "npm did not link the clone"
 [ -f "$OUT/clone/build/Release/fstwave.node" ] || fail "installing the clone built no addon"
