@@ -5,10 +5,13 @@
 # (napi_type_tag_object / napi_check_object_type_tag) need 8; nothing newer
 # is used, so the addon loads in every Node.js >= 12.22 / 14.17 / 16.
 #
-# Built by `npm install` through node/build.js, which runs `node-gyp configure`
-# and `node-gyp build` (not `rebuild`: that deletes build/, where the Makefile
-# keeps the core library, fixtures and test binaries) against the headers of
-# the running node (<prefix>/include/node), never downloading anything.
+# Built from source by node/build.js (`make node`; the install script when no
+# prebuilt addon fits), which runs `node-gyp configure` and `node-gyp build`
+# (not `rebuild`: that deletes build/, where the Makefile keeps the core
+# library, fixtures and test binaries) against the headers of the running node
+# (<prefix>/include/node), never downloading anything; and by
+# scripts/prebuild.js (prebuildify's `node-gyp rebuild` in a copy of the
+# package under build/prebuild/) into prebuilds/<platform>-<arch>/.
 {
   "targets": [
     {

@@ -5,6 +5,8 @@
 // bigint or an integral number. Every class in Node and Python, the extensions over pywellen
 // 0.20.5 and the deliberate deviations D1-D10 are described in docs/api.md (in the package).
 
+// Paths may be a Buffer or a URL, so these types need Node's (@types/node): an optional peer
+// dependency of the package, which TypeScript projects install themselves (npm i -D @types/node).
 /// <reference types="node" />
 
 /**

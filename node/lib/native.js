@@ -1,28 +1,59 @@
 /**
- * The addon loader: finds and loads fstwave's Node-API addon (plain C, Node-API 8, built by
- * `node node/build.js` into `build/Release/fstwave.node`, or `build/Debug` for a debug build)
- * once per module instance.  Every other module of the package calls the addon through the
- * object exported here; the native functions, their arguments and returns are documented in
+ * The addon loader: finds and loads fstwave's Node-API addon (plain C, Node-API 8) once per
+ * module instance.  Every other module of the package calls the addon through the object
+ * exported here; the native functions, their arguments and returns are documented in
  * node/src (nfstw_module.c lists them).
  *
+ * Where the addon comes from, first match wins (node-gyp-build's order):
+ *   1. `build/Release/*.node`, then `build/Debug/*.node`: a build from source
+ *      (`node node/build.js`, run by `make node` in a clone and by the install script when
+ *      no prebuild fits);
+ *   2. `prebuilds/<platform>-<arch>/*.node`: the prebuilt binaries shipped in the npm
+ *      package (prebuildify's layout, made by scripts/prebuild.js), the one whose tags
+ *      (`node.napi.glibc.node`: any runtime with Node-API, glibc) fit this process.
+ * node-gyp-build (a dependency without dependencies) does the lookup; where it cannot be
+ * resolved (a package directory used without its dependencies, e.g. a clone before
+ * `npm install`) only the build/ folders are looked at.
+ *
  * @module fstwave/lib/native
- * @throws {Error} at load time when neither build exists, naming the paths looked at and how
- *   to build the addon.
+ * @throws {Error} at load time when no build and no fitting prebuild exists, saying what was
+ *   looked for and how to build the addon from source.
  */
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
 
-function loadNative() {
-  const dirs = ['Release', 'Debug'].map((d) => path.join(__dirname, '..', '..', 'build', d, 'fstwave.node'));
-  for (const file of dirs) {
-    if (fs.existsSync(file)) return require(file);
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The path of the addon to load: node-gyp-build's choice, or a build/ folder without it. */
+function addonPath() {
+  let nodeGypBuild = null;
+  try {
+    nodeGypBuild = require('node-gyp-build');
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
   }
-  throw new Error(
-    `fstwave: the native addon is not built (looked for ${dirs.join(', ')}); ` +
-      'run `npm install` or `node node/build.js` in the package directory'
-  );
+  if (nodeGypBuild) return nodeGypBuild.path(ROOT);
+  const builds = ['Release', 'Debug'].map((d) => path.join(ROOT, 'build', d, 'fstwave.node'));
+  const found = builds.find((f) => fs.existsSync(f));
+  if (found) return found;
+  throw new Error(`no native build was found (looked for ${builds.join(', ')}; node-gyp-build is not installed)`);
+}
+
+function loadNative() {
+  let file;
+  try {
+    file = addonPath();
+  } catch (e) {
+    throw new Error(
+      `fstwave: ${e.message.trim()}\n` +
+        'Build the addon from source (needs a C compiler, make and python3): ' +
+        '`npm rebuild fstwave --build-from-source`, or `node node/build.js` in the package directory',
+      { cause: e }
+    );
+  }
+  return require(file);
 }
 
 module.exports = loadNative();
