@@ -168,6 +168,7 @@ TEST_STAGES += fuzz-replay=fuzz-replay
 TEST_STAGES += fuzz-short=fuzz-short
 TEST_STAGES += oracle=test-oracle
 TEST_STAGES += docs=test-docs
+TEST_STAGES += node-package=test-node-package
 # labels to leave out, e.g. make test TEST_SKIP="fuzz-replay fuzz-short"
 TEST_SKIP ?=
 
