@@ -30,10 +30,10 @@ if [ ! -x .venv/bin/python ]; then
     echo "bootstrap: creating the project-local Python environment .venv ($PY -m venv)"
     "$PY" -m venv .venv
 fi
-stamp=.venv/.fstwave-deps-1
+stamp=.venv/.fstwave-deps-2
 if [ ! -f "$stamp" ]; then
     echo "bootstrap: installing setuptools, wheel, pytest and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -U "setuptools>=70.1" wheel pytest pywellen==0.20.5
+        -U "setuptools>=77" wheel pytest pywellen==0.20.5
     touch "$stamp"
 fi
