@@ -19,14 +19,44 @@
 
 /* internal (fstw_load.c): loads run on several threads, by split */
 void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
+/* internal (fstw_thread.c): the processors the loads may use */
+unsigned fstwi_cpu_count(void);
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
+
+/* The name of an errno ("ENOENT"): glibc's strerrorname_np where there is
+ * one; elsewhere (Windows, macOS) the names of the errnos FSTW_STATUS_MAP
+ * uses, from the C library's own <errno.h> constants. */
+static const char *errno_name(int e)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+    return strerrorname_np(e);
+#else
+    static const struct { int e; const char *name; } names[] = {
+#define NAME(e) { e, #e }
+        NAME(ENOENT), NAME(EACCES), NAME(EISDIR), NAME(EIO), NAME(ENOMEM),
+#undef NAME
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].e == e) return names[i].name;
+    return NULL;
+#endif
+}
+
+/* Sets (value) or removes (NULL) the environment variable FSTWAVE_PARALLEL_MIN_BYTES. */
+static void set_parallel_min_bytes(const char *value)
+{
+#ifdef _WIN32
+    _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : ""); /* "" removes it */
+#else
+    if (value) setenv("FSTWAVE_PARALLEL_MIN_BYTES", value, 1);
+    else unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
+#endif
+}
 
 static int passed, failed;
 static const char *current;
@@ -255,7 +285,7 @@ static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs
     }
     CHECK(ok, "single loads equal the batch");
     /* the batch on several threads */
-    setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1);
+    set_parallel_min_bytes("0");
     for (int fresh = 0; fresh < 2; fresh++) {
         fstw_file *g = f;
         if (fresh && fstw_open(path, NULL, &g, &err) != FSTW_OK) { CHECK(0, "reopen: %s", err.message); break; }
@@ -279,7 +309,7 @@ static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs
         for (uint32_t k = 0; k < nf; k++) fstw_signal_free(par[k]);
     }
     CHECK(ok, "parallel loads of a few signals (blocks split) equal the serial one");
-    unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
+    set_parallel_min_bytes(NULL);
     fstw_close(f);
 }
 
@@ -538,7 +568,7 @@ static const struct { const char *code, *text; } LIBUV_TEXTS[] = {
 
 /* Every FSTW_STATUS_MAP row through fstw_status_name/code/description/errno;
  * values 0, 1, ... in row order; distinct codes; an OS-error row's code is
- * its errno's own name (glibc's strerrorname_np) and its description
+ * its errno's own name (errno_name) and its description
  * libuv's; numbers outside the table get the documented fallbacks. */
 static void check_status_map(void)
 {
@@ -561,7 +591,7 @@ static void check_status_map(void)
         CHECK(fstw_status_errno(c) == rows[i].err, "fstw_status_errno(%d) = %d, row %d", c, fstw_status_errno(c), rows[i].err);
         for (size_t j = 0; j < i; j++) CHECK(strcmp(rows[i].code, rows[j].code) != 0, "rows %zu and %zu share code %s", j, i, rows[i].code);
         if (rows[i].err == 0) continue;
-        const char *ename = strerrorname_np(rows[i].err);
+        const char *ename = errno_name(rows[i].err);
         CHECK(ename && !strcmp(ename, rows[i].code), "row %s: errno %d is %s, code %s", rows[i].name, rows[i].err, ename ? ename : "?",
               rows[i].code);
         for (size_t k = 0; k < N_LIBUV_TEXTS; k++)
@@ -604,7 +634,7 @@ static void check_os_error(const char *what, const char *path, int want_code, in
     fstw_file *f = NULL;
     fstw_error err;
     int rc = fstw_open(path, NULL, &f, &err);
-    const char *ename = strerrorname_np(want_errno), *text = strerror(want_errno), *sc = fstw_error_syscall(&err);
+    const char *ename = errno_name(want_errno), *text = strerror(want_errno), *sc = fstw_error_syscall(&err);
     CHECK(rc == want_code && err.code == want_code && err.sys_errno == want_errno, "%s: code %s, errno %d", what,
           fstw_status_name(rc), err.sys_errno);
     CHECK(!strcmp(err.strerror, text) && !strcmp(fstw_error_reason(&err), text), "%s: strerror \"%s\", reason \"%s\"", what,
@@ -711,7 +741,7 @@ static void check_errors(const char *tmpdir, const char *sample)
     }
     CHECK(bad == 0, "mutated copies give FSTW_OK or FSTW_ERR_FORMAT");
     free(data);
-    unlink(path);
+    remove(path);
 }
 
 /* ---- truncated copies of a multi-block file: the kept blocks, exactly */
@@ -890,7 +920,7 @@ static void check_truncated(const char *tmpdir, const char *path)
             if (variant == 2 && (at < HEADER_END || at > geom->off)) continue;
             write_file(cut, variant == 2 ? live : d, (size_t)at);
             if (variant) write_file(side, side_data, side_len);
-            else unlink(side);
+            else remove(side);
             char what[96];
             snprintf(what, sizeof what, "cut at %ld of %ld (%s)", at, size,
                      variant == 0 ? "no side file" : variant == 1 ? "side file" : "side file, live header");
@@ -912,8 +942,8 @@ static void check_truncated(const char *tmpdir, const char *path)
     }
     /* the cuts reached every outcome: no blocks kept, some, all */
     CHECK(n_ok > 3 * (int)n_vc && n_err > 3 * (int)n_vc, "%d cuts opened, %d refused without the side file", n_ok, n_err);
-    unlink(cut);
-    unlink(side);
+    remove(cut);
+    remove(side);
     for (uint32_t k = 0; k < full.nu; k++) fstw_signal_free(full.sigs[k]);
     free(full.sigs);
     free(full.refs);
@@ -944,7 +974,7 @@ int main(int argc, char **argv)
     CHECK(n_truncated_files >= 2, "%d multi-block files with a gzip hierarchy cut", n_truncated_files);
     CHECK(n_repeats_probed >= 10, "%ld repeated table times looked up", n_repeats_probed);
     CHECK(n_small_files >= 30, "%ld small files' lookups checked by brute force", n_small_files);
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+    if (fstwi_cpu_count() > 1)
         CHECK(by_signal > 0 && by_block > 0, "loads on threads: %lu split by signal, %lu by block", by_signal, by_block);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
