@@ -27,6 +27,13 @@ unsigned fstwi_cpu_count(void);
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#ifdef _WIN32
+#include <direct.h>
+#define make_dir(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define make_dir(path) mkdir(path, 0777)
+#endif
 
 /* The name of an errno ("ENOENT"): glibc's strerrorname_np where there is
  * one; elsewhere (Windows, macOS) the names of the errnos FSTW_STATUS_MAP
@@ -843,6 +850,41 @@ static const char *compare_kept(const char *cut, const full_file *full, size_t k
 
 static int n_truncated_files; /* multi-block files cut by check_truncated */
 
+/* The side file's name (wellen's rule, fstw_open.c's hier_side_path): the
+ * path's extension replaced by ".fst.hier", where a dot in a directory's name
+ * is no extension, and on Windows '\\' separates names as '/' does.  The
+ * first at bytes of d (a file whose hierarchy block is cut off), written
+ * without an extension as side.d<sep>wave, fail to open naming
+ * side.d<sep>wave.fst.hier, and open once the side file is there. */
+static void check_side_file_name(const char *tmpdir, const uint8_t *d, long at, const uint8_t *side, size_t side_len)
+{
+#ifdef _WIN32
+    static const char seps[] = { '/', '\\' };
+#else
+    static const char seps[] = { '/' };
+#endif
+    char dir[4096], wave[4096], hier[4096];
+    snprintf(dir, sizeof dir, "%s/side.d", tmpdir);
+    make_dir(dir); /* may be there from an earlier run */
+    for (size_t i = 0; i < sizeof seps; i++) {
+        snprintf(wave, sizeof wave, "%s%cwave", dir, seps[i]);
+        snprintf(hier, sizeof hier, "%s.fst.hier", wave);
+        char what[96];
+        snprintf(what, sizeof what, "no extension, a dot in the directory, separator '%c'", seps[i]);
+        write_file(wave, d, (size_t)at);
+        remove(hier);
+        check_format_error(what, wave, at, 0, hier);
+        write_file(hier, side, side_len);
+        fstw_file *f = NULL;
+        fstw_error err;
+        int rc = fstw_open(wave, NULL, &f, &err);
+        CHECK(rc == FSTW_OK, "%s: opens with the side file %s: %s", what, hier, rc ? err.message : "");
+        if (rc == FSTW_OK) fstw_close(f);
+        remove(wave);
+        remove(hier);
+    }
+}
+
 /* A multi-block fixture of libfst's writer (multiblock_*.fst; not
  * repeated_time.fst, whose later blocks hold changes at the time that ends the
  * block before: cut off, they leave that time's index without them) with a
@@ -942,6 +984,7 @@ static void check_truncated(const char *tmpdir, const char *path)
     }
     /* the cuts reached every outcome: no blocks kept, some, all */
     CHECK(n_ok > 3 * (int)n_vc && n_err > 3 * (int)n_vc, "%d cuts opened, %d refused without the side file", n_ok, n_err);
+    check_side_file_name(tmpdir, d, hier->off, side_data, side_len);
     remove(cut);
     remove(side);
     for (uint32_t k = 0; k < full.nu; k++) fstw_signal_free(full.sigs[k]);
