@@ -698,6 +698,51 @@ static uint8_t *read_file(const char *path, long *size)
     return data;
 }
 
+/* A file whose name is not ASCII ("wave-\u00e9\u6ce2.fst") opens by its UTF-8 path,
+ * what both bindings pass: on Windows the core turns it into the UTF-16 name, under
+ * which the file is written here (_wfopen; tmpdir must be ASCII there).  It
+ * opens with the sample's signal count; once removed, it is missing (ENOENT). */
+static void check_utf8_name(const char *tmpdir, const char *sample)
+{
+    current = "UTF-8 file name";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/wave-\xc3\xa9\xe6\xb3\xa2.fst", tmpdir);
+    long size;
+    uint8_t *data = read_file(sample, &size);
+    fstw_file *f = NULL, *g = NULL;
+    fstw_error err;
+    if (!data || fstw_open(sample, NULL, &g, &err) != FSTW_OK) { CHECK(0, "read %s", sample); free(data); return; }
+#ifdef _WIN32
+    wchar_t wpath[4096];
+    size_t n = 0;
+    for (const char *p = tmpdir; *p && n < 4000; p++) {
+        if ((unsigned char)*p >= 0x80) { printf("UTF-8 file name: skipped on Windows, the tmp dir %s is not ASCII\n", tmpdir); goto done; }
+        wpath[n++] = (wchar_t)*p;
+    }
+    wcscpy(wpath + n, L"/wave-\u00e9\u6ce2.fst");
+    FILE *fp = _wfopen(wpath, L"wb");
+#else
+    FILE *fp = fopen(path, "wb");
+#endif
+    int ok = fp && fwrite(data, 1, (size_t)size, fp) == (size_t)size;
+    if (fp) ok &= fclose(fp) == 0;
+    CHECK(ok, "write %s", path);
+    int rc = fstw_open(path, NULL, &f, &err);
+    CHECK(rc == FSTW_OK && fstw_signal_count(f) == fstw_signal_count(g), "open %s: %s", path, rc ? err.message : "");
+    if (rc == FSTW_OK) fstw_close(f);
+#ifdef _WIN32
+    _wremove(wpath);
+#else
+    remove(path);
+#endif
+    check_os_error("removed non-ASCII name", path, FSTW_ERR_NOENT, ENOENT);
+#ifdef _WIN32
+done:
+#endif
+    fstw_close(g);
+    free(data);
+}
+
 static void check_errors(const char *tmpdir, const char *sample)
 {
     char path[4096], msg[512];
@@ -1006,6 +1051,7 @@ int main(int argc, char **argv)
     check_status_map();
     check_unit_names();
     check_errors(argv[1], argv[2]); /* mutations of the first file: keep it small */
+    check_utf8_name(argv[1], argv[2]);
     for (int i = 2; i < argc; i++) check_truncated(argv[1], argv[i]);
     /* the multi-block files (fixtures multiblock_*, the example) made the forced
      * parallel loads of check_load_paths really run on threads, both ways */
