@@ -743,6 +743,38 @@ done:
     free(data);
 }
 
+/* An open file does not lock its path: while an fstw_file holds it, another
+ * program may open it for writing (a simulator still writing a live file) and
+ * remove it (a new run replacing it), and the handle goes on reading (the body
+ * loads after the removal).  POSIX gives this; on Windows it is the core's
+ * share mode (FILE_SHARE_WRITE | FILE_SHARE_DELETE). */
+static void check_open_file_shared(const char *tmpdir, const char *sample)
+{
+    current = "sharing an open file";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/shared.fst", tmpdir);
+    long size;
+    uint8_t *data = read_file(sample, &size);
+    if (!data) { CHECK(0, "read %s", sample); return; }
+    write_file(path, data, (size_t)size);
+    free(data);
+    fstw_file *f = NULL;
+    fstw_error err;
+    fstw_open_options o;
+    fstw_open_options_init(&o);
+    o.load_body = 0;
+    int rc = fstw_open(path, &o, &f, &err);
+    CHECK(rc == FSTW_OK, "open %s: %s", path, rc ? err.message : "");
+    if (rc) return;
+    FILE *w = fopen(path, "r+b");
+    CHECK(w != NULL, "opened for writing while open: %s", strerror(errno));
+    if (w) fclose(w);
+    CHECK(remove(path) == 0, "removed while open: %s", strerror(errno));
+    CHECK(fstw_load_body(f, &err) == FSTW_OK && fstw_body_loaded(f), "the body loads after the removal: %s", err.message);
+    fstw_close(f);
+    remove(path);
+}
+
 static void check_errors(const char *tmpdir, const char *sample)
 {
     char path[4096], msg[512];
@@ -1052,6 +1084,7 @@ int main(int argc, char **argv)
     check_unit_names();
     check_errors(argv[1], argv[2]); /* mutations of the first file: keep it small */
     check_utf8_name(argv[1], argv[2]);
+    check_open_file_shared(argv[1], argv[2]);
     for (int i = 2; i < argc; i++) check_truncated(argv[1], argv[i]);
     /* the multi-block files (fixtures multiblock_*, the example) made the forced
      * parallel loads of check_load_paths really run on threads, both ways */
