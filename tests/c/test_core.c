@@ -698,20 +698,31 @@ static uint8_t *read_file(const char *path, long *size)
     return data;
 }
 
+/* Sets current to what and path to tmpdir/name; the sample's bytes (*size
+ * set), or NULL after a failed check. */
+static uint8_t *sample_copy_start(const char *what, const char *tmpdir, const char *name, const char *sample,
+                                  char *path, size_t cap, long *size)
+{
+    current = what;
+    snprintf(path, cap, "%s/%s", tmpdir, name);
+    uint8_t *data = read_file(sample, size);
+    if (!data) CHECK(0, "read %s", sample);
+    return data;
+}
+
 /* A file whose name is not ASCII ("wave-\u00e9\u6ce2.fst") opens by its UTF-8 path,
  * what both bindings pass: on Windows the core turns it into the UTF-16 name, under
  * which the file is written here (_wfopen; tmpdir must be ASCII there).  It
  * opens with the sample's signal count; once removed, it is missing (ENOENT). */
 static void check_utf8_name(const char *tmpdir, const char *sample)
 {
-    current = "UTF-8 file name";
     char path[4096];
-    snprintf(path, sizeof path, "%s/wave-\xc3\xa9\xe6\xb3\xa2.fst", tmpdir);
     long size;
-    uint8_t *data = read_file(sample, &size);
+    uint8_t *data = sample_copy_start("UTF-8 file name", tmpdir, "wave-\xc3\xa9\xe6\xb3\xa2.fst", sample, path, sizeof path, &size);
     fstw_file *f = NULL, *g = NULL;
     fstw_error err;
-    if (!data || fstw_open(sample, NULL, &g, &err) != FSTW_OK) { CHECK(0, "read %s", sample); free(data); return; }
+    if (!data) return;
+    if (fstw_open(sample, NULL, &g, &err) != FSTW_OK) { CHECK(0, "open %s: %s", sample, err.message); free(data); return; }
 #ifdef _WIN32
     wchar_t wpath[4096];
     size_t n = 0;
@@ -750,12 +761,10 @@ done:
  * share mode (FILE_SHARE_WRITE | FILE_SHARE_DELETE). */
 static void check_open_file_shared(const char *tmpdir, const char *sample)
 {
-    current = "sharing an open file";
     char path[4096];
-    snprintf(path, sizeof path, "%s/shared.fst", tmpdir);
     long size;
-    uint8_t *data = read_file(sample, &size);
-    if (!data) { CHECK(0, "read %s", sample); return; }
+    uint8_t *data = sample_copy_start("sharing an open file", tmpdir, "shared.fst", sample, path, sizeof path, &size);
+    if (!data) return;
     write_file(path, data, (size_t)size);
     free(data);
     fstw_file *f = NULL;
