@@ -3,17 +3,16 @@
 #
 #   make check-macos   compile every core source and the vendored LZ4 and FastLZ for
 #                      x86_64-macos and aarch64-macos and archive each set into
-#                      $(BUILD)/macos/<target>/libfstwave.a
+#                      $(BUILD)/macos/<target>/libfstwave.a; compile tests/c/test_core.c
 #
 # What it installs: PyPI's `ziglang` (zig's toolchain as a wheel: clang with macOS's libc
 # headers) into the project's .venv with pip, when missing, saying so first.
 # What it checks: that the core compiles for both macOS targets against macOS's own
-# headers (POSIX half of core/src/fstw_file.c and fstw_thread.c, pthreads, pread,
-# strerror_r), warning-free for the core's files (-Werror), and that the objects archive.
-# zlib.h is not a macOS libc header (the SDK has it): the system's zlib.h and zconf.h
-# (Debian's zlib1g-dev; zlib's headers are the same on every platform) are linked alone
-# into $(BUILD)/macos/zlib-include, so no Linux header comes in.  What it does not check:
-# linking (no macOS zlib to link against here) and running; nothing runs on macOS here.
+# headers, which zig ships (libc, pthreads and the SDK's zlib.h; no Linux header comes in):
+# the POSIX half of core/src/fstw_file.c and fstw_thread.c (open, fstat, pread,
+# pthreads, sysconf) and fstw_error.c's strerror_r, warning-free for the core's files
+# and test_core.c (-Werror), and that the objects archive.  What it does not check: linking (zig has no
+# macOS zlib to link against) and running; nothing runs on macOS here.
 
 _macos_default_goal := $(.DEFAULT_GOAL)
 
@@ -25,7 +24,6 @@ MACOS_LIBFST  := $(or $(LIBFST_DIR),vendor/libfst)
 MACOS_CFLAGS  ?= -O2 -std=gnu11 -Wall -Wextra
 MACOS_SRCS    := $(or $(CORE_SRCS),$(wildcard core/src/*.c))
 MACOS_HDRS    := $(or $(CORE_HDRS),$(wildcard core/include/*.h core/src/*.h))
-MACOS_ZLIB_H  ?= /usr/include
 MACOS_ZIGLANG ?= ziglang==0.17.1
 
 .PHONY: check-macos
@@ -38,17 +36,13 @@ $(MACOS_DIR)/.ziglang-ok: $(or $(VENV),.venv)/.fstwave-deps-1
 	    $(MACOS_VPY) -m pip install -q --disable-pip-version-check "$(MACOS_ZIGLANG)"; }
 	@touch $@
 
-$(MACOS_DIR)/zlib-include/zlib.h:
-	@mkdir -p $(@D)
-	@test -f $(MACOS_ZLIB_H)/zlib.h || { echo "check-macos: no $(MACOS_ZLIB_H)/zlib.h (Debian: zlib1g-dev)"; exit 1; }
-	ln -sf $(abspath $(MACOS_ZLIB_H)/zlib.h) $(abspath $(MACOS_ZLIB_H)/zconf.h) $(@D)/
-
 # one pattern rule per target: $(MACOS_DIR)/<target>/{core,libfst}/%.o
 define MACOS_TARGET_RULES
-$(MACOS_DIR)/$(1)/core/%.o: core/src/%.c $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok $(MACOS_DIR)/zlib-include/zlib.h
+$(MACOS_DIR)/$(1)/core/%.o: core/src/%.c $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok
 	@mkdir -p $$(@D)
-	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -Werror -Icore/include -I$(MACOS_LIBFST) \
-	    -idirafter $(MACOS_DIR)/zlib-include -c $$< -o $$@
+	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -Werror -Icore/include -I$(MACOS_LIBFST) -c $$< -o $$@
+$(MACOS_DIR)/$(1)/test_core.o: tests/c/test_core.c tests/c/same_signal.h $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok
+	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -Werror -Icore/include -c $$< -o $$@
 $(MACOS_DIR)/$(1)/libfst/%.o: $(MACOS_LIBFST)/%.c $(MACOS_DIR)/.ziglang-ok
 	@mkdir -p $$(@D)
 	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -I$(MACOS_LIBFST) -c $$< -o $$@
@@ -59,9 +53,9 @@ $(MACOS_DIR)/$(1)/libfstwave.a: $(patsubst core/src/%.c,$(MACOS_DIR)/$(1)/core/%
 endef
 $(foreach t,$(MACOS_TARGETS),$(eval $(call MACOS_TARGET_RULES,$(t))))
 
-check-macos: $(foreach t,$(MACOS_TARGETS),$(MACOS_DIR)/$(t)/libfstwave.a)
+check-macos: $(foreach t,$(MACOS_TARGETS),$(MACOS_DIR)/$(t)/libfstwave.a $(MACOS_DIR)/$(t)/test_core.o)
 	@for t in $(MACOS_TARGETS); do \
-	    echo "check-macos: $$t: $$(ls $(MACOS_DIR)/$$t/core/*.o | wc -l) core objects + LZ4, FastLZ in $(MACOS_DIR)/$$t/libfstwave.a ($$(file -b $(MACOS_DIR)/$$t/core/fstw_file.o 2>/dev/null | cut -d, -f1))"; \
+	    echo "check-macos: $$t: $$(ls $(MACOS_DIR)/$$t/core/*.o | wc -l) core objects + LZ4, FastLZ in $(MACOS_DIR)/$$t/libfstwave.a, test_core.o ($$(file -b $(MACOS_DIR)/$$t/core/fstw_file.o 2>/dev/null | cut -d, -f1))"; \
 	done
 	@echo "check-macos: compiled and archived (not linked, not run: no macOS here)"
 

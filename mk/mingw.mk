@@ -20,7 +20,7 @@
 # are mingw's winpthreads, the core's are Windows's), so wine needs no DLL but Windows's
 # own.  The fixtures and the example are the Linux build's (`make fixtures`): FST files
 # are the same bytes everywhere.  wine runs headless: WINEDEBUG=-all, no display, its
-# own prefix in $(BUILD)/mingw/wine (made on the first run, about half a minute).
+# own prefix in $(BUILD)/mingw/wine (made on the first run, about 15 s).
 
 # keep the root Makefile's default goal whatever the include order
 _mingw_default_goal := $(.DEFAULT_GOAL)
