@@ -11,7 +11,9 @@
  *
  * Threading: one fstw_file may be used from several threads at once; body
  * and signal loads serialise on an internal lock where they touch shared
- * state and read the file with pread.  A loaded fstw_signal is immutable.
+ * state, and read the file at offsets (pread; ReadFile with an offset on
+ * Windows), never through a shared file position.  A loaded fstw_signal is
+ * immutable.
  *
  * Behaviour follows pywellen 0.20.5 / wellen (hierarchy building, name
  * parsing, value storage and de-duplication) except for the deliberate
@@ -137,8 +139,9 @@ typedef struct fstw_open_options {
 /* Fills opts with the defaults above. */
 FSTW_API void fstw_open_options_init(fstw_open_options *opts);
 
-/* Opens the FST file at path (a NUL-terminated file-system path), reads the
- * header block and the hierarchy, and with opts->load_body also the body
+/* Opens the FST file at path (a NUL-terminated file-system path; UTF-8 on
+ * Windows, where '/' and '\\' both separate names), reads the header block
+ * and the hierarchy, and with opts->load_body also the body
  * (time table and block index).  A whole-file gzip wrapper (block 254) is
  * unpacked into memory; nothing is ever written to disk.
  * opts may be NULL (defaults).  On success *out is a new handle to free with
@@ -323,7 +326,7 @@ FSTW_API int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
  * receives the signal of refs[i] (repeated refs give separate handles).
  * The first load of a file also indexes every block's chain table (FST
  * format: per-signal chain offsets); later loads of a few signals read only
- * small windows of those tables and their own chains (pread), so each costs
+ * small windows of those tables and their own chains (reads at offsets), so each costs
  * about one read per block instead of a pass over the file (libfst and
  * pywellen decode every chain table on every load).
  * multi_threaded allows worker threads: when the estimated work is large

@@ -128,12 +128,12 @@ int fstwi_body_read(fstw_file *f, fstw_error *err)
 int fstw_load_body(fstw_file *f, fstw_error *err)
 {
     int rc = FSTW_OK;
-    pthread_mutex_lock(&f->lock);
+    fstwi_mutex_lock(&f->lock);
     if (!f->body_loaded) {
         rc = fstwi_body_read(f, err);
         if (!rc) __atomic_store_n(&f->body_loaded, 1, __ATOMIC_RELEASE);
     }
-    pthread_mutex_unlock(&f->lock);
+    fstwi_mutex_unlock(&f->lock);
     return rc;
 }
 

@@ -14,7 +14,7 @@
  * 100k handles).  Here the first load of a block records the decoder state
  * every FSTW_CKPT_EVERY handles (24 bytes each: ~3 MB for 100k handles and
  * 150 blocks); later loads of a few signals resume at the checkpoint before
- * each handle and read a small window of the table with pread.  Batch loads
+ * each handle and read a small window of the table at its offset.  Batch loads
  * that want many handles of a block parse its whole table instead. */
 #include "fstw_internal.h"
 #include <stdlib.h>
@@ -352,7 +352,7 @@ int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, si
         if (!rc) rc = build_index(t, &ck, &n);
         t->b = b;
         if (rc) return rc;
-        pthread_mutex_lock(&f->lock);
+        fstwi_mutex_lock(&f->lock);
         if (!b->chains_ready) {
             b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
             b->table_len = L.table_len; b->maxh = L.maxh;
@@ -360,7 +360,7 @@ int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, si
             ck = NULL;
             __atomic_store_n(&b->chains_ready, 1, __ATOMIC_RELEASE);
         }
-        pthread_mutex_unlock(&f->lock);
+        fstwi_mutex_unlock(&f->lock);
         free(ck);
     }
     /* a walk from a checkpoint decodes about FSTW_CKPT_EVERY / 2 entries:

@@ -102,6 +102,22 @@ int fstwi_fail_at(fstw_error *err, int code, uint64_t offset, const char *fmt, .
     return code;
 }
 
+/* The C library's text for an errno into buf, without strerror's shared
+ * buffer (a read may fail on several threads at once). */
+static void os_text(int sys_errno, char *buf, size_t cap)
+{
+    buf[0] = 0;
+#if defined(_WIN32)
+    strerror_s(buf, cap, sys_errno);
+#elif defined(__GLIBC__) && defined(_GNU_SOURCE)
+    const char *text = strerror_r(sys_errno, buf, cap); /* GNU: may return its own string */
+    if (text != buf) snprintf(buf, cap, "%s", text);
+#else
+    strerror_r(sys_errno, buf, cap); /* POSIX: fills buf ("Unknown error N" for others) */
+#endif
+    if (!buf[0]) snprintf(buf, cap, "error %d", sys_errno);
+}
+
 /* Maps an errno to a status code and a message "<what>: <strerror>: <path>". */
 int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path)
 {
@@ -113,11 +129,12 @@ int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const cha
     case ENOMEM: code = FSTW_ERR_NOMEM; break;
     default: code = FSTW_ERR_IO; break;
     }
-    const char *text = strerror(sys_errno);
+    char text[sizeof err->strerror];
+    os_text(sys_errno, text, sizeof text);
     fstwi_fail(err, code, "%s: %s: %s", what, text, path ? path : "");
     if (err) {
         err->sys_errno = sys_errno;
-        snprintf(err->strerror, sizeof err->strerror, "%s", text);
+        memcpy(err->strerror, text, sizeof text);
     }
     return code;
 }

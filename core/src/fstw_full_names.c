@@ -86,12 +86,12 @@ static const fstw_file *scope_names(const fstw_file *cf)
     fstw_file *f = (fstw_file *)cf; /* a cache behind a const handle */
     int st = __atomic_load_n(&f->scope_names_state, __ATOMIC_ACQUIRE);
     if (st == 0) {
-        pthread_mutex_lock(&f->lock);
+        fstwi_mutex_lock(&f->lock);
         if (f->scope_names_state == 0) {
             make_scope_names(f);
             __atomic_store_n(&f->scope_names_state, f->scope_names ? 1 : 2, __ATOMIC_RELEASE);
         }
-        pthread_mutex_unlock(&f->lock);
+        fstwi_mutex_unlock(&f->lock);
         st = f->scope_names_state;
     }
     return st == 1 ? f : NULL;

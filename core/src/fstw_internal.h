@@ -2,10 +2,26 @@
 #ifndef FSTW_INTERNAL_H
 #define FSTW_INTERNAL_H
 
+/* mingw-w64: the C library's printf family with C99 formats (%zu, %llu),
+ * whatever C runtime the build links; before any system header */
+#if defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
 #include "fstwave.h"
-#include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#ifndef _WIN32
+#include <pthread.h>
+#endif
+
+/* printf-style format checking (mingw-w64's <stdio.h> names its flavour:
+ * gnu_printf with __USE_MINGW_ANSI_STDIO) */
+#ifdef __MINGW_PRINTF_FORMAT
+#define FSTWI_PRINTF(fmt, args) __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, args)))
+#else
+#define FSTWI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
 
 /* FST block types (libfst's fstBlockType). */
 enum {
@@ -22,12 +38,11 @@ enum {
 /* ---- fstw_error.c */
 /* Records code and a printf-style message in err (which may be NULL), no
  * offset; returns code, so that callers can `return fstwi_fail(...)`. */
-int fstwi_fail(fstw_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int fstwi_fail(fstw_error *err, int code, const char *fmt, ...) FSTWI_PRINTF(3, 4);
 /* fstwi_fail for a malformed structure at byte `offset` of the file (the
  * error's offset field; the message should name it too). */
 int fstwi_fail_at(fstw_error *err, int code, uint64_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    FSTWI_PRINTF(4, 5);
 /* An OS error: the status for sys_errno, the message "<what>: <strerror>:
  * <path>", sys_errno and strerror set. */
 int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const char *path);
@@ -86,17 +101,82 @@ static inline int fstwi_varint(fstwi_cursor *c, uint64_t *v)
 int fstwi_cur_cstr(fstwi_cursor *c, const char **s, uint32_t *len); /* up to a NUL */
 uint64_t fstwi_be64(const uint8_t *p);
 
-/* ---- fstw_source.c: where bytes come from (a descriptor read with pread, or
+/* ---- fstw_file.c: the operating system's file calls, a POSIX half (open,
+ * fstat, pread) and a Windows half (CreateFileW on the UTF-8 path as UTF-16,
+ * shared for reading, writing and deleting; GetFileInformationByHandle;
+ * ReadFile at an OVERLAPPED offset).  Errors are errno values on both (a
+ * Windows error as the C runtime's _dosmaperr maps it: file or path not
+ * found ENOENT, access denied or a sharing violation EACCES). */
+#ifdef _WIN32
+typedef void *fstwi_os_file;             /* a HANDLE */
+#define FSTWI_NO_FILE ((fstwi_os_file)0)
+#else
+typedef int fstwi_os_file;               /* a descriptor */
+#define FSTWI_NO_FILE (-1)
+#endif
+enum { FSTWI_FILE_REGULAR, FSTWI_FILE_DIRECTORY, FSTWI_FILE_OTHER };
+/* Opens path (UTF-8) for reading, not inherited by child processes; a
+ * directory opens too (fstwi_file_stat tells it).  0 or an errno. */
+int fstwi_file_open(const char *path, fstwi_os_file *out);
+/* The size in bytes and the kind (FSTWI_FILE_*) of an open file; 0 or an errno. */
+int fstwi_file_stat(fstwi_os_file f, uint64_t *size, int *kind);
+/* Reads len bytes at offset off, never through a shared file position
+ * (several threads may read one file at once): 0 with *done = len, or 0 with
+ * *done < len when the file ends first; an errno when the read fails. */
+int fstwi_file_read_at(fstwi_os_file f, uint64_t off, void *buf, size_t len, size_t *done);
+void fstwi_file_close(fstwi_os_file f);
+/* The file name in path: after its last '/' (on Windows also '\\' or a
+ * drive's ':'); path itself when it has none. */
+const char *fstwi_path_base(const char *path);
+
+/* ---- fstw_source.c: where bytes come from (a file read at offsets, or
  * memory holding an unpacked whole-file gzip wrapper) */
 typedef struct fstwi_source {
-    int fd;            /* -1 when reading from memory */
-    uint8_t *mem;      /* owned when fd < 0 */
+    fstwi_os_file file; /* FSTWI_NO_FILE when reading from memory */
+    uint8_t *mem;       /* owned */
     uint64_t size;
 } fstwi_source;
+/* Opens path as a source of its bytes; *kind is its FSTWI_FILE_* kind, -1
+ * when it could not be opened.  OS errors as fstwi_fail_errno ("cannot
+ * open", "cannot stat"). */
+int fstwi_source_open(fstwi_source *s, const char *path, int *kind, fstw_error *err);
+/* Reads from mem (size bytes, now owned by s) instead of the file, which is closed. */
+void fstwi_source_use_memory(fstwi_source *s, uint8_t *mem, uint64_t size);
+/* Closes the file and frees the memory; s reads nothing after it. */
+void fstwi_source_close(fstwi_source *s);
 /* Reads exactly len bytes at off; FSTW_ERR_FORMAT when the file is shorter,
  * FSTW_ERR_IO on OS errors. `what` names the structure for the message. */
 int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len,
                      const char *what, fstw_error *err);
+
+/* ---- fstw_thread.c: a mutex, joinable threads, the processor count.
+ * POSIX threads; on Windows an SRW lock and _beginthreadex, the system's own
+ * (no winpthreads DLL to ship beside an extension, and MSVC has no pthreads). */
+#ifdef _WIN32
+typedef struct fstwi_mutex { void *srw; } fstwi_mutex;  /* an SRWLOCK */
+void fstwi_mutex_init(fstwi_mutex *m);
+void fstwi_mutex_lock(fstwi_mutex *m);
+void fstwi_mutex_unlock(fstwi_mutex *m);
+void fstwi_mutex_destroy(fstwi_mutex *m);
+typedef struct fstwi_thread {
+    void *handle;
+    void *(*fn)(void *);
+    void *arg;
+} fstwi_thread;
+#else
+typedef pthread_mutex_t fstwi_mutex;
+static inline void fstwi_mutex_init(fstwi_mutex *m) { pthread_mutex_init(m, NULL); }
+static inline void fstwi_mutex_lock(fstwi_mutex *m) { pthread_mutex_lock(m); }
+static inline void fstwi_mutex_unlock(fstwi_mutex *m) { pthread_mutex_unlock(m); }
+static inline void fstwi_mutex_destroy(fstwi_mutex *m) { pthread_mutex_destroy(m); }
+typedef struct fstwi_thread { pthread_t id; } fstwi_thread;
+#endif
+/* Runs fn(arg) on a new thread; 0, or -1 when no thread could be started.
+ * *t stays in place until fstwi_thread_join(t). */
+int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg);
+void fstwi_thread_join(fstwi_thread *t);
+/* The number of processors online, at least 1. */
+unsigned fstwi_cpu_count(void);
 
 /* ---- fstw_decompress.c */
 /* zlib stream (RFC 1950) of exactly in_len bytes into exactly out_len bytes. */
@@ -251,7 +331,7 @@ struct fstw_file {
     fstwi_vc_block *blocks;
     size_t n_blocks;
     /* body */
-    pthread_mutex_t lock;
+    fstwi_mutex lock;
     int body_loaded;
     uint64_t *time_table;
     size_t n_time;
@@ -270,7 +350,7 @@ int fstwi_body_read(fstw_file *f, fstw_error *err);
 
 /* Reads the chain table of block b.  A table source gives the table's bytes
  * to the lookups: the whole table (after fstwi_chains_prepare read it) or a
- * window read with pread around the entry being decoded. */
+ * window read at its offset around the entry being decoded. */
 typedef struct fstwi_table_src {
     fstw_file *f;
     fstwi_vc_block *b;

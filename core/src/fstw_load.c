@@ -1,14 +1,13 @@
 /* fstw_load.c - fstw_load_signals: one pass over the value-change blocks for
  * a batch of signals, on the calling thread or, when allowed and the work is
- * large enough, on several threads reading with pread on the shared
- * descriptor: with many signals each thread takes a share of the signals
+ * large enough, on several threads reading at offsets of the shared
+ * file: with many signals each thread takes a share of the signals
  * over all blocks; with few, each decodes a contiguous run of blocks into its
  * own builders and the runs are joined in block order (fstwi_builder_append).
  * The result is the same either way. */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_THREADS 16
 
@@ -55,7 +54,7 @@ typedef struct part {
     uint32_t max_bits;
     int rc;
     fstw_error err;
-    pthread_t thread;
+    fstwi_thread thread;
 } part;
 
 static void *run_part(void *arg)
@@ -83,7 +82,7 @@ static void *run_part(void *arg)
 /* How many threads, from the estimated bytes to read. */
 static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, size_t n_refs)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned cpus = fstwi_cpu_count();
     if (cpus < 2 || nb < 2) return 1;
     uint64_t vc_bytes = 0, unindexed = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -109,11 +108,11 @@ static int run_parts(part *parts, size_t nparts, fstw_error *err)
 {
     size_t started = 1;
     for (size_t t = 1; t < nparts; t++) {
-        if (pthread_create(&parts[t].thread, NULL, run_part, &parts[t]) != 0) break;
+        if (fstwi_thread_start(&parts[t].thread, run_part, &parts[t]) != 0) break;
         started++;
     }
     run_part(&parts[0]);
-    for (size_t t = 1; t < started; t++) pthread_join(parts[t].thread, NULL);
+    for (size_t t = 1; t < started; t++) fstwi_thread_join(&parts[t].thread);
     for (size_t t = started; t < nparts; t++) run_part(&parts[t]); /* no thread for it */
     for (size_t t = 0; t < nparts; t++)
         if (parts[t].rc) {

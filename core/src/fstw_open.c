@@ -4,11 +4,9 @@
  * read is in fstw_hier_read.c and fstw_full_names.c. */
 #include "fstw_internal.h"
 #include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define HEADER_LEN 329
 
@@ -63,10 +61,7 @@ static int unwrap_gzip(fstw_file *f, fstw_error *err)
         rc = fstwi_fail(err, FSTW_ERR_FORMAT, "gzip wrapper: the packed data is corrupt or truncated");
     free(in);
     if (rc) { free(out); return rc; }
-    close(f->src.fd);
-    f->src.fd = -1;
-    f->src.mem = out;
-    f->src.size = unpacked;
+    fstwi_source_use_memory(&f->src, out, unpacked);
     return FSTW_OK;
 }
 
@@ -269,9 +264,9 @@ static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
 static char *hier_side_path(const char *path)
 {
     size_t n = strlen(path);
-    const char *slash = strrchr(path, '/');
+    const char *base = fstwi_path_base(path);
     const char *dot = strrchr(path, '.');
-    size_t stem = (dot && (!slash || dot > slash + 1)) ? (size_t)(dot - path) : n;
+    size_t stem = (dot && (base == path || dot > base)) ? (size_t)(dot - path) : n;
     char *out = malloc(stem + 10);
     if (!out) return NULL;
     memcpy(out, path, stem);
@@ -311,32 +306,30 @@ static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty,
 {
     char *hp = hier_side_path(path);
     if (!hp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
-    int fd = open(hp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int rc = fstwi_fail(err, FSTW_ERR_FORMAT,
-                           "incomplete FST file: the hierarchy block is missing (the writer did not "
-                           "finish) and there is no hierarchy side file %s", hp);
+    fstwi_source side;
+    fstw_error os_err;
+    int kind, rc = fstwi_source_open(&side, hp, &kind, &os_err);
+    if (rc && kind < 0) { /* could not be opened */
+        rc = fstwi_fail(err, FSTW_ERR_FORMAT,
+                        "incomplete FST file: the hierarchy block is missing (the writer did not "
+                        "finish) and there is no hierarchy side file %s", hp);
         free(hp);
         return rc;
     }
-    fstwi_source side = { fd, NULL, 0 };
-    struct stat st;
-    int rc = FSTW_OK;
     uint8_t *data = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (rc || kind != FSTWI_FILE_REGULAR) {
         rc = fstwi_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
-    } else if (!(data = malloc(st.st_size ? (size_t)st.st_size : 1))) {
+    } else if (side.size > SIZE_MAX - 1 || !(data = malloc(side.size ? (size_t)side.size : 1))) {
         rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
     } else {
-        side.size = (uint64_t)st.st_size;
-        rc = fstwi_source_read(&side, 0, data, (size_t)st.st_size, "hierarchy side file", err);
+        rc = fstwi_source_read(&side, 0, data, (size_t)side.size, "hierarchy side file", err);
         if (!rc) {
             fstwi_hier_hints hints = hints_of(f);
-            rc = fstwi_hier_parse(&f->hier, data, (size_t)st.st_size, &hints, remove_empty, err);
+            rc = fstwi_hier_parse(&f->hier, data, (size_t)side.size, &hints, remove_empty, err);
             data = NULL; /* the hierarchy owns it */
         }
     }
-    close(fd);
+    fstwi_source_close(&side);
     free(data);
     free(hp);
     return rc;
@@ -432,25 +425,18 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
     *out = NULL;
     fstwi_error_clear(err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fstwi_fail_errno(err, errno, "cannot open", path);
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return fstwi_fail_errno(err, e, "cannot stat", path);
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
+    fstwi_source src;
+    int kind, rc = fstwi_source_open(&src, path, &kind, err);
+    if (rc) return rc;
+    if (kind == FSTWI_FILE_DIRECTORY) {
+        fstwi_source_close(&src);
         return fstwi_fail_errno(err, EISDIR, "cannot read", path);
     }
     fstw_file *f = calloc(1, sizeof *f);
-    if (!f) { close(fd); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
-    f->src.fd = fd;
-    f->src.size = (uint64_t)st.st_size;
+    if (!f) { fstwi_source_close(&src); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    f->src = src;
     f->multi_threaded = opts->multi_threaded;
-    pthread_mutex_init(&f->lock, NULL);
-    int rc;
+    fstwi_mutex_init(&f->lock);
     uint8_t first[16] = {0};
     size_t nfirst = f->src.size < sizeof first ? (size_t)f->src.size : sizeof first;
     if (f->src.size == 0) {
@@ -476,8 +462,7 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
 void fstw_close(fstw_file *f)
 {
     if (!f) return;
-    if (f->src.fd >= 0) close(f->src.fd);
-    free(f->src.mem);
+    fstwi_source_close(&f->src);
     free(f->geom);
     fstwi_hier_free(&f->hier);
     fstwi_chains_free(f);
@@ -486,7 +471,7 @@ void fstw_close(fstw_file *f)
     free(f->blocks);
     free(f->time_table);
     free(f->dups);
-    pthread_mutex_destroy(&f->lock);
+    fstwi_mutex_destroy(&f->lock);
     free(f);
 }
 

@@ -1,9 +1,41 @@
-/* fstw_source.c - reading bytes of the file: pread on a descriptor (safe from
- * several threads at once) or a copy in memory (unpacked gzip wrapper). */
+/* fstw_source.c - reading bytes of the file: at offsets of the open file
+ * (safe from several threads at once; the OS calls are in fstw_file.c) or
+ * from a copy in memory (an unpacked gzip wrapper). */
 #include "fstw_internal.h"
-#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+int fstwi_source_open(fstwi_source *s, const char *path, int *kind, fstw_error *err)
+{
+    s->file = FSTWI_NO_FILE;
+    s->mem = NULL;
+    s->size = 0;
+    *kind = -1;
+    fstwi_os_file file;
+    int e = fstwi_file_open(path, &file);
+    if (e) return fstwi_fail_errno(err, e, "cannot open", path);
+    if ((e = fstwi_file_stat(file, &s->size, kind))) {
+        fstwi_file_close(file);
+        *kind = FSTWI_FILE_OTHER; /* opened, but of no known kind */
+        return fstwi_fail_errno(err, e, "cannot stat", path);
+    }
+    s->file = file;
+    return FSTW_OK;
+}
+
+void fstwi_source_use_memory(fstwi_source *s, uint8_t *mem, uint64_t size)
+{
+    if (s->file != FSTWI_NO_FILE) fstwi_file_close(s->file);
+    free(s->mem);
+    s->file = FSTWI_NO_FILE;
+    s->mem = mem;
+    s->size = size;
+}
+
+void fstwi_source_close(fstwi_source *s)
+{
+    fstwi_source_use_memory(s, NULL, 0);
+}
 
 int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len,
                      const char *what, fstw_error *err)
@@ -12,24 +44,16 @@ int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len
         return fstwi_fail_at(err, FSTW_ERR_FORMAT, off,
                          "truncated FST file: %s needs %zu bytes at offset %llu but the file has %llu",
                          what, len, (unsigned long long)off, (unsigned long long)s->size);
-    if (s->fd < 0) {
+    if (s->file == FSTWI_NO_FILE) {
         memcpy(buf, s->mem + off, len);
         return FSTW_OK;
     }
-    uint8_t *p = buf;
-    while (len) {
-        ssize_t r = pread(s->fd, p, len, (off_t)off);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return fstwi_fail_errno(err, errno, "read failed", what);
-        }
-        if (r == 0)
-            return fstwi_fail_at(err, FSTW_ERR_FORMAT, off,
-                             "truncated FST file: end of file while reading %s at offset %llu",
-                             what, (unsigned long long)off);
-        p += r;
-        off += (uint64_t)r;
-        len -= (size_t)r;
-    }
+    size_t done;
+    int e = fstwi_file_read_at(s->file, off, buf, len, &done);
+    if (e) return fstwi_fail_errno(err, e, "read failed", what);
+    if (done < len)
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, off + done,
+                         "truncated FST file: end of file while reading %s at offset %llu",
+                         what, (unsigned long long)(off + done));
     return FSTW_OK;
 }

@@ -19,14 +19,51 @@
 
 /* internal (fstw_load.c): loads run on several threads, by split */
 void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
+/* internal (fstw_thread.c): the processors the loads may use */
+unsigned fstwi_cpu_count(void);
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
+#ifdef _WIN32
+#include <direct.h>
+#define make_dir(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define make_dir(path) mkdir(path, 0777)
+#endif
+
+/* The name of an errno ("ENOENT"): glibc's strerrorname_np where there is
+ * one; elsewhere (Windows, macOS) the names of the errnos FSTW_STATUS_MAP
+ * uses, from the C library's own <errno.h> constants. */
+static const char *errno_name(int e)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+    return strerrorname_np(e);
+#else
+    static const struct { int e; const char *name; } names[] = {
+#define NAME(e) { e, #e }
+        NAME(ENOENT), NAME(EACCES), NAME(EISDIR), NAME(EIO), NAME(ENOMEM),
+#undef NAME
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].e == e) return names[i].name;
+    return NULL;
+#endif
+}
+
+/* Sets (value) or removes (NULL) the environment variable FSTWAVE_PARALLEL_MIN_BYTES. */
+static void set_parallel_min_bytes(const char *value)
+{
+#ifdef _WIN32
+    _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : ""); /* "" removes it */
+#else
+    if (value) setenv("FSTWAVE_PARALLEL_MIN_BYTES", value, 1);
+    else unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
+#endif
+}
 
 static int passed, failed;
 static const char *current;
@@ -255,7 +292,7 @@ static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs
     }
     CHECK(ok, "single loads equal the batch");
     /* the batch on several threads */
-    setenv("FSTWAVE_PARALLEL_MIN_BYTES", "0", 1);
+    set_parallel_min_bytes("0");
     for (int fresh = 0; fresh < 2; fresh++) {
         fstw_file *g = f;
         if (fresh && fstw_open(path, NULL, &g, &err) != FSTW_OK) { CHECK(0, "reopen: %s", err.message); break; }
@@ -279,7 +316,7 @@ static void check_load_paths(const char *path, uint32_t nu, const uint32_t *refs
         for (uint32_t k = 0; k < nf; k++) fstw_signal_free(par[k]);
     }
     CHECK(ok, "parallel loads of a few signals (blocks split) equal the serial one");
-    unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
+    set_parallel_min_bytes(NULL);
     fstw_close(f);
 }
 
@@ -538,7 +575,7 @@ static const struct { const char *code, *text; } LIBUV_TEXTS[] = {
 
 /* Every FSTW_STATUS_MAP row through fstw_status_name/code/description/errno;
  * values 0, 1, ... in row order; distinct codes; an OS-error row's code is
- * its errno's own name (glibc's strerrorname_np) and its description
+ * its errno's own name (errno_name) and its description
  * libuv's; numbers outside the table get the documented fallbacks. */
 static void check_status_map(void)
 {
@@ -561,7 +598,7 @@ static void check_status_map(void)
         CHECK(fstw_status_errno(c) == rows[i].err, "fstw_status_errno(%d) = %d, row %d", c, fstw_status_errno(c), rows[i].err);
         for (size_t j = 0; j < i; j++) CHECK(strcmp(rows[i].code, rows[j].code) != 0, "rows %zu and %zu share code %s", j, i, rows[i].code);
         if (rows[i].err == 0) continue;
-        const char *ename = strerrorname_np(rows[i].err);
+        const char *ename = errno_name(rows[i].err);
         CHECK(ename && !strcmp(ename, rows[i].code), "row %s: errno %d is %s, code %s", rows[i].name, rows[i].err, ename ? ename : "?",
               rows[i].code);
         for (size_t k = 0; k < N_LIBUV_TEXTS; k++)
@@ -604,7 +641,7 @@ static void check_os_error(const char *what, const char *path, int want_code, in
     fstw_file *f = NULL;
     fstw_error err;
     int rc = fstw_open(path, NULL, &f, &err);
-    const char *ename = strerrorname_np(want_errno), *text = strerror(want_errno), *sc = fstw_error_syscall(&err);
+    const char *ename = errno_name(want_errno), *text = strerror(want_errno), *sc = fstw_error_syscall(&err);
     CHECK(rc == want_code && err.code == want_code && err.sys_errno == want_errno, "%s: code %s, errno %d", what,
           fstw_status_name(rc), err.sys_errno);
     CHECK(!strcmp(err.strerror, text) && !strcmp(fstw_error_reason(&err), text), "%s: strerror \"%s\", reason \"%s\"", what,
@@ -661,6 +698,92 @@ static uint8_t *read_file(const char *path, long *size)
     return data;
 }
 
+/* Sets current to what and path to tmpdir/name; the sample's bytes (*size
+ * set), or NULL after a failed check. */
+static uint8_t *sample_copy_start(const char *what, const char *tmpdir, const char *name, const char *sample,
+                                  char *path, size_t cap, long *size)
+{
+    current = what;
+    snprintf(path, cap, "%s/%s", tmpdir, name);
+    uint8_t *data = read_file(sample, size);
+    if (!data) CHECK(0, "read %s", sample);
+    return data;
+}
+
+/* A file whose name is not ASCII ("wave-\u00e9\u6ce2.fst") opens by its UTF-8 path,
+ * what both bindings pass: on Windows the core turns it into the UTF-16 name, under
+ * which the file is written here (_wfopen; tmpdir must be ASCII there).  It
+ * opens with the sample's signal count; once removed, it is missing (ENOENT). */
+static void check_utf8_name(const char *tmpdir, const char *sample)
+{
+    char path[4096];
+    long size;
+    uint8_t *data = sample_copy_start("UTF-8 file name", tmpdir, "wave-\xc3\xa9\xe6\xb3\xa2.fst", sample, path, sizeof path, &size);
+    fstw_file *f = NULL, *g = NULL;
+    fstw_error err;
+    if (!data) return;
+    if (fstw_open(sample, NULL, &g, &err) != FSTW_OK) { CHECK(0, "open %s: %s", sample, err.message); free(data); return; }
+#ifdef _WIN32
+    wchar_t wpath[4096];
+    size_t n = 0;
+    for (const char *p = tmpdir; *p && n < 4000; p++) {
+        if ((unsigned char)*p >= 0x80) { printf("UTF-8 file name: skipped on Windows, the tmp dir %s is not ASCII\n", tmpdir); goto done; }
+        wpath[n++] = (wchar_t)*p;
+    }
+    wcscpy(wpath + n, L"/wave-\u00e9\u6ce2.fst");
+    FILE *fp = _wfopen(wpath, L"wb");
+#else
+    FILE *fp = fopen(path, "wb");
+#endif
+    int ok = fp && fwrite(data, 1, (size_t)size, fp) == (size_t)size;
+    if (fp) ok &= fclose(fp) == 0;
+    CHECK(ok, "write %s", path);
+    int rc = fstw_open(path, NULL, &f, &err);
+    CHECK(rc == FSTW_OK && fstw_signal_count(f) == fstw_signal_count(g), "open %s: %s", path, rc ? err.message : "");
+    if (rc == FSTW_OK) fstw_close(f);
+#ifdef _WIN32
+    _wremove(wpath);
+#else
+    remove(path);
+#endif
+    check_os_error("removed non-ASCII name", path, FSTW_ERR_NOENT, ENOENT);
+#ifdef _WIN32
+done:
+#endif
+    fstw_close(g);
+    free(data);
+}
+
+/* An open file does not lock its path: while an fstw_file holds it, another
+ * program may open it for writing (a simulator still writing a live file) and
+ * remove it (a new run replacing it), and the handle goes on reading (the body
+ * loads after the removal).  POSIX gives this; on Windows it is the core's
+ * share mode (FILE_SHARE_WRITE | FILE_SHARE_DELETE). */
+static void check_open_file_shared(const char *tmpdir, const char *sample)
+{
+    char path[4096];
+    long size;
+    uint8_t *data = sample_copy_start("sharing an open file", tmpdir, "shared.fst", sample, path, sizeof path, &size);
+    if (!data) return;
+    write_file(path, data, (size_t)size);
+    free(data);
+    fstw_file *f = NULL;
+    fstw_error err;
+    fstw_open_options o;
+    fstw_open_options_init(&o);
+    o.load_body = 0;
+    int rc = fstw_open(path, &o, &f, &err);
+    CHECK(rc == FSTW_OK, "open %s: %s", path, rc ? err.message : "");
+    if (rc) return;
+    FILE *w = fopen(path, "r+b");
+    CHECK(w != NULL, "opened for writing while open: %s", strerror(errno));
+    if (w) fclose(w);
+    CHECK(remove(path) == 0, "removed while open: %s", strerror(errno));
+    CHECK(fstw_load_body(f, &err) == FSTW_OK && fstw_body_loaded(f), "the body loads after the removal: %s", err.message);
+    fstw_close(f);
+    remove(path);
+}
+
 static void check_errors(const char *tmpdir, const char *sample)
 {
     char path[4096], msg[512];
@@ -711,7 +834,7 @@ static void check_errors(const char *tmpdir, const char *sample)
     }
     CHECK(bad == 0, "mutated copies give FSTW_OK or FSTW_ERR_FORMAT");
     free(data);
-    unlink(path);
+    remove(path);
 }
 
 /* ---- truncated copies of a multi-block file: the kept blocks, exactly */
@@ -813,6 +936,41 @@ static const char *compare_kept(const char *cut, const full_file *full, size_t k
 
 static int n_truncated_files; /* multi-block files cut by check_truncated */
 
+/* The side file's name (wellen's rule, fstw_open.c's hier_side_path): the
+ * path's extension replaced by ".fst.hier", where a dot in a directory's name
+ * is no extension, and on Windows '\\' separates names as '/' does.  The
+ * first at bytes of d (a file whose hierarchy block is cut off), written
+ * without an extension as side.d<sep>wave, fail to open naming
+ * side.d<sep>wave.fst.hier, and open once the side file is there. */
+static void check_side_file_name(const char *tmpdir, const uint8_t *d, long at, const uint8_t *side, size_t side_len)
+{
+#ifdef _WIN32
+    static const char seps[] = { '/', '\\' };
+#else
+    static const char seps[] = { '/' };
+#endif
+    char dir[4096], wave[4096], hier[4096];
+    snprintf(dir, sizeof dir, "%s/side.d", tmpdir);
+    make_dir(dir); /* may be there from an earlier run */
+    for (size_t i = 0; i < sizeof seps; i++) {
+        snprintf(wave, sizeof wave, "%s%cwave", dir, seps[i]);
+        snprintf(hier, sizeof hier, "%s.fst.hier", wave);
+        char what[96];
+        snprintf(what, sizeof what, "no extension, a dot in the directory, separator '%c'", seps[i]);
+        write_file(wave, d, (size_t)at);
+        remove(hier);
+        check_format_error(what, wave, at, 0, hier);
+        write_file(hier, side, side_len);
+        fstw_file *f = NULL;
+        fstw_error err;
+        int rc = fstw_open(wave, NULL, &f, &err);
+        CHECK(rc == FSTW_OK, "%s: opens with the side file %s: %s", what, hier, rc ? err.message : "");
+        if (rc == FSTW_OK) fstw_close(f);
+        remove(wave);
+        remove(hier);
+    }
+}
+
 /* A multi-block fixture of libfst's writer (multiblock_*.fst; not
  * repeated_time.fst, whose later blocks hold changes at the time that ends the
  * block before: cut off, they leave that time's index without them) with a
@@ -890,7 +1048,7 @@ static void check_truncated(const char *tmpdir, const char *path)
             if (variant == 2 && (at < HEADER_END || at > geom->off)) continue;
             write_file(cut, variant == 2 ? live : d, (size_t)at);
             if (variant) write_file(side, side_data, side_len);
-            else unlink(side);
+            else remove(side);
             char what[96];
             snprintf(what, sizeof what, "cut at %ld of %ld (%s)", at, size,
                      variant == 0 ? "no side file" : variant == 1 ? "side file" : "side file, live header");
@@ -912,8 +1070,9 @@ static void check_truncated(const char *tmpdir, const char *path)
     }
     /* the cuts reached every outcome: no blocks kept, some, all */
     CHECK(n_ok > 3 * (int)n_vc && n_err > 3 * (int)n_vc, "%d cuts opened, %d refused without the side file", n_ok, n_err);
-    unlink(cut);
-    unlink(side);
+    check_side_file_name(tmpdir, d, hier->off, side_data, side_len);
+    remove(cut);
+    remove(side);
     for (uint32_t k = 0; k < full.nu; k++) fstw_signal_free(full.sigs[k]);
     free(full.sigs);
     free(full.refs);
@@ -933,6 +1092,8 @@ int main(int argc, char **argv)
     check_status_map();
     check_unit_names();
     check_errors(argv[1], argv[2]); /* mutations of the first file: keep it small */
+    check_utf8_name(argv[1], argv[2]);
+    check_open_file_shared(argv[1], argv[2]);
     for (int i = 2; i < argc; i++) check_truncated(argv[1], argv[i]);
     /* the multi-block files (fixtures multiblock_*, the example) made the forced
      * parallel loads of check_load_paths really run on threads, both ways */
@@ -944,7 +1105,7 @@ int main(int argc, char **argv)
     CHECK(n_truncated_files >= 2, "%d multi-block files with a gzip hierarchy cut", n_truncated_files);
     CHECK(n_repeats_probed >= 10, "%ld repeated table times looked up", n_repeats_probed);
     CHECK(n_small_files >= 30, "%ld small files' lookups checked by brute force", n_small_files);
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+    if (fstwi_cpu_count() > 1)
         CHECK(by_signal > 0 && by_block > 0, "loads on threads: %lu split by signal, %lu by block", by_signal, by_block);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -32,7 +32,13 @@
 static int passed, failed;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void check(int cond, const char *file, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* mingw-w64 with __USE_MINGW_ANSI_STDIO (mk/mingw.mk) checks C99 formats as gnu_printf */
+#ifdef __MINGW_PRINTF_FORMAT
+#define CHECK_FORMAT __MINGW_PRINTF_FORMAT
+#else
+#define CHECK_FORMAT printf
+#endif
+static void check(int cond, const char *file, const char *fmt, ...) __attribute__((format(CHECK_FORMAT, 3, 4)));
 static void check(int cond, const char *file, const char *fmt, ...)
 {
     pthread_mutex_lock(&report_lock);
