@@ -82,7 +82,6 @@ typedef enum fstw_status {
 #define FSTW_STATUS_ENUM_(constant, value, errno_, code, description) constant = value,
     FSTW_STATUS_MAP(FSTW_STATUS_ENUM_)
 #undef FSTW_STATUS_ENUM_
-    FSTW_STATUS_COUNT_ = 8
 } fstw_status;
 
 /* Error details: code is an fstw_status, sys_errno the errno of an OS

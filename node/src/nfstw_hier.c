@@ -320,6 +320,7 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
     nfstw_wave *w = wave_id_args(env, info, &id, "var id");
     if (!w || get_var(env, w, id, &vi) < 0)
         return NULL;
+    int64_t width = fstw_var_width(&vi); /* pywellen's bitwidth(): -1 for None */
     napi_value o;
     if (napi_create_object(env, &o) != napi_ok)
         return NULL;
@@ -329,7 +330,7 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
         nfstw_set(env, o, "direction", ascii(env, fstw_direction_name(vi.direction))) ||
         nfstw_set(env, o, "encoding", nfstw_u32(env, vi.encoding)) ||
         nfstw_set(env, o, "bitwidth", nfstw_u32(env, vi.bitwidth)) ||
-        nfstw_set(env, o, "width", fstw_var_width(&vi) < 0 ? nfstw_null(env) : nfstw_i64(env, fstw_var_width(&vi))) ||
+        nfstw_set(env, o, "width", width < 0 ? nfstw_null(env) : nfstw_i64(env, width)) ||
         nfstw_set(env, o, "isReal", nfstw_bool(env, fstw_var_is_real(&vi))) ||
         nfstw_set(env, o, "isString", nfstw_bool(env, fstw_var_is_string(&vi))) ||
         nfstw_set(env, o, "isBitVector", nfstw_bool(env, fstw_var_is_bit_vector(&vi))) ||
