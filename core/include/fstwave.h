@@ -68,7 +68,8 @@ extern "C" {
     XX(FSTW_ERR_IO,     4, EIO,    "EIO",              "i/o error")                           \
     XX(FSTW_ERR_FORMAT, 5, 0,      "FST_FORMAT",       "not an FST file, or a malformed one") \
     XX(FSTW_ERR_NOMEM,  6, ENOMEM, "ENOMEM",           "not enough memory")                   \
-    XX(FSTW_ERR_ARG,    7, 0,      "ERR_OUT_OF_RANGE", "an argument out of range")
+    XX(FSTW_ERR_ARG,    7, 0,      "ERR_OUT_OF_RANGE", "an argument out of range")          \
+    XX(FSTW_ERR_CANCELED, 8, 0,      "ABORT_ERR",        "the operation was aborted")
 
 /* Status codes returned by every fallible call:
  *   FSTW_ERR_NOENT  the file does not exist (errno ENOENT, ENOTDIR)
@@ -77,7 +78,10 @@ extern "C" {
  *   FSTW_ERR_IO     another operating-system error (a failed read)
  *   FSTW_ERR_FORMAT not an FST file, or a malformed one
  *   FSTW_ERR_NOMEM  out of memory
- *   FSTW_ERR_ARG    a bad argument (an id or signal ref out of range, ...) */
+ *   FSTW_ERR_ARG    a bad argument (an id or signal ref out of range, ...)
+ *   FSTW_ERR_CANCELED  a long call stopped by its fstw_progress (a progress
+ *                   function that returned nonzero, or the cancel flag); the
+ *                   code is Node's AbortError code */
 typedef enum fstw_status {
 #define FSTW_STATUS_ENUM_(constant, value, errno_, code, description) constant = value,
     FSTW_STATUS_MAP(FSTW_STATUS_ENUM_)
@@ -127,12 +131,42 @@ FSTW_API const char *fstw_error_syscall(const fstw_error *err);
 typedef struct fstw_file fstw_file;     /* an open FST file */
 typedef struct fstw_signal fstw_signal; /* one loaded signal */
 
+/* Progress and cancellation of a long call (fstw_open, fstw_load_body_ex,
+ * fstw_load_signals_ex), for viewers that show a bar and offer a Cancel
+ * button (contract section 6).
+ *
+ * fn(user, done, total) is called on the thread that made the call, never on
+ * the core's worker threads (a binding may take its interpreter lock in it):
+ * once before the first value-change block with done = 0, after each block
+ * (while worker threads decode, the calling thread reports about every 10 ms
+ * instead), and last with done == total when the call succeeds.  done and
+ * total count bytes of the value-change blocks the call reads (their lengths
+ * in the file); total is fixed for the call and done never decreases.  A call
+ * with nothing to read (the body already loaded, no signals asked for, an open
+ * without load_body) reports (0, 0) once.  fn returns 0 to go on and nonzero
+ * to cancel.  cancel, when not NULL, is a flag another thread may set to
+ * nonzero at any time (read atomically); it is checked at the same points.
+ *
+ * A cancelled call returns FSTW_ERR_CANCELED within one block (one block per
+ * worker thread) and leaves nothing half-built: what it made is freed, a
+ * cancelled body load leaves the body unloaded, a cancelled open returns no
+ * handle.  (The chain-table index of a block is kept once complete: it is a
+ * cache of the file, valid whatever the call.) */
+typedef struct fstw_progress {
+    int (*fn)(void *user, uint64_t done, uint64_t total); /* may be NULL */
+    void *user;
+    const int *cancel;                                    /* may be NULL */
+} fstw_progress;
+
 /* Options of fstw_open (pywellen's Waveform() arguments plus load_body). */
 typedef struct fstw_open_options {
     int multi_threaded;                /* allow worker threads for loads (default 1); the
                                           bindings pass it to fstw_load_signals */
     int remove_scopes_with_empty_name; /* flatten scopes named "" into their parent (default 0) */
     int load_body;                     /* read the time table at open (default 1) */
+    const fstw_progress *progress;     /* progress and cancel of the open (default NULL):
+                                          checked after the hierarchy and for each block of
+                                          the body (when load_body) */
 } fstw_open_options;
 
 /* Fills opts with the defaults above. */
@@ -150,8 +184,10 @@ FSTW_API void fstw_open_options_init(fstw_open_options *opts);
 FSTW_API int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out,
               fstw_error *err);
 
-/* Closes the file and frees everything it owns. Signals loaded from it must
- * be freed before (they point into its time table). NULL is allowed. */
+/* Closes the file and frees everything it owns.  Signals loaded from it stay
+ * valid (each holds the time table it needs) and are freed with
+ * fstw_signal_free as before.  No call on f may be running in another thread.
+ * NULL is allowed. */
 FSTW_API void fstw_close(fstw_file *f);
 
 /* ---------------------------------------------------------------- header */
@@ -307,6 +343,10 @@ FSTW_API int fstw_enum_pair(const fstw_file *f, uint32_t id, uint32_t i, fstw_st
  * time table.  Thread-safe; cheap once loaded.  Errors: FSTW_ERR_FORMAT,
  * FSTW_ERR_IO, FSTW_ERR_NOMEM. */
 FSTW_API int fstw_load_body(fstw_file *f, fstw_error *err);
+/* fstw_load_body with progress and cancel (see fstw_progress; progress may be
+ * NULL); FSTW_ERR_CANCELED leaves the body unloaded.  When another thread is
+ * loading the body, waits for it. */
+FSTW_API int fstw_load_body_ex(fstw_file *f, const fstw_progress *progress, fstw_error *err);
 FSTW_API int fstw_body_loaded(const fstw_file *f);
 
 /* The time table (times in timescale units, one per time step, block
@@ -340,6 +380,12 @@ FSTW_API int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
  * and must not outlive f. */
 FSTW_API int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                       int multi_threaded, fstw_error *err);
+
+/* fstw_load_signals with progress and cancel (see fstw_progress; progress
+ * may be NULL, and a body load it starts reports as part of it).  On
+ * FSTW_ERR_CANCELED nothing is returned, as on any error. */
+FSTW_API int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
+                         int multi_threaded, const fstw_progress *progress, fstw_error *err);
 
 FSTW_API void fstw_signal_free(fstw_signal *s);
 
@@ -407,6 +453,155 @@ FSTW_API size_t fstw_signal_lower_bound(const fstw_signal *s, uint64_t t);
  * value of a step, deviation D2 in docs/api.md).  -1 when t is before the
  * first step or before the signal's first change. */
 FSTW_API int64_t fstw_signal_at_time(const fstw_signal *s, uint64_t t);
+
+/* ------------------------------------------------- what viewers need
+ * (contract section 6): windows of changes as arrays, display summaries,
+ * cursor values.  All of them are O(log changes) per answer, never a walk
+ * over a signal's changes outside the window asked for. */
+
+/* The window of changes (t0, t1] of a signal, as change indices [first, end):
+ * the change in force at t0 (the last change whose time is <= t0), when
+ * there is one, then every change with t0 < time <= t1.  has_initial says
+ * whether change `first` is that change in force at t0 (0: the signal had no
+ * value yet at t0, and every change of the window is after t0).  An empty
+ * window has first == end. */
+typedef struct fstw_window {
+    size_t first;
+    size_t end;
+    int has_initial;
+} fstw_window;
+/* Fills *out for the window (t0, t1], times in timescale units.  FSTW_OK, or
+ * FSTW_ERR_ARG when t1 < t0. */
+FSTW_API int fstw_signal_window(const fstw_signal *s, uint64_t t0, uint64_t t1, fstw_window *out);
+
+/* How a signal's values are laid out as a bulk array (contract section 6). */
+typedef enum fstw_array_kind {
+    FSTW_ARR_NONE = 0,    /* events: no values, only times */
+    FSTW_ARR_U64 = 1,     /* bit vectors of 1..64 bits whose every change is 0/1 only:
+                             one uint64 per change (bit 0 = the var's LSB) */
+    FSTW_ARR_F64 = 2,     /* reals: one IEEE double per change */
+    FSTW_ARR_ROWS = 3,    /* other bit vectors (wider than 64 bits, or with x, z or
+                             other states in any change): one row of `bitwidth`
+                             ASCII bytes per change, MSB first, as fstw_value's
+                             FSTW_VAL_LOGIC ('0' '1' 'x' 'z' 'h' 'u' 'w' 'l' '-') */
+    FSTW_ARR_STRINGS = 4  /* strings: offsets (count + 1 uint64, the first 0) into
+                             the concatenated bytes */
+} fstw_array_kind;
+
+/* The signal's fstw_array_kind; the same for every window of it. */
+FSTW_API int fstw_signal_array_kind(const fstw_signal *s);
+/* Bytes of one value in the array: 8 for U64 and F64, the bit width for
+ * ROWS, 0 for NONE and STRINGS. */
+FSTW_API size_t fstw_signal_row_bytes(const fstw_signal *s);
+/* Bytes the values of changes [first, end) take in the array: (end - first)
+ * * fstw_signal_row_bytes, or for strings the sum of their lengths.  0 when
+ * the range is not within the signal. */
+FSTW_API size_t fstw_signal_values_bytes(const fstw_signal *s, size_t first, size_t end);
+
+/* Copies the times (timescale units) of changes [first, end) to
+ * times[0 .. end-first).  FSTW_ERR_ARG when first > end or end > len. */
+FSTW_API int fstw_signal_copy_times(const fstw_signal *s, size_t first, size_t end, uint64_t *times);
+/* Copies the values of changes [first, end) in the signal's array layout:
+ * U64 as uint64_t, F64 as double, ROWS as bytes, all to `values` (which holds
+ * fstw_signal_values_bytes bytes; may be NULL for NONE); for STRINGS the bytes
+ * go to `values` and end - first + 1 offsets (the first 0) to `offsets`
+ * (ignored, may be NULL, for the other kinds).  FSTW_ERR_ARG for a bad
+ * range or a missing buffer. */
+FSTW_API int fstw_signal_copy_values(const fstw_signal *s, size_t first, size_t end, void *values,
+                            uint64_t *offsets);
+
+/* The values of the changes idx[0 .. n) (any order, repeats allowed; -1 for
+ * "no value", which gives a zero value: 0, 0.0, a row of NUL bytes, an empty
+ * string) in the array layout of fstw_signal_copy_values.  For STRINGS the
+ * byte count is fstw_signal_gather_bytes.  FSTW_ERR_ARG for an index out of
+ * range or a missing buffer. */
+FSTW_API size_t fstw_signal_gather_bytes(const fstw_signal *s, const int64_t *idx, size_t n);
+FSTW_API int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx, size_t n,
+                              void *values, uint64_t *offsets);
+
+/* The display summary of the window (t0, t1] in `buckets` equal slices: slice
+ * k is (a_k, a_{k+1}] with a_k = t0 + floor((t1 - t0) * k / buckets) (exact,
+ * no overflow), so a_0 = t0 and a_buckets = t1.  For each slice k:
+ *   bounds[k]   a_k (bounds has buckets + 1 entries, bounds[buckets] = t1);
+ *   first[k]    the change in force at a_k (last change with time <= a_k), -1
+ *               when none;
+ *   counts[k]   the number of changes with a_k < time <= a_{k+1};
+ *   last[k]     the change in force at a_{k+1} (= first[k + 1]), -1 when none.
+ * Any of the four arrays may be NULL when not wanted.  O(buckets * log
+ * changes): one binary search per slice bound, never a walk over the changes.
+ * Values of first/last come from fstw_signal_gather_values.  FSTW_ERR_ARG
+ * when t1 < t0 or buckets == 0. */
+FSTW_API int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t buckets,
+                        uint64_t *bounds, int64_t *first, uint64_t *counts, int64_t *last);
+
+/* Cursor values: for each of signals[0 .. n), the change in force at time t
+ * as fstw_signal_at_time gives it (pywellen's value_at_time: the last time
+ * step at or before t, then the settled change of that step), -1 when none;
+ * the time-table lookup is made once for signals of one file. */
+FSTW_API void fstw_signals_at_time(const fstw_signal *const *signals, size_t n, uint64_t t,
+                          int64_t *out);
+
+/* ---------------------------------------- values as people read them
+ * (the `show` and `render` commands of both tools use these, so their bytes
+ * are the same) */
+
+enum { FSTW_RADIX_BIN = 2, FSTW_RADIX_DEC = 10, FSTW_RADIX_HEX = 16 };
+
+/* Writes value v as a person reads it, like snprintf (at most buflen - 1
+ * bytes and a NUL; returns the full length; buf may be NULL when buflen is
+ * 0), UTF-8:
+ *   bit vectors, FSTW_RADIX_HEX: one digit per 4 bits from the LSB end,
+ *     lowercase "0"-"f"; a nibble whose bits are all x gives "x", all z
+ *     "z", any other mix with non-0/1 states "X" (GTKWave's rule);
+ *   FSTW_RADIX_BIN: the bits MSB first ('0' '1' 'x' 'z' ...);
+ *   FSTW_RADIX_DEC: unsigned decimal of any width; "x" when a bit is not
+ *     0/1 (all z: "z");
+ *   a 1-bit value is its state in every radix;
+ *   reals: the shortest decimal that reads back as the same double ("%.17g"
+ *     at most; "inf", "-inf", "nan");
+ *   strings: the bytes decoded as Latin-1 (as pywellen), written in UTF-8;
+ *   events: "event".
+ * enum_literal, when not NULL, is written instead of the digits (see
+ * fstw_enum_literal). */
+FSTW_API size_t fstw_format_value(const fstw_value *v, int radix, const fstw_str *enum_literal,
+                         char *buf, size_t buflen);
+
+/* The literal that var `var`'s enum table (FST enum-table attribute) gives
+ * value v: the pair whose value string equals v's bits MSB first.  1 with
+ * *literal set, 0 when the var has no enum table or the value is not in it. */
+FSTW_API int fstw_enum_literal(const fstw_file *f, uint32_t var, const fstw_value *v, fstw_str *literal);
+
+/* ----------------------------------------------- a waveform picture */
+
+/* One row of fstw_render_svg: a loaded signal, the label drawn for it (UTF-8,
+ * NUL-terminated; usually the var's full name) and the var (for its enum
+ * table; FSTW_NONE for none). */
+typedef struct fstw_render_row {
+    const fstw_signal *signal;
+    const char *label;
+    uint32_t var;
+} fstw_render_row;
+
+typedef struct fstw_render_options {
+    uint64_t t0, t1;  /* the window (t0, t1], timescale units; t1 > t0 */
+    uint32_t width;   /* pixels of the wave area (one summary slice per pixel); 16..65536 */
+    int radix;        /* FSTW_RADIX_* for bus values */
+} fstw_render_options;
+
+/* Draws the rows as a waveform viewer does, as an SVG 1.1 document (UTF-8):
+ * a label column, a time axis with ticks in the file's unit, 1-bit signals as
+ * lines (high/low, x and z shaded), buses as value boxes with their value
+ * where it fits, slices with more than one change marked as dense, all from
+ * fstw_signal_summary with one slice per pixel.  Deterministic: the same
+ * input gives the same bytes.  *out is a new NUL-terminated buffer of *len
+ * bytes, freed with fstw_free.  f gives the timescale and enum tables.
+ * Errors: FSTW_ERR_ARG (t1 <= t0, width out of range, no rows),
+ * FSTW_ERR_NOMEM. */
+FSTW_API int fstw_render_svg(const fstw_file *f, const fstw_render_row *rows, size_t n,
+                    const fstw_render_options *opts, char **out, size_t *len, fstw_error *err);
+
+/* Frees memory the core handed out (fstw_render_svg's document). */
+FSTW_API void fstw_free(void *p);
 
 #ifdef __cplusplus
 }

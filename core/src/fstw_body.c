@@ -72,14 +72,15 @@ int fstwi_body_read(fstw_file *f, fstw_error *err)
     }
     total += 1; /* room for the start time in front */
     if (total > UINT32_MAX) return fstwi_fail(err, FSTW_ERR_FORMAT, "time table too large (%llu entries)", (unsigned long long)total);
-    uint64_t *tt = malloc(total * sizeof *tt);
+    fstwi_times *times = fstwi_times_new((size_t)total);
+    uint64_t *tt = times ? times->t : NULL;
     if (!tt) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory for a time table of %llu entries", (unsigned long long)total);
     size_t n = 0;
     for (size_t i = 0; i < f->n_blocks; i++) {
         fstwi_vc_block *b = &f->blocks[i];
         b->tt_shift = 0;
         if (b->tt_count && (rc = read_time_table(f, b, tt + n + (n == 0), err))) {
-            free(tt);
+            fstwi_times_release(times);
             return rc;
         }
         if (n == 0) {
@@ -110,7 +111,7 @@ int fstwi_body_read(fstw_file *f, fstw_error *err)
     size_t nd = 0;
     for (size_t i = 1; i < n; i++) nd += tt[i] == tt[i - 1];
     uint32_t (*dups)[2] = malloc((nd ? nd : 1) * sizeof *dups);
-    if (!dups) { free(tt); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
+    if (!dups) { fstwi_times_release(times); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     nd = 0;
     for (size_t i = 1, first = 0; i < n; i++) {
         if (tt[i] != tt[i - 1]) { first = i; continue; }
@@ -118,11 +119,34 @@ int fstwi_body_read(fstw_file *f, fstw_error *err)
         dups[nd][1] = (uint32_t)first;
         nd++;
     }
+    times->n = n;
+    f->times = times;
     f->time_table = tt;
     f->n_time = n;
     f->dups = dups;
     f->n_dups = nd;
     return FSTW_OK;
+}
+
+fstwi_times *fstwi_times_new(size_t n)
+{
+    if (n > (SIZE_MAX - sizeof(fstwi_times)) / sizeof(uint64_t)) return NULL;
+    fstwi_times *tt = malloc(sizeof *tt + n * sizeof(uint64_t));
+    if (!tt) return NULL;
+    tt->holders = 1;
+    tt->n = n;
+    return tt;
+}
+
+fstwi_times *fstwi_times_hold(fstwi_times *tt)
+{
+    if (tt) __atomic_add_fetch(&tt->holders, 1, __ATOMIC_RELAXED);
+    return tt;
+}
+
+void fstwi_times_release(fstwi_times *tt)
+{
+    if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) free(tt);
 }
 
 int fstw_load_body(fstw_file *f, fstw_error *err)

@@ -333,6 +333,7 @@ struct fstw_file {
     /* body */
     fstwi_mutex lock;
     int body_loaded;
+    struct fstwi_times *times;     /* the time table's storage (time_table points into it) */
     uint64_t *time_table;
     size_t n_time;
     /* time-table indices whose time equals the one before (block seams, a
@@ -345,6 +346,19 @@ struct fstw_file {
 };
 
 int fstwi_body_read(fstw_file *f, fstw_error *err);
+
+/* The time table's storage, shared by the file and every signal loaded from
+ * it, so that signals outlive fstw_close (a count of holders, changed
+ * atomically; the last release frees it). */
+typedef struct fstwi_times {
+    long holders;
+    size_t n;
+    uint64_t t[];
+} fstwi_times;
+/* A new table of room for n times, held once; NULL when out of memory. */
+fstwi_times *fstwi_times_new(size_t n);
+fstwi_times *fstwi_times_hold(fstwi_times *tt);  /* one more holder; tt may be NULL */
+void fstwi_times_release(fstwi_times *tt);       /* one holder less; tt may be NULL */
 
 /* ---- fstw_chains.c: where a signal's chain lies in a value-change block */
 
@@ -483,8 +497,9 @@ struct fstw_signal {
     uint32_t *tidx;         /* time-table index per change */
     uint8_t *data;          /* fixed-size values, or string bytes */
     uint64_t *str_off;      /* strings: n+1 offsets into data */
-    const uint64_t *tt;     /* the file's time table */
+    const uint64_t *tt;     /* the file's time table (in `times`) */
     size_t n_tt;
+    fstwi_times *times;     /* held by the signal: it may outlive the file */
 };
 
 #endif

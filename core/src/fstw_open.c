@@ -469,7 +469,7 @@ void fstw_close(fstw_file *f)
     free(f->scope_names);
     free(f->scope_name_off);
     free(f->blocks);
-    free(f->time_table);
+    fstwi_times_release(f->times); /* signals may still hold it */
     free(f->dups);
     fstwi_mutex_destroy(&f->lock);
     free(f);

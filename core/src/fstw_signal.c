@@ -277,6 +277,7 @@ fstw_signal *fstwi_builder_finish(fstwi_builder *b, const fstw_file *f)
     s->str_off = (uint64_t *)b->stroff.data;
     s->tt = f->time_table;
     s->n_tt = f->n_time;
+    s->times = fstwi_times_hold(f->times);
     memset(b, 0, sizeof *b);
     return s;
 }
@@ -293,6 +294,8 @@ fstw_signal *fstwi_signal_clone(const fstw_signal *s)
     fstw_signal *c = malloc(sizeof *c);
     if (!c) return NULL;
     *c = *s;
+    c->tidx = NULL; c->data = NULL; c->str_off = NULL;
+    c->times = fstwi_times_hold(s->times);
     size_t dlen = s->encoding == FSTW_ENC_STRING ? (s->n ? s->str_off[s->n] : 0) : s->n * s->stride;
     c->tidx = malloc(s->n * sizeof *c->tidx + 1);
     c->data = malloc(dlen + 1);
@@ -310,6 +313,7 @@ void fstw_signal_free(fstw_signal *s)
     free(s->tidx);
     free(s->data);
     free(s->str_off);
+    fstwi_times_release(s->times);
     free(s);
 }
 
