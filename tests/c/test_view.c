@@ -486,11 +486,15 @@ static void check_cursor_two_files(const char *pa, const char *pb)
         if (i < na) mix[n++] = a[i];
         if (i < nb) mix[n++] = b[i];
     }
-    uint64_t pts[16];
-    size_t np = 0;
-    const fstw_header *ha = fstw_file_header(fa), *hb = fstw_file_header(fb);
-    uint64_t hi = ha->end_time > hb->end_time ? ha->end_time : hb->end_time;
-    while (np < 16) pts[np++] = rnd() % (hi + 2);
+    /* every time of both time tables (up to 64 of each), and whether the
+     * files' steps differ at one of them (else the check could not fail) */
+    uint64_t pts[128];
+    size_t np = 0, n_ta, n_tb, differ = 0;
+    const uint64_t *ta = fstw_time_table(fa, &n_ta), *tb = fstw_time_table(fb, &n_tb);
+    for (size_t i = 0; i < n_ta && i < 64; i++) pts[np++] = ta[i];
+    for (size_t i = 0; i < n_tb && i < 64; i++) pts[np++] = tb[i];
+    for (size_t p = 0; p < np; p++) differ += fstw_time_index_at(fa, pts[p]) != fstw_time_index_at(fb, pts[p]);
+    CHECK(differ > 0, "the time tables of %s and %s differ at %zu of %zu times", pa, pb, differ, np);
     CHECK(n >= 2, "%zu signals of two files", n);
     check_cursor(mix, n, pts, np);
     free(mix);
@@ -507,7 +511,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = 1; i < argc; i++) check_file(argv[i]);
-    check_cursor_two_files(argv[1], argv[argc - 1]);
+    check_cursor_two_files(argv[argc - 2], argv[argc - 1]);
     current_file = "(all files)";
     CHECK(n_changes > 0, "%zu changes of %zu signals looked at", n_changes, n_signals);
     printf("test_view: %d files, %zu signals, %zu changes\n", argc - 1, n_signals, n_changes);
