@@ -19,10 +19,15 @@
  *   - the error cases (t1 < t0, no slices, ranges and indices out of range,
  *     missing buffers);
  * and fstw_signals_at_time against fstw_signal_at_time for all signals of a
- * file at once, and for signals of two files interleaved.  The times read
+ * file at once, and for signals of two files interleaved.  A file written
+ * here with libfst (into TMPDIR) holds 2-state vectors of every width 1..72
+ * (every byte count of U64, and packed ROWS) and 4-state ones with random
+ * values: the copied arrays are compared with the values written, and the
+ * file goes through all the checks above.  The times read
  * through the signal after the close are compared with those read before.
- * Prints "test_view: N passed, N failed" and exits non-zero on a failure. */
+ * Usage: test_view TMPDIR FILE.fst...  Prints "test_view: N passed, N failed" and exits non-zero on a failure. */
 #include "fstwave.h"
+#include "fstapi.h" /* vendor/libfst: the writer of the widths file */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,7 +426,7 @@ static void free_all(fstw_signal **sig, uint32_t n)
     free(sig);
 }
 
-static size_t n_signals, n_changes;
+static size_t n_files, n_signals, n_changes;
 
 static void check_file(const char *path)
 {
@@ -453,6 +458,7 @@ static void check_file(const char *path)
         free(r.scratch);
     }
     n_signals += n;
+    n_files++;
     CHECK(bad == 0, "%zu signals read other times after fstw_close", bad);
     uint64_t pts[12] = { 0, start, end, end + 1, UINT64_MAX };
     size_t np = 5;
@@ -504,17 +510,112 @@ static void check_cursor_two_files(const char *pa, const char *pb)
     free_all(b, nb);
 }
 
+/* The widths file: var w (0-based) is a 2-state vector of w + 1 bits for w <
+ * 72, then 4-state vectors of 1, 8, 64 and 65 bits; N_STEPS time steps with a
+ * random value of every var at each.  values[w][k] holds the chars written. */
+enum { N_WIDTHS = 72, N_LOGIC = 4, N_VARS = N_WIDTHS + N_LOGIC, N_STEPS = 50 };
+static const uint32_t logic_widths[N_LOGIC] = { 1, 8, 64, 65 };
+
+static uint32_t width_of(int w) { return w < N_WIDTHS ? (uint32_t)w + 1 : logic_widths[w - N_WIDTHS]; }
+
+static int write_widths(const char *path, char (*values)[N_STEPS][80])
+{
+    fstWriterContext *ctx = fstWriterCreate(path, 1);
+    if (!ctx) return -1;
+    fstWriterSetTimescale(ctx, -9);
+    fstWriterSetScope(ctx, FST_ST_VCD_MODULE, "top", NULL);
+    fstHandle h[N_VARS];
+    for (int w = 0; w < N_VARS; w++) {
+        char name[32];
+        snprintf(name, sizeof name, "v%d", w);
+        h[w] = fstWriterCreateVar(ctx, w < N_WIDTHS ? FST_VT_SV_BIT : FST_VT_SV_LOGIC, FST_VD_IMPLICIT,
+                                  width_of(w), name, 0);
+    }
+    fstWriterSetUpscope(ctx);
+    for (int k = 0; k < N_STEPS; k++) {
+        fstWriterEmitTimeChange(ctx, (uint64_t)k * 10 + 5);
+        for (int w = 0; w < N_VARS; w++) {
+            uint32_t bits = width_of(w);
+            char *v = values[w][k];
+            /* the first bit is 1 at every other step, so every byte of the
+             * widest values is used; 4-state vars get x and z from step 20 */
+            for (uint32_t b = 0; b < bits; b++) {
+                uint64_t x = rnd();
+                v[b] = w >= N_WIDTHS && k >= 20 && x % 5 == 0 ? "xz"[x / 5 % 2] : (char)('0' + (x >> 20) % 2);
+            }
+            if (k % 2) v[0] = '1';
+            v[bits] = 0;
+            fstWriterEmitValueChange(ctx, h[w], v);
+        }
+    }
+    fstWriterClose(ctx);
+    return 0;
+}
+
+/* The widths file: its arrays against the values written, then every check. */
+static void check_widths(const char *tmpdir)
+{
+    static char values[N_VARS][N_STEPS][80];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/test_view_widths.fst", tmpdir);
+    current_file = path;
+    CHECK(write_widths(path, values) == 0, "libfst could not write %s", path);
+    fstw_file *f;
+    uint32_t n;
+    fstw_signal **sig = load_all(path, &f, &n);
+    if (!sig) return;
+    fstw_close(f);
+    CHECK(n == N_VARS, "%u signals in the widths file", n);
+    for (uint32_t w = 0; w < n && w < N_VARS; w++) {
+        const fstw_signal *s = sig[w];
+        uint32_t bits = width_of((int)w);
+        int kind = fstw_signal_array_kind(s);
+        int logic = 0; /* whether a value written has a state other than 0/1 */
+        for (int k = 0; k < N_STEPS; k++) logic |= strspn(values[w][k], "01") != bits;
+        int want = bits <= 64 && !logic ? FSTW_ARR_U64 : FSTW_ARR_ROWS;
+        CHECK(kind == want, "v%u (%u bits): array kind %d, expected %d", w, bits, kind, want);
+        /* the changes are the steps whose value differs from the one before */
+        size_t n_ch = fstw_signal_len(s), rb = fstw_signal_row_bytes(s), m = 0;
+        uint8_t *arr = malloc(n_ch * rb + 1);
+        uint64_t *times = malloc(n_ch * 8 + 8);
+        CHECK(fstw_signal_copy_values(s, 0, n_ch, arr, NULL) == FSTW_OK &&
+              fstw_signal_copy_times(s, 0, n_ch, times) == FSTW_OK, "v%u: copy", w);
+        size_t bad = 0;
+        for (int k = 0; k < N_STEPS; k++) {
+            if (k && strcmp(values[w][k], values[w][k - 1]) == 0) continue;
+            if (m >= n_ch) { bad++; break; }
+            if (kind == FSTW_ARR_U64) {
+                uint64_t want_v = 0, got;
+                for (uint32_t b = 0; b < bits; b++) want_v = want_v << 1 | (uint64_t)(values[w][k][b] - '0');
+                memcpy(&got, arr + 8 * m, 8);
+                bad += got != want_v;
+            } else {
+                bad += memcmp(arr + rb * m, values[w][k], bits) != 0;
+            }
+            bad += times[m] != (uint64_t)k * 10 + 5;
+            m++;
+        }
+        CHECK(bad == 0 && m == n_ch, "v%u (%u bits): %zu of %zu changes differ from the values written", w, bits, bad, n_ch);
+        free(arr);
+        free(times);
+    }
+    free_all(sig, n);
+    check_file(path);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: test_view FILE.fst FILE.fst...\n");
+    if (argc < 4) {
+        fprintf(stderr, "usage: test_view TMPDIR FILE.fst FILE.fst...\n");
         return 2;
     }
-    for (int i = 1; i < argc; i++) check_file(argv[i]);
+    check_widths(argv[1]);
+    for (int i = 2; i < argc; i++) check_file(argv[i]);
     check_cursor_two_files(argv[argc - 2], argv[argc - 1]);
     current_file = "(all files)";
     CHECK(n_changes > 0, "%zu changes of %zu signals looked at", n_changes, n_signals);
-    printf("test_view: %d files, %zu signals, %zu changes\n", argc - 1, n_signals, n_changes);
+    printf("test_view: %zu files, %zu signals, %zu changes\n", n_files, n_signals, n_changes);
     printf("test_view: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
