@@ -606,10 +606,7 @@ static void check_widths(const char *tmpdir)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: test_view TMPDIR FILE.fst FILE.fst...\n");
-        return 2;
-    }
+    if (argc < 4) return fputs("usage: test_view TMPDIR FILE.fst FILE.fst...\n", stderr), 2;
     check_widths(argv[1]);
     for (int i = 2; i < argc; i++) check_file(argv[i]);
     check_cursor_two_files(argv[argc - 2], argv[argc - 1]);
