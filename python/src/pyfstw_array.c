@@ -21,7 +21,7 @@ pyfstw_ArrayObject *pyfstw_array_new(pyfstw_state *st, const char *format, size_
     pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)tp->tp_alloc(tp, 0);
     if (!a)
         return NULL;
-    a->data = PyMem_Malloc(n * row ? n * row : 1);
+    a->data = PyMem_Malloc(n * row > 0 ? n * row : 1);
     if (!a->data) {
         Py_DECREF(a);
         PyErr_NoMemory();
