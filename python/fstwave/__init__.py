@@ -22,7 +22,7 @@ Var, VarIter, VarIndex, Signal, SignalChangeIter, TimeTable, Timescale,
 TimescaleUnit and QueryResult; the exception FstError (a RuntimeError) is
 raised for files that are not FST files or are corrupt.
 
-For waveform viewers (contract section 6, beyond pywellen): Signal.changes_between
+For waveform viewers (fstwave/docs/api.md section 2.7, beyond pywellen): Signal.changes_between
 (a Changes of bulk arrays), Signal.summary (a Summary of equal slices),
 Waveform.values_at_time (cursor values), ``progress=`` on the long calls (an
 exception raised in it, or Ctrl-C, cancels them), Waveform.close() and ``with``.

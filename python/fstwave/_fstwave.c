@@ -12,7 +12,7 @@
  * Signal unless another thread inserted one for the same ref meanwhile (then
  * the new one is freed and the cached one returned).
  *
- * Progress and cancel (contract section 6): the long calls take
+ * Progress and cancel (fstwave/docs/api.md section 2.7): the long calls take
  * progress=callable(done, total) and are cancelled by an exception raised
  * in it or by a signal (Ctrl-C), through pyfstw_progress
  * (python/src/pyfstw_progress.c); a cancelled load inserts nothing.
@@ -684,7 +684,7 @@ static PyMethodDef Waveform_methods[] = {
      "when the body is already loaded). Raises FstError for a malformed body, OSError\n"
      "for a read error, the exception of ``progress`` or KeyboardInterrupt when\n"
      "cancelled (the body then stays unloaded). Extension (pywellen 0.20.5 always\n"
-     "reads the body; progress: contract section 6)."},
+     "reads the body; progress: fstwave/docs/api.md section 2.7)."},
     {"body_loaded", Waveform_body_loaded, METH_NOARGS,
      "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
     {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
@@ -721,7 +721,7 @@ static PyMethodDef Waveform_methods[] = {
      "the first change). The signals of Var items are loaded first, all in one batch\n"
      "load (GIL released) and cached as get_signal(); Signal items are used as they\n"
      "are. Raises TypeError for other items, OverflowError for a negative time.\n"
-     "Extension (contract section 6)."},
+     "Extension (fstwave/docs/api.md section 2.7)."},
     {"close", Waveform_close, METH_NOARGS,
      "close($self, /)\n--\n\n"
      "Closes the file now (idempotent) and empties the signal cache. Afterwards every\n"
@@ -730,8 +730,8 @@ static PyMethodDef Waveform_methods[] = {
      "(as a closed Python file does); Signal objects already loaded stay readable\n"
      "(with their Changes and Summary). While a load of this Waveform runs with the\n"
      "GIL released (in another thread, or when called from a progress callable),\n"
-     "close() raises RuntimeError and the file stays open. Extension (contract\n"
-     "section 6)."},
+     "close() raises RuntimeError and the file stays open. Extension\n"
+     "(fstwave/docs/api.md section 2.7)."},
     {"__enter__", Waveform_enter, METH_NOARGS,
      "__enter__($self, /)\n--\n\nReturns self (``with Waveform(path) as w:``)."},
     {"__exit__", Waveform_exit, METH_VARARGS,
@@ -767,7 +767,7 @@ static PyType_Slot Waveform_slots[] = {
                 "``reason`` and ``offset`` (see FstError).\n"
                 "All times are in the file's timescale units (Hierarchy.timescale()).\n\n"
                 "``progress`` (also on load_body, load_signals and load_signals_multithreaded;\n"
-                "contract section 6): a callable ``progress(done, total)`` called on the\n"
+                "fstwave/docs/api.md section 2.7): a callable ``progress(done, total)`` called on the\n"
                 "calling thread with bytes of value-change blocks read: (0, total) first, then\n"
                 "after each block (about every 10 ms while worker threads decode), (total, total)\n"
                 "last; total is fixed for the call and done never decreases; a call with\n"

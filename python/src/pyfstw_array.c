@@ -1,6 +1,6 @@
 /*
- * pyfstw_array.c - Array: the bulk arrays of Changes and Summary (contract
- * section 6), read-only objects that own their bytes and implement the
+ * pyfstw_array.c - Array: the bulk arrays of Changes and Summary
+ * (docs/api.md section 2.7), read-only objects that own their bytes and implement the
  * buffer protocol (PEP 3118), so that memoryview(a) works and
  * numpy.asarray(a) wraps them without a copy; plus what Changes and Summary
  * share (the value arrays of a signal's layout, to_numpy(), dealloc).
@@ -177,7 +177,7 @@ static PyMethodDef Array_methods[] = {
 };
 
 static PyType_Slot Array_slots[] = {
-    {Py_tp_doc, "A read-only bulk array of fstwave (contract section 6): times, values,\n"
+    {Py_tp_doc, "A read-only bulk array of fstwave (fstwave/docs/api.md section 2.7): times, values,\n"
                 "offsets, counts or change indices of Signal.changes_between() and\n"
                 "Signal.summary().\n\n"
                 "Implements the buffer protocol with ``format``, ``itemsize`` and ``shape``, so\n"

@@ -1,6 +1,6 @@
 /*
  * pyfstw_changes.c - Changes: the window of changes of a signal as bulk
- * arrays (Signal.changes_between, contract section 6).  The window rule
+ * arrays (Signal.changes_between, fstwave/docs/api.md section 2.7).  The window rule
  * (the change in force at t0, then the changes in (t0, t1]) and the array
  * layouts are the core's (fstw_signal_window, fstw_signal_array_kind,
  * fstw_signal_copy_times/values); this file only wraps them.
@@ -146,7 +146,7 @@ static PyMethodDef Changes_methods[] = {
 
 static PyType_Slot Changes_slots[] = {
     {Py_tp_doc, "The window of changes of a Signal, from Signal.changes_between(t0, t1)\n"
-                "(contract section 6; not in pywellen): the change in force at t0 (when the\n"
+                "(fstwave/docs/api.md section 2.7; not in pywellen): the change in force at t0 (when the\n"
                 "signal has a value at t0) and every change with t0 < time <= t1, as bulk\n"
                 "arrays (buffer protocol; numpy.asarray wraps them without a copy).\n"
                 "``len(changes)`` is the number of entries n. Not constructible."},

@@ -1,6 +1,6 @@
 /*
  * pyfstw_summary.c - Summary: the display summary of a window of a signal
- * in equal slices (Signal.summary, contract section 6).  The slice rule and
+ * in equal slices (Signal.summary, fstwave/docs/api.md section 2.7).  The slice rule and
  * its O(buckets * log changes) computation are the core's
  * (fstw_signal_summary); the values of the changes at the slice bounds come
  * from fstw_signal_gather_values.  This file only wraps them.
@@ -153,7 +153,7 @@ static PyMethodDef Summary_methods[] = {
 
 static PyType_Slot Summary_slots[] = {
     {Py_tp_doc, "The display summary of a window of a Signal, from Signal.summary(t0, t1,\n"
-                "buckets) (contract section 6; not in pywellen): for each of ``buckets`` equal\n"
+                "buckets) (fstwave/docs/api.md section 2.7; not in pywellen): for each of ``buckets`` equal\n"
                 "slices of (t0, t1], the change in force at its start, the number of changes\n"
                 "inside it and the change in force at its end, computed by the core in\n"
                 "O(buckets * log changes). ``len(summary)`` is buckets. Not constructible."},
