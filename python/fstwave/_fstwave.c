@@ -89,13 +89,12 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
 {
     PyObject *argv[5];
     pyfstw_progress p;
-    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0 ||
-        pyfstw_progress_init(&p, argv[4], "Waveform") < 0)
+    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
         return NULL;
     PyObject *pathobj = argv[0];
     int multi_threaded, remove_empty, load_body;
     if ((multi_threaded = flag_arg(argv[1], 1)) < 0 || (remove_empty = flag_arg(argv[2], 0)) < 0 ||
-        (load_body = flag_arg(argv[3], 1)) < 0)
+        (load_body = flag_arg(argv[3], 1)) < 0 || pyfstw_progress_init(&p, argv[4], "Waveform") < 0)
         return NULL;
     pyfstw_state *st = (pyfstw_state *)PyType_GetModuleState(type);
     if (!st)
