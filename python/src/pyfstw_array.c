@@ -61,6 +61,13 @@ static int Array_getbuffer(PyObject *op, Py_buffer *view, int flags)
     view->itemsize = a->itemsize;
     view->format = (flags & PyBUF_FORMAT) ? (char *)a->format : NULL;
     view->ndim = a->ndim;
+    if ((flags & PyBUF_ND) != PyBUF_ND) {
+        /* a consumer that asks for no shape (PyBUF_SIMPLE: hashlib, file writes)
+         * gets the contiguous bytes as one run, as PyBuffer_FillInfo gives them */
+        view->ndim = 1;
+        if (!(flags & PyBUF_FORMAT))
+            view->itemsize = 1;
+    }
     view->shape = (flags & PyBUF_ND) == PyBUF_ND ? a->shape : NULL;
     view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? a->strides : NULL;
     view->suboffsets = NULL;

@@ -9,6 +9,8 @@ checks, and plain linear sweeps over their output.
 """
 import bisect
 import gc
+import hashlib
+import io
 import math
 import os
 import signal
@@ -238,6 +240,13 @@ def test_kinds_on_the_example():
         assert (c.values.format, c.values.itemsize) == (fmt, size)
         if kind == 'rows':
             assert mv.shape == (len(c), v.bitwidth())
+    for v, c in kinds.values():  # consumers that ask for plain bytes (PyBUF_SIMPLE)
+        for arr in (c.times, c.values, c.offsets):
+            if arr is not None:
+                raw = bytes(memoryview(arr).cast('B'))
+                assert len(raw) == arr.nbytes and hashlib.sha1(arr).digest() == hashlib.sha1(raw).digest()
+                f = io.BytesIO()
+                assert f.write(arr) == arr.nbytes and f.getvalue() == raw
     mv = memoryview(kinds['u64'][1].times)
     assert (mv.format, mv.itemsize, mv.shape) == ('Q', 8, (len(kinds['u64'][1]),))
     assert kinds['none'][1].values is None and kinds['strings'][1].offsets is not None
