@@ -328,6 +328,9 @@ typedef struct {
  * and to_numpy(): a dict {name: numpy.asarray(array)} of the members that
  * are Arrays (no copy); ImportError naming the extra fstwave[numpy] when
  * NumPy is missing. */
+/* A new bag of type tp for signal s: len set, kind its array kind's name,
+ * every member NULL.  NULL with an exception. */
+pyfstw_BagObject *pyfstw_bag_new(PyTypeObject *tp, const fstw_signal *s, Py_ssize_t len);
 void pyfstw_bag_dealloc(PyObject *self);
 Py_ssize_t pyfstw_bag_len(PyObject *self);
 PyObject *pyfstw_bag_repr(PyObject *self);

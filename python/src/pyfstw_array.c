@@ -272,6 +272,20 @@ static PyObject *bag_to_numpy(PyObject *self, PyObject *unused)
     return dict;
 }
 
+pyfstw_BagObject *pyfstw_bag_new(PyTypeObject *tp, const fstw_signal *s, Py_ssize_t len)
+{
+    pyfstw_BagObject *b = (pyfstw_BagObject *)tp->tp_alloc(tp, 0);
+    if (!b)
+        return NULL;
+    b->len = len;
+    b->kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
+    if (!b->kind) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    return b;
+}
+
 void pyfstw_bag_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);

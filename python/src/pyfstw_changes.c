@@ -62,11 +62,9 @@ PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssi
         return NULL;
     }
     size_t n = w.end - w.first;
-    PyTypeObject *tp = st->Changes_Type;
-    ChangesObject *c = (ChangesObject *)tp->tp_alloc(tp, 0);
+    ChangesObject *c = (ChangesObject *)pyfstw_bag_new(st->Changes_Type, s, (Py_ssize_t)n);
     if (!c)
         return NULL;
-    c->head.len = (Py_ssize_t)n;
     pyfstw_ArrayObject *times = pyfstw_array_new(st, "Q", n, 0), *values = NULL, *offsets = NULL;
     c->times = (PyObject *)times;
     if (!times || pyfstw_value_arrays(st, s, n, fstw_signal_values_bytes(s, w.first, w.end), &values, &offsets) < 0)
@@ -75,10 +73,9 @@ PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssi
     c->offsets = (PyObject *)offsets;
     if (copy_window(s, w.first, w.end, times, values, offsets) < 0)
         goto fail;
-    c->head.kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
     c->has_initial = PyBool_FromLong(w.has_initial);
     c->first = PyLong_FromSize_t(w.first);
-    if (!c->head.kind || !c->first)
+    if (!c->first)
         goto fail;
     return (PyObject *)c;
 fail:

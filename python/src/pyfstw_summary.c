@@ -54,11 +54,9 @@ PyObject *pyfstw_summary(PyObject *signal, PyObject *const *args, Py_ssize_t nar
         return NULL;
     }
     size_t b = (size_t)buckets;
-    PyTypeObject *tp = st->Summary_Type;
-    SummaryObject *m = (SummaryObject *)tp->tp_alloc(tp, 0);
+    SummaryObject *m = (SummaryObject *)pyfstw_bag_new(st->Summary_Type, s, (Py_ssize_t)b);
     if (!m)
         return NULL;
-    m->head.len = (Py_ssize_t)b;
     pyfstw_ArrayObject *bounds = pyfstw_array_new(st, "Q", b + 1, 0);
     pyfstw_ArrayObject *counts = pyfstw_array_new(st, "Q", b, 0);
     pyfstw_ArrayObject *first = pyfstw_array_new(st, "q", b, 0);
@@ -80,9 +78,6 @@ PyObject *pyfstw_summary(PyObject *signal, PyObject *const *args, Py_ssize_t nar
     }
     if (gather(st, s, (const int64_t *)first->data, b, &m->first_values, &m->first_offsets) < 0 ||
         gather(st, s, (const int64_t *)last->data, b, &m->last_values, &m->last_offsets) < 0)
-        goto fail;
-    m->head.kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
-    if (!m->head.kind)
         goto fail;
     return (PyObject *)m;
 fail:
