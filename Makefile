@@ -103,12 +103,12 @@ test-c: $(BUILD)/test_core $(BUILD)/test_view fixtures $(BUILD)/example.fst
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
-$(VENV)/.fstwave-deps-2: scripts/bootstrap.sh
+$(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh
 
 # the editable install (console script `fstwave`) once; the extension is
 # rebuilt in place whenever a C source changes
-$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-2 pyproject.toml
+$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-3 pyproject.toml
 	@echo "make: installing fstwave itself into .venv (pip install -e ., editable, no download)"
 	$(VPY) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
 	@touch $@
