@@ -98,12 +98,12 @@ test-c: $(BUILD)/test_core fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
-$(VENV)/.fstwave-deps-2: scripts/bootstrap.sh
+$(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh
 
 # the editable install (console script `fstwave`) once; the extension is
 # rebuilt in place whenever a C source changes
-$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-2 pyproject.toml
+$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-3 pyproject.toml
 	@echo "make: installing fstwave itself into .venv (pip install -e ., editable, no download)"
 	$(VPY) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
 	@touch $@

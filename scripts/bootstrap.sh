@@ -2,7 +2,8 @@
 # Installs what the build needs and is not there yet: a C compiler, make,
 # zlib's headers (Debian zlib1g-dev), Python's headers and venv module.
 # Then makes the project-local Python environment .venv with setuptools,
-# pytest and the reference pywellen 0.20.5 from PyPI.  Safe to run again.
+# pytest, NumPy (the tests of the optional fstwave[numpy] extra) and the
+# reference pywellen 0.20.5 from PyPI.  Safe to run again.
 # Each install is announced on a line before it runs; README.md ("What make
 # test installs") lists the same.
 set -euo pipefail
@@ -30,10 +31,10 @@ if [ ! -x .venv/bin/python ]; then
     echo "bootstrap: creating the project-local Python environment .venv ($PY -m venv)"
     "$PY" -m venv .venv
 fi
-stamp=.venv/.fstwave-deps-2
+stamp=.venv/.fstwave-deps-3
 if [ ! -f "$stamp" ]; then
-    echo "bootstrap: installing setuptools, wheel, pytest and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
+    echo "bootstrap: installing setuptools, wheel, pytest, numpy and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -U "setuptools>=77" wheel pytest pywellen==0.20.5
+        -U "setuptools>=77" wheel pytest numpy pywellen==0.20.5
     touch "$stamp"
 fi

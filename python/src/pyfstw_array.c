@@ -1,0 +1,269 @@
+/*
+ * pyfstw_array.c - Array: the bulk arrays of Changes and Summary (contract
+ * section 6), read-only objects that own their bytes and implement the
+ * buffer protocol (PEP 3118), so that memoryview(a) works and
+ * numpy.asarray(a) wraps them without a copy; plus what Changes and Summary
+ * share (the value arrays of a signal's layout, to_numpy(), dealloc).
+ */
+#include "pyfstw.h"
+
+#include <string.h>
+
+pyfstw_ArrayObject *pyfstw_array_new(pyfstw_state *st, const char *format, size_t n, size_t width)
+{
+    Py_ssize_t itemsize = width ? 1 : (format[0] == 'B' || format[0] == 'c' ? 1 : 8);
+    size_t row = width ? width : (size_t)itemsize;
+    if (n > (size_t)PY_SSIZE_T_MAX / (row ? row : 1)) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyTypeObject *tp = st->Array_Type;
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)tp->tp_alloc(tp, 0);
+    if (!a)
+        return NULL;
+    a->data = PyMem_Malloc(n * row > 0 ? n * row : 1);
+    if (!a->data) {
+        Py_DECREF(a);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    a->format = width ? "c" : format;
+    a->itemsize = itemsize;
+    a->ndim = width ? 2 : 1;
+    a->shape[0] = (Py_ssize_t)n;
+    a->strides[0] = (Py_ssize_t)row;
+    a->shape[1] = (Py_ssize_t)width;
+    a->strides[1] = 1;
+    return a;
+}
+
+static void Array_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    PyMem_Free(((pyfstw_ArrayObject *)op)->data);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static int Array_getbuffer(PyObject *op, Py_buffer *view, int flags)
+{
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)op;
+    if (flags & PyBUF_WRITABLE) {
+        PyErr_SetString(PyExc_BufferError, "fstwave.Array is read-only");
+        view->obj = NULL;
+        return -1;
+    }
+    view->buf = a->data;
+    view->obj = op;
+    Py_INCREF(op);
+    view->len = a->shape[0] * a->strides[0];
+    view->readonly = 1;
+    view->itemsize = a->itemsize;
+    view->format = (flags & PyBUF_FORMAT) ? (char *)a->format : NULL;
+    view->ndim = a->ndim;
+    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? a->shape : NULL;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? a->strides : NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+    return 0;
+}
+
+static Py_ssize_t Array_len(PyObject *op)
+{
+    return ((pyfstw_ArrayObject *)op)->shape[0];
+}
+
+static PyObject *Array_get_format(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyUnicode_FromString(((pyfstw_ArrayObject *)op)->format);
+}
+
+static PyObject *Array_get_itemsize(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSsize_t(((pyfstw_ArrayObject *)op)->itemsize);
+}
+
+static PyObject *Array_get_shape(PyObject *op, void *closure)
+{
+    (void)closure;
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)op;
+    if (a->ndim == 2)
+        return Py_BuildValue("(nn)", a->shape[0], a->shape[1]);
+    return Py_BuildValue("(n)", a->shape[0]);
+}
+
+static PyObject *Array_get_nbytes(PyObject *op, void *closure)
+{
+    (void)closure;
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)op;
+    return PyLong_FromSsize_t(a->shape[0] * a->strides[0]);
+}
+
+/* numpy.asarray(obj), or ImportError naming the extra when NumPy is missing. */
+static PyObject *as_numpy(PyObject *obj)
+{
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) {
+        if (PyErr_ExceptionMatches(PyExc_ImportError)) {
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            PyErr_NormalizeException(&type, &value, &tb);
+            PyErr_SetString(PyExc_ImportError,
+                            "to_numpy() needs NumPy: pip install numpy (or fstwave[numpy]); "
+                            "without it, use memoryview() or any buffer-protocol consumer");
+            PyObject *t2, *v2, *tb2;
+            PyErr_Fetch(&t2, &v2, &tb2);
+            PyErr_NormalizeException(&t2, &v2, &tb2);
+            PyException_SetCause(v2, value); /* steals value */
+            Py_XDECREF(type);
+            Py_XDECREF(tb);
+            PyErr_Restore(t2, v2, tb2);
+        }
+        return NULL;
+    }
+    PyObject *res = PyObject_CallMethod(np, "asarray", "O", obj);
+    Py_DECREF(np);
+    return res;
+}
+
+static PyObject *Array_to_numpy(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return as_numpy(op);
+}
+
+static PyObject *Array_tolist(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    PyObject *mv = PyMemoryView_FromObject(op);
+    if (!mv)
+        return NULL;
+    PyObject *res = PyObject_CallMethod(mv, "tolist", NULL);
+    Py_DECREF(mv);
+    return res;
+}
+
+static PyObject *Array_repr(PyObject *op)
+{
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)op;
+    if (a->ndim == 2)
+        return PyUnicode_FromFormat("<fstwave.Array format='%s' shape=(%zd, %zd)>", a->format, a->shape[0],
+                                    a->shape[1]);
+    return PyUnicode_FromFormat("<fstwave.Array format='%s' shape=(%zd,)>", a->format, a->shape[0]);
+}
+
+static PyGetSetDef Array_getset[] = {
+    {"format", Array_get_format, NULL,
+     "The struct-module format of one item: 'Q' uint64, 'q' int64, 'd' float64,\n"
+     "'B' byte, 'c' one ASCII character of a row (NumPy dtype 'S1').", NULL},
+    {"itemsize", Array_get_itemsize, NULL, "Bytes of one item (8, or 1 for 'B' and 'c').", NULL},
+    {"shape", Array_get_shape, NULL,
+     "``(n,)``, or ``(n, bitwidth)`` for ASCII rows (one row per change).", NULL},
+    {"nbytes", Array_get_nbytes, NULL, "Bytes of the whole array.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Array_methods[] = {
+    {"to_numpy", Array_to_numpy, METH_NOARGS,
+     "to_numpy($self, /)\n--\n\n"
+     "``numpy.asarray(self)``: a read-only NumPy array over the same memory (no\n"
+     "copy), dtype uint64, int64, float64, uint8 or S1 by ``format``. Raises\n"
+     "ImportError when NumPy is not installed (``pip install fstwave[numpy]``)."},
+    {"tolist", Array_tolist, METH_NOARGS,
+     "tolist($self, /)\n--\n\n``memoryview(self).tolist()``: the items as Python objects."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Array_slots[] = {
+    {Py_tp_doc, "A read-only bulk array of fstwave (contract section 6): times, values,\n"
+                "offsets, counts or change indices of Signal.changes_between() and\n"
+                "Signal.summary().\n\n"
+                "Implements the buffer protocol with ``format``, ``itemsize`` and ``shape``, so\n"
+                "``memoryview(a)`` works and ``numpy.asarray(a)`` wraps it without a copy; it\n"
+                "owns a copy of its data, independent of the Signal and the file. ``len(a)``\n"
+                "is ``shape[0]``. Not constructible."},
+    {Py_tp_dealloc, Array_dealloc},
+    {Py_tp_repr, Array_repr},
+    {Py_tp_getset, Array_getset},
+    {Py_tp_methods, Array_methods},
+    {Py_sq_length, Array_len},
+    {Py_bf_getbuffer, Array_getbuffer},
+    PYFSTW_NO_NEW_SLOT
+    {0, NULL},
+};
+
+PyType_Spec pyfstw_Array_spec = {
+    .name = "fstwave.Array",
+    .basicsize = sizeof(pyfstw_ArrayObject),
+    .flags = PYFSTW_TPFLAGS,
+    .slots = Array_slots,
+};
+
+/* ============================================================ shared by Changes and Summary */
+
+const char *pyfstw_array_kind_name(int kind)
+{
+    static const char *const names[] = {"none", "u64", "f64", "rows", "strings"};
+    return kind >= 0 && kind < 5 ? names[kind] : "unknown";
+}
+
+int pyfstw_value_arrays(pyfstw_state *st, const fstw_signal *s, size_t n, size_t bytes,
+                        pyfstw_ArrayObject **values, pyfstw_ArrayObject **offsets)
+{
+    *values = *offsets = NULL;
+    switch (fstw_signal_array_kind(s)) {
+    case FSTW_ARR_NONE:
+        return 0;
+    case FSTW_ARR_U64:
+        *values = pyfstw_array_new(st, "Q", n, 0);
+        break;
+    case FSTW_ARR_F64:
+        *values = pyfstw_array_new(st, "d", n, 0);
+        break;
+    case FSTW_ARR_ROWS:
+        *values = pyfstw_array_new(st, "c", n, fstw_signal_row_bytes(s));
+        break;
+    case FSTW_ARR_STRINGS:
+        *values = pyfstw_array_new(st, "B", bytes, 0);
+        if (*values && !(*offsets = pyfstw_array_new(st, "Q", n + 1, 0)))
+            Py_CLEAR(*values);
+        break;
+    default:
+        PyErr_SetString(PyExc_RuntimeError, "unknown array kind");
+        return -1;
+    }
+    return *values ? 0 : -1;
+}
+
+PyObject *pyfstw_members_to_numpy(PyObject *self, const PyMemberDef *members)
+{
+    pyfstw_state *st = pyfstw_state_of(self);
+    PyObject *dict = PyDict_New();
+    if (!dict)
+        return NULL;
+    for (const PyMemberDef *m = members; m->name; m++) {
+        PyObject *v = *(PyObject **)((char *)self + m->offset);
+        if ((m->type != T_OBJECT && m->type != T_OBJECT_EX) || !v || !PyObject_TypeCheck(v, st->Array_Type))
+            continue;
+        PyObject *arr = as_numpy(v);
+        if (!arr || PyDict_SetItemString(dict, m->name, arr) < 0) {
+            Py_XDECREF(arr);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        Py_DECREF(arr);
+    }
+    return dict;
+}
+
+void pyfstw_members_dealloc(PyObject *self, const PyMemberDef *members)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    for (const PyMemberDef *m = members; m->name; m++)
+        if (m->type == T_OBJECT || m->type == T_OBJECT_EX)
+            Py_CLEAR(*(PyObject **)((char *)self + m->offset));
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
