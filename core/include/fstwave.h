@@ -562,8 +562,10 @@ enum { FSTW_RADIX_BIN = 2, FSTW_RADIX_DEC = 10, FSTW_RADIX_HEX = 16 };
  *   strings: the bytes decoded as Latin-1 (as pywellen), written in UTF-8;
  *   events: "event".
  * enum_literal, when not NULL, is written instead of the digits (see
- * fstw_enum_literal), as UTF-8 (invalid sequences as U+FFFD).  Returns 0 with
- * nothing written only when memory for a decimal wider than 64 bits runs out. */
+ * fstw_enum_literal) with libfst's escapes undone (\\ \n \t ... \xHH \ooo:
+ * writers store literals escaped), as UTF-8 (invalid sequences as U+FFFD).
+ * Returns 0 with nothing written only when memory runs out (a decimal wider
+ * than 64 bits, a literal longer than 128 bytes). */
 FSTW_API size_t fstw_format_value(const fstw_value *v, int radix, const fstw_str *enum_literal,
                          char *buf, size_t buflen);
 

@@ -98,6 +98,47 @@ static void put_lossy(writer *w, const char *p, size_t n)
     }
 }
 
+/* An enum literal: libfst's escapes (fstUtilityBinToEsc, as writers store
+ * literals: \\ \a \b \f \n \r \t \v \' \" \? \xHH \ooo) undone, then the
+ * bytes as lossy UTF-8. */
+static int hex_val(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int put_literal(writer *w, const char *p, size_t n)
+{
+    static const char simple_from[] = "abfnrtv\\'\"?";
+    static const char simple_to[] = "\a\b\f\n\r\t\v\\'\"?";
+    char stack[128] = {0};
+    char *u = n <= sizeof stack ? stack : malloc(n);
+    if (!u) return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n;) {
+        char c = i + 1 < n && p[i] == '\\' ? p[i + 1] : 0;
+        const char *q = c ? memchr(simple_from, c, sizeof simple_from - 1) : NULL;
+        if (q) {
+            u[m++] = simple_to[q - simple_from];
+            i += 2;
+        } else if (c == 'x' && i + 3 < n && hex_val(p[i + 2]) >= 0 && hex_val(p[i + 3]) >= 0) {
+            u[m++] = (char)(hex_val(p[i + 2]) * 16 + hex_val(p[i + 3]));
+            i += 4;
+        } else if (c >= '0' && c <= '3' && i + 3 < n && p[i + 2] >= '0' && p[i + 2] <= '7' &&
+                   p[i + 3] >= '0' && p[i + 3] <= '7') {
+            u[m++] = (char)((c - '0') * 64 + (p[i + 2] - '0') * 8 + (p[i + 3] - '0'));
+            i += 4;
+        } else {
+            u[m++] = p[i++];
+        }
+    }
+    put_lossy(w, u, m);
+    if (u != stack) free(u);
+    return 0;
+}
+
 /* ------------------------------------------------------------ bit vectors */
 
 /* Bit i (0 = LSB) of a bit-vector value as its state character. */
@@ -199,7 +240,7 @@ size_t fstw_format_value(const fstw_value *v, int radix, const fstw_str *enum_li
 {
     writer w = {buf, buf ? buflen : 0, 0};
     if (enum_literal) {
-        put_lossy(&w, enum_literal->ptr, enum_literal->len);
+        if (put_literal(&w, enum_literal->ptr, enum_literal->len)) w.n = 0; /* out of memory */
         return finish(&w);
     }
     switch (v->kind) {

@@ -228,8 +228,9 @@ static void draw_dense(fstwi_text *t, const run *runs, size_t n, uint32_t x, uin
     fstwi_text_printf(t, "\"/>\n");
 }
 
-/* The time axis: a line over the waves and 4..10 ticks at round times (1, 2 or
- * 5 times a power of ten, in the file's unit), labelled "120 ns". */
+/* The time axis: a line over the waves and ticks at round times (1, 2 or 5
+ * times a power of ten, in the file's unit), labelled "120 ns": at most 10,
+ * and no more than labels of the widest time fit in the width. */
 static void draw_axis(fstwi_text *t, const fstw_file *f, uint64_t t0, uint64_t t1, uint32_t w, uint32_t x)
 {
     uint32_t factor = 1;
@@ -237,11 +238,17 @@ static void draw_axis(fstwi_text *t, const fstw_file *f, uint64_t t0, uint64_t t
     int has_unit = fstw_timescale(f, &factor, &unit) == 0;
     unsigned __int128 a = (unsigned __int128)t0 * factor, b = (unsigned __int128)t1 * factor;
     unsigned __int128 span = b - a, step = 1;
+    /* as many ticks as labels of the widest time fit, 2..10 */
+    unsigned label_chars = 1 + (has_unit ? 1 + (unsigned)strlen(fstw_timescale_unit_name(unit)) : 0);
+    for (unsigned __int128 q = b; q >= 10; q /= 10) label_chars++;
+    unsigned __int128 ticks = w / (label_chars * CHAR_W + 12);
+    if (ticks > 10) ticks = 10;
+    if (ticks < 2) ticks = 2;
     static const unsigned mult[3] = {1, 2, 5};
     for (unsigned __int128 p = 1;; p *= 10) {
         int found = 0;
         for (int m = 0; m < 3 && !found; m++)
-            if (span <= (unsigned __int128)mult[m] * p * 10) {
+            if (span <= (unsigned __int128)mult[m] * p * ticks) {
                 step = mult[m] * p;
                 found = 1;
             }
