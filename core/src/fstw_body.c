@@ -3,7 +3,10 @@
  * unpacked size, packed size and item count), concatenated in file order
  * as fst-reader 0.16 / pywellen do: block-boundary duplicates are kept and
  * the first block's start time is put in front when it is smaller than its
- * first entry. */
+ * first entry.  One thread reads the body at a time, without holding f->lock
+ * (progress functions run meanwhile); the others wait for it, reporting and
+ * checking cancel every 10 ms, and read it themselves when it was cancelled
+ * or failed.  Progress counts each block's length in the file. */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +65,17 @@ static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, uint64_t
     return rc;
 }
 
-int fstwi_body_read(fstw_file *f, fstw_error *err)
+uint64_t fstwi_body_bytes(const fstw_file *f)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < f->n_blocks; i++) bytes += f->blocks[i].length;
+    return bytes;
+}
+
+/* Reads the body into f's fields (published by the caller), reporting
+ * base + the bytes of the blocks done after each block whose time table is
+ * read.  On failure or cancel nothing is kept. */
+static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error *err)
 {
     uint64_t total = 0;
     int rc;
@@ -79,7 +92,9 @@ int fstwi_body_read(fstw_file *f, fstw_error *err)
     for (size_t i = 0; i < f->n_blocks; i++) {
         fstwi_vc_block *b = &f->blocks[i];
         b->tt_shift = 0;
-        if (b->tt_count && (rc = read_time_table(f, b, tt + n + (n == 0), err))) {
+        base += b->length;
+        if (b->tt_count && ((rc = read_time_table(f, b, tt + n + (n == 0), err)) ||
+                            (rc = fstwi_progress_report(pr, base, err)))) {
             fstwi_times_release(times);
             return rc;
         }
@@ -149,17 +164,57 @@ void fstwi_times_release(fstwi_times *tt)
     if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) free(tt);
 }
 
-int fstw_load_body(fstw_file *f, fstw_error *err)
+/* The body's fields back to "not loaded" after a failed or cancelled read. */
+static void body_drop(fstw_file *f)
 {
-    int rc = FSTW_OK;
+    fstwi_times_release(f->times);
+    free(f->dups);
+    f->times = NULL;
+    f->time_table = NULL;
+    f->n_time = 0;
+    f->dups = NULL;
+    f->n_dups = 0;
+}
+
+int fstwi_body_load(fstw_file *f, fstwi_progress *pr, uint64_t base, int ends_call, fstw_error *err)
+{
+    int active = fstwi_progress_active(pr), rc;
     fstwi_mutex_lock(&f->lock);
-    if (!f->body_loaded) {
-        rc = fstwi_body_read(f, err);
-        if (!rc) __atomic_store_n(&f->body_loaded, 1, __ATOMIC_RELEASE);
+    while (f->body_loading && !f->body_loaded) {
+        /* another thread reads it: wait (reporting every 10 ms when asked) */
+        fstwi_cond_wait(&f->body_cond, &f->lock, active ? 10 : 0);
+        if (active && f->body_loading && !f->body_loaded) {
+            fstwi_mutex_unlock(&f->lock);
+            if ((rc = fstwi_progress_report(pr, base, err))) return rc;
+            fstwi_mutex_lock(&f->lock);
+        }
     }
+    if (f->body_loaded) {
+        fstwi_mutex_unlock(&f->lock);
+        return ends_call ? fstwi_progress_end(pr, err) : FSTW_OK;
+    }
+    f->body_loading = 1;
+    fstwi_mutex_unlock(&f->lock);
+
+    rc = body_read(f, pr, base, err);
+    if (!rc && ends_call) rc = fstwi_progress_end(pr, err);
+    if (rc) body_drop(f);
+    fstwi_mutex_lock(&f->lock);
+    if (!rc) __atomic_store_n(&f->body_loaded, 1, __ATOMIC_RELEASE);
+    f->body_loading = 0;
+    fstwi_cond_broadcast(&f->body_cond);
     fstwi_mutex_unlock(&f->lock);
     return rc;
 }
+
+int fstw_load_body_ex(fstw_file *f, const fstw_progress *progress, fstw_error *err)
+{
+    fstwi_progress pr;
+    int rc = fstwi_progress_begin(&pr, progress, "body load", fstw_body_loaded(f) ? 0 : fstwi_body_bytes(f), err);
+    return rc ? rc : fstwi_body_load(f, &pr, 0, 1, err);
+}
+
+int fstw_load_body(fstw_file *f, fstw_error *err) { return fstw_load_body_ex(f, NULL, err); }
 
 int fstw_body_loaded(const fstw_file *f) { return __atomic_load_n(&f->body_loaded, __ATOMIC_ACQUIRE); }
 

@@ -149,7 +149,8 @@ void fstwi_source_close(fstwi_source *s);
 int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len,
                      const char *what, fstw_error *err);
 
-/* ---- fstw_thread.c: a mutex, joinable threads, the processor count.
+/* ---- fstw_thread.c: a mutex, a condition variable, joinable threads, the
+ * processor count.
  * POSIX threads; on Windows an SRW lock and _beginthreadex, the system's own
  * (no winpthreads DLL to ship beside an extension, and MSVC has no pthreads). */
 #ifdef _WIN32
@@ -171,12 +172,58 @@ static inline void fstwi_mutex_unlock(fstwi_mutex *m) { pthread_mutex_unlock(m);
 static inline void fstwi_mutex_destroy(fstwi_mutex *m) { pthread_mutex_destroy(m); }
 typedef struct fstwi_thread { pthread_t id; } fstwi_thread;
 #endif
+/* A condition variable used with an fstwi_mutex (POSIX: pthread_cond_t on
+ * the monotonic clock where there is one; Windows: CONDITION_VARIABLE). */
+#ifdef _WIN32
+typedef struct fstwi_cond { void *cv; } fstwi_cond;     /* a CONDITION_VARIABLE */
+#else
+typedef struct fstwi_cond { pthread_cond_t c; } fstwi_cond;
+#endif
+void fstwi_cond_init(fstwi_cond *c);
+void fstwi_cond_destroy(fstwi_cond *c);
+/* Waits on c with m locked (m is unlocked while waiting, locked again on
+ * return): until fstwi_cond_broadcast, or when ms > 0 at most about ms
+ * milliseconds.  Spurious wake-ups happen: callers re-check their state. */
+void fstwi_cond_wait(fstwi_cond *c, fstwi_mutex *m, unsigned ms);
+void fstwi_cond_broadcast(fstwi_cond *c);
 /* Runs fn(arg) on a new thread; 0, or -1 when no thread could be started.
  * *t stays in place until fstwi_thread_join(t). */
 int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg);
 void fstwi_thread_join(fstwi_thread *t);
 /* The number of processors online, at least 1. */
 unsigned fstwi_cpu_count(void);
+
+/* ---- fstw_progress.c: the progress reports and cancel checks of one long
+ * call (fstw_open, fstw_load_body_ex, fstw_load_signals_ex), made on the
+ * calling thread only (see fstw_progress in fstwave.h). */
+typedef struct fstwi_progress {
+    const fstw_progress *p;  /* the caller's; NULL: nothing to report or check */
+    const char *what;        /* "open", "body load", "load": for the message */
+    uint64_t total;          /* fixed for the call */
+    uint64_t done;           /* the last done reported (never decreases) */
+    int canceled;            /* the call was cancelled (nothing reported after) */
+} fstwi_progress;
+/* Starts the call's reports: records total, reports (0, total) and checks
+ * cancel.  p may be NULL.  FSTW_OK or FSTW_ERR_CANCELED (message in err). */
+int fstwi_progress_begin(fstwi_progress *pr, const fstw_progress *p, const char *what,
+                        uint64_t total, fstw_error *err);
+/* Reports done (kept within [last done, total]; a report that reaches total
+ * is left to fstwi_progress_end) and checks cancel: FSTW_OK or
+ * FSTW_ERR_CANCELED (message in err). */
+int fstwi_progress_report(fstwi_progress *pr, uint64_t done, fstw_error *err);
+/* The last report, (total, total), when the call is about to succeed;
+ * FSTW_OK or FSTW_ERR_CANCELED. */
+int fstwi_progress_end(fstwi_progress *pr, fstw_error *err);
+/* Whether the caller's cancel flag is set (read atomically; any thread may
+ * call it: no report). */
+int fstwi_progress_flag(const fstwi_progress *pr);
+/* Whether the call asks for anything (a progress function or a cancel flag). */
+static inline int fstwi_progress_active(const fstwi_progress *pr)
+{
+    return pr && pr->p && (pr->p->fn || pr->p->cancel);
+}
+/* FSTW_ERR_CANCELED with "<what> cancelled after N of M bytes" in err. */
+int fstwi_progress_fail(fstwi_progress *pr, fstw_error *err);
 
 /* ---- fstw_decompress.c */
 /* zlib stream (RFC 1950) of exactly in_len bytes into exactly out_len bytes. */
@@ -333,6 +380,8 @@ struct fstw_file {
     /* body */
     fstwi_mutex lock;
     int body_loaded;
+    int body_loading;              /* a thread is reading the body (under lock) */
+    fstwi_cond body_cond;          /* broadcast when that read ends (with lock) */
     struct fstwi_times *times;     /* the time table's storage (time_table points into it) */
     uint64_t *time_table;
     size_t n_time;
@@ -345,7 +394,18 @@ struct fstw_file {
     size_t n_dups;
 };
 
-int fstwi_body_read(fstw_file *f, fstw_error *err);
+/* ---- fstw_body.c */
+/* The bytes a body load reads in progress units: every value-change block's
+ * length. */
+uint64_t fstwi_body_bytes(const fstw_file *f);
+/* Loads the body unless loaded, reporting pr's done as base + the bytes of
+ * the blocks read so far (fstwi_body_bytes in all); ends_call: the body is
+ * the whole call, whose last report (fstwi_progress_end) is made before the
+ * body is published.  When another thread is reading it, waits, reporting
+ * base every 10 ms when pr asks for anything.  Errors: FSTW_ERR_FORMAT,
+ * FSTW_ERR_IO, FSTW_ERR_NOMEM, FSTW_ERR_CANCELED; the body then stays
+ * unloaded. */
+int fstwi_body_load(fstw_file *f, fstwi_progress *pr, uint64_t base, int ends_call, fstw_error *err);
 
 /* The time table's storage, shared by the file and every signal loaded from
  * it, so that signals outlive fstw_close (a count of holders, changed

@@ -4,7 +4,17 @@
  * file: with many signals each thread takes a share of the signals
  * over all blocks; with few, each decodes a contiguous run of blocks into its
  * own builders and the runs are joined in block order (fstwi_builder_append).
- * The result is the same either way. */
+ * The result is the same either way.
+ *
+ * Progress (fstw_load_signals_ex): total = the bytes of every block when the
+ * body is not loaded yet (fstwi_body_bytes; reported first, as fstw_body.c
+ * reads them) + the bytes of the blocks the load decodes (each block's length
+ * once, whatever the split).  Every part adds each block's length to a shared
+ * counter when the block is done and stops before its next block once the
+ * shared stop flag or the caller's cancel flag is set; only the calling
+ * thread calls the progress function: after each block of its own part, then
+ * every 10 ms until the worker threads finish (it waits on a condition
+ * variable the workers signal, not in join). */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +53,18 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* What the parts of one load share. */
+typedef struct load_run {
+    fstwi_progress *pr;       /* the call's progress: the calling thread reports it */
+    uint64_t base;            /* done before the decode (the body's bytes) */
+    unsigned scale;           /* parts that read each block (all, when split by signal) */
+    uint64_t bytes;           /* block bytes decoded so far by all parts (atomic) */
+    int stop;                 /* set once the call is cancelled: every part stops (atomic) */
+    fstwi_mutex m;            /* m and c: the calling thread waits for the workers */
+    fstwi_cond c;
+    size_t running;           /* worker threads still running (under m) */
+} load_run;
+
 typedef struct part {
     fstw_file *f;
     size_t first, end;        /* blocks [first, end) of the load's list */
@@ -55,7 +77,18 @@ typedef struct part {
     int rc;
     fstw_error err;
     fstwi_thread thread;
+    load_run *run;
+    int on_caller;            /* runs on the calling thread: reports progress */
 } part;
+
+/* The calling thread's report of the shared count; a cancel sets the stop flag. */
+static int report_run(load_run *r, fstw_error *err)
+{
+    uint64_t bytes = __atomic_load_n(&r->bytes, __ATOMIC_RELAXED);
+    int rc = fstwi_progress_report(r->pr, r->base + bytes / r->scale, err);
+    if (rc) __atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+    return rc;
+}
 
 static void *run_part(void *arg)
 {
@@ -64,18 +97,32 @@ static void *run_part(void *arg)
     p->rc = fstwi_decoder_init(&d, p->f, p->max_bits, &p->err);
     uint64_t total = 0, done = 0, projected = 0;
     for (size_t i = p->first; i < p->end; i++) total += p->f->blocks[p->blocks[i]].length;
+    load_run *r = p->run;
     for (size_t i = p->first; !p->rc && i < p->end; i++) {
+        if (__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) || fstwi_progress_flag(r->pr)) {
+            p->rc = FSTW_ERR_CANCELED; /* the message is run_parts' */
+            break;
+        }
+        uint64_t len = p->f->blocks[p->blocks[i]].length;
         p->rc = fstwi_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
                                   p->refs, p->bs, p->n);
         /* at each doubling of the bytes done, size the builders for the next
          * stretch from what the blocks so far gave */
-        done += p->f->blocks[p->blocks[i]].length;
+        done += len;
         if (i + 1 < p->end && done >= 2 * projected) {
             for (size_t k = 0; k < p->n; k++) fstwi_builder_project(&p->bs[k], done, total);
             projected = done;
         }
+        __atomic_add_fetch(&r->bytes, len, __ATOMIC_RELAXED);
+        if (!p->rc && p->on_caller && report_run(r, &p->err)) p->rc = FSTW_ERR_CANCELED;
     }
     fstwi_decoder_free(&d);
+    if (!p->on_caller) {
+        fstwi_mutex_lock(&r->m);
+        r->running--;
+        fstwi_cond_broadcast(&r->c);
+        fstwi_mutex_unlock(&r->m);
+    }
     return NULL;
 }
 
@@ -102,24 +149,51 @@ static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, 
     return t;
 }
 
-/* Runs the parts, parts[0] on the calling thread; the first failure in part
- * order is returned. */
+/* Runs the parts, parts[0] on the calling thread, which then reports
+ * progress every 10 ms until the workers finish.  The first failure in part
+ * order is returned; a cancel only when no part failed otherwise. */
 static int run_parts(part *parts, size_t nparts, fstw_error *err)
 {
+    load_run *r = parts[0].run;
     size_t started = 1;
+    for (size_t t = 0; t < nparts; t++) parts[t].on_caller = 1;
     for (size_t t = 1; t < nparts; t++) {
-        if (fstwi_thread_start(&parts[t].thread, run_part, &parts[t]) != 0) break;
+        parts[t].on_caller = 0;
+        fstwi_mutex_lock(&r->m);
+        r->running++;
+        fstwi_mutex_unlock(&r->m);
+        if (fstwi_thread_start(&parts[t].thread, run_part, &parts[t]) != 0) {
+            parts[t].on_caller = 1;
+            fstwi_mutex_lock(&r->m);
+            r->running--;
+            fstwi_mutex_unlock(&r->m);
+            break;
+        }
         started++;
     }
     run_part(&parts[0]);
+    if (started > 1 && fstwi_progress_active(r->pr)) {
+        fstwi_mutex_lock(&r->m);
+        while (r->running > 0) {
+            fstwi_cond_wait(&r->c, &r->m, 10);
+            if (r->running == 0 || __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) continue;
+            fstwi_mutex_unlock(&r->m);
+            report_run(r, err);
+            fstwi_mutex_lock(&r->m);
+        }
+        fstwi_mutex_unlock(&r->m);
+    }
     for (size_t t = 1; t < started; t++) fstwi_thread_join(&parts[t].thread);
     for (size_t t = started; t < nparts; t++) run_part(&parts[t]); /* no thread for it */
-    for (size_t t = 0; t < nparts; t++)
-        if (parts[t].rc) {
+    int canceled = __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+    for (size_t t = 0; t < nparts; t++) {
+        if (parts[t].rc == FSTW_ERR_CANCELED) canceled = 1;
+        else if (parts[t].rc) {
             if (err) *err = parts[t].err;
             return parts[t].rc;
         }
-    return FSTW_OK;
+    }
+    return canceled ? fstwi_progress_fail(r->pr, err) : FSTW_OK;
 }
 
 /* Many signals: each thread takes every nthreads-th signal over all blocks,
@@ -212,42 +286,77 @@ static int split_blocks(fstw_file *f, part *parts, size_t nthreads, const size_t
     return rc;
 }
 
-/* Decodes every listed block into bs, on nthreads threads. */
+/* Decodes every listed block into bs, on nthreads threads, reporting pr from
+ * base on. */
 static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int frame_block,
                          const uint32_t *refs, fstwi_builder *bs, size_t n, uint32_t max_bits,
-                         size_t nthreads, fstw_error *err)
+                         size_t nthreads, fstwi_progress *pr, uint64_t base, fstw_error *err)
 {
     part parts[MAX_THREADS];
+    load_run run;
     memset(parts, 0, sizeof parts);
+    memset(&run, 0, sizeof run);
+    run.pr = pr;
+    run.base = base;
+    run.scale = 1;
     for (size_t t = 0; t < nthreads; t++) {
         part *p = &parts[t];
         p->f = f; p->blocks = blocks; p->frame_block = frame_block;
         p->refs = refs; p->bs = bs; p->n = n; p->max_bits = max_bits;
         p->first = 0; p->end = nb;
+        p->run = &run;
     }
     if (nthreads == 1) return run_parts(parts, 1, err);
-    int by_block = n < 4 * nthreads;
+    fstwi_mutex_init(&run.m);
+    fstwi_cond_init(&run.c);
+    int rc, by_block = n < 4 * nthreads;
     __atomic_add_fetch(&split_counts[by_block], 1, __ATOMIC_RELAXED);
-    if (!by_block) return split_signals(parts, nthreads, refs, bs, n, err);
-    return split_blocks(f, parts, nthreads, blocks, nb, bs, n, err);
+    if (!by_block) {
+        run.scale = (unsigned)nthreads; /* every part reads every block */
+        rc = split_signals(parts, nthreads, refs, bs, n, err);
+    } else {
+        rc = split_blocks(f, parts, nthreads, blocks, nb, bs, n, err);
+    }
+    fstwi_cond_destroy(&run.c);
+    fstwi_mutex_destroy(&run.m);
+    return rc;
 }
 
 int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                       int multi_threaded, fstw_error *err)
 {
-    int rc = fstw_load_body(f, err);
-    if (rc) return rc;
+    return fstw_load_signals_ex(f, refs, n, out, multi_threaded, NULL, err);
+}
+
+int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
+                         int multi_threaded, const fstw_progress *progress, fstw_error *err)
+{
     for (size_t i = 0; i < n; i++) out[i] = NULL;
-    if (n == 0) return FSTW_OK;
+    /* blocks after the header's end time are skipped (fst-reader) */
+    size_t *blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *blocks);
+    if (!blocks) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    size_t nb = 0;
+    uint64_t load_bytes = 0;
+    for (size_t i = 0; i < f->n_blocks && n; i++)
+        if (f->blocks[i].start_time <= f->header.end_time) {
+            blocks[nb++] = i;
+            load_bytes += f->blocks[i].length;
+        }
+    /* progress: the body's blocks first (when it is not loaded), then the load's */
+    fstwi_progress pr;
+    uint64_t body_bytes = fstw_body_loaded(f) ? 0 : fstwi_body_bytes(f);
+    int rc = fstwi_progress_begin(&pr, progress, "load", body_bytes + load_bytes, err);
+    if (!rc) rc = fstwi_body_load(f, &pr, 0, 0, err);
+    if (!rc && n == 0) rc = fstwi_progress_end(&pr, err);
+    if (rc || n == 0) { free(blocks); return rc; }
     for (size_t i = 0; i < n; i++)
-        if ((rc = fstw_check_signal_ref(f, refs[i], err))) return rc;
+        if ((rc = fstw_check_signal_ref(f, refs[i], err))) { free(blocks); return rc; }
 
     uint32_t *uniq = malloc(n * sizeof *uniq);
     fstwi_builder *bs = calloc(n, sizeof *bs);
-    size_t *blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *blocks);
     fstw_signal **made = NULL;
     size_t nu = 0;
-    if (!uniq || !bs || !blocks) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    if (!uniq || !bs) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
     memcpy(uniq, refs, n * sizeof *uniq);
     qsort(uniq, n, sizeof *uniq, cmp_u32);
     for (size_t i = 0; i < n; i++)
@@ -260,14 +369,12 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
         if (bs[k].bits > max_bits) max_bits = bs[k].bits;
         if (g != 0 && g != UINT32_MAX && g > max_bits) max_bits = g;
     }
-    /* blocks after the header's end time are skipped (fst-reader); the frame
-     * of the first one is read when the time table has a slot for it */
-    size_t nb = 0;
-    for (size_t i = 0; i < f->n_blocks; i++)
-        if (f->blocks[i].start_time <= f->header.end_time) blocks[nb++] = i;
+    /* the frame of the first block is read when the time table has a slot for it */
     int frame_block = (nb && f->blocks[blocks[0]].tt_shift) ? 0 : -1;
     size_t nthreads = multi_threaded ? plan_threads(f, blocks, nb, nu) : 1;
-    if ((rc = decode_blocks(f, blocks, nb, frame_block, uniq, bs, nu, max_bits, nthreads, err))) goto done;
+    if ((rc = decode_blocks(f, blocks, nb, frame_block, uniq, bs, nu, max_bits, nthreads, &pr,
+                            body_bytes, err)))
+        goto done;
 
     /* hand out one signal per request, in request order */
     made = calloc(nu, sizeof *made);
@@ -286,6 +393,7 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
         }
     }
     for (size_t k = 0; k < nu; k++) fstw_signal_free(made[k]);
+    if (!rc) rc = fstwi_progress_end(&pr, err);
     if (rc)
         for (size_t i = 0; i < n; i++) { fstw_signal_free(out[i]); out[i] = NULL; }
 done:

@@ -15,6 +15,7 @@ void fstw_open_options_init(fstw_open_options *opts)
     opts->multi_threaded = 1;
     opts->remove_scopes_with_empty_name = 0;
     opts->load_body = 1;
+    opts->progress = NULL;
 }
 
 /* A text file starting with '$' (after white space) is a VCD; "GHDLwave" a GHW. */
@@ -437,6 +438,7 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     f->src = src;
     f->multi_threaded = opts->multi_threaded;
     fstwi_mutex_init(&f->lock);
+    fstwi_cond_init(&f->body_cond);
     uint8_t first[16] = {0};
     size_t nfirst = f->src.size < sizeof first ? (size_t)f->src.size : sizeof first;
     if (f->src.size == 0) {
@@ -450,7 +452,11 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     } else {
         rc = scan_blocks(f, path, opts->remove_scopes_with_empty_name, err);
     }
-    if (!rc && opts->load_body) rc = fstw_load_body(f, err);
+    /* progress: checked after the hierarchy, then the body's blocks */
+    fstwi_progress pr;
+    if (!rc) rc = fstwi_progress_begin(&pr, opts->progress, "open", opts->load_body ? fstwi_body_bytes(f) : 0, err);
+    if (!rc && opts->load_body) rc = fstwi_body_load(f, &pr, 0, 0, err);
+    if (!rc) rc = fstwi_progress_end(&pr, err);
     if (rc) {
         fstw_close(f);
         return rc;
@@ -471,6 +477,7 @@ void fstw_close(fstw_file *f)
     free(f->blocks);
     fstwi_times_release(f->times); /* signals may still hold it */
     free(f->dups);
+    fstwi_cond_destroy(&f->body_cond);
     fstwi_mutex_destroy(&f->lock);
     free(f);
 }

@@ -1,6 +1,8 @@
-/* fstw_thread.c - threads for parallel loads and the processor count: POSIX
- * threads, or on Windows _beginthreadex and an SRW lock for the mutex (the
- * POSIX mutex calls are inline in fstw_internal.h). */
+/* fstw_thread.c - threads for parallel loads, the condition variable that
+ * the waits of loads use (a waiting caller wakes every 10 ms to report
+ * progress and check cancel), and the processor count: POSIX threads, or on
+ * Windows _beginthreadex, an SRW lock for the mutex and a CONDITION_VARIABLE
+ * (the POSIX mutex calls are inline in fstw_internal.h). */
 #include "fstw_internal.h"
 
 #ifdef _WIN32
@@ -19,6 +21,16 @@ void fstwi_mutex_init(fstwi_mutex *m) { InitializeSRWLock((PSRWLOCK)m); }
 void fstwi_mutex_lock(fstwi_mutex *m) { AcquireSRWLockExclusive((PSRWLOCK)m); }
 void fstwi_mutex_unlock(fstwi_mutex *m) { ReleaseSRWLockExclusive((PSRWLOCK)m); }
 void fstwi_mutex_destroy(fstwi_mutex *m) { (void)m; /* an SRW lock holds no resources */ }
+
+_Static_assert(sizeof(fstwi_cond) == sizeof(CONDITION_VARIABLE), "fstwi_cond holds a CONDITION_VARIABLE");
+
+void fstwi_cond_init(fstwi_cond *c) { InitializeConditionVariable((PCONDITION_VARIABLE)c); }
+void fstwi_cond_destroy(fstwi_cond *c) { (void)c; /* holds no resources */ }
+void fstwi_cond_wait(fstwi_cond *c, fstwi_mutex *m, unsigned ms)
+{
+    SleepConditionVariableSRW((PCONDITION_VARIABLE)c, (PSRWLOCK)m, ms ? ms : INFINITE, 0);
+}
+void fstwi_cond_broadcast(fstwi_cond *c) { WakeAllConditionVariable((PCONDITION_VARIABLE)c); }
 
 static unsigned __stdcall trampoline(void *arg)
 {
@@ -53,7 +65,47 @@ unsigned fstwi_cpu_count(void)
 
 #else
 /* ------------------------------------------------------------- POSIX */
+#include <time.h>
 #include <unistd.h>
+
+/* The timed wait counts on the monotonic clock (a change of the wall clock
+ * neither stretches nor cuts it); macOS has no pthread_condattr_setclock but
+ * a relative wait. */
+void fstwi_cond_init(fstwi_cond *c)
+{
+#ifdef __APPLE__
+    pthread_cond_init(&c->c, NULL);
+#else
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->c, &a);
+    pthread_condattr_destroy(&a);
+#endif
+}
+
+void fstwi_cond_destroy(fstwi_cond *c) { pthread_cond_destroy(&c->c); }
+
+void fstwi_cond_wait(fstwi_cond *c, fstwi_mutex *m, unsigned ms)
+{
+    if (!ms) {
+        pthread_cond_wait(&c->c, m);
+        return;
+    }
+#ifdef __APPLE__
+    struct timespec rel = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    pthread_cond_timedwait_relative_np(&c->c, m, &rel);
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    pthread_cond_timedwait(&c->c, m, &ts);
+#endif
+}
+
+void fstwi_cond_broadcast(fstwi_cond *c) { pthread_cond_broadcast(&c->c); }
 
 int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg)
 {
