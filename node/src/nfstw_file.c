@@ -66,7 +66,7 @@ static napi_value open_run(napi_env env, napi_callback_info info, int async)
 {
     napi_value argv[6];
     open_work ow = {.base = {.ops = &OPEN_OPS}};
-    if (nfstw_args(env, info, 4, argv) < 0)
+    if (nfstw_args(env, info, 6, argv) < 0)
         return NULL;
     fstw_open_options_init(&ow.opts);
     if (nfstw_get_bool(env, argv[1], "multiThreaded", &ow.opts.multi_threaded) < 0 ||
@@ -109,7 +109,7 @@ static napi_value body_run(napi_env env, napi_callback_info info, int async)
 {
     napi_value argv[3];
     nfstw_work work = {.ops = &BODY_OPS};
-    work.wave = nfstw_wave_args(env, info, 1, argv);
+    work.wave = nfstw_wave_args(env, info, 3, argv);
     if (!work.wave || nfstw_prog_new(env, argv[1], argv[2], async, &work.prog) < 0)
         return NULL;
     return nfstw_work_run(env, &work, sizeof work, async);

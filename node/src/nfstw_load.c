@@ -219,7 +219,7 @@ static napi_value load_run(napi_env env, napi_callback_info info, int async)
 {
     napi_value argv[5];
     load_work lw = {.base = {.ops = &LOAD_OPS}};
-    lw.base.wave = nfstw_wave_args(env, info, 3, argv);
+    lw.base.wave = nfstw_wave_args(env, info, 5, argv);
     if (!lw.base.wave || nfstw_get_bool(env, argv[2], "multiThreaded", &lw.mt) < 0 ||
         refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
         return NULL;
