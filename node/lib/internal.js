@@ -35,8 +35,13 @@ const kSignalRef = Symbol('fstwave.signalRef');
 /** The name of Signal's method that returns its addon handle, for `Waveform#valuesAtTime`. */
 const kSignalHandle = Symbol('fstwave.signalHandle');
 
+/** The name of Waveform's method that returns its HierarchyState (the file handle, Vars by
+ * id), and of Var's that returns its var id, for lib/render.js. */
+const kWaveState = Symbol('fstwave.waveState');
+const kVarId = Symbol('fstwave.varId');
+
 /** %IteratorPrototype%: iterators inherit `[Symbol.iterator]() { return this }` (and the
  * iterator helpers of newer Node versions) from it. */
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
-module.exports = { kInternal, checkInternal, kSignalRef, kSignalHandle, IteratorPrototype };
+module.exports = { kInternal, checkInternal, kSignalRef, kSignalHandle, kWaveState, kVarId, IteratorPrototype };

@@ -9,7 +9,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, kSignalRef, kSignalHandle } = require('./internal');
+const { kInternal, kSignalRef, kSignalHandle, kWaveState } = require('./internal');
 const { typeError, describe, parseOptions, toPath } = require('./args');
 const { parseWorkOptions, controlled } = require('./abort');
 const { HierarchyState, Hierarchy, Var } = require('./hierarchy');
@@ -350,6 +350,9 @@ class Waveform {
     if (this.#closed) throw closedError();
   }
 
+  /** The HierarchyState of the open file (internal, lib/render.js). */
+  [kWaveState]() { this.#check(); return this.#state; }
+
   /** Items of valuesAtTime: each a Signal, or a Var whose Signal is vars' next load. */
   #cursorItems(signalsOrVars, method) {
     if (signalsOrVars === null || typeof signalsOrVars?.[Symbol.iterator] !== 'function') {
@@ -454,5 +457,7 @@ if (typeof Symbol.asyncDispose === 'symbol') {
     this.close();
   };
 }
+
+require('./render').attach(Waveform); // renderSvg, showText and their async forms
 
 module.exports = { Waveform };

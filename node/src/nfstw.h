@@ -13,6 +13,7 @@
  *   nfstw_load.c    loadSignals/loadSignalsAsync and their load batches
  *   nfstw_hier.c    hierarchy and header accessors
  *   nfstw_view.c    windows of changes and summaries as typed arrays
+ *   nfstw_render.c  renderSvg/showText (sync and async): the tool's picture and text
  *   nfstw_signal.c  signal handles and their values, cursor values
  *   nfstw_work.c    the work layer: one core call run inline (sync natives)
  *                   or on the thread pool (async natives), settled in one place
@@ -304,6 +305,7 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports);
 napi_status nfstw_signal_init(napi_env env, napi_value exports);
 napi_status nfstw_load_init(napi_env env, napi_value exports);
 napi_status nfstw_view_init(napi_env env, napi_value exports);
+napi_status nfstw_render_init(napi_env env, napi_value exports);
 
 #define NFSTW_FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 
