@@ -354,12 +354,10 @@ void fstwi_text_people(fstwi_text *t, const char *p, size_t n, int xml)
     put_lossy(&w2, p, n);
     for (size_t i = 0; i < w.n;) {
         uint8_t c = (uint8_t)u[i];
-        unsigned cp = c;
-        size_t k = 1;
-        if (c == 0xc2 && i + 1 < w.n) { /* C1 controls are U+0080..U+009F */
-            cp = 0x80 | ((uint8_t)u[i + 1] & 0x3f);
-            k = 2;
-        }
+        unsigned cp = c; /* the code point, where it matters: below U+00C0 */
+        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4; /* u is valid UTF-8 */
+        if (k > w.n - i) k = w.n - i;
+        if (c == 0xc2 && k == 2) cp = 0x80 | ((uint8_t)u[i + 1] & 0x3f); /* C1 controls: U+0080..U+009F */
         if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
             fstwi_text_printf(t, "\\u{%x}", cp);
         } else if (xml && c == '<') {
