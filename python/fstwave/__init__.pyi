@@ -3,6 +3,7 @@
 import os
 import sys
 from typing import (
+    Callable,
     ClassVar,
     Iterable,
     Iterator,
@@ -106,6 +107,25 @@ class Waveform:
     def load_signals(self, vars: Iterable["Var"], /) -> List["Signal"]: ...
     def load_signals_multithreaded(self, vars: Iterable["Var"], /) -> List["Signal"]: ...
     def unload_signals(self, signals_or_vars: Iterable[Union["Signal", "Var"]], /) -> None: ...
+    def render_svg(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        width: int = 1000,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> str:
+        """The tool's ``render`` picture (SVG); fstwave/docs/tools.md."""
+    def show_text(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> str:
+        """The tool's ``show`` text; fstwave/docs/tools.md."""
 
 @final
 class Hierarchy:
