@@ -409,13 +409,9 @@ function windowOptions(more) {
   };
 }
 
+/** A time in timescale units (a BigInt), at least 0. */
 function timeArg(text) {
-  if (!/^\s*[+-]?[0-9]+(_[0-9]+)*\s*$/.test(text)) {
-    throw new Error('invalid int value: ' + pyRepr(text));
-  }
-  const n = BigInt(text.trim().replace(/_/g, ''));
-  if (n < 0n) throw new Error('must be at least 0: ' + pyRepr(text));
-  return n;
+  return BigInt(intAtLeast(text, 0));
 }
 
 function choice(choices) {
@@ -428,12 +424,17 @@ function choice(choices) {
 }
 
 function positiveInt(text) {
+  return Number(intAtLeast(text, 1));
+}
+
+/** Python's int(text) not below minimum, as a decimal string (argparse's messages). */
+function intAtLeast(text, minimum) {
   if (!/^\s*[+-]?[0-9]+(_[0-9]+)*\s*$/.test(text)) {
     throw new Error('invalid int value: ' + pyRepr(text));
   }
-  const n = Number(text.trim().replace(/_/g, ''));
-  if (n < 1) throw new Error('must be at least 1: ' + pyRepr(text));
-  return n;
+  const n = BigInt(text.trim().replace(/_/g, ''));
+  if (n < BigInt(minimum)) throw new Error('must be at least ' + minimum + ': ' + pyRepr(text));
+  return String(n);
 }
 
 const NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$/;

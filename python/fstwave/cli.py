@@ -329,24 +329,21 @@ def cmd_tree(args, out):
 # main
 
 
-def _positive_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("invalid int value: %r" % text)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1: %r" % text)
-    return n
+def _int_at_least(minimum):
+    """An argparse type: an int not below minimum."""
+    def parse(text):
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("invalid int value: %r" % text)
+        if n < minimum:
+            raise argparse.ArgumentTypeError("must be at least %d: %r" % (minimum, text))
+        return n
+    return parse
 
 
-def _time(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("invalid int value: %r" % text)
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be at least 0: %r" % text)
-    return n
+_positive_int = _int_at_least(1)
+_time = _int_at_least(0)  # a time in timescale units
 
 
 def _version():

@@ -186,23 +186,20 @@ static PyObject *text_result(pyfstw_WaveformObject *self, int rc, char *out, siz
     return s;
 }
 
-PyObject *pyfstw_render_svg(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+/* The text of show (show) or the picture of render `width` pixels wide:
+ * vars resolved and loaded, then the core called with the GIL released. */
+static PyObject *show_or_render(pyfstw_WaveformObject *self, PyObject *const *a, int show, uint64_t width,
+                                const char *fname)
 {
-    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
-    PyObject *a[6];
+    /* a: vars, start, end, radix, progress */
     rows_t r;
     fstw_render_options opts;
-    uint64_t width = 1000;
-    if (pyfstw_parse_args(&render_svg_args, args, nargs, kwnames, a) < 0)
-        return NULL;
-    if (a[3] && a[3] != Py_None && pyfstw_as_unsigned(a[3], UINT32_MAX, &width) < 0)
-        return NULL;
-    if (rows_make(self, a[0], a[5], "render_svg", &r) < 0) {
+    if (rows_make(self, a[0], a[4], fname, &r) < 0) {
         rows_free(&r);
         return NULL;
     }
     fstw_file *f = pyfstw_open_file(self->hier);
-    if (!f || window_and_radix(f, a[1], a[2], a[4], &opts.t0, &opts.t1, &opts.radix) < 0) {
+    if (!f || window_and_radix(f, a[1], a[2], a[3], &opts.t0, &opts.t1, &opts.radix) < 0) {
         rows_free(&r);
         return NULL;
     }
@@ -213,42 +210,34 @@ PyObject *pyfstw_render_svg(PyObject *op, PyObject *const *args, Py_ssize_t narg
     int rc;
     self->hier->busy++;
     Py_BEGIN_ALLOW_THREADS
-    rc = fstw_render_svg(f, r.rows, r.n, &opts, &out, &len, &err);
+    if (!show)
+        rc = fstw_render_svg(f, r.rows, r.n, &opts, &out, &len, &err);
+    else
+        rc = fstw_show_text(f, r.rows, r.n, opts.t0, opts.t1, opts.radix, &out, &len, &err);
     Py_END_ALLOW_THREADS
     self->hier->busy--;
     rows_free(&r);
     return text_result(self, rc, out, len, &err);
 }
 
+PyObject *pyfstw_render_svg(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *a[6];
+    uint64_t width = 1000;
+    if (pyfstw_parse_args(&render_svg_args, args, nargs, kwnames, a) < 0)
+        return NULL;
+    if (a[3] && a[3] != Py_None && pyfstw_as_unsigned(a[3], UINT32_MAX, &width) < 0)
+        return NULL;
+    PyObject *b[5] = {a[0], a[1], a[2], a[4], a[5]};
+    return show_or_render((pyfstw_WaveformObject *)op, b, 0, width, "render_svg");
+}
+
 PyObject *pyfstw_show_text(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
     PyObject *a[5];
-    rows_t r;
-    uint64_t t0, t1;
-    int radix;
     if (pyfstw_parse_args(&show_text_args, args, nargs, kwnames, a) < 0)
         return NULL;
-    if (rows_make(self, a[0], a[4], "show_text", &r) < 0) {
-        rows_free(&r);
-        return NULL;
-    }
-    fstw_file *f = pyfstw_open_file(self->hier);
-    if (!f || window_and_radix(f, a[1], a[2], a[3], &t0, &t1, &radix) < 0) {
-        rows_free(&r);
-        return NULL;
-    }
-    char *out = NULL;
-    size_t len = 0;
-    fstw_error err;
-    int rc;
-    self->hier->busy++;
-    Py_BEGIN_ALLOW_THREADS
-    rc = fstw_show_text(f, r.rows, r.n, t0, t1, radix, &out, &len, &err);
-    Py_END_ALLOW_THREADS
-    self->hier->busy--;
-    rows_free(&r);
-    return text_result(self, rc, out, len, &err);
+    return show_or_render((pyfstw_WaveformObject *)op, a, 1, 0, "show_text");
 }
 
 const char pyfstw_render_svg_doc[] =
