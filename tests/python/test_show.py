@@ -193,3 +193,31 @@ def test_show_command(fixture_files):
     assert r.stderr.decode() == "fstwave: error: %s: no signal named 'tb.nope'\n" % path
     r = run("--version")
     assert r.returncode == 0 and r.stdout.decode() == "fstwave %s\n" % fstwave.__version__
+
+
+def test_progress_bar_only_on_a_terminal():
+    """The tool's progress bar: drawn on a terminal once the work took longer than its delay,
+    erased at the end; nothing on a file or pipe."""
+    import io
+    from fstwave.cli import _ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = _ProgressBar("loading", stream)
+        bar._start -= 1.0  # the work has taken a second
+        bar(0, 200)
+        bar(200, 200)
+        bar.clear()
+    assert pipe.getvalue() == ""
+    text = tty.getvalue()
+    assert "\rloading [" + "#" * 30 + "] 100%" in text
+    assert text.endswith("\r\x1b[K")
+    quick = Tty()
+    bar = _ProgressBar("loading", quick)  # short work: no bar at all
+    bar(100, 100)
+    bar.clear()
+    assert quick.getvalue() == ""
