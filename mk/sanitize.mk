@@ -90,7 +90,7 @@ SAN_PY_DEPS  := $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(wildcard python/src/*.c pyth
                 python/fstwave/_fstwave.c $(wildcard python/fstwave/*.py python/fstwave/*.pyi) setup.py
 # the differential, API and thread tests; the two largest corpus files are left out of
 # the differential here (each takes minutes with ASan) - test-asan-c reads them with ASan
-SAN_PYTEST_K ?= (differential or test_api or test_threads or test_args or test_errors or test_repeated_time) and not xilinx_isim/test1 and not swerv1
+SAN_PYTEST_K ?= (differential or test_api or test_threads or test_args or test_errors or test_repeated_time or (test_viewer and not keyboard and not leak)) and not xilinx_isim/test1 and not swerv1
 SAN_PY_ENV    = LD_PRELOAD=$$($(SAN_CC) -print-file-name=libasan.so) \
                 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

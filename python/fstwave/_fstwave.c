@@ -12,7 +12,7 @@
  * Signal unless another thread inserted one for the same ref meanwhile (then
  * the new one is freed and the cached one returned).
  *
- * Progress and cancel (contract section 6): the long calls take
+ * Progress and cancel (fstwave/docs/api.md section 2.7): the long calls take
  * progress=callable(done, total) and are cancelled by an exception raised
  * in it or by a signal (Ctrl-C), through pyfstw_progress
  * (python/src/pyfstw_progress.c); a cancelled load inserts nothing.
@@ -89,13 +89,12 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
 {
     PyObject *argv[5];
     pyfstw_progress p;
-    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0 ||
-        pyfstw_progress_init(&p, argv[4], "Waveform") < 0)
+    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
         return NULL;
     PyObject *pathobj = argv[0];
     int multi_threaded, remove_empty, load_body;
     if ((multi_threaded = flag_arg(argv[1], 1)) < 0 || (remove_empty = flag_arg(argv[2], 0)) < 0 ||
-        (load_body = flag_arg(argv[3], 1)) < 0)
+        (load_body = flag_arg(argv[3], 1)) < 0 || pyfstw_progress_init(&p, argv[4], "Waveform") < 0)
         return NULL;
     pyfstw_state *st = (pyfstw_state *)PyType_GetModuleState(type);
     if (!st)
@@ -684,7 +683,7 @@ static PyMethodDef Waveform_methods[] = {
      "when the body is already loaded). Raises FstError for a malformed body, OSError\n"
      "for a read error, the exception of ``progress`` or KeyboardInterrupt when\n"
      "cancelled (the body then stays unloaded). Extension (pywellen 0.20.5 always\n"
-     "reads the body; progress: contract section 6)."},
+     "reads the body; progress: fstwave/docs/api.md section 2.7)."},
     {"body_loaded", Waveform_body_loaded, METH_NOARGS,
      "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
     {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
@@ -721,7 +720,7 @@ static PyMethodDef Waveform_methods[] = {
      "the first change). The signals of Var items are loaded first, all in one batch\n"
      "load (GIL released) and cached as get_signal(); Signal items are used as they\n"
      "are. Raises TypeError for other items, OverflowError for a negative time.\n"
-     "Extension (contract section 6)."},
+     "Extension (fstwave/docs/api.md section 2.7)."},
     {"render_svg", PYFSTW_FASTCALL_FN(pyfstw_render_svg), PYFSTW_METH_FASTCALL, pyfstw_render_svg_doc},
     {"show_text", PYFSTW_FASTCALL_FN(pyfstw_show_text), PYFSTW_METH_FASTCALL, pyfstw_show_text_doc},
     {"close", Waveform_close, METH_NOARGS,
@@ -732,8 +731,8 @@ static PyMethodDef Waveform_methods[] = {
      "(as a closed Python file does); Signal objects already loaded stay readable\n"
      "(with their Changes and Summary). While a load of this Waveform runs with the\n"
      "GIL released (in another thread, or when called from a progress callable),\n"
-     "close() raises RuntimeError and the file stays open. Extension (contract\n"
-     "section 6)."},
+     "close() raises RuntimeError and the file stays open. Extension\n"
+     "(fstwave/docs/api.md section 2.7)."},
     {"__enter__", Waveform_enter, METH_NOARGS,
      "__enter__($self, /)\n--\n\nReturns self (``with Waveform(path) as w:``)."},
     {"__exit__", Waveform_exit, METH_VARARGS,
@@ -769,11 +768,11 @@ static PyType_Slot Waveform_slots[] = {
                 "``reason`` and ``offset`` (see FstError).\n"
                 "All times are in the file's timescale units (Hierarchy.timescale()).\n\n"
                 "``progress`` (also on load_body, load_signals and load_signals_multithreaded;\n"
-                "contract section 6): a callable ``progress(done, total)`` called on the\n"
-                "calling thread with bytes of value-change blocks read: (0, total) first, then\n"
-                "after each block (about every 10 ms while worker threads decode), (total, total)\n"
-                "last; total is fixed for the call and done never decreases; a call with\n"
-                "nothing to read reports (0, 0). An exception raised by it cancels the call\n"
+                "fstwave/docs/api.md section 2.7): a callable ``progress(done, total)`` called\n"
+                "on the calling thread with bytes of value-change blocks read: (0, total)\n"
+                "first, then after each block (about every 10 ms while worker threads decode),\n"
+                "(total, total) last; total is fixed for the call and done never decreases; a\n"
+                "call with nothing to read reports (0, 0). An exception raised by it cancels the call\n"
                 "within one block and is re-raised; Ctrl-C (KeyboardInterrupt) does the same\n"
                 "with or without a callable (signals are checked at least every 10 ms). A\n"
                 "cancelled call leaves nothing behind: no Waveform, an unloaded body, no\n"

@@ -31,7 +31,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h> /* PyMemberDef, T_OBJECT_EX (Python < 3.12) */
+#include <structmember.h> /* PyMemberDef, T_OBJECT, READONLY (Python < 3.12) */
 #include <stdint.h>
 
 #include "fstwave.h"
@@ -323,14 +323,29 @@ int pyfstw_value_arrays(pyfstw_state *st, const fstw_signal *s, size_t n, size_t
 /* The name of an fstw_array_kind: "none", "u64", "f64", "rows", "strings". */
 const char *pyfstw_array_kind_name(int kind);
 
-/* to_numpy() of a Changes or Summary object: a dict {name: numpy array} of
- * its object members that are Arrays (numpy.asarray of each, no copy).  ImportError
- * naming the extra fstwave[numpy] when NumPy is missing. */
-PyObject *pyfstw_members_to_numpy(PyObject *self, const PyMemberDef *members);
+/* The head of Changes and Summary ("bags" of arrays): objects whose
+ * attributes are object members (T_OBJECT, NULL reads as None) listed in
+ * their type's tp_members. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t len;  /* len(): entries of a window, slices of a summary */
+    PyObject *kind;  /* str: pyfstw_array_kind_name */
+} pyfstw_BagObject;
 
-/* Py_CLEAR of every T_OBJECT / T_OBJECT_EX member of self, then the type's tp_free (the
- * tp_dealloc of Changes and Summary). */
-void pyfstw_members_dealloc(PyObject *self, const PyMemberDef *members);
+/* Their tp_dealloc (Py_CLEAR of every object member), sq_length, tp_repr,
+ * and to_numpy(): a dict {name: numpy.asarray(array)} of the members that
+ * are Arrays (no copy); ImportError naming the extra fstwave[numpy] when
+ * NumPy is missing. */
+void pyfstw_bag_dealloc(PyObject *self);
+Py_ssize_t pyfstw_bag_len(PyObject *self);
+PyObject *pyfstw_bag_repr(PyObject *self);
+extern PyMethodDef pyfstw_bag_methods[]; /* to_numpy() */
+
+/* The slots every bag type has, besides its Py_tp_doc and Py_tp_members. */
+#define PYFSTW_BAG_SLOTS                                                                           \
+    {Py_tp_dealloc, (void *)pyfstw_bag_dealloc}, {Py_tp_repr, (void *)pyfstw_bag_repr},            \
+        {Py_tp_methods, pyfstw_bag_methods}, {Py_sq_length, (void *)pyfstw_bag_len},               \
+        PYFSTW_NO_NEW_SLOT
 
 /* Signal.changes_between(t0, t1) and Signal.summary(t0, t1, buckets). */
 PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);

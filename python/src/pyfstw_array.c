@@ -1,6 +1,6 @@
 /*
- * pyfstw_array.c - Array: the bulk arrays of Changes and Summary (contract
- * section 6), read-only objects that own their bytes and implement the
+ * pyfstw_array.c - Array: the bulk arrays of Changes and Summary
+ * (docs/api.md section 2.7), read-only objects that own their bytes and implement the
  * buffer protocol (PEP 3118), so that memoryview(a) works and
  * numpy.asarray(a) wraps them without a copy; plus what Changes and Summary
  * share (the value arrays of a signal's layout, to_numpy(), dealloc).
@@ -79,12 +79,6 @@ static PyObject *Array_get_format(PyObject *op, void *closure)
     return PyUnicode_FromString(((pyfstw_ArrayObject *)op)->format);
 }
 
-static PyObject *Array_get_itemsize(PyObject *op, void *closure)
-{
-    (void)closure;
-    return PyLong_FromSsize_t(((pyfstw_ArrayObject *)op)->itemsize);
-}
-
 static PyObject *Array_get_shape(PyObject *op, void *closure)
 {
     (void)closure;
@@ -158,11 +152,16 @@ static PyGetSetDef Array_getset[] = {
     {"format", Array_get_format, NULL,
      "The struct-module format of one item: 'Q' uint64, 'q' int64, 'd' float64,\n"
      "'B' byte, 'c' one ASCII character of a row (NumPy dtype 'S1').", NULL},
-    {"itemsize", Array_get_itemsize, NULL, "Bytes of one item (8, or 1 for 'B' and 'c').", NULL},
     {"shape", Array_get_shape, NULL,
      "``(n,)``, or ``(n, bitwidth)`` for ASCII rows (one row per change).", NULL},
     {"nbytes", Array_get_nbytes, NULL, "Bytes of the whole array.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef Array_members[] = {
+    {"itemsize", T_PYSSIZET, offsetof(pyfstw_ArrayObject, itemsize), READONLY,
+     "Bytes of one item (8, or 1 for 'B' and 'c')."},
+    {NULL, 0, 0, 0, NULL},
 };
 
 static PyMethodDef Array_methods[] = {
@@ -177,9 +176,9 @@ static PyMethodDef Array_methods[] = {
 };
 
 static PyType_Slot Array_slots[] = {
-    {Py_tp_doc, "A read-only bulk array of fstwave (contract section 6): times, values,\n"
-                "offsets, counts or change indices of Signal.changes_between() and\n"
-                "Signal.summary().\n\n"
+    {Py_tp_doc, "A read-only bulk array of fstwave (fstwave/docs/api.md section 2.7):\n"
+                "times, values, offsets, counts or change indices of\n"
+                "Signal.changes_between() and Signal.summary().\n\n"
                 "Implements the buffer protocol with ``format``, ``itemsize`` and ``shape``, so\n"
                 "``memoryview(a)`` works and ``numpy.asarray(a)`` wraps it without a copy; it\n"
                 "owns a copy of its data, independent of the Signal and the file. ``len(a)``\n"
@@ -187,6 +186,7 @@ static PyType_Slot Array_slots[] = {
     {Py_tp_dealloc, Array_dealloc},
     {Py_tp_repr, Array_repr},
     {Py_tp_getset, Array_getset},
+    {Py_tp_members, Array_members},
     {Py_tp_methods, Array_methods},
     {Py_sq_length, Array_len},
     {Py_bf_getbuffer, Array_getbuffer},
@@ -237,15 +237,22 @@ int pyfstw_value_arrays(pyfstw_state *st, const fstw_signal *s, size_t n, size_t
     return *values ? 0 : -1;
 }
 
-PyObject *pyfstw_members_to_numpy(PyObject *self, const PyMemberDef *members)
+/* The object members of a bag's type (its tp_members). */
+static const PyMemberDef *bag_members(PyObject *self)
 {
+    return (const PyMemberDef *)PyType_GetSlot(Py_TYPE(self), Py_tp_members);
+}
+
+static PyObject *bag_to_numpy(PyObject *self, PyObject *unused)
+{
+    (void)unused;
     pyfstw_state *st = pyfstw_state_of(self);
     PyObject *dict = PyDict_New();
     if (!dict)
         return NULL;
-    for (const PyMemberDef *m = members; m->name; m++) {
+    for (const PyMemberDef *m = bag_members(self); m->name; m++) {
         PyObject *v = *(PyObject **)((char *)self + m->offset);
-        if ((m->type != T_OBJECT && m->type != T_OBJECT_EX) || !v || !PyObject_TypeCheck(v, st->Array_Type))
+        if (m->type != T_OBJECT || !v || !PyObject_TypeCheck(v, st->Array_Type))
             continue;
         PyObject *arr = as_numpy(v);
         if (!arr || PyDict_SetItemString(dict, m->name, arr) < 0) {
@@ -258,12 +265,34 @@ PyObject *pyfstw_members_to_numpy(PyObject *self, const PyMemberDef *members)
     return dict;
 }
 
-void pyfstw_members_dealloc(PyObject *self, const PyMemberDef *members)
+void pyfstw_bag_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
-    for (const PyMemberDef *m = members; m->name; m++)
-        if (m->type == T_OBJECT || m->type == T_OBJECT_EX)
+    for (const PyMemberDef *m = bag_members(self); m->name; m++)
+        if (m->type == T_OBJECT)
             Py_CLEAR(*(PyObject **)((char *)self + m->offset));
     tp->tp_free(self);
     Py_DECREF(tp);
 }
+
+Py_ssize_t pyfstw_bag_len(PyObject *self)
+{
+    return ((pyfstw_BagObject *)self)->len;
+}
+
+PyObject *pyfstw_bag_repr(PyObject *self)
+{
+    pyfstw_BagObject *b = (pyfstw_BagObject *)self;
+    return PyUnicode_FromFormat("<%s kind=%S len=%zd>", Py_TYPE(self)->tp_name, b->kind, b->len);
+}
+
+PyMethodDef pyfstw_bag_methods[] = {
+    {"to_numpy", bag_to_numpy, METH_NOARGS,
+     "to_numpy($self, /)\n--\n\n"
+     "A dict {name: ndarray} of this object's array attributes that are not None\n"
+     "(Changes: times, values, offsets; Summary: bounds, counts, first, last,\n"
+     "first_values, last_values, first_offsets, last_offsets), each\n"
+     "``numpy.asarray`` of the Array (no copy, read-only). Raises ImportError when\n"
+     "NumPy is not installed (``pip install fstwave[numpy]``)."},
+    {NULL, NULL, 0, NULL},
+};

@@ -1,6 +1,6 @@
 /*
  * pyfstw_changes.c - Changes: the window of changes of a signal as bulk
- * arrays (Signal.changes_between, contract section 6).  The window rule
+ * arrays (Signal.changes_between, fstwave/docs/api.md section 2.7).  The window rule
  * (the change in force at t0, then the changes in (t0, t1]) and the array
  * layouts are the core's (fstw_signal_window, fstw_signal_array_kind,
  * fstw_signal_copy_times/values); this file only wraps them.
@@ -8,14 +8,12 @@
 #include "pyfstw.h"
 
 typedef struct {
-    PyObject_HEAD
+    pyfstw_BagObject head; /* len: n, kind */
     PyObject *times;       /* Array 'Q' */
     PyObject *values;      /* Array, or NULL (None) for events */
     PyObject *offsets;     /* Array 'Q' of n + 1 for strings, else NULL */
-    PyObject *kind;        /* str */
     PyObject *has_initial; /* bool */
     PyObject *first;       /* int */
-    Py_ssize_t n;
 } ChangesObject;
 
 /* Copies above this many bytes release the GIL. */
@@ -68,7 +66,7 @@ PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssi
     ChangesObject *c = (ChangesObject *)tp->tp_alloc(tp, 0);
     if (!c)
         return NULL;
-    c->n = (Py_ssize_t)n;
+    c->head.len = (Py_ssize_t)n;
     pyfstw_ArrayObject *times = pyfstw_array_new(st, "Q", n, 0), *values = NULL, *offsets = NULL;
     c->times = (PyObject *)times;
     if (!times || pyfstw_value_arrays(st, s, n, fstw_signal_values_bytes(s, w.first, w.end), &values, &offsets) < 0)
@@ -77,27 +75,15 @@ PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssi
     c->offsets = (PyObject *)offsets;
     if (copy_window(s, w.first, w.end, times, values, offsets) < 0)
         goto fail;
-    c->kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
+    c->head.kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
     c->has_initial = PyBool_FromLong(w.has_initial);
     c->first = PyLong_FromSize_t(w.first);
-    if (!c->kind || !c->first)
+    if (!c->head.kind || !c->first)
         goto fail;
     return (PyObject *)c;
 fail:
     Py_DECREF(c);
     return NULL;
-}
-
-static PyObject *Changes_repr(PyObject *op)
-{
-    ChangesObject *c = (ChangesObject *)op;
-    return PyUnicode_FromFormat("<Changes kind=%U n=%zd first=%S has_initial=%S>", c->kind, c->n, c->first,
-                                c->has_initial);
-}
-
-static Py_ssize_t Changes_len(PyObject *op)
-{
-    return ((ChangesObject *)op)->n;
 }
 
 static PyMemberDef Changes_members[] = {
@@ -111,7 +97,7 @@ static PyMemberDef Changes_members[] = {
     {"offsets", T_OBJECT, offsetof(ChangesObject, offsets), READONLY,
      "For strings: Array 'Q' of n + 1 offsets into values (the first 0; value i is\n"
      "``values[offsets[i]:offsets[i+1]]``). None for the other kinds."},
-    {"kind", T_OBJECT, offsetof(ChangesObject, kind), READONLY,
+    {"kind", T_OBJECT, offsetof(ChangesObject, head.kind), READONLY,
      "The value layout: 'u64' (2-state bit vectors of 1..64 bits, bit 0 = LSB),\n"
      "'f64' (reals), 'rows' (other bit vectors), 'strings', 'none' (events); the\n"
      "same for every window of a signal (the core's fstw_signal_array_kind)."},
@@ -124,38 +110,15 @@ static PyMemberDef Changes_members[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
-static void Changes_dealloc(PyObject *op)
-{
-    pyfstw_members_dealloc(op, Changes_members);
-}
-
-static PyObject *Changes_to_numpy(PyObject *op, PyObject *unused)
-{
-    (void)unused;
-    return pyfstw_members_to_numpy(op, Changes_members);
-}
-
-static PyMethodDef Changes_methods[] = {
-    {"to_numpy", Changes_to_numpy, METH_NOARGS,
-     "to_numpy($self, /)\n--\n\n"
-     "``{'times': ndarray, 'values': ndarray, 'offsets': ndarray}`` (the arrays that are\n"
-     "not None), each ``numpy.asarray`` of the Array (no copy, read-only). Raises\n"
-     "ImportError when NumPy is not installed (``pip install fstwave[numpy]``)."},
-    {NULL, NULL, 0, NULL},
-};
-
 static PyType_Slot Changes_slots[] = {
     {Py_tp_doc, "The window of changes of a Signal, from Signal.changes_between(t0, t1)\n"
-                "(contract section 6; not in pywellen): the change in force at t0 (when the\n"
-                "signal has a value at t0) and every change with t0 < time <= t1, as bulk\n"
-                "arrays (buffer protocol; numpy.asarray wraps them without a copy).\n"
+                "(fstwave/docs/api.md section 2.7; not in pywellen): the change in force\n"
+                "at t0 (when the signal has a value at t0) and every change with\n"
+                "t0 < time <= t1, as bulk arrays (buffer protocol; numpy.asarray wraps them\n"
+                "without a copy).\n"
                 "``len(changes)`` is the number of entries n. Not constructible."},
-    {Py_tp_dealloc, Changes_dealloc},
-    {Py_tp_repr, Changes_repr},
     {Py_tp_members, Changes_members},
-    {Py_tp_methods, Changes_methods},
-    {Py_sq_length, Changes_len},
-    PYFSTW_NO_NEW_SLOT
+    PYFSTW_BAG_SLOTS
     {0, NULL},
 };
 

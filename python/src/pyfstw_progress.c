@@ -2,9 +2,9 @@
  * pyfstw_progress.c - progress and cancel of the long core calls (open,
  * body and signal loads) for Python: the fstw_progress callback that takes
  * the GIL back, calls the user's progress(done, total) and checks for
- * signals (Ctrl-C), and cancels the call when either raises (contract
- * section 6: "Python takes progress=callable and stops on KeyboardInterrupt
- * raised in it or on a signal").
+ * signals (Ctrl-C), and cancels the call when either raises (docs/api.md
+ * section 2.7: progress=callable, KeyboardInterrupt raised in it or by a
+ * signal).
  *
  * The core calls fn on the thread that made the call only (fstwave.h,
  * fstw_progress), the thread whose state pyfstw_progress_begin saved, so

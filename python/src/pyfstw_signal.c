@@ -277,14 +277,14 @@ static PyMethodDef Signal_methods[] = {
      "t0 < time <= t1, times as uint64 and values in the array layout of the signal\n"
      "(``kind``; see Changes). O(log changes) to find the window, then one copy.\n"
      "Raises ValueError when t1 < t0, OverflowError for a negative time. Extension\n"
-     "(contract section 6; not in pywellen)."},
+     "(fstwave/docs/api.md section 2.7; not in pywellen)."},
     {"summary", PYFSTW_FASTCALL_FN(pyfstw_summary), PYFSTW_METH_FASTCALL,
      "summary($self, t0, t1, buckets)\n--\n\n"
      "The display summary of the window (t0, t1] in ``buckets`` equal slices, as a\n"
      "Summary (bounds, counts, first, last, first_values, last_values), in\n"
      "O(buckets * log changes), never a walk over the changes. Times in timescale\n"
      "units. Raises ValueError when t1 < t0 or buckets == 0, OverflowError for a\n"
-     "negative time or buckets >= 2**32. Extension (contract section 6)."},
+     "negative time or buckets >= 2**32. Extension (fstwave/docs/api.md section 2.7)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,6 @@
 /*
  * pyfstw_summary.c - Summary: the display summary of a window of a signal
- * in equal slices (Signal.summary, contract section 6).  The slice rule and
+ * in equal slices (Signal.summary, fstwave/docs/api.md section 2.7).  The slice rule and
  * its O(buckets * log changes) computation are the core's
  * (fstw_signal_summary); the values of the changes at the slice bounds come
  * from fstw_signal_gather_values.  This file only wraps them.
@@ -8,7 +8,7 @@
 #include "pyfstw.h"
 
 typedef struct {
-    PyObject_HEAD
+    pyfstw_BagObject head;   /* len: buckets, kind */
     PyObject *bounds;        /* Array 'Q', buckets + 1 */
     PyObject *counts;        /* Array 'Q', buckets */
     PyObject *first;         /* Array 'q', buckets */
@@ -17,8 +17,6 @@ typedef struct {
     PyObject *first_offsets; /* Array 'Q' for strings, else NULL */
     PyObject *last_values;
     PyObject *last_offsets;
-    PyObject *kind; /* str */
-    Py_ssize_t buckets;
 } SummaryObject;
 
 static const pyfstw_argspec summary_args = PYFSTW_ARGSPEC("summary", "OOO", "", "t0", "t1", "buckets");
@@ -60,7 +58,7 @@ PyObject *pyfstw_summary(PyObject *signal, PyObject *const *args, Py_ssize_t nar
     SummaryObject *m = (SummaryObject *)tp->tp_alloc(tp, 0);
     if (!m)
         return NULL;
-    m->buckets = (Py_ssize_t)b;
+    m->head.len = (Py_ssize_t)b;
     pyfstw_ArrayObject *bounds = pyfstw_array_new(st, "Q", b + 1, 0);
     pyfstw_ArrayObject *counts = pyfstw_array_new(st, "Q", b, 0);
     pyfstw_ArrayObject *first = pyfstw_array_new(st, "q", b, 0);
@@ -83,24 +81,13 @@ PyObject *pyfstw_summary(PyObject *signal, PyObject *const *args, Py_ssize_t nar
     if (gather(st, s, (const int64_t *)first->data, b, &m->first_values, &m->first_offsets) < 0 ||
         gather(st, s, (const int64_t *)last->data, b, &m->last_values, &m->last_offsets) < 0)
         goto fail;
-    m->kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
-    if (!m->kind)
+    m->head.kind = PyUnicode_InternFromString(pyfstw_array_kind_name(fstw_signal_array_kind(s)));
+    if (!m->head.kind)
         goto fail;
     return (PyObject *)m;
 fail:
     Py_DECREF(m);
     return NULL;
-}
-
-static PyObject *Summary_repr(PyObject *op)
-{
-    SummaryObject *m = (SummaryObject *)op;
-    return PyUnicode_FromFormat("<Summary kind=%U buckets=%zd>", m->kind, m->buckets);
-}
-
-static Py_ssize_t Summary_len(PyObject *op)
-{
-    return ((SummaryObject *)op)->buckets;
 }
 
 static PyMemberDef Summary_members[] = {
@@ -125,44 +112,20 @@ static PyMemberDef Summary_members[] = {
      "The values of the changes ``last`` names (as first_values)."},
     {"last_offsets", T_OBJECT, offsetof(SummaryObject, last_offsets), READONLY,
      "For strings: Array 'Q' of buckets + 1 offsets into last_values; else None."},
-    {"kind", T_OBJECT, offsetof(SummaryObject, kind), READONLY,
+    {"kind", T_OBJECT, offsetof(SummaryObject, head.kind), READONLY,
      "The value layout, as Changes.kind: 'u64', 'f64', 'rows', 'strings' or 'none'."},
     {NULL, 0, 0, 0, NULL},
 };
 
-static void Summary_dealloc(PyObject *op)
-{
-    pyfstw_members_dealloc(op, Summary_members);
-}
-
-static PyObject *Summary_to_numpy(PyObject *op, PyObject *unused)
-{
-    (void)unused;
-    return pyfstw_members_to_numpy(op, Summary_members);
-}
-
-static PyMethodDef Summary_methods[] = {
-    {"to_numpy", Summary_to_numpy, METH_NOARGS,
-     "to_numpy($self, /)\n--\n\n"
-     "A dict {name: ndarray} of the array attributes that are not None (bounds,\n"
-     "counts, first, last, first_values, last_values, first_offsets, last_offsets),\n"
-     "each ``numpy.asarray`` of the Array (no copy, read-only). Raises ImportError\n"
-     "when NumPy is not installed (``pip install fstwave[numpy]``)."},
-    {NULL, NULL, 0, NULL},
-};
-
 static PyType_Slot Summary_slots[] = {
     {Py_tp_doc, "The display summary of a window of a Signal, from Signal.summary(t0, t1,\n"
-                "buckets) (contract section 6; not in pywellen): for each of ``buckets`` equal\n"
-                "slices of (t0, t1], the change in force at its start, the number of changes\n"
-                "inside it and the change in force at its end, computed by the core in\n"
-                "O(buckets * log changes). ``len(summary)`` is buckets. Not constructible."},
-    {Py_tp_dealloc, Summary_dealloc},
-    {Py_tp_repr, Summary_repr},
+                "buckets) (fstwave/docs/api.md section 2.7; not in pywellen): for each of\n"
+                "``buckets`` equal slices of (t0, t1], the change in force at its start, the\n"
+                "number of changes inside it and the change in force at its end, computed by\n"
+                "the core in O(buckets * log changes). ``len(summary)`` is buckets. Not\n"
+                "constructible."},
     {Py_tp_members, Summary_members},
-    {Py_tp_methods, Summary_methods},
-    {Py_sq_length, Summary_len},
-    PYFSTW_NO_NEW_SLOT
+    PYFSTW_BAG_SLOTS
     {0, NULL},
 };
 
