@@ -162,21 +162,25 @@ static void draw_event_row(fstwi_text *t, const uint64_t *counts, uint32_t w, ui
     fstwi_text_printf(t, "\"/>\n");
 }
 
-/* Whether a formatted value shows an unknown (x) or is all z. */
-static int shows_x(const char *v, size_t n, const fstw_signal *s)
+/* How a bus change is drawn: 0 a value box, 1 a box shaded as unknown (a bit
+ * vector with a state other than 0/1 that is not all z), 2 all z (a middle line). */
+static int bus_state(const fstw_signal *s, int64_t change)
 {
+    fstw_value v;
     if (fstw_signal_encoding(s) != FSTW_ENC_BITS) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] == 'x' || v[i] == 'X') return 1;
-    return 0;
-}
-
-static int all_z(const char *v, size_t n)
-{
-    if (n == 0) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] != 'z') return 0;
-    return 1;
+    /* 9-state values need no scratch; 2-state ones are packed into it (not read here) */
+    uint8_t stack[64];
+    size_t need = fstw_signal_scratch_size(s);
+    uint8_t *scratch = need <= sizeof stack ? stack : malloc(need);
+    if (!scratch || fstw_signal_value(s, (size_t)change, &v, scratch, need) != FSTW_OK) {
+        if (scratch != stack) free(scratch);
+        return 0;
+    }
+    if (scratch != stack) free(scratch);
+    if (v.kind != FSTW_VAL_LOGIC) return 0;
+    for (uint32_t i = 0; i < v.bits; i++)
+        if (v.data[i] != 'z') return 1;
+    return 2;
 }
 
 /* A bus row (bit vectors, reals, strings): a box per run with its value
@@ -192,14 +196,15 @@ static int draw_bus_row(fstwi_text *t, const fstw_file *f, const fstw_render_row
         size_t len;
         int rc = fstwi_format_change(f, row->var, row->signal, (size_t)r->change, radix, &v, &len);
         if (rc != FSTW_OK) return rc;
-        if (fstw_signal_encoding(row->signal) == FSTW_ENC_BITS && all_z(v, len)) {
+        int state = bus_state(row->signal, r->change);
+        if (state == 2) {
             fstwi_text_printf(t, "<path fill=\"" C_Z "\" d=\"");
             rect(t, x0, top + MID, w, 1);
             fstwi_text_printf(t, "\"/>\n");
             free(v);
             continue;
         }
-        const char *fill = shows_x(v, len, row->signal) ? C_X : C_BUS;
+        const char *fill = state == 1 ? C_X : C_BUS;
         if (w >= 6)
             fstwi_text_printf(t,
                               "<polygon fill=\"%s\" stroke=\"" C_LINE "\" points=\"%u,%u %u,%u %u,%u "

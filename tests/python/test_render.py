@@ -218,3 +218,36 @@ def test_labels_are_xml_escaped(fixture_files, tmp_path):
         if svg:
             xml.dom.minidom.parseString(svg.encode("utf-8"))
             rasterize(svg, tmp_path)
+
+
+def test_enum_literal_with_x_is_not_shaded(tmp_path):
+    """A bus box is shaded for its bits (a state other than 0/1), not for its text: the
+    example file's top.state shows the literal EXEC in a plain box, its 'x' values of
+    top.nib in shaded ones."""
+    make = subprocess.run(["make", "-C", str(REPO_ROOT), "build/example.fst"], capture_output=True, text=True)
+    assert make.returncode == 0, make.stdout + make.stderr
+    w = fstwave.Waveform(str(REPO_ROOT / "build" / "example.fst"))
+    start, end = w.time_range
+    width = 600
+    pw, ph, px = rasterize(w.render_svg(["top.state", "top.nib"], width=width), tmp_path)
+    left = label_width("top.state")
+    checked = {"EXEC": 0, "x": 0}
+    for row, name in enumerate(["top.state", "top.nib"]):
+        var = open_var(REPO_ROOT / "build" / "example.fst", name)[1]
+        enum = var.enum_type(w.hierarchy)
+        ch = list(w.get_signal(var).all_changes())
+        for (t, v), (t2, _) in zip(ch, ch[1:]):
+            x0 = left + slice_of(t, start, end, width) + 1
+            x1 = left + slice_of(t2, start, end, width) + 1
+            if t <= start or x1 - x0 < 8:
+                continue
+            y = AXIS_H + ROW_H * row + HI + 1
+            shaded = close(px[y][(x0 + x1) // 2], X_FILL, 8)
+            literal = dict(enum[1]).get(format(v, "02b") if isinstance(v, int) else v) if enum else None
+            if literal == "EXEC":
+                assert not shaded, "EXEC at %d" % t
+                checked["EXEC"] += 1
+            elif isinstance(v, str) and "x" in v:
+                assert shaded, "%s at %d" % (v, t)
+                checked["x"] += 1
+    assert checked["EXEC"] > 0 and checked["x"] > 0, checked
