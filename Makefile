@@ -98,10 +98,14 @@ $(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
 $(BUILD)/test_view: tests/c/test_view.c $(CORE_A) $(LIBFST_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) $(LIBFST_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core $(BUILD)/test_view fixtures $(BUILD)/example.fst
+$(BUILD)/test_format: tests/c/test_format.c $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -lm -o $@
+
+test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_format $(BUILD)/fixtures/enums_vhdl.fst
 
 $(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh

@@ -249,3 +249,39 @@ export const version: string;
 export const napiVersion: number;
 /** Diagnostics (not part of the contract): files and signals held by this thread's addon. */
 export function _nativeStats(): { openFiles: number; liveSignals: number };
+
+/** Options of `Waveform#renderSvg` and `Waveform#showText` (docs/tools.md). */
+export interface RenderOptions {
+  /** Window start, timescale units (default the file's start time). */
+  from?: bigint | number;
+  /** Window end, timescale units (default the file's end time). */
+  to?: bigint | number;
+  /** Bit vectors in binary, decimal or hexadecimal (default `'hex'`). */
+  radix?: 'bin' | 'dec' | 'hex';
+  /** For the loads of the signals, as `loadSignals`. */
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The `show` and `render` commands of the tool as methods (lib/render.js). */
+export interface Waveform {
+  /**
+   * The tool's `render` picture as an SVG document: one row per var (Vars of this file, or
+   * full names) over the window (from, to], `width` pixels wide (16..65536, default 1000).
+   * The same bytes as the Python package's `render_svg`.
+   * @throws {FstwaveError} code ERR_FSTWAVE_NO_SIGNAL for an unknown name
+   * @throws {RangeError} for an empty window or a bad width
+   */
+  renderSvg(vars: Iterable<Var | string>, options?: RenderOptions & { width?: number }): string;
+  /** `renderSvg` with the loads and the drawing on the libuv thread pool. */
+  renderSvgAsync(vars: Iterable<Var | string>, options?: RenderOptions & { width?: number }): Promise<string>;
+  /**
+   * The tool's `show` text: the value in force at `from` and the changes in (from, to] of
+   * each var, one line each. The same bytes as the Python package's `show_text`.
+   * @throws {FstwaveError} code ERR_FSTWAVE_NO_SIGNAL for an unknown name
+   * @throws {RangeError} when to < from
+   */
+  showText(vars: Iterable<Var | string>, options?: RenderOptions): string;
+  /** `showText` with the loads and the formatting on the libuv thread pool. */
+  showTextAsync(vars: Iterable<Var | string>, options?: RenderOptions): Promise<string>;
+}

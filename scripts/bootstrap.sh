@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs and is not there yet: a C compiler, make,
-# zlib's headers (Debian zlib1g-dev), Python's headers and venv module.
+# zlib's headers (Debian zlib1g-dev), Python's headers and venv module, and
+# librsvg's rsvg-convert (librsvg2-bin) that the render tests draw SVG with.
 # Then makes the project-local Python environment .venv with setuptools,
 # pytest, NumPy (the tests of the optional fstwave[numpy] extra) and the
 # reference pywellen 0.20.5 from PyPI.  Safe to run again.
@@ -15,6 +16,8 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 printf '#include <zlib.h>\nint main(void){return 0;}\n' > /tmp/fstwave-zcheck.c
 cc /tmp/fstwave-zcheck.c -o /tmp/fstwave-zcheck -lz >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+# librsvg's rsvg-convert: the render tests draw the tools' SVG with it (tests/python/test_render.py)
+command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 "$PY" - <<'PY' >/dev/null 2>&1 || need_apt+=(python3-dev python3-venv)
 import os, sysconfig, venv
 assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))

@@ -562,4 +562,26 @@ struct fstw_signal {
     fstwi_times *times;     /* held by the signal: it may outlive the file */
 };
 
+/* ---- fstw_format.c: the text of the `show` and `render` commands */
+/* Growable text with a sticky out-of-memory flag (start zeroed). */
+typedef struct fstwi_text {
+    fstwi_buf b;
+    int failed;
+} fstwi_text;
+void fstwi_text_put(fstwi_text *t, const char *p, size_t n);
+/* printf for short fixed formats (numbers, markup): at most 255 bytes. */
+void fstwi_text_printf(fstwi_text *t, const char *fmt, ...) FSTWI_PRINTF(2, 3);
+/* Names and values for people: bytes as lossy UTF-8 (invalid sequences as
+ * U+FFFD), control characters (U+0000-U+001F, U+007F-U+009F) as \u{HEX}
+ * (the tools' rule for names), and with xml the XML escapes of < > & ". */
+void fstwi_text_people(fstwi_text *t, const char *p, size_t n, int xml);
+/* Change `change` of s as fstw_format_value writes it in radix, with the enum
+ * literal of var (FSTW_NONE: none): a new NUL-terminated buffer in *out (free),
+ * its length in *len.  FSTW_OK, FSTW_ERR_NOMEM or FSTW_ERR_ARG. */
+int fstwi_format_change(const fstw_file *f, uint32_t var, const fstw_signal *s, size_t change,
+                        int radix, char **out, size_t *len);
+/* Hands the text out (NUL-terminated, *len without the NUL) or frees it and
+ * fails with FSTW_ERR_NOMEM when a write failed. */
+int fstwi_text_finish(fstwi_text *t, char **out, size_t *len, fstw_error *err);
+
 #endif

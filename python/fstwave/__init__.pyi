@@ -138,6 +138,25 @@ class Waveform:
     def values_at_time(self, signals_or_vars: Iterable[Union["Signal", "Var"]], time: int) -> List[Optional[_Value]]:
         """For each item, exactly ``signal.value_at_time(time)`` (Vars' signals loaded in one batch)."""
     def unload_signals(self, signals_or_vars: Iterable[Union["Signal", "Var"]], /) -> None: ...
+    def render_svg(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        width: int = 1000,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: _Progress = None,
+    ) -> str:
+        """The tool's ``render`` picture (SVG); fstwave/docs/tools.md."""
+    def show_text(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: _Progress = None,
+    ) -> str:
+        """The tool's ``show`` text; fstwave/docs/tools.md."""
 
 @final
 class Hierarchy:

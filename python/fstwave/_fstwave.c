@@ -721,6 +721,8 @@ static PyMethodDef Waveform_methods[] = {
      "load (GIL released) and cached as get_signal(); Signal items are used as they\n"
      "are. Raises TypeError for other items, OverflowError for a negative time.\n"
      "Extension (fstwave/docs/api.md section 2.7)."},
+    {"render_svg", PYFSTW_FASTCALL_FN(pyfstw_render_svg), PYFSTW_METH_FASTCALL, pyfstw_render_svg_doc},
+    {"show_text", PYFSTW_FASTCALL_FN(pyfstw_show_text), PYFSTW_METH_FASTCALL, pyfstw_show_text_doc},
     {"close", Waveform_close, METH_NOARGS,
      "close($self, /)\n--\n\n"
      "Closes the file now (idempotent) and empties the signal cache. Afterwards every\n"

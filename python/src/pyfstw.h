@@ -278,6 +278,14 @@ PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filena
 PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig);
 PyObject *pyfstw_timetable_new(pyfstw_state *st, pyfstw_HierarchyObject *hier);
 PyObject *pyfstw_timescale_new(pyfstw_state *st, uint32_t factor, int unit_exponent);
+/* A Var of hier's file for var id `id`. */
+PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
+
+/* Waveform.render_svg() and Waveform.show_text() (pyfstw_render.c). */
+PyObject *pyfstw_render_svg(PyObject *waveform, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+PyObject *pyfstw_show_text(PyObject *waveform, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+extern const char pyfstw_render_svg_doc[];
+extern const char pyfstw_show_text_doc[];
 
 /* The value of change `change` of s as Signal.value_at_time gives it (int,
  * str, float, '' for events; see the contract's "Values"), or None when

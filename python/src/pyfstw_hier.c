@@ -122,6 +122,11 @@ static PyObject *var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_
     return item_new(st->Var_Type, hier, id);
 }
 
+PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    return var_new(st, hier, id);
+}
+
 static PyObject *scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
 {
     return item_new(st->Scope_Type, hier, id);
