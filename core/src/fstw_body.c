@@ -135,6 +135,8 @@ static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error
         nd++;
     }
     times->n = n;
+    times->sorted = 1;
+    for (size_t i = 1; i < n && times->sorted; i++) times->sorted = tt[i] >= tt[i - 1];
     f->times = times;
     f->time_table = tt;
     f->n_time = n;
@@ -150,6 +152,7 @@ fstwi_times *fstwi_times_new(size_t n)
     if (!tt) return NULL;
     tt->holders = 1;
     tt->n = n;
+    tt->sorted = 0;
     return tt;
 }
 

@@ -413,6 +413,7 @@ int fstwi_body_load(fstw_file *f, fstwi_progress *pr, uint64_t base, int ends_ca
 typedef struct fstwi_times {
     long holders;
     size_t n;
+    int sorted;      /* the times never decrease (every well-formed file); set by the body */
     uint64_t t[];
 } fstwi_times;
 /* A new table of room for n times, held once; NULL when out of memory. */

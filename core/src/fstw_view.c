@@ -238,6 +238,50 @@ int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx, size_t n
 
 /* -------------------------------------------------------------- summary */
 
+/* The index of the last of a[0..n) (ascending) that is <= t, searched from
+ * `from`, the answer for an earlier t <= this one (-1 when there was none):
+ * a galloping search (steps 1, 2, 4, ... from `from`, then a binary search in
+ * the last step), so that a summary's increasing slice bounds cost O(log
+ * distance) each, in memory the previous search touched, instead of a
+ * search over the whole array.  On an ascending array it gives
+ * fstwi_last_le's answer. */
+#define FSTWI_GALLOP_LAST_LE(name, type)                                         \
+    static int64_t name(const type *a, size_t n, uint64_t t, int64_t from)       \
+    {                                                                            \
+        size_t lo;                                                               \
+        if (from < 0) {                                                          \
+            if (n == 0 || a[0] > t) return -1;                                   \
+            lo = 0;                                                              \
+        } else {                                                                 \
+            lo = (size_t)from;                                                   \
+        }                                                                        \
+        size_t step = 1, hi = lo + 1; /* a[lo] <= t; find hi with a[hi] > t */   \
+        while (hi < n && a[hi] <= t) {                                           \
+            lo = hi;                                                             \
+            step *= 2;                                                           \
+            hi = step < n - lo ? lo + step : n;                                  \
+        }                                                                        \
+        if (hi > n) hi = n;                                                      \
+        while (hi - lo > 1) { /* a[lo] <= t, a[hi] > t or hi == n */             \
+            size_t mid = lo + (hi - lo) / 2;                                     \
+            if (a[mid] <= t) lo = mid; else hi = mid;                            \
+        }                                                                        \
+        return (int64_t)lo;                                                      \
+    }
+FSTWI_GALLOP_LAST_LE(gallop_u64, uint64_t)
+FSTWI_GALLOP_LAST_LE(gallop_u32, uint32_t)
+
+/* fstw_signal_at_time(s, t) for increasing t, resumed from *step and *change
+ * (the time-table step and change of the previous, smaller or equal t; both
+ * -1 at first).  Needs a time table that never decreases. */
+static int64_t at_time_from(const fstw_signal *s, uint64_t t, int64_t *step, int64_t *change)
+{
+    *step = gallop_u64(s->tt, s->n_tt, t, *step);
+    if (*step < 0) return *change = -1;
+    *change = gallop_u32(s->tidx, s->n, (uint64_t)*step, *change);
+    return *change;
+}
+
 int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t buckets, uint64_t *bounds,
                         int64_t *first, uint64_t *counts, int64_t *last)
 {
@@ -246,11 +290,15 @@ int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t
      * with d = q * buckets + r, d * k / buckets = q * k + r * k / buckets,
      * where r * k < buckets^2 < 2^64 and q * k <= d */
     uint64_t d = t1 - t0, q = d / buckets, r = d % buckets;
-    int64_t prev = fstw_signal_at_time(s, t0);
+    /* the bounds increase: each lookup resumes from the previous one when the
+     * time table is ascending (always, but in a malformed file) */
+    int gallop = s->times && s->times->sorted;
+    int64_t step = -1, change = -1;
+    int64_t prev = gallop ? at_time_from(s, t0, &step, &change) : fstw_signal_at_time(s, t0);
     for (uint32_t k = 0; k < buckets; k++) {
         uint64_t a = t0 + q * k + r * k / buckets;
         uint64_t b = k + 1 == buckets ? t1 : t0 + q * (k + 1) + r * (k + 1) / buckets;
-        int64_t next = fstw_signal_at_time(s, b);
+        int64_t next = gallop ? at_time_from(s, b, &step, &change) : fstw_signal_at_time(s, b);
         if (bounds) bounds[k] = a;
         if (first) first[k] = prev;
         if (counts) counts[k] = (uint64_t)(next - prev);
