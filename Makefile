@@ -94,9 +94,13 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 $(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core fixtures $(BUILD)/example.fst
+$(BUILD)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
+
+test-c: $(BUILD)/test_core $(BUILD)/test_progress fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_progress $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
 $(VENV)/.fstwave-deps-2: scripts/bootstrap.sh
 	scripts/bootstrap.sh
