@@ -94,9 +94,18 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 $(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core fixtures $(BUILD)/example.fst
+# test_view also writes a file with libfst (every bit width)
+$(BUILD)/test_view: tests/c/test_view.c $(CORE_A) $(LIBFST_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) $(LIBFST_A) -lz -lpthread -o $@
+
+$(BUILD)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
+
+test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_progress fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_progress $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
 $(VENV)/.fstwave-deps-2: scripts/bootstrap.sh
 	scripts/bootstrap.sh
