@@ -324,3 +324,36 @@ describe('viewer API: the event loop during an async load with progress', functi
     assert.ok(during.length >= (end - start) / 20, `too few timer ticks: ${info}`);
   });
 });
+
+describe('viewer API: workers terminated while loads report progress', function () {
+  this.timeout(120000);
+
+  it('terminating workers in the middle of loads with onProgress and signal does not crash the process', async function () {
+    const { Worker } = require('worker_threads');
+    const code = `
+      const { parentPort, workerData } = require('worker_threads');
+      const { Waveform } = require(workerData.root);
+      (async () => {
+        const w = await Waveform.open(workerData.file, { loadBody: false });
+        const vars = [...w.hierarchy.allVars()];
+        let n = 0;
+        const onProgress = () => { if (++n === 2) parentPort.postMessage('mid-load'); };
+        w.loadSignalsAsync(vars, { signal: new AbortController().signal, onProgress }).catch(() => {});
+        w.loadBodyAsync({ onProgress: () => {} }).catch(() => {});
+        Waveform.open(workerData.file, { onProgress: () => {} }).catch(() => {});
+      })();`;
+    let mid = 0;
+    for (let i = 0; i < 6; i++) {
+      const worker = new Worker(code, { eval: true, workerData: { root: H.ROOT, file: big() } });
+      const msg = await new Promise((resolve, reject) => {
+        worker.on('message', resolve);
+        worker.on('error', reject);
+        setTimeout(() => resolve('timeout'), 10000);
+      });
+      if (msg === 'mid-load') mid++;
+      await new Promise((resolve) => setTimeout(resolve, i % 3));
+      await worker.terminate();
+    }
+    assert.ok(mid >= 3, `only ${mid} of 6 workers reached the middle of a load`);
+  });
+});
