@@ -11,13 +11,14 @@
 #   make sweep-asan       ~7,100 inputs with an ASan+UBSan build of the sweep (catches
 #                         silent out-of-bounds reads that do not crash)
 #   make test-asan        = test-asan-c + test-asan-python:
-#     test-asan-c         core + tests/c/test_core.c and test_view.c built with ASan+UBSan
-#                         (LeakSanitizer on) over the corpus + fixtures
+#     test-asan-c         core + tests/c/test_core.c, test_view.c and test_progress.c built
+#                         with ASan+UBSan (LeakSanitizer on) over the corpus + fixtures
 #     test-asan-python    the extension built with ASan+UBSan into $(BUILD)/asan-py (the
 #                         in-place python/fstwave/_fstwave*.so is not touched) and pytest
 #                         (differential, API and thread tests) run against it
 #   make test-valgrind    memcheck on $(BUILD)/test_core and test_view over the corpus + fixtures
-#   make test-tsan        tests/c/test_threads.c built with -fsanitize=thread
+#   make test-tsan        tests/c/test_threads.c and tests/c/test_progress.c built with
+#                         -fsanitize=thread
 #   make test-sanitize    all of the above that are not part of `make test`
 #
 # Knobs: SWEEP_N (mutations per file, full sweep), SWEEP_SAMPLE_N, SWEEP_ASAN_N, SWEEP_SEED, SWEEP_JOBS,
@@ -73,10 +74,14 @@ $(SAN_DIR)/test_core: tests/c/test_core.c $(SAN_OBJS)
 $(SAN_DIR)/test_view: tests/c/test_view.c $(SAN_OBJS) $(SAN_BUILD)/libfst.a
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) $(SAN_BUILD)/libfst.a -lz -lpthread -o $@
 
-test-asan-c: $(SAN_DIR)/test_core $(SAN_DIR)/test_view fixtures $(SAN_BUILD)/example.fst
+$(SAN_DIR)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(SAN_OBJS)
+	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) -lz -lpthread -o $@
+
+test-asan-c: $(SAN_DIR)/test_core $(SAN_DIR)/test_view $(SAN_DIR)/test_progress fixtures $(SAN_BUILD)/example.fst
 	@mkdir -p $(SAN_DIR)/tmp
 	$(SAN_ENV) $(SAN_DIR)/test_core $(SAN_DIR)/tmp $(SAN_ALL_FILES)
 	$(SAN_ENV) $(SAN_DIR)/test_view $(SAN_DIR)/tmp $(SAN_ALL_FILES)
+	$(SAN_ENV) $(SAN_DIR)/test_progress $(SAN_ALL_FILES)
 
 # The Python extension with ASan+UBSan, built by setup.py into $(SAN_PY_LIB) (not in
 # place).  setup.py compiles every source with the same flags, so CC is a small wrapper
@@ -142,8 +147,13 @@ $(TSAN_DIR)/test_threads: tests/c/test_threads.c $(SAN_CORE_SRCS) $(SAN_CORE_HDR
 	@mkdir -p $(@D)
 	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
 
-test-tsan: $(TSAN_DIR)/test_threads fixtures
+$(TSAN_DIR)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c
+	@mkdir -p $(@D)
+	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
+
+test-tsan: $(TSAN_DIR)/test_threads $(TSAN_DIR)/test_progress fixtures
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_DIR)/test_threads $(TSAN_FILES)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_DIR)/test_progress $(TSAN_FILES)
 
 # --------------------------------------------------------------------------- the sweep
 

@@ -344,8 +344,11 @@ FSTW_API int fstw_enum_pair(const fstw_file *f, uint32_t id, uint32_t i, fstw_st
  * FSTW_ERR_IO, FSTW_ERR_NOMEM. */
 FSTW_API int fstw_load_body(fstw_file *f, fstw_error *err);
 /* fstw_load_body with progress and cancel (see fstw_progress; progress may be
- * NULL); FSTW_ERR_CANCELED leaves the body unloaded.  When another thread is
- * loading the body, waits for it. */
+ * NULL); FSTW_ERR_CANCELED leaves the body unloaded.  total is the sum of the
+ * lengths of every value-change block (0 when the body is loaded), reported
+ * after each block whose time table is read.  When another thread is loading
+ * the body, waits for it (reporting done unchanged and checking cancel about
+ * every 10 ms), and reads it itself when that load fails or is cancelled. */
 FSTW_API int fstw_load_body_ex(fstw_file *f, const fstw_progress *progress, fstw_error *err);
 FSTW_API int fstw_body_loaded(const fstw_file *f);
 
@@ -382,8 +385,12 @@ FSTW_API int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fst
                       int multi_threaded, fstw_error *err);
 
 /* fstw_load_signals with progress and cancel (see fstw_progress; progress
- * may be NULL, and a body load it starts reports as part of it).  On
- * FSTW_ERR_CANCELED nothing is returned, as on any error. */
+ * may be NULL).  total = (the body's bytes as fstw_load_body_ex counts them,
+ * when the body is not loaded when the call starts) + the lengths of the
+ * blocks the load decodes (each block once, however the work is split; none
+ * when n is 0); the body's blocks are reported first, then the load's.  On
+ * FSTW_ERR_CANCELED nothing is returned, as on any error; the body, when
+ * the load read it completely before the cancel, stays loaded. */
 FSTW_API int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                          int multi_threaded, const fstw_progress *progress, fstw_error *err);
 

@@ -302,6 +302,7 @@ int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
     for (size_t k = 0; k < n; k++) {
         uint32_t ref = refs[k];
         uint64_t off, len;
+        if (d->between && d->between(d->between_ctx)) return FSTW_ERR_CANCELED;
         if ((rc = fstwi_chain_find(&d->tsrc, ref, &off, &len))) return rc;
         if (len == 0) continue;
         d->packed.len = 0;

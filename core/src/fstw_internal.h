@@ -192,6 +192,8 @@ int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg);
 void fstwi_thread_join(fstwi_thread *t);
 /* The number of processors online, at least 1. */
 unsigned fstwi_cpu_count(void);
+/* Milliseconds on a monotonic clock (from an unspecified start). */
+uint64_t fstwi_now_ms(void);
 
 /* ---- fstw_progress.c: the progress reports and cancel checks of one long
  * call (fstw_open, fstw_load_body_ex, fstw_load_signals_ex), made on the
@@ -534,6 +536,10 @@ typedef struct fstwi_decoder {
     fstwi_buf packed, unpacked;
     uint8_t *tmp;           /* 4 * max bits + 64 bytes */
     fstw_error *err;
+    /* when set, called before each chain of a block: nonzero stops the block
+     * with FSTW_ERR_CANCELED (no message: the caller writes it) */
+    int (*between)(void *ctx);
+    void *between_ctx;
 } fstwi_decoder;
 
 /* A decoder for loads of f whose widest signal (var or stored) has max_bits

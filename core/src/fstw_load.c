@@ -10,11 +10,12 @@
  * body is not loaded yet (fstwi_body_bytes; reported first, as fstw_body.c
  * reads them) + the bytes of the blocks the load decodes (each block's length
  * once, whatever the split).  Every part adds each block's length to a shared
- * counter when the block is done and stops before its next block once the
+ * counter when the block is done, and stops before its next chain once the
  * shared stop flag or the caller's cancel flag is set; only the calling
- * thread calls the progress function: after each block of its own part, then
- * every 10 ms until the worker threads finish (it waits on a condition
- * variable the workers signal, not in join). */
+ * thread calls the progress function: after each block of its own part and
+ * every 10 ms within a block (between chains), then every 10 ms until the
+ * worker threads finish (it waits on a condition variable the workers
+ * signal, not in join). */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ typedef struct load_run {
     fstwi_mutex m;            /* m and c: the calling thread waits for the workers */
     fstwi_cond c;
     size_t running;           /* worker threads still running (under m) */
+    uint64_t last_ms;         /* when the calling thread last reported */
 } load_run;
 
 typedef struct part {
@@ -87,7 +89,18 @@ static int report_run(load_run *r, fstw_error *err)
     uint64_t bytes = __atomic_load_n(&r->bytes, __ATOMIC_RELAXED);
     int rc = fstwi_progress_report(r->pr, r->base + bytes / r->scale, err);
     if (rc) __atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+    r->last_ms = fstwi_now_ms();
     return rc;
+}
+
+/* Before each chain of a block (the decoder's hook): stop once cancelled; on
+ * the calling thread, report every 10 ms (done moves only between blocks). */
+static int between_chains(void *arg)
+{
+    part *p = arg;
+    load_run *r = p->run;
+    if (__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) || fstwi_progress_flag(r->pr)) return 1;
+    return p->on_caller && r->pr->p->fn && fstwi_now_ms() - r->last_ms >= 10 && report_run(r, &p->err);
 }
 
 static void *run_part(void *arg)
@@ -95,6 +108,10 @@ static void *run_part(void *arg)
     part *p = arg;
     fstwi_decoder d;
     p->rc = fstwi_decoder_init(&d, p->f, p->max_bits, &p->err);
+    if (fstwi_progress_active(p->run->pr)) {
+        d.between = between_chains;
+        d.between_ctx = p;
+    }
     uint64_t total = 0, done = 0, projected = 0;
     for (size_t i = p->first; i < p->end; i++) total += p->f->blocks[p->blocks[i]].length;
     load_run *r = p->run;
@@ -106,6 +123,7 @@ static void *run_part(void *arg)
         uint64_t len = p->f->blocks[p->blocks[i]].length;
         p->rc = fstwi_decode_block(&d, &p->f->blocks[p->blocks[i]], (int)i == p->frame_block,
                                   p->refs, p->bs, p->n);
+        if (p->rc) break;
         /* at each doubling of the bytes done, size the builders for the next
          * stretch from what the blocks so far gave */
         done += len;
@@ -114,7 +132,7 @@ static void *run_part(void *arg)
             projected = done;
         }
         __atomic_add_fetch(&r->bytes, len, __ATOMIC_RELAXED);
-        if (!p->rc && p->on_caller && report_run(r, &p->err)) p->rc = FSTW_ERR_CANCELED;
+        if (p->on_caller && report_run(r, &p->err)) p->rc = FSTW_ERR_CANCELED;
     }
     fstwi_decoder_free(&d);
     if (!p->on_caller) {
@@ -299,6 +317,7 @@ static int decode_blocks(fstw_file *f, const size_t *blocks, size_t nb, int fram
     run.pr = pr;
     run.base = base;
     run.scale = 1;
+    run.last_ms = fstwi_now_ms();
     for (size_t t = 0; t < nthreads; t++) {
         part *p = &parts[t];
         p->f = f; p->blocks = blocks; p->frame_block = frame_block;

@@ -56,6 +56,8 @@ void fstwi_thread_join(fstwi_thread *t)
     CloseHandle(t->handle);
 }
 
+uint64_t fstwi_now_ms(void) { return GetTickCount64(); }
+
 unsigned fstwi_cpu_count(void)
 {
     SYSTEM_INFO si;
@@ -115,6 +117,13 @@ int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg)
 void fstwi_thread_join(fstwi_thread *t)
 {
     pthread_join(t->id, NULL);
+}
+
+uint64_t fstwi_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 unsigned fstwi_cpu_count(void)

@@ -43,7 +43,9 @@
  *
  *   nfstw_wave.busy counts works in flight; the file is never closed while
  *   busy > 0, so `execute` can use it without locks of ours (the core is
- *   thread-safe per file).
+ *   thread-safe per file).  close() marks the wave closed at once (no new
+ *   calls) and closes the file now or when busy drops to 0; its signals stay
+ *   alive (the core keeps their time table after fstw_close).
  *
  *   Per-instance state (nfstw_inst, napi_set_instance_data) lists the live
  *   waves.  The env cleanup hook (worker exit, env teardown) detaches every

@@ -121,13 +121,10 @@ NFSTW_WORK_NATIVES(fn_load_body, body_run)
 static napi_value fn_close(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
-    if (nfstw_args(env, info, 1, argv) < 0)
-        return NULL;
-    nfstw_wave *w = nfstw_wave_unwrap(env, argv[0], 0);
-    if (!w)
-        return NULL;
-    nfstw_wave_close(env, w);
-    return nfstw_undefined(env);
+    nfstw_wave *w = nfstw_args(env, info, 1, argv) < 0 ? NULL : nfstw_wave_unwrap(env, argv[0], 0);
+    if (w)
+        nfstw_wave_close(env, w); /* a closed or torn-down wave too */
+    return w ? nfstw_undefined(env) : NULL;
 }
 
 static napi_value fn_body_loaded(napi_env env, napi_callback_info info)

@@ -25,7 +25,8 @@
  * settles) and stops any later delivery.
  *
  * An exception thrown by onProgress cancels the work (the flag is set) and
- * is what the call throws or rejects with.
+ * is what the call throws or rejects with.  Once the flag is set (abort or
+ * exception) onProgress is not called again.
  */
 #include "nfstw.h"
 
@@ -69,7 +70,8 @@ static void prog_unhold(napi_env env, nfstw_prog *p)
 static void deliver(napi_env env, nfstw_prog *p)
 {
     uint64_t seq = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
-    if (p->settled || !p->cb_ref || seq == p->delivered || p->error_ref)
+    if (p->settled || !p->cb_ref || seq == p->delivered || p->error_ref ||
+        __atomic_load_n(p->flag, __ATOMIC_SEQ_CST)) /* aborted: no report after the abort */
         return;
     p->delivered = seq;
     napi_value cb, recv, argv[2], ignored;

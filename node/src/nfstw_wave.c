@@ -8,7 +8,9 @@
  * handles, load batches, works in flight); busy counts works in flight, and
  * the file is never closed while busy > 0.  The cleanup hook of
  * nfstw_module.c calls nfstw_inst_detach_all; a wave still busy then is
- * closed by nfstw_wave_end_work when its last work ends.
+ * closed by nfstw_wave_end_work when its last work ends.  close() (the JS
+ * Waveform's) works the same way but frees no signal: the core's signals
+ * outlive fstw_close, so loaded Signals stay readable.
  */
 #include "nfstw.h"
 
