@@ -91,10 +91,10 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
+$(BUILD)/test_core: tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-$(BUILD)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(CORE_A)
+$(BUILD)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
 test-c: $(BUILD)/test_core $(BUILD)/test_progress fixtures $(BUILD)/example.fst

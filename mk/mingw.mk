@@ -83,7 +83,7 @@ $(MINGW_A): $(MINGW_OBJS)
 	@rm -f $@
 	$(MINGW_AR) rcs $@ $^
 
-$(MINGW_TEST): tests/c/test_core.c tests/c/same_signal.h $(MINGW_A)
+$(MINGW_TEST): tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(MINGW_A)
 	$(MINGW_CC) $(MINGW_CFLAGS) $(MINGW_STD) $< $(MINGW_A) -static -lz -o $@
 
 $(MINGW_THREADS): tests/c/test_threads.c $(MINGW_A)

@@ -31,6 +31,7 @@
  * any failure. */
 #include "fstwave.h"
 #include "same_signal.h"
+#include "check.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,31 +43,6 @@
 void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
 /* internal (fstw_thread.c): the processors the loads may use */
 unsigned fstwi_cpu_count(void);
-
-static int passed, failed;
-static const char *current;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) passed++;                                           \
-        else {                                                        \
-            failed++;                                                 \
-            fprintf(stderr, "FAIL %s:%d [%s] ", __FILE__, __LINE__, current); \
-            fprintf(stderr, __VA_ARGS__);                             \
-            fputc('\n', stderr);                                      \
-        }                                                             \
-    } while (0)
-
-/* Sets (value) or removes (NULL) the environment variable FSTWAVE_PARALLEL_MIN_BYTES. */
-static void set_parallel_min_bytes(const char *value)
-{
-#ifdef _WIN32
-    _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : "");
-#else
-    if (value) setenv("FSTWAVE_PARALLEL_MIN_BYTES", value, 1);
-    else unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
-#endif
-}
 
 static void sleep_ms(unsigned ms)
 {
