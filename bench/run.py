@@ -44,12 +44,21 @@ FILES = {
     'wide-zlib-100M': ['--shape', 'wide', '--pack', 'zlib', '--size', '100M'],
     'narrow-zlib-100M': ['--shape', 'narrow', '--pack', 'zlib', '--size', '100M'],
     'narrow-zlib-1100M': ['--shape', 'narrow', '--pack', 'zlib', '--size', '1100M'],
+    # 100 signals: over 13 M time steps, so the clock (the query signal) has over 10 M changes,
+    # the window copy-out target's signal (issue 11)
+    'clock-zlib-80M': ['--shape', 'narrow', '--pack', 'zlib', '--size', '80M', '--signals', '100'],
 }
+LONG_SIGNAL = 10_000_000  # changes of the window copy-out target's signal
 DEFAULT_FILES = ['corpus'] + list(FILES)
 QUICK_FILES = ['corpus', 'wide-lz4-10M']
 
 OPS = ['open_walk', 'open_body', 'get_signal', 'query',
-       'load_1pct', 'load_1pct_mt', 'load_10pct', 'load_10pct_mt']
+       'load_1pct', 'load_1pct_mt', 'load_10pct', 'load_10pct_mt',
+       'view_screen', 'view_window']
+# the viewer API (issue 11): fstwave only, each measured against iterating the same changes in
+# the same language (pywellen 0.20.5 has no windows or summaries)
+VIEW_OPS = ('view_screen', 'view_window')
+SCREEN_SIGNALS = 100
 IMPLS = ['pywellen', 'fstwave-py', 'fstwave-node']
 IMPL_TITLE = {'pywellen': 'pywellen 0.20.5', 'fstwave-py': 'fstwave (Python)',
               'fstwave-node': 'fstwave (Node)'}
@@ -250,6 +259,7 @@ def file_info(path, args, work):
         'pct1': idx[:max(1, round(n * 0.01))],
         'pct10': idx[:max(1, round(n * 0.10))],
         'query_var': res['query_var'],
+        'screen': idx[:min(n, SCREEN_SIGNALS)],
     }
     times = array('q', (qr.randint(t0, t1) for _ in range(QUERY_CALLS)))
     if sys.byteorder != 'little':
@@ -303,7 +313,7 @@ def summarize_file(entry, impls):
                  'delta_rss_kb': summarize([m.get('delta_rss_kb') for m in ok]),
                  'baseline_rss_kb': summarize([m.get('baseline_rss_kb') for m in ok])}
             for metric in ('time_s', 'first_s', 'next_median_s', 'next_total_s', 'calls_per_s',
-                           'open_s'):
+                           'open_s', 'iterate_s', 'memcpy_s', 'load_s'):
                 s = summarize([m.get(metric) for m in ok])
                 if s:
                     d[metric] = s
@@ -360,6 +370,9 @@ def bench_file(entry, args, sel_path, sel, results, save):
             if impl == 'pywellen' and op.endswith('_mt'):
                 planned[impl] = 0
                 notes[impl] = 'pywellen has no batch load; its load_%s row is reused' % op[5:-3]
+                continue
+            if impl == 'pywellen' and op in VIEW_OPS:
+                planned[impl] = 0  # no viewer API: compared with iteration in the same language
                 continue
             if impl == 'pywellen' and op.startswith('load_') and py_next is not None:
                 k = len(sel['pct1' if op.startswith('load_1pct') else 'pct10'])
@@ -584,6 +597,7 @@ def write_report(results, out_dir, args):
                 cell(summ, op, 'fstwave-py', metric, runs),
                 cell(summ, op, 'fstwave-node', metric, runs),
                 fmt_r(ratio(pw, py)), fmt_r(ratio(pw, nd)), fmt_r(ratio(nd, py))))
+        L.extend(viewer_table(summ, runs))
         if 'query' in summ:
             cps = ['%s %.2g/s' % (IMPL_TITLE[i], summ['query'][i]['calls_per_s']['median'])
                    for i in IMPLS if i in summ['query'] and 'calls_per_s' in summ['query'][i]]
@@ -626,6 +640,76 @@ def write_report(results, out_dir, args):
     if results.get('plot'):
         L.append('## Plot\n\n![time against file size](%s)\n' % results['plot'])
     (Path(out_dir) / 'RESULTS.md').write_text('\n'.join(L) + '\n')
+
+
+VIEW_ROWS = [
+    ('view_screen', 'time_s', 'one screen: summary(start, end, 2,000) of 100 signals'),
+    ('view_screen', 'iterate_s', 'iterating all changes of the same 100 signals'),
+    ('view_window', 'time_s', 'window copy-out: changes_between(start, end) of the query signal'),
+    ('view_window', 'memcpy_s', 'allocation + memcpy of the same bytes'),
+    ('view_window', 'iterate_s', 'iterating all_changes() of the query signal'),
+]
+
+
+def view_ratio(summ, impl, num, den):
+    """Median time NUM / median time DEN (pairs (op, metric)) for IMPL, or None."""
+    return ratio(get_med(summ, num[0], impl, num[1]), get_med(summ, den[0], impl, den[1]))
+
+
+def viewer_table(summ, runs):
+    """Markdown lines of one file's viewer API table (fstwave only, issue 11): the summaries of
+    one screen and the window copy-out against iterating the same changes in the same language
+    and against a memcpy; [] when the file has no viewer measurements."""
+    if not any(op in summ for op in VIEW_OPS):
+        return []
+    L = ['', 'Viewer API (fstwave only; each against the same work in the same language):\n',
+         '| viewer operation | fstwave (Python) | fstwave (Node) |', '|---|---|---|']
+    for op, metric, label in VIEW_ROWS:
+        if op in summ:
+            L.append('| %s | %s | %s |' % (label, cell(summ, op, 'fstwave-py', metric, runs),
+                                           cell(summ, op, 'fstwave-node', metric, runs)))
+    for label, num, den in (
+            ('iterating / one screen (target ≥ 100×)', ('view_screen', 'iterate_s'),
+             ('view_screen', 'time_s')),
+            ('iterating / window copy-out (target ≥ 20×)', ('view_window', 'iterate_s'),
+             ('view_window', 'time_s')),
+            ('window copy-out / memcpy (target ≤ 3×)', ('view_window', 'time_s'),
+             ('view_window', 'memcpy_s'))):
+        L.append('| %s | %s | %s |' % (label, fmt_r(view_ratio(summ, 'fstwave-py', num, den)),
+                                       fmt_r(view_ratio(summ, 'fstwave-node', num, den))))
+    return L
+
+
+def viewer_targets(files):
+    """Target rows (target, measured, ok-or-None) of the viewer API (issue 11), the worst file
+    per language: one screen on the > 1 GB files, the window copy-out on the files whose query
+    signal has at least LONG_SIGNAL changes."""
+    big = [e for e in files if e['size'] > GB]
+    long_ = [e for e in files if (e['info'].get('query_var_changes') or 0) >= LONG_SIGNAL]
+    rows = []
+    for where, label, num, den, goal, higher in (
+            (big, '> 1 GB: one screen of 100 signals × 2,000 slices ≥ 100× faster than '
+             'iterating their changes', ('view_screen', 'iterate_s'), ('view_screen', 'time_s'),
+             100, True),
+            (long_, 'signal with ≥ 10 M changes: window copy-out ≥ 20× faster than iterating '
+             'all_changes', ('view_window', 'iterate_s'), ('view_window', 'time_s'), 20, True),
+            (long_, 'signal with ≥ 10 M changes: window copy-out within 3× of an allocation + '
+             'memcpy of the same bytes', ('view_window', 'time_s'), ('view_window', 'memcpy_s'),
+             3, False)):
+        for impl in ('fstwave-py', 'fstwave-node'):
+            vals = []
+            for e in where:
+                r = view_ratio(e['summary'], impl, num, den)
+                if r is not None:
+                    ms = get_med(e['summary'], num[0], impl, 'time_s') * 1000
+                    vals.append((r, e['name'], ms))
+            w = (min(vals) if higher else max(vals)) if vals else None
+            rows.append(('%s (%s)' % (label, IMPL_TITLE[impl]),
+                         '%s %s on %s (%.1f ms)' % ('lowest' if higher else 'highest',
+                                                   fmt_r(w[0]), w[1], w[2])
+                         if w else 'no such file',
+                         None if not w else (w[0] >= goal if higher else w[0] <= goal)))
+    return rows
 
 
 def targets_table(results):
@@ -726,6 +810,7 @@ def targets_table(results):
                  'worst node/py %s: %s, %s' % (fmt_r(worst_n[0]), worst_n[1], worst_n[2])
                  if worst_n else 'no data',
                  verdict(None if not worst_n else worst_n[0] <= 1.25)))
+    rows += [(t, m, verdict(ok)) for t, m, ok in viewer_targets(files)]
     out = ['| target | measured | verdict |', '|---|---|---|']
     out += ['| %s | %s | %s |' % r for r in rows]
     return out

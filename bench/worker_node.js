@@ -166,6 +166,61 @@ function loadOp(pct, mt) {
     res.changes = sigs.slice(0, CHECK_N).reduce((a, s) => a + s.length, 0);
   };
 }
+const SCREEN_BUCKETS = 2000;
+
+/**
+ * view_screen: load the sel.screen vars (100) with loadSignals (load_s), time one screen:
+ * summary(start, end, 2000) of each over the whole time range (time_s); then iterating
+ * allChanges() of each, as a viewer without summaries would (iterate_s). Sets ratio, changes.
+ */
+OPS.view_screen = (Waveform, file, sel, res) => {
+  const [w, vs] = openVars(Waveform, file, res);
+  let t0 = clock();
+  const sigs = w.loadSignals(sel.screen.map((i) => vs[i]));
+  res.load_s = clock() - t0;
+  const [start, end] = w.timeRange;
+  t0 = clock();
+  for (const s of sigs) s.summary(start, end, SCREEN_BUCKETS);
+  res.time_s = clock() - t0;
+  let n = 0;
+  t0 = clock();
+  for (const s of sigs) for (const _ of s.allChanges()) n++; // eslint-disable-line no-unused-vars
+  res.iterate_s = clock() - t0;
+  res.ratio = res.time_s > 0 ? res.iterate_s / res.time_s : null;
+  res.changes = n;
+};
+
+/**
+ * view_window: load var sel.query_var (load_s), time changesBetween(start, end) over the whole
+ * time range (time_s); then slice() of a Uint8Array of the same bytes (memcpy_s: an allocation
+ * and a memcpy) and iterating allChanges() (iterate_s). Sets bytes, changes, ratios.
+ */
+OPS.view_window = (Waveform, file, sel, res) => {
+  const [w, vs] = openVars(Waveform, file, res);
+  let t0 = clock();
+  const s = w.getSignal(vs[sel.query_var]);
+  res.load_s = clock() - t0;
+  const [start, end] = w.timeRange;
+  t0 = clock();
+  const c = s.changesBetween(start, end);
+  res.time_s = clock() - t0;
+  const nbytes = [c.times, c.values, c.offsets].reduce((a, x) => a + (x ? x.byteLength : 0), 0);
+  const src = new Uint8Array(nbytes);
+  t0 = clock();
+  const dst = src.slice();
+  res.memcpy_s = clock() - t0;
+  if (dst.length !== nbytes) throw new Error('copy failed');
+  let n = 0;
+  t0 = clock();
+  for (const _ of s.allChanges()) n++; // eslint-disable-line no-unused-vars
+  res.iterate_s = clock() - t0;
+  res.bytes = nbytes;
+  res.changes = n;
+  res.window_changes = c.times.length;
+  res.ratio_iterate = res.time_s > 0 ? res.iterate_s / res.time_s : null;
+  res.ratio_memcpy = res.memcpy_s > 0 ? res.time_s / res.memcpy_s : null;
+};
+
 OPS.load_1pct = loadOp(1, false);
 OPS.load_1pct_mt = loadOp(1, true);
 OPS.load_10pct = loadOp(10, false);

@@ -3,7 +3,7 @@
     python bench/worker_py.py --impl pywellen|fstwave --op OP --file F.fst [--sel SEL.json]
 
 OP is one of open_walk, open_body, get_signal, load_1pct, load_1pct_mt, load_10pct,
-load_10pct_mt, query, or info (file facts for the runner, fstwave only). SEL (NAME.sel.json)
+load_10pct_mt, query, view_screen, view_window (fstwave only), or info (file facts for the runner, fstwave only). SEL (NAME.sel.json)
 is the selection written by bench/run.py: var indices into ``hierarchy.all_vars()`` order; the
 query times are in NAME.times (int64, little-endian). Every implementation reads the same.
 
@@ -206,6 +206,67 @@ def op_query(mod, impl, path, sel, res):
     res['signal_changes'] = nchanges(s)
 
 
+SCREEN_BUCKETS = 2000
+
+
+def op_view_screen(mod, impl, path, sel, res):
+    """view_screen (fstwave only; pywellen has no viewer API): load the sel['screen'] vars (100)
+    with load_signals_multithreaded (load_s), then time one screen: summary(start, end, 2000)
+    of each over the whole time range (time_s); then time iterating all_changes() of each, as a
+    viewer without summaries would (iterate_s). Sets ratio = iterate_s / time_s and changes."""
+    w, vs = _open_vars(mod, impl, path, res)
+    chosen = [vs[i] for i in sel['screen']]
+    t0 = clock()
+    sigs = w.load_signals_multithreaded(chosen)
+    res['load_s'] = clock() - t0
+    start, end = w.time_range
+    t0 = clock()
+    for s in sigs:
+        s.summary(start, end, SCREEN_BUCKETS)
+    res['time_s'] = clock() - t0
+    n = 0
+    t0 = clock()
+    for s in sigs:
+        for _ in s.all_changes():
+            n += 1
+    res['iterate_s'] = clock() - t0
+    res['ratio'] = res['iterate_s'] / res['time_s'] if res['time_s'] > 0 else None
+    res['changes'] = n
+
+
+def op_view_window(mod, impl, path, sel, res):
+    """view_window (fstwave only): load var sel['query_var'] (the sampled var with the most
+    changes; load_s), time changes_between(start, end) over the whole time range (time_s: the
+    window as arrays); then bytes(...) of a bytearray of the same size as the arrays (memcpy_s:
+    an allocation and a memcpy, what the copy-out must stay within 3x of) and iterating
+    all_changes() (iterate_s). Sets bytes, changes, ratio_iterate, ratio_memcpy."""
+    w, vs = _open_vars(mod, impl, path, res)
+    t0 = clock()
+    s = w.get_signal(vs[sel['query_var']])
+    res['load_s'] = clock() - t0
+    start, end = w.time_range
+    t0 = clock()
+    c = s.changes_between(start, end)
+    res['time_s'] = clock() - t0
+    nbytes = sum(memoryview(a).nbytes for a in (c.times, c.values, getattr(c, 'offsets', None))
+                 if a is not None)
+    src = bytearray(nbytes)
+    t0 = clock()
+    dst = bytes(src)
+    res['memcpy_s'] = clock() - t0
+    del dst, src
+    n = 0
+    t0 = clock()
+    for _ in s.all_changes():
+        n += 1
+    res['iterate_s'] = clock() - t0
+    res['bytes'] = nbytes
+    res['changes'] = n
+    res['window_changes'] = len(c)
+    res['ratio_iterate'] = res['iterate_s'] / res['time_s'] if res['time_s'] > 0 else None
+    res['ratio_memcpy'] = res['time_s'] / res['memcpy_s'] if res['memcpy_s'] > 0 else None
+
+
 def op_info(mod, impl, path, sel, res):
     """File facts for the runner (fstwave): counts and the var with the most changes among a
     seeded sample (the query op's signal)."""
@@ -242,6 +303,8 @@ OPS = {
     'load_10pct': _load(10, False),
     'load_10pct_mt': _load(10, True),
     'query': op_query,
+    'view_screen': op_view_screen,
+    'view_window': op_view_window,
     'info': op_info,
 }
 

@@ -174,6 +174,22 @@ def test_worker_json(files, tmp_path):
         for key in fields & {'names_digest', 'vars', 'changes', 'signals', 'calls'}:
             vals = {got[(op, i)][key] for i in impls}
             assert len(vals) == 1, (op, key, {i: got[(op, i)][key] for i in impls})
+    # the viewer ops (fstwave only): both languages see the same changes and bytes
+    view = {'view_screen': {'load_s', 'iterate_s', 'ratio', 'changes'},
+            'view_window': {'load_s', 'iterate_s', 'memcpy_s', 'bytes', 'changes',
+                            'window_changes', 'ratio_iterate', 'ratio_memcpy'}}
+    for op, fields in view.items():
+        for impl in impls[1:]:
+            res = run.run_child(run.child_cmd(impl, op, path, sel_path, runargs), 120)
+            assert res.get('ok'), (op, impl, res)
+            assert need | fields <= set(res), (op, impl, sorted(need | fields - set(res)))
+            got[(op, impl)] = res
+        for key in fields & {'changes', 'bytes', 'window_changes'}:
+            vals = {got[(op, i)][key] for i in impls[1:]}
+            assert len(vals) == 1, (op, key, {i: got[(op, i)][key] for i in impls[1:]})
+    # the window of the whole range holds every change of the signal
+    assert got[('view_window', 'fstwave-py')]['window_changes'] == \
+        got[('view_window', 'fstwave-py')]['changes'] > 1000
     # a failing child is reported, not dropped
     res = run.run_child(run.child_cmd('fstwave-py', 'open_walk', tmp_path / 'missing.fst',
                                       sel_path, runargs), 60)
