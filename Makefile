@@ -91,7 +91,7 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/test_core: tests/c/test_core.c $(CORE_A)
+$(BUILD)/test_core: tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
 # test_view also writes a file with libfst (every bit width)
@@ -101,7 +101,7 @@ $(BUILD)/test_view: tests/c/test_view.c $(CORE_A) $(LIBFST_A)
 $(BUILD)/test_format: tests/c/test_format.c $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -lm -o $@
 
-$(BUILD)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(CORE_A)
+$(BUILD)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
 test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress fixtures $(BUILD)/example.fst

@@ -41,7 +41,7 @@ define MACOS_TARGET_RULES
 $(MACOS_DIR)/$(1)/core/%.o: core/src/%.c $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok
 	@mkdir -p $$(@D)
 	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -Werror -Icore/include -I$(MACOS_LIBFST) -c $$< -o $$@
-$(MACOS_DIR)/$(1)/test_core.o: tests/c/test_core.c tests/c/same_signal.h $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok
+$(MACOS_DIR)/$(1)/test_core.o: tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(MACOS_HDRS) $(MACOS_DIR)/.ziglang-ok
 	$(MACOS_ZIG) cc -target $(1) $(MACOS_CFLAGS) -Werror -Icore/include -c $$< -o $$@
 $(MACOS_DIR)/$(1)/libfst/%.o: $(MACOS_LIBFST)/%.c $(MACOS_DIR)/.ziglang-ok
 	@mkdir -p $$(@D)

@@ -1,11 +1,11 @@
 # mk/mingw.mk - the core and its C tests for Windows: cross-built with Debian's mingw-w64
 # and run under wine (included by the root Makefile).
 #
-#   make test-mingw    cross-build the core, tests/c/test_core.c and tests/c/test_threads.c
-#                      into $(BUILD)/mingw/*.exe and run them under wine over the corpus,
-#                      the fixtures and the example: the checks of `make test-c` and
-#                      `make test-threads`, on the core's Windows half
-#   make mingw-build   only the cross-build (the core library and the two .exe)
+#   make test-mingw    cross-build the core, tests/c/test_core.c, tests/c/test_threads.c and
+#                      tests/c/test_progress.c into $(BUILD)/mingw/*.exe and run them under
+#                      wine over the corpus, the fixtures and the example: the checks of
+#                      `make test-c` and `make test-threads`, on the core's Windows half
+#   make mingw-build   only the cross-build (the core library and the three .exe)
 #   make mingw-tools   only install what is missing
 #
 # What it installs, with apt-get (as root) and only when missing, saying so first:
@@ -39,6 +39,7 @@ MINGW_OBJS   := $(patsubst core/src/%.c,$(MINGW_DIR)/core/%.o,$(MINGW_SRCS)) \
 MINGW_A      := $(MINGW_DIR)/libfstwave.a
 MINGW_TEST   := $(MINGW_DIR)/test_core.exe
 MINGW_THREADS := $(MINGW_DIR)/test_threads.exe
+MINGW_PROGRESS := $(MINGW_DIR)/test_progress.exe
 MINGW_TOOLS  := $(MINGW_DIR)/.tools-ok
 # wine: Debian wine64's binary (its `wine` launcher warns about a missing wine32 each run)
 MINGW_WINE    = $(or $(wildcard /usr/lib/wine/wine64),$(shell command -v wine64 2>/dev/null),wine)
@@ -83,13 +84,16 @@ $(MINGW_A): $(MINGW_OBJS)
 	@rm -f $@
 	$(MINGW_AR) rcs $@ $^
 
-$(MINGW_TEST): tests/c/test_core.c tests/c/same_signal.h $(MINGW_A)
+$(MINGW_TEST): tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(MINGW_A)
 	$(MINGW_CC) $(MINGW_CFLAGS) $(MINGW_STD) $< $(MINGW_A) -static -lz -o $@
 
 $(MINGW_THREADS): tests/c/test_threads.c $(MINGW_A)
 	$(MINGW_CC) $(MINGW_CFLAGS) $(MINGW_STD) $< $(MINGW_A) -static -lz -lpthread -o $@
 
-mingw-build: $(MINGW_TEST) $(MINGW_THREADS)
+$(MINGW_PROGRESS): tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(MINGW_A)
+	$(MINGW_CC) $(MINGW_CFLAGS) $(MINGW_STD) $< $(MINGW_A) -static -lz -lpthread -o $@
+
+mingw-build: $(MINGW_TEST) $(MINGW_THREADS) $(MINGW_PROGRESS)
 
 # the wine prefix, made once (its messages, e.g. about the absent 32-bit wine, go to a
 # log); wineserver -w waits until the prefix is written
@@ -100,10 +104,11 @@ $(MINGW_DIR)/wine/.fstwave-prefix: | $(MINGW_TOOLS)
 	@test -f $(@D)/system.reg || { cat $(MINGW_DIR)/wineboot.log; echo "test-mingw: wineboot made no prefix"; exit 1; }
 	@touch $@
 
-test-mingw: $(MINGW_TEST) $(MINGW_THREADS) fixtures $(or $(BUILD),build)/example.fst $(MINGW_DIR)/wine/.fstwave-prefix
+test-mingw: $(MINGW_TEST) $(MINGW_THREADS) $(MINGW_PROGRESS) fixtures $(or $(BUILD),build)/example.fst $(MINGW_DIR)/wine/.fstwave-prefix
 	@mkdir -p $(MINGW_DIR)/tmp
 	@echo "test-mingw: $(MINGW_TEST) and $(MINGW_THREADS) under $(MINGW_WINE) ($$($(MINGW_WINE) --version 2>/dev/null))"
 	$(MINGW_WINEENV) $(MINGW_WINE) $(MINGW_TEST) $(MINGW_DIR)/tmp $(MINGW_FILES)
 	$(MINGW_WINEENV) $(MINGW_WINE) $(MINGW_THREADS) $(MINGW_FILES)
+	$(MINGW_WINEENV) $(MINGW_WINE) $(MINGW_PROGRESS) $(MINGW_FILES)
 
 .DEFAULT_GOAL := $(_mingw_default_goal)

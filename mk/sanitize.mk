@@ -68,13 +68,13 @@ $(SAN_DIR)/libfst/fastlz.o: $(SAN_LIBFST)/fastlz.c
 	@mkdir -p $(@D)
 	$(SAN_CC) $(SAN_FLAGS) -fno-sanitize=alignment -std=gnu11 -I$(SAN_LIBFST) -c $< -o $@
 
-$(SAN_DIR)/test_core: tests/c/test_core.c $(SAN_OBJS)
+$(SAN_DIR)/test_core: tests/c/test_core.c tests/c/check.h $(SAN_OBJS)
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) -lz -lpthread -o $@
 
 $(SAN_DIR)/test_view: tests/c/test_view.c $(SAN_OBJS) $(SAN_BUILD)/libfst.a
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) $(SAN_BUILD)/libfst.a -lz -lpthread -o $@
 
-$(SAN_DIR)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(SAN_OBJS)
+$(SAN_DIR)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(SAN_OBJS)
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) -lz -lpthread -o $@
 
 test-asan-c: $(SAN_DIR)/test_core $(SAN_DIR)/test_view $(SAN_DIR)/test_progress fixtures $(SAN_BUILD)/example.fst
@@ -147,7 +147,7 @@ $(TSAN_DIR)/test_threads: tests/c/test_threads.c $(SAN_CORE_SRCS) $(SAN_CORE_HDR
 	@mkdir -p $(@D)
 	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
 
-$(TSAN_DIR)/test_progress: tests/c/test_progress.c tests/c/same_signal.h $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c
+$(TSAN_DIR)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c
 	@mkdir -p $(@D)
 	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
 

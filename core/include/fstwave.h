@@ -138,8 +138,9 @@ typedef struct fstw_signal fstw_signal; /* one loaded signal */
  * fn(user, done, total) is called on the thread that made the call, never on
  * the core's worker threads (a binding may take its interpreter lock in it):
  * once before the first value-change block with done = 0, after each block
- * (while worker threads decode, the calling thread reports about every 10 ms
- * instead), and last with done == total when the call succeeds.  done and
+ * (and in a signal load about every 10 ms within a block; while worker
+ * threads decode, the calling thread reports about every 10 ms instead), and
+ * last with done == total when the call succeeds.  done and
  * total count bytes of the value-change blocks the call reads (their lengths
  * in the file); total is fixed for the call and done never decreases.  A call
  * with nothing to read (the body already loaded, no signals asked for, an open

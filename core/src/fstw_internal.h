@@ -210,8 +210,8 @@ typedef struct fstwi_progress {
 int fstwi_progress_begin(fstwi_progress *pr, const fstw_progress *p, const char *what,
                         uint64_t total, fstw_error *err);
 /* Reports done (kept within [last done, total]; a report that reaches total
- * is left to fstwi_progress_end) and checks cancel: FSTW_OK or
- * FSTW_ERR_CANCELED (message in err). */
+ * is left to fstwi_progress_end, or to begin when total is 0) and checks
+ * cancel: FSTW_OK or FSTW_ERR_CANCELED (message in err). */
 int fstwi_progress_report(fstwi_progress *pr, uint64_t done, fstw_error *err);
 /* The last report, (total, total), when the call is about to succeed;
  * FSTW_OK or FSTW_ERR_CANCELED. */

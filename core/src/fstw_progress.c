@@ -44,8 +44,9 @@ int fstwi_progress_report(fstwi_progress *pr, uint64_t done, fstw_error *err)
     if (!pr->p) return FSTW_OK;
     if (done > pr->total) done = pr->total;
     if (done > pr->done) pr->done = done;
-    if (pr->done == pr->total && pr->total != 0) {
-        /* the report of total is the last one, made when the call is done */
+    if (pr->done == pr->total) {
+        /* the report of total is the last one, made when the call is done
+         * (with total 0: begin made it, the only one) */
         if (pr->canceled) return FSTW_ERR_CANCELED;
         return fstwi_progress_flag(pr) ? fstwi_progress_fail(pr, err) : FSTW_OK;
     }

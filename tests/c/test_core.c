@@ -16,6 +16,7 @@
 #define _GNU_SOURCE /* strerrorname_np */
 #include "fstwave.h"
 #include "same_signal.h"
+#include "check.h"
 
 /* internal (fstw_load.c): loads run on several threads, by split */
 void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
@@ -53,31 +54,6 @@ static const char *errno_name(int e)
     return NULL;
 #endif
 }
-
-/* Sets (value) or removes (NULL) the environment variable FSTWAVE_PARALLEL_MIN_BYTES. */
-static void set_parallel_min_bytes(const char *value)
-{
-#ifdef _WIN32
-    _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : ""); /* "" removes it */
-#else
-    if (value) setenv("FSTWAVE_PARALLEL_MIN_BYTES", value, 1);
-    else unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
-#endif
-}
-
-static int passed, failed;
-static const char *current;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) passed++;                                           \
-        else {                                                        \
-            failed++;                                                 \
-            fprintf(stderr, "FAIL %s:%d [%s] ", __FILE__, __LINE__, current); \
-            fprintf(stderr, __VA_ARGS__);                             \
-            fputc('\n', stderr);                                      \
-        }                                                             \
-    } while (0)
 
 static void check_hierarchy(fstw_file *f)
 {

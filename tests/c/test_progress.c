@@ -10,7 +10,7 @@
  * Every run records its progress reports and checks them: all on the calling
  * thread, total fixed, done never decreasing and within total, the first
  * report (0, total), the last (total, total) on success, (0, 0) once for a
- * call with nothing to read; the totals agree (an open with the body reports
+ * call with nothing to read (total 0); the totals agree (an open with the body reports
  * what a body load does; a load that reads the body reports the body's bytes
  * plus what the same load reports on a loaded handle).  The results equal a
  * reference made without progress on a fresh handle (times and values of
@@ -31,6 +31,7 @@
  * any failure. */
 #include "fstwave.h"
 #include "same_signal.h"
+#include "check.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,31 +43,6 @@
 void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block);
 /* internal (fstw_thread.c): the processors the loads may use */
 unsigned fstwi_cpu_count(void);
-
-static int passed, failed;
-static const char *current;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) passed++;                                           \
-        else {                                                        \
-            failed++;                                                 \
-            fprintf(stderr, "FAIL %s:%d [%s] ", __FILE__, __LINE__, current); \
-            fprintf(stderr, __VA_ARGS__);                             \
-            fputc('\n', stderr);                                      \
-        }                                                             \
-    } while (0)
-
-/* Sets (value) or removes (NULL) the environment variable FSTWAVE_PARALLEL_MIN_BYTES. */
-static void set_parallel_min_bytes(const char *value)
-{
-#ifdef _WIN32
-    _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : "");
-#else
-    if (value) setenv("FSTWAVE_PARALLEL_MIN_BYTES", value, 1);
-    else unsetenv("FSTWAVE_PARALLEL_MIN_BYTES");
-#endif
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -157,6 +133,7 @@ static void check_reports(const recorder *r, int rc, const char *what)
     CHECK(fixed, "%s: total changes within the call", what);
     CHECK(monotone, "%s: done decreases", what);
     CHECK(within, "%s: done above total", what);
+    if (r->total[0] == 0) CHECK(r->n == 1, "%s: nothing to read, %zu reports instead of one", what, r->n);
     if (rc == FSTW_OK)
         CHECK(r->done[r->n - 1] == r->total[0], "%s: last report %llu of %llu on success", what,
               (unsigned long long)r->done[r->n - 1], (unsigned long long)r->total[0]);
