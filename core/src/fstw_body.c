@@ -153,6 +153,7 @@ fstwi_times *fstwi_times_new(size_t n)
     tt->holders = 1;
     tt->n = n;
     tt->sorted = 0;
+    tt->sample = NULL;
     return tt;
 }
 
@@ -164,7 +165,10 @@ fstwi_times *fstwi_times_hold(fstwi_times *tt)
 
 void fstwi_times_release(fstwi_times *tt)
 {
-    if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) free(tt);
+    if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(tt->sample);
+        free(tt);
+    }
 }
 
 /* The body's fields back to "not loaded" after a failed or cancelled read. */

@@ -416,6 +416,8 @@ typedef struct fstwi_times {
     long holders;
     size_t n;
     int sorted;      /* the times never decrease (every well-formed file); set by the body */
+    uint64_t *sample; /* every FSTWI_SAMPLE_EVERY-th time, made by the first summary
+                         (fstw_view.c), published atomically; NULL until then */
     uint64_t t[];
 } fstwi_times;
 /* A new table of room for n times, held once; NULL when out of memory. */
@@ -567,7 +569,12 @@ struct fstw_signal {
     const uint64_t *tt;     /* the file's time table (in `times`) */
     size_t n_tt;
     fstwi_times *times;     /* held by the signal: it may outlive the file */
+    /* the summaries' sample of the signal's steps: tidx[k * FSTWI_SAMPLE_EVERY]
+     * for every k; made by the first summary of a long signal (fstw_view.c),
+     * published atomically, freed with the signal; NULL until then */
+    uint32_t *sample;
 };
+#define FSTWI_SAMPLE_EVERY 32
 
 /* ---- fstw_format.c: the text of the `show` and `render` commands */
 /* Growable text with a sticky out-of-memory flag (start zeroed). */

@@ -10,6 +10,7 @@
  * signal's storage (fstw_signal.c): bit vectors stored packed 2-state with
  * 1..64 bits are U64, every other bit vector is ROWS of ASCII state chars. */
 #include "fstw_internal.h"
+#include <stdlib.h>
 
 /* ------------------------------------------------------------- windows */
 
@@ -238,48 +239,124 @@ int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx, size_t n
 
 /* -------------------------------------------------------------- summary */
 
-/* The index of the last of a[0..n) (ascending) that is <= t, searched from
- * `from`, the answer for an earlier t <= this one (-1 when there was none):
- * a galloping search (steps 1, 2, 4, ... from `from`, then a binary search in
- * the last step), so that a summary's increasing slice bounds cost O(log
- * distance) each, in memory the previous search touched, instead of a
- * search over the whole array.  On an ascending array it gives
- * fstwi_last_le's answer. */
-#define FSTWI_GALLOP_LAST_LE(name, type)                                         \
-    static int64_t name(const type *a, size_t n, uint64_t t, int64_t from)       \
-    {                                                                            \
-        size_t lo;                                                               \
-        if (from < 0) {                                                          \
-            if (n == 0 || a[0] > t) return -1;                                   \
-            lo = 0;                                                              \
-        } else {                                                                 \
-            lo = (size_t)from;                                                   \
-        }                                                                        \
-        size_t step = 1, hi = lo + 1; /* a[lo] <= t; find hi with a[hi] > t */   \
-        while (hi < n && a[hi] <= t) {                                           \
-            lo = hi;                                                             \
-            step *= 2;                                                           \
-            hi = step < n - lo ? lo + step : n;                                  \
-        }                                                                        \
-        if (hi > n) hi = n;                                                      \
-        while (hi - lo > 1) { /* a[lo] <= t, a[hi] > t or hi == n */             \
-            size_t mid = lo + (hi - lo) / 2;                                     \
-            if (a[mid] <= t) lo = mid; else hi = mid;                            \
-        }                                                                        \
-        return (int64_t)lo;                                                      \
+/* Every FSTWI_SAMPLE_EVERY-th entry of a[0..n) (a time table or a signal's
+ * steps), made on first use into *slot and published atomically (two threads
+ * may both make it; one copy is kept); NULL for a short array or when out of
+ * memory (the searches then go without it).  A sample is small enough to stay
+ * in the cache: a search touches the full array only near its answer. */
+#define SAMPLE_OF(name, type)                                                          \
+    static const type *name(type *const *slot, const type *a, size_t n)                \
+    {                                                                                  \
+        type *smp = __atomic_load_n(slot, __ATOMIC_ACQUIRE);                           \
+        if (smp || n < 4 * FSTWI_SAMPLE_EVERY) return smp;                             \
+        size_t m = (n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY;                  \
+        smp = malloc(m * sizeof *smp);                                                 \
+        if (!smp) return NULL;                                                         \
+        for (size_t k = 0; k < m; k++) smp[k] = a[k * FSTWI_SAMPLE_EVERY];             \
+        type *expected = NULL;                                                         \
+        /* the cache is the only field of a signal or time table written after it   \
+         * is made */                                                                  \
+        if (!__atomic_compare_exchange_n((type **)slot, &expected, smp, 0,             \
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {        \
+            free(smp);                                                                 \
+            smp = expected;                                                            \
+        }                                                                              \
+        return smp;                                                                    \
     }
-FSTWI_GALLOP_LAST_LE(gallop_u64, uint64_t)
-FSTWI_GALLOP_LAST_LE(gallop_u32, uint32_t)
+SAMPLE_OF(sample_u64, uint64_t)
+SAMPLE_OF(sample_u32, uint32_t)
 
-/* fstw_signal_at_time(s, t) for increasing t, resumed from *step and *change
- * (the time-table step and change of the previous, smaller or equal t; both
- * -1 at first).  Needs a time table that never decreases. */
-static int64_t at_time_from(const fstw_signal *s, uint64_t t, int64_t *step, int64_t *change)
+/* The last k of a[0..n) (ascending) with a[k] <= t, given a[from] <= t
+ * (from = -1: no such hint), resumed from `from`: galloping (steps 1, 2, 4,
+ * ... then a binary search in the last step) first over the sample smp of
+ * every FSTWI_SAMPLE_EVERY-th entry (may be NULL), then over one stride of
+ * a, so that increasing t's cost O(log distance) each, mostly in cached
+ * memory.  -1 when a[0] > t.  On an ascending array the answer of
+ * fstwi_last_le. */
+#define LAST_LE_FROM(name, type)                                                       \
+    static int64_t name(const type *a, const type *smp, size_t n, uint64_t t, int64_t from) \
+    {                                                                                  \
+        if (n == 0 || (from < 0 && a[0] > t)) return -1;                               \
+        size_t lo = from < 0 ? 0 : (size_t)from, end = n;                              \
+        if (smp) {                                                                     \
+            size_t m = (n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY;              \
+            size_t j = lo / FSTWI_SAMPLE_EVERY; /* smp[j] <= a[lo] <= t */             \
+            GALLOP(smp, j, m, t);                                                      \
+            if (j * FSTWI_SAMPLE_EVERY > lo) lo = j * FSTWI_SAMPLE_EVERY;              \
+            if ((j + 1) * FSTWI_SAMPLE_EVERY < n) end = (j + 1) * FSTWI_SAMPLE_EVERY;  \
+        }                                                                              \
+        GALLOP(a, lo, end, t);                                                         \
+        return (int64_t)lo;                                                            \
+    }
+
+/* The gallop of LAST_LE_FROM: the last k of [lo, n) with a[k] <= t, given
+ * a[lo] <= t; lo is updated. */
+#define GALLOP(a, lo, n, t)                                                      \
+    do {                                                                         \
+        size_t step_ = 1, hi_ = (lo) + 1;                                        \
+        while (hi_ < (n) && (a)[hi_] <= (t)) {                                   \
+            (lo) = hi_;                                                          \
+            step_ *= 2;                                                          \
+            hi_ = step_ < (n) - (lo) ? (lo) + step_ : (n);                       \
+        }                                                                        \
+        while (hi_ - (lo) > 1) {                                                 \
+            size_t mid_ = (lo) + (hi_ - (lo)) / 2;                               \
+            if ((a)[mid_] <= (t)) (lo) = mid_; else hi_ = mid_;                  \
+        }                                                                        \
+    } while (0)
+LAST_LE_FROM(last_le_u64, uint64_t)
+LAST_LE_FROM(last_le_u32, uint32_t)
+
+/* fstw_signal_at_time of each bound a_0 < a_1 < ... < a_n (n + 1 of them)
+ * into out[], for an ascending time table (where it gives the same answers):
+ * first every bound's time-table step, each search resumed from the previous
+ * one, over the sample of the file's time table (shared by the file's
+ * signals: a screen of signals over the same slices finds it cached); then
+ * each bound's stride of the signal's steps located through the signal's
+ * sample and prefetched, so that the final searches, one per bound, find
+ * their memory arriving together instead of one miss after another.
+ * -1 (nothing written) when out of memory. */
+static int summary_lookups(const fstw_signal *s, const uint64_t *a, size_t n, int64_t *out)
 {
-    *step = gallop_u64(s->tt, s->n_tt, t, *step);
-    if (*step < 0) return *change = -1;
-    *change = gallop_u32(s->tidx, s->n, (uint64_t)*step, *change);
-    return *change;
+    const uint64_t *tt_smp = sample_u64(&s->times->sample, s->tt, s->n_tt);
+    const uint32_t *smp = sample_u32(&s->sample, s->tidx, s->n);
+    int64_t *steps = malloc((n + 1) * sizeof *steps);
+    if (!steps) return -1;
+    int64_t step = -1;
+    for (size_t k = 0; k <= n; k++) steps[k] = step = last_le_u64(s->tt, tt_smp, s->n_tt, a[k], step);
+    size_t m = smp ? (s->n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY : 0;
+    if (smp) {
+        /* out[k] = the sample index whose stride holds bound k's change */
+        int64_t j = -1;
+        for (size_t k = 0; k <= n; k++) {
+            j = steps[k] < 0 ? -1 : last_le_u32(smp, NULL, m, (uint64_t)steps[k], j);
+            out[k] = j;
+            if (j >= 0) {
+                const uint32_t *p = s->tidx + (size_t)j * FSTWI_SAMPLE_EVERY;
+                __builtin_prefetch(p);
+                __builtin_prefetch(p + FSTWI_SAMPLE_EVERY - 1);
+            }
+        }
+    }
+    int64_t change = -1;
+    for (size_t k = 0; k <= n; k++) {
+        if (steps[k] < 0) { out[k] = change = -1; continue; }
+        size_t lo = 0, end = s->n;
+        if (smp) {
+            /* the answer is in stride j: tidx[j * EVERY] <= step < tidx[(j + 1) * EVERY];
+             * the previous bound's answer, when in the same stride, is a closer start */
+            lo = (size_t)out[k] * FSTWI_SAMPLE_EVERY;
+            if (change >= 0 && (size_t)change > lo) lo = (size_t)change;
+            if (lo + FSTWI_SAMPLE_EVERY - lo % FSTWI_SAMPLE_EVERY < end)
+                end = lo + FSTWI_SAMPLE_EVERY - lo % FSTWI_SAMPLE_EVERY;
+            GALLOP(s->tidx, lo, end, (uint32_t)steps[k]);
+            out[k] = change = (int64_t)lo;
+        } else {
+            out[k] = change = last_le_u32(s->tidx, NULL, s->n, (uint64_t)steps[k], change);
+        }
+    }
+    free(steps);
+    return 0;
 }
 
 int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t buckets, uint64_t *bounds,
@@ -290,22 +367,25 @@ int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t
      * with d = q * buckets + r, d * k / buckets = q * k + r * k / buckets,
      * where r * k < buckets^2 < 2^64 and q * k <= d */
     uint64_t d = t1 - t0, q = d / buckets, r = d % buckets;
-    /* the bounds increase: each lookup resumes from the previous one when the
-     * time table is ascending (always, but in a malformed file) */
-    int gallop = s->times && s->times->sorted;
-    int64_t step = -1, change = -1;
-    int64_t prev = gallop ? at_time_from(s, t0, &step, &change) : fstw_signal_at_time(s, t0);
+    uint64_t *a = malloc(((size_t)buckets + 1) * sizeof *a);
+    int64_t *at = malloc(((size_t)buckets + 1) * sizeof *at);
+    if (!a || !at) { free(a); free(at); return FSTW_ERR_NOMEM; }
+    for (uint32_t k = 0; k < buckets; k++) a[k] = t0 + q * k + r * k / buckets;
+    a[buckets] = t1;
+    /* the change in force at each bound: the bounds increase, so the lookups
+     * go together when the time table is ascending (always, but in a
+     * malformed file); else one fstw_signal_at_time each */
+    if (!(s->times && s->times->sorted) || summary_lookups(s, a, buckets, at) != 0)
+        for (uint32_t k = 0; k <= buckets; k++) at[k] = fstw_signal_at_time(s, a[k]);
     for (uint32_t k = 0; k < buckets; k++) {
-        uint64_t a = t0 + q * k + r * k / buckets;
-        uint64_t b = k + 1 == buckets ? t1 : t0 + q * (k + 1) + r * (k + 1) / buckets;
-        int64_t next = gallop ? at_time_from(s, b, &step, &change) : fstw_signal_at_time(s, b);
-        if (bounds) bounds[k] = a;
-        if (first) first[k] = prev;
-        if (counts) counts[k] = (uint64_t)(next - prev);
-        if (last) last[k] = next;
-        prev = next;
+        if (bounds) bounds[k] = a[k];
+        if (first) first[k] = at[k];
+        if (counts) counts[k] = (uint64_t)(at[k + 1] - at[k]);
+        if (last) last[k] = at[k + 1];
     }
     if (bounds) bounds[buckets] = t1;
+    free(a);
+    free(at);
     return FSTW_OK;
 }
 
