@@ -80,6 +80,26 @@ static Py_ssize_t Array_len(PyObject *op)
     return ((pyfstw_ArrayObject *)op)->shape[0];
 }
 
+/* a[i] (negative i already made positive by Python's sequence protocol):
+ * an int for 'Q', 'q' and 'B', a float for 'd', the row's bytes for an
+ * ASCII row array; iteration and list(a) come with it. */
+static PyObject *Array_item(PyObject *op, Py_ssize_t i)
+{
+    pyfstw_ArrayObject *a = (pyfstw_ArrayObject *)op;
+    if (i < 0 || i >= a->shape[0]) {
+        PyErr_SetString(PyExc_IndexError, "fstwave.Array index out of range");
+        return NULL;
+    }
+    const char *p = a->data + i * a->strides[0];
+    if (a->ndim == 2) return PyBytes_FromStringAndSize(p, a->shape[1]);
+    switch (a->format[0]) {
+    case 'Q': { unsigned long long v; memcpy(&v, p, 8); return PyLong_FromUnsignedLongLong(v); }
+    case 'q': { long long v; memcpy(&v, p, 8); return PyLong_FromLongLong(v); }
+    case 'd': { double v; memcpy(&v, p, 8); return PyFloat_FromDouble(v); }
+    default: return PyLong_FromLong((unsigned char)*p);
+    }
+}
+
 static PyObject *Array_get_format(PyObject *op, void *closure)
 {
     (void)closure;
@@ -189,13 +209,15 @@ static PyType_Slot Array_slots[] = {
                 "Implements the buffer protocol with ``format``, ``itemsize`` and ``shape``, so\n"
                 "``memoryview(a)`` works and ``numpy.asarray(a)`` wraps it without a copy; it\n"
                 "owns a copy of its data, independent of the Signal and the file. ``len(a)``\n"
-                "is ``shape[0]``. Not constructible."},
+                "is ``shape[0]``; ``a[i]`` (and iteration, ``list(a)``) gives an int, a float\n"
+                "or, for ASCII rows, the row's bytes. Not constructible."},
     {Py_tp_dealloc, Array_dealloc},
     {Py_tp_repr, Array_repr},
     {Py_tp_getset, Array_getset},
     {Py_tp_members, Array_members},
     {Py_tp_methods, Array_methods},
     {Py_sq_length, Array_len},
+    {Py_sq_item, Array_item},
     {Py_bf_getbuffer, Array_getbuffer},
     PYFSTW_NO_NEW_SLOT
     {0, NULL},

@@ -252,6 +252,29 @@ def test_kinds_on_the_example():
     assert kinds['none'][1].values is None and kinds['strings'][1].offsets is not None
 
 
+def test_arrays_index_and_iterate_like_sequences():
+    """a[i], a[-1], list(a) and iteration give the items memoryview gives (rows: each
+    row's bytes), and an index past the end raises IndexError."""
+    w = fstwave.Waveform(EXAMPLE)
+    seen = set()
+    for v in w.hierarchy.all_vars():
+        c = w.get_signal(v).changes_between(0, U64_MAX)
+        for arr in (c.times, c.values, c.offsets):
+            if arr is None or len(arr) == 0:
+                continue
+            mv = memoryview(arr)
+            want = mv.tolist()
+            if mv.ndim == 2:
+                raw = mv.tobytes()
+                want = [raw[i * mv.shape[1]:(i + 1) * mv.shape[1]] for i in range(mv.shape[0])]
+            assert list(arr) == want and [x for x in arr] == want, v.full_name(w.hierarchy)
+            assert arr[-1] == want[-1] and arr[0] == want[0]
+            with pytest.raises(IndexError):
+                arr[len(arr)]
+            seen.add(arr.format)
+    assert seen >= {'Q', 'd', 'c', 'B'}
+
+
 def test_numpy_wraps_without_a_copy():
     w = fstwave.Waveform(EXAMPLE)
     for v in w.hierarchy.all_vars():
