@@ -68,13 +68,18 @@ function abortError(signal) {
  * Runs `call(flag, onProgress)` (a native taking the cancel flag and the progress callback,
  * sync or returning a Promise) under the options `work`: rejects at once, without calling,
  * when `work.signal` is already aborted; sets the flag when it fires while the call runs;
- * removes the listener when the call settles; turns the core's cancel into an AbortError.  Without a signal or onProgress, `call()` gets neither.
+ * removes the listener when the call settles; turns the core's cancel into an AbortError.
+ * An async call whose signal fired after its last check in the core (a short call that
+ * finished meanwhile) rejects with the AbortError too, as `fetch` and `fs.promises` do,
+ * after `discard(result)` releases what it made (e.g. closes an opened file).
+ * Without a signal or onProgress, `call()` gets neither.
  * @template T
  * @param {{signal: AbortSignal | undefined, onProgress: Function | undefined}} work
  * @param {(flag: Int32Array | undefined, onProgress: Function | undefined) => T} call
+ * @param {(result: unknown) => void} [discard] releases an async result made after the abort
  * @returns {T}
  */
-function controlled(work, call) {
+function controlled(work, call, discard) {
   const { signal, onProgress } = work;
   if (signal === undefined && onProgress === undefined) return call(undefined, undefined);
   if (signal !== undefined && signal.aborted) throw abortError(signal);
@@ -95,6 +100,10 @@ function controlled(work, call) {
   if (r instanceof Promise) {
     return r.then((v) => {
       done();
+      if (signal?.aborted) {
+        if (discard) discard(v);
+        throw abortError(signal);
+      }
       return v;
     }, (e) => {
       throw translate(e);

@@ -121,7 +121,8 @@ class Waveform {
     const work = parseWorkOptions(options, 'Waveform.open');
     const p = toPath(path);
     const handle = await controlled(work, (flag, onProgress) =>
-      native.openAsync(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody, flag, onProgress));
+      native.openAsync(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody, flag, onProgress),
+    (h) => native.close(h));
     return new Waveform(kInternal, { handle, path: p, opts });
   }
 

@@ -227,6 +227,31 @@ describe('viewer API: AbortSignal', function () {
     assert.strictEqual(w.bodyLoaded(), false);
   });
 
+  it('an abort right after the call rejects even when the work finished first, keeping nothing', async function () {
+    // the example's loads take microseconds: the work may end before the flag is read; the
+    // promise still rejects (as fetch and fs.promises do) and what it made is released
+    H.make('build/example.fst');
+    const example = require('path').join(H.ROOT, 'build', 'example.fst');
+    const before = (await collectedStats()).openFiles;
+    for (let i = 0; i < 20; i++) {
+      const ac = new AbortController();
+      const opening = Waveform.open(example, { signal: ac.signal });
+      ac.abort();
+      await assert.rejects(opening, (e) => assertAbortError(e, ac.signal.reason));
+    }
+    assert.strictEqual(_nativeStats().openFiles, before, 'an aborted open left a file open');
+    const w = new Waveform(example);
+    const vars = [...w.hierarchy.allVars()];
+    const ac = new AbortController();
+    const loading = w.loadSignalsAsync(vars, { signal: ac.signal });
+    ac.abort();
+    await assert.rejects(loading, (e) => assertAbortError(e));
+    let calls = 0;
+    await w.loadSignalsAsync(vars, { onProgress: () => calls++ });
+    assert.ok(calls > 0, 'the signals of the aborted load were cached');
+    w.close();
+  });
+
   it('the abort listener is removed when the call settles', async function () {
     const ac = new AbortController();
     const w = await Waveform.open(big(), { signal: ac.signal });
