@@ -94,20 +94,29 @@ $(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
 $(BUILD)/test_core: tests/c/test_core.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
+# test_view also writes a file with libfst (every bit width)
+$(BUILD)/test_view: tests/c/test_view.c $(CORE_A) $(LIBFST_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) $(LIBFST_A) -lz -lpthread -o $@
+
+$(BUILD)/test_format: tests/c/test_format.c $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -lm -o $@
+
 $(BUILD)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core $(BUILD)/test_progress fixtures $(BUILD)/example.fst
+test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_format $(BUILD)/fixtures/enums_vhdl.fst
 	$(BUILD)/test_progress $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
-$(VENV)/.fstwave-deps-2: scripts/bootstrap.sh
+$(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh
 
 # the editable install (console script `fstwave`) once; the extension is
 # rebuilt in place whenever a C source changes
-$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-2 pyproject.toml
+$(VENV)/.fstwave-editable: $(VENV)/.fstwave-deps-3 pyproject.toml
 	@echo "make: installing fstwave itself into .venv (pip install -e ., editable, no download)"
 	$(VPY) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
 	@touch $@

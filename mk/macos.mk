@@ -29,7 +29,7 @@ MACOS_ZIGLANG ?= ziglang==0.17.1
 .PHONY: check-macos
 
 # the project's .venv (root Makefile: scripts/bootstrap.sh), then ziglang in it
-$(MACOS_DIR)/.ziglang-ok: $(or $(VENV),.venv)/.fstwave-deps-2
+$(MACOS_DIR)/.ziglang-ok: $(or $(VENV),.venv)/.fstwave-deps-3
 	@mkdir -p $(@D)
 	@$(MACOS_VPY) -c 'import ziglang' 2>/dev/null || { \
 	    echo "check-macos: installing $(MACOS_ZIGLANG) (zig's C compiler, from PyPI) into $(MACOS_VPY) with pip"; \

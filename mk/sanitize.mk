@@ -11,12 +11,12 @@
 #   make sweep-asan       ~7,100 inputs with an ASan+UBSan build of the sweep (catches
 #                         silent out-of-bounds reads that do not crash)
 #   make test-asan        = test-asan-c + test-asan-python:
-#     test-asan-c         core + tests/c/test_core.c and tests/c/test_progress.c built with
-#                         ASan+UBSan (LeakSanitizer on) over the corpus + fixtures
+#     test-asan-c         core + tests/c/test_core.c, test_view.c and test_progress.c built
+#                         with ASan+UBSan (LeakSanitizer on) over the corpus + fixtures
 #     test-asan-python    the extension built with ASan+UBSan into $(BUILD)/asan-py (the
 #                         in-place python/fstwave/_fstwave*.so is not touched) and pytest
 #                         (differential, API and thread tests) run against it
-#   make test-valgrind    memcheck on $(BUILD)/test_core over the corpus + fixtures
+#   make test-valgrind    memcheck on $(BUILD)/test_core and test_view over the corpus + fixtures
 #   make test-tsan        tests/c/test_threads.c and tests/c/test_progress.c built with
 #                         -fsanitize=thread
 #   make test-sanitize    all of the above that are not part of `make test`
@@ -71,12 +71,16 @@ $(SAN_DIR)/libfst/fastlz.o: $(SAN_LIBFST)/fastlz.c
 $(SAN_DIR)/test_core: tests/c/test_core.c tests/c/check.h $(SAN_OBJS)
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) -lz -lpthread -o $@
 
+$(SAN_DIR)/test_view: tests/c/test_view.c $(SAN_OBJS) $(SAN_BUILD)/libfst.a
+	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) $(SAN_BUILD)/libfst.a -lz -lpthread -o $@
+
 $(SAN_DIR)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(SAN_OBJS)
 	$(SAN_CC) $(SAN_FLAGS) $(SAN_STD) $< $(SAN_OBJS) -lz -lpthread -o $@
 
-test-asan-c: $(SAN_DIR)/test_core $(SAN_DIR)/test_progress fixtures $(SAN_BUILD)/example.fst
+test-asan-c: $(SAN_DIR)/test_core $(SAN_DIR)/test_view $(SAN_DIR)/test_progress fixtures $(SAN_BUILD)/example.fst
 	@mkdir -p $(SAN_DIR)/tmp
 	$(SAN_ENV) $(SAN_DIR)/test_core $(SAN_DIR)/tmp $(SAN_ALL_FILES)
+	$(SAN_ENV) $(SAN_DIR)/test_view $(SAN_DIR)/tmp $(SAN_ALL_FILES)
 	$(SAN_ENV) $(SAN_DIR)/test_progress $(SAN_ALL_FILES)
 
 # The Python extension with ASan+UBSan, built by setup.py into $(SAN_PY_LIB) (not in
@@ -91,7 +95,7 @@ SAN_PY_DEPS  := $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(wildcard python/src/*.c pyth
                 python/fstwave/_fstwave.c $(wildcard python/fstwave/*.py python/fstwave/*.pyi) setup.py
 # the differential, API and thread tests; the two largest corpus files are left out of
 # the differential here (each takes minutes with ASan) - test-asan-c reads them with ASan
-SAN_PYTEST_K ?= (differential or test_api or test_threads or test_args or test_errors or test_repeated_time) and not xilinx_isim/test1 and not swerv1
+SAN_PYTEST_K ?= (differential or test_api or test_threads or test_args or test_errors or test_repeated_time or (test_viewer and not keyboard and not leak)) and not xilinx_isim/test1 and not swerv1
 SAN_PY_ENV    = LD_PRELOAD=$$($(SAN_CC) -print-file-name=libasan.so) \
                 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -120,10 +124,11 @@ SAN_VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
                 --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
                 --track-origins=yes
 
-test-valgrind: $(SAN_BUILD)/test_core fixtures $(SAN_BUILD)/example.fst
+test-valgrind: $(SAN_BUILD)/test_core $(SAN_BUILD)/test_view fixtures $(SAN_BUILD)/example.fst
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 1; }
 	@mkdir -p $(SAN_BUILD)/tmp
 	$(SAN_VALGRIND) $(SAN_BUILD)/test_core $(SAN_BUILD)/tmp $(SAN_ALL_FILES)
+	$(SAN_VALGRIND) $(SAN_BUILD)/test_view $(SAN_BUILD)/tmp $(SAN_ALL_FILES)
 
 # --------------------------------------------------------------------------- threads
 

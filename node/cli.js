@@ -8,9 +8,13 @@
  *   tree FILE    the scope hierarchy (--signals adds the vars, --depth N limits it)
  *   dump FILE    everything the API can observe, in the format of docs/dump-format.md;
  *                the bytes are identical to the Python tool's for every file
+ *   show FILE SIGNAL...             the changes of signals in a window (Waveform#showText)
+ *   render FILE SIGNAL... -o OUT    the signals drawn as SVG (Waveform#renderSvg)
+ *                show and render write the Python tool's bytes (docs/tools.md)
  *
- * Exit codes: 0 success, 1 error reading the file (one line `fstwave: error: ...` on
- * stderr), 2 usage error.  Output is written as it is produced (synchronous writes to
+ * Exit codes: 0 success, 1 error reading the file, a signal name the file does not have or
+ * a bad window (one line `fstwave: error: FILE: ...` on stderr), 2 usage error.  Long loads
+ * draw a progress bar on stderr when it is a terminal.  Output is written as it is produced (synchronous writes to
  * fd 1 in 256 KiB chunks); a closed output pipe (`| head`) ends the program quietly with
  * exit code 1.
  */
@@ -91,6 +95,89 @@ function openWave(file, loadBody) {
 /** `fstwave dump FILE`: the whole dump of the file (lib/dump-format.js) on `out`. */
 function cmdDump(args, out) {
   writeDump(openWave(args.file, true), out, args.batchSize);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// show, render
+
+/**
+ * onProgress(done, total) that draws a bar on stderr when stderr is a terminal and the work
+ * has taken more than DELAY ms (short work draws nothing); clear() erases it.  The Python
+ * tool's _ProgressBar.
+ */
+class ProgressBar {
+  static DELAY = 300;
+  static WIDTH = 30;
+
+  constructor(label) {
+    this.label = label;
+    this.tty = Boolean(process.stderr.isTTY);
+    this.start = Date.now();
+    this.last = 0;
+    this.drawn = false;
+    this.onProgress = (done, total) => this.update(done, total);
+  }
+
+  update(done, total) {
+    if (!this.tty || total <= 0) return;
+    const now = Date.now();
+    if (now - this.start < ProgressBar.DELAY || (now - this.last < 100 && done < total)) return;
+    this.last = now;
+    const filled = Math.floor(ProgressBar.WIDTH * done / total);
+    const pct = String(Math.floor(100 * done / total)).padStart(3);
+    writeAll(2, Buffer.from('\r' + this.label + ' [' + '#'.repeat(filled) + ' '.repeat(ProgressBar.WIDTH - filled) +
+                            '] ' + pct + '%'));
+    this.drawn = true;
+  }
+
+  clear() {
+    if (this.drawn) writeAll(2, Buffer.from('\r\x1b[K'));
+    this.drawn = false;
+  }
+}
+
+/** An error of the named file that is not the addon's (an unknown signal, a bad window). */
+class FileError extends Error {}
+
+/** Opens args.file and calls Waveform#<method>(args.signals, options) with a progress bar. */
+function signalsCall(args, method, options) {
+  const bar = new ProgressBar('loading');
+  try {
+    const { Waveform } = loadApi();
+    const w = new Waveform(args.file, { loadBody: true, onProgress: bar.onProgress });
+    try {
+      return w[method](args.signals, { from: args.start, to: args.end, onProgress: bar.onProgress, ...options });
+    } catch (e) {
+      if (e && (e.code === 'ERR_FSTWAVE_NO_SIGNAL' || e instanceof RangeError)) {
+        throw new FileError(args.file + ': ' + oneLine(e.message));
+      }
+      throw e;
+    }
+  } finally {
+    bar.clear();
+  }
+}
+
+/** `fstwave show FILE SIGNAL...`: Waveform#showText of the signals. */
+function cmdShow(args, out) {
+  const text = signalsCall(args, 'showText', { radix: args.radix });
+  for (const line of text.split('\n').slice(0, -1)) out.line(line);
+  return 0;
+}
+
+/** `fstwave render FILE SIGNAL... -o OUT`: Waveform#renderSvg of the signals, to OUT (`-`: stdout). */
+function cmdRender(args, out) {
+  const svg = signalsCall(args, 'renderSvg', { width: args.width, radix: args.radix });
+  if (args.output === '-') {
+    for (const line of svg.split('\n').slice(0, -1)) out.line(line);
+  } else {
+    try {
+      fs.writeFileSync(args.output, svg);
+    } catch (e) {
+      throw new FileError(args.output + ': ' + oneLine(e.message));
+    }
+  }
   return 0;
 }
 
@@ -275,13 +362,20 @@ const TOP_HELP = USAGE.help;
 const OPTIONS = {
   info: {},
   tree: {
-    '--depth': { dest: 'depth', value: true, def: null },
+    '--depth': { dest: 'depth', value: positiveInt, def: null },
     '--signals': { dest: 'signals', value: false, def: false },
   },
   dump: {
-    '--batch-size': { dest: 'batchSize', value: true, def: DEFAULT_BATCH_SIZE },
+    '--batch-size': { dest: 'batchSize', value: positiveInt, def: DEFAULT_BATCH_SIZE },
   },
+  show: windowOptions({}),
+  render: windowOptions({
+    '--width': { dest: 'width', value: positiveInt, def: 1000 },
+    '--output': { dest: 'output', value: (text) => text, def: '-', short: '-o' },
+  }),
 };
+// the positional arguments after FILE: show and render take SIGNAL... (nargs='+')
+const SIGNALS = { show: true, render: true };
 const SUBCOMMANDS = Object.fromEntries(Object.entries(USAGE.commands).map(
   ([name, texts]) => [name, { usage: texts.usage, help: texts.help, options: OPTIONS[name] }]));
 
@@ -305,13 +399,42 @@ function usageError(usage, prog, msg) {
   return new UsageExit(2, 2, usage + prog + ': error: ' + msg + '\n');
 }
 
+/** The options of show and render (cli.py's _window_args), then `more`. */
+function windowOptions(more) {
+  return {
+    '--from': { dest: 'start', value: timeArg, def: null },
+    '--to': { dest: 'end', value: timeArg, def: null },
+    '--radix': { dest: 'radix', value: choice(['bin', 'dec', 'hex']), def: 'hex' },
+    ...more,
+  };
+}
+
+/** A time in timescale units (a BigInt), at least 0. */
+function timeArg(text) {
+  return BigInt(intAtLeast(text, 0));
+}
+
+function choice(choices) {
+  return (text) => {
+    if (!choices.includes(text)) {
+      throw new Error('invalid choice: ' + pyRepr(text) + ' (choose from ' + choices.map(pyRepr).join(', ') + ')');
+    }
+    return text;
+  };
+}
+
 function positiveInt(text) {
+  return Number(intAtLeast(text, 1));
+}
+
+/** Python's int(text) not below minimum, as a decimal string (argparse's messages). */
+function intAtLeast(text, minimum) {
   if (!/^\s*[+-]?[0-9]+(_[0-9]+)*\s*$/.test(text)) {
     throw new Error('invalid int value: ' + pyRepr(text));
   }
-  const n = Number(text.trim().replace(/_/g, ''));
-  if (n < 1) throw new Error('must be at least 1: ' + pyRepr(text));
-  return n;
+  const n = BigInt(text.trim().replace(/_/g, ''));
+  if (n < BigInt(minimum)) throw new Error('must be at least ' + minimum + ': ' + pyRepr(text));
+  return String(n);
 }
 
 const NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$/;
@@ -331,6 +454,20 @@ function matchLong(name, names, usage, prog) {
   return null;
 }
 
+/** argparse's name of an option in messages: "-o/--output", "--width". */
+function optionName(opt, name) {
+  return opt.short ? opt.short + '/' + name : name;
+}
+
+/** The option's value from its text (opt.value converts), or a usage error. */
+function optionValue(opt, name, text, usage, prog) {
+  try {
+    return opt.value(text);
+  } catch (e) {
+    throw usageError(usage, prog, 'argument ' + optionName(opt, name) + ': ' + e.message);
+  }
+}
+
 function parseArgs(argv) {
   const extras = [];
   let i = 0;
@@ -344,9 +481,9 @@ function parseArgs(argv) {
     }
     if (!rawDashes && looksLikeOption(a)) {
       const name = a.startsWith('--') ? a.split('=')[0] : a;
-      if (name === '-h' || (a.startsWith('--') && matchLong(name, ['--help'], TOP_USAGE, PROG))) {
-        throw new UsageExit(0, 1, TOP_HELP);
-      }
+      const top = a.startsWith('--') ? matchLong(name, ['--help', '--version'], TOP_USAGE, PROG) : null;
+      if (name === '-h' || top === '--help') throw new UsageExit(0, 1, TOP_HELP);
+      if (top === '--version') throw new UsageExit(0, 1, PROG + ' ' + require('../package.json').version + '\n');
       extras.push(a);
       continue;
     }
@@ -364,8 +501,10 @@ function parseArgs(argv) {
   }
   const prog = PROG + ' ' + command;
   const args = { command, file: null };
+  if (SIGNALS[command]) args.signals = [];
   for (const opt of Object.values(sub.options)) args[opt.dest] = opt.def;
   const longNames = ['--help', ...Object.keys(sub.options)];
+  const shorts = Object.entries(sub.options).filter(([, o]) => o.short);
   let dashes = false;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -375,6 +514,17 @@ function parseArgs(argv) {
     }
     if (!dashes && looksLikeOption(a)) {
       if (a === '-h') throw new UsageExit(0, 1, sub.help);
+      const short = shorts.find(([, o]) => a.startsWith(o.short));
+      if (short) { // -o VALUE or -oVALUE
+        const [name, opt] = short;
+        let text = a.slice(opt.short.length);
+        if (text === '') {
+          if (i + 1 < argv.length && !looksLikeOption(argv[i + 1]) && !(argv[i + 1] === '--' && !dashes)) text = argv[++i];
+          else throw usageError(sub.usage, prog, 'argument ' + opt.short + '/' + name + ': expected one argument');
+        }
+        args[opt.dest] = optionValue(opt, name, text, sub.usage, prog);
+        continue;
+      }
       if (a.startsWith('--')) {
         const eq = a.indexOf('=');
         const given = eq >= 0 ? a.slice(0, eq) : a;
@@ -395,13 +545,9 @@ function parseArgs(argv) {
             } else if (i + 1 < argv.length && !looksLikeOption(argv[i + 1]) && !(argv[i + 1] === '--' && !dashes)) {
               text = argv[++i];
             } else {
-              throw usageError(sub.usage, prog, 'argument ' + name + ': expected one argument');
+              throw usageError(sub.usage, prog, 'argument ' + optionName(opt, name) + ': expected one argument');
             }
-            try {
-              args[opt.dest] = positiveInt(text);
-            } catch (e) {
-              throw usageError(sub.usage, prog, 'argument ' + name + ': ' + e.message);
-            }
+            args[opt.dest] = optionValue(opt, name, text, sub.usage, prog);
           } else {
             if (eq >= 0) {
               throw usageError(sub.usage, prog, 'argument ' + name + ': ignored explicit argument ' +
@@ -416,10 +562,14 @@ function parseArgs(argv) {
       continue;
     }
     if (args.file === null) args.file = a;
+    else if (args.signals) args.signals.push(a);
     else extras.push(a);
   }
-  if (args.file === null) {
-    throw usageError(sub.usage, prog, 'the following arguments are required: FILE');
+  const missing = [];
+  if (args.file === null) missing.push('FILE');
+  if (args.signals && args.signals.length === 0) missing.push('SIGNAL');
+  if (missing.length) {
+    throw usageError(sub.usage, prog, 'the following arguments are required: ' + missing.join(', '));
   }
   if (extras.length) {
     throw usageError(TOP_USAGE, PROG, 'unrecognized arguments: ' + extras.join(' '));
@@ -436,19 +586,21 @@ function oneLine(text) {
 
 /** An error to report in one line with exit code 1: the file's (FST_FORMAT or an OS error). */
 function isFileError(e) {
-  return e !== null && typeof e === 'object' && typeof e.code === 'string' &&
-    (e.code === 'FST_FORMAT' || /^E[A-Z0-9]+$/.test(e.code));
+  return e instanceof FileError || (e !== null && typeof e === 'object' && typeof e.code === 'string' &&
+    (e.code === 'FST_FORMAT' || /^E[A-Z0-9]+$/.test(e.code)));
 }
 
 /**
  * The text after `fstwave: error: `, as the Python tool prints it: the error's `reason`
  * (the core's fstw_error_reason: the OS's text when opening failed, the core's message for
- * a failed read or a malformed file), after `<file>: ` for an OS error.  An error that is
- * not the addon's (a failed write to stdout) has no `reason`: its message stands instead.
+ * a failed read or a malformed file) after `<file>: `.  An error that is not the addon's
+ * (a failed write to stdout) has no `reason`: its message stands instead; a FileError's
+ * message names its file already.
  */
 function errorMessage(e, file) {
+  if (e instanceof FileError) return e.message;
   const reason = oneLine(typeof e.reason === 'string' ? e.reason : e.message || '');
-  if (e.code === 'FST_FORMAT') return reason || 'FstError';
+  if (e.code === 'FST_FORMAT') return file + ': ' + (reason || 'FstError');
   return file + ': ' + (reason || e.code);
 }
 
@@ -471,7 +623,7 @@ function main(argv) {
                               oneLine(e && e.message ? e.message : e) + '\n', 'utf8'));
       return 1;
     }
-    const cmd = { info: cmdInfo, tree: cmdTree, dump: cmdDump }[args.command];
+    const cmd = { info: cmdInfo, tree: cmdTree, dump: cmdDump, show: cmdShow, render: cmdRender }[args.command];
     try {
       const rc = cmd(args, out);
       out.flush();

@@ -19,8 +19,38 @@ export type Value = bigint | string | number;
 /** A time or an index argument: a bigint or an integral, non-negative number. */
 export type TimeArg = bigint | number;
 
+/**
+ * Progress and cancellation of a long call (open, body and signal loads; contract section 6).
+ * `done` and `total` count bytes of the value-change blocks the call reads (the core's
+ * `fstw_progress`): `total` is fixed for the call, `done` never decreases, the last report is
+ * `(total, total)` when the call succeeds and arrives before it returns or its promise
+ * settles; a call with nothing to read reports `(0, 0)`.  Async calls deliver reports on the
+ * main thread, coalesced (the latest wins).  No report follows an abort.
+ */
+export interface WorkOptions {
+  /**
+   * Stops the call within one value-change block: it throws / rejects with an `AbortError`
+   * (code `ABORT_ERR`, `cause` = the signal's reason) and caches nothing; an already aborted
+   * signal rejects at once without reading.
+   */
+  signal?: AbortSignal;
+  /** Called with the progress; an exception thrown here stops the call, which throws it. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * What a call stopped by its AbortSignal throws or rejects with, as Node's own APIs do:
+ * `name` `'AbortError'`, `code` `'ABORT_ERR'`, message "The operation was aborted", `cause`
+ * the signal's reason.
+ */
+export class AbortError extends Error {
+  constructor(message?: string, options?: { cause?: unknown });
+  readonly code: 'ABORT_ERR';
+  readonly name: 'AbortError';
+}
+
 /** Options of `new Waveform()` and `Waveform.open()`. */
-export interface WaveformOptions {
+export interface WaveformOptions extends WorkOptions {
   /** Allow several threads for body and signal loads (default true). */
   multiThreaded?: boolean;
   /**
@@ -62,6 +92,58 @@ export interface FstwaveError extends Error {
   path?: string;
 }
 
+/**
+ * How the values of a window or a summary are laid out (the core's `fstw_array_kind`, the
+ * same for every window of a signal): `'u64'` a BigUint64Array (2-state bit vectors of 1..64
+ * bits, bit 0 = LSB), `'f64'` a Float64Array (reals), `'rows'` a Uint8Array of `rowBytes`
+ * (= bit width) ASCII bytes per value, MSB first (other bit vectors), `'strings'` a Uint8Array
+ * of the concatenated Latin-1 bytes plus offsets (count + 1, the first 0), `'none'` null
+ * (events).
+ */
+export type ArrayKind = 'u64' | 'f64' | 'rows' | 'strings' | 'none';
+
+/** The value arrays of `ArrayKind`. */
+export type ValueArray = BigUint64Array | Float64Array | Uint8Array | null;
+
+/**
+ * The result of `Signal#changesBetween(t0, t1)`: the change in force at t0 (when
+ * `hasInitial`) and every change in (t0, t1], as arrays allocated inside V8 (transferable).
+ */
+export interface ChangeWindow {
+  kind: ArrayKind;
+  /** Bytes per value: 8 for `u64` and `f64`, the bit width for `rows`, 0 otherwise. */
+  rowBytes: number;
+  /** Index (in `allChanges()` order) of the window's first change. */
+  first: number;
+  /** The first entry is the change in force at t0 (its time <= t0). */
+  hasInitial: boolean;
+  /** Change times, timescale units. */
+  times: BigUint64Array;
+  values: ValueArray;
+  /** For `strings`: `times.length + 1` byte offsets into `values`. */
+  offsets?: BigUint64Array;
+}
+
+/**
+ * The result of `Signal#summary(t0, t1, buckets)`: slice k is (`bounds[k]`, `bounds[k+1]`];
+ * `first[k]` / `last[k]` the change in force at its start / end (-1: none), `counts[k]` the
+ * changes inside it; `firstValues` / `lastValues` their values in `kind`'s layout.
+ */
+export interface Summary {
+  kind: ArrayKind;
+  rowBytes: number;
+  /** `buckets + 1` slice bounds, `t0 + floor((t1 - t0) * k / buckets)`. */
+  bounds: BigUint64Array;
+  counts: Float64Array;
+  first: Float64Array;
+  last: Float64Array;
+  firstValues: ValueArray;
+  lastValues: ValueArray;
+  /** For `strings`: `buckets + 1` offsets into `firstValues` / `lastValues`. */
+  firstOffsets?: BigUint64Array;
+  lastOffsets?: BigUint64Array;
+}
+
 /** The result of `Signal#querySignal(t)`. */
 export interface QueryResult {
   /** The value at or before t; null before the first change. */
@@ -74,11 +156,17 @@ export interface QueryResult {
   nextTime: bigint | null;
 }
 
-/** An open FST waveform file (pywellen 0.20.5's Waveform plus extensions). */
+/**
+ * An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).  After `close()`
+ * every method throws an `Error` with code `ERR_FSTWAVE_CLOSED` ("I/O operation on closed
+ * waveform"), and so does every Hierarchy / Scope / Var method that reads the file; loaded
+ * Signals stay readable.
+ */
 export class Waveform {
   /**
-   * Opens `path` synchronously.
+   * Opens `path` synchronously (`signal` / `onProgress` called synchronously too).
    * @throws {FstwaveError} ENOENT / EACCES / EISDIR / EIO / FST_FORMAT
+   * @throws {AbortError} when `options.signal` is aborted
    * @throws {TypeError} for a bad path or bad options
    */
   constructor(path: string | Buffer | Uint8Array | URL, options?: WaveformOptions);
@@ -91,9 +179,9 @@ export class Waveform {
   /** `[startTime, endTime]` from the FST header (no body needed). */
   readonly timeRange: [bigint, bigint];
   /** Reads the body now if not read yet (blocking). */
-  loadBody(): void;
-  /** Reads the body on the libuv thread pool. */
-  loadBodyAsync(): Promise<void>;
+  loadBody(options?: WorkOptions): void;
+  /** Reads the body on the libuv thread pool. An aborted load leaves the body unloaded. */
+  loadBodyAsync(options?: WorkOptions): Promise<void>;
   /** True once the body has been read. */
   bodyLoaded(): boolean;
   /** The (cached) Signal of a var. @throws {TypeError} when `v` is not a Var */
@@ -101,11 +189,29 @@ export class Waveform {
   /** The (cached) Signal of the var at a dotted path. @throws {FstwaveError} FST_NO_VAR */
   getSignalFromPath(absHierarchyPath: string): Signal;
   /** The Signals of `vars`, same order, uncached ones loaded in one pass (blocking). */
-  loadSignals(vars: Iterable<Var>): Signal[];
-  /** Like `loadSignals` but on the libuv thread pool. */
-  loadSignalsAsync(vars: Iterable<Var>): Promise<Signal[]>;
+  loadSignals(vars: Iterable<Var>, options?: WorkOptions): Signal[];
+  /** Like `loadSignals` but on the libuv thread pool. An aborted load caches nothing. */
+  loadSignalsAsync(vars: Iterable<Var>, options?: WorkOptions): Promise<Signal[]>;
   /** Drops the given signals from the cache. */
   unloadSignals(signalsOrVars: Iterable<Signal | Var>): void;
+  /**
+   * Cursor values: for each item what `signal.valueAtTime(t)` gives, in one call; the
+   * signals of Vars are loaded first (blocking, cached).
+   */
+  valuesAtTime(signalsOrVars: Iterable<Signal | Var>, t: TimeArg): Array<Value | null>;
+  /** Like `valuesAtTime`, loading the signals of Vars with `loadSignalsAsync(vars, options)`. */
+  valuesAtTimeAsync(signalsOrVars: Iterable<Signal | Var>, t: TimeArg, options?: WorkOptions): Promise<Array<Value | null>>;
+  /**
+   * Closes the file (idempotent).  Async calls in flight complete first (the file is closed
+   * when the last one ends); signals they load are returned, not cached.
+   */
+  close(): void;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /** `close()`, for `using` (Node >= 18.18 / 20.4). */
+  [Symbol.dispose](): void;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** The scopes and vars of an open file, plus header metadata. Not constructible. */
@@ -213,6 +319,16 @@ export class Signal {
   valueAtIdx(idx: TimeArg): Value | null;
   /** The value at or before t, its time, and the next change. */
   querySignal(t: TimeArg): QueryResult;
+  /**
+   * The window (t0, t1] as bulk arrays: the change in force at t0, then the changes after it.
+   * @throws {RangeError} for t1 < t0 or a negative time
+   */
+  changesBetween(t0: TimeArg, t1: TimeArg): ChangeWindow;
+  /**
+   * The display summary of (t0, t1] in `buckets` equal slices, O(buckets * log changes).
+   * @throws {RangeError} for t1 < t0, a negative time, or buckets outside 1 .. 2^32-1
+   */
+  summary(t0: TimeArg, t1: TimeArg, buckets: number): Summary;
 }
 
 /** The file's time table: a read-only sequence of bigint times. Not constructible. */
@@ -249,3 +365,39 @@ export const version: string;
 export const napiVersion: number;
 /** Diagnostics (not part of the contract): files and signals held by this thread's addon. */
 export function _nativeStats(): { openFiles: number; liveSignals: number };
+
+/** Options of `Waveform#renderSvg` and `Waveform#showText` (docs/tools.md). */
+export interface RenderOptions {
+  /** Window start, timescale units (default the file's start time). */
+  from?: bigint | number;
+  /** Window end, timescale units (default the file's end time). */
+  to?: bigint | number;
+  /** Bit vectors in binary, decimal or hexadecimal (default `'hex'`). */
+  radix?: 'bin' | 'dec' | 'hex';
+  /** For the loads of the signals, as `loadSignals`. */
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The `show` and `render` commands of the tool as methods (lib/render.js). */
+export interface Waveform {
+  /**
+   * The tool's `render` picture as an SVG document: one row per var (Vars of this file, or
+   * full names) over the window (from, to], `width` pixels wide (16..65536, default 1000).
+   * The same bytes as the Python package's `render_svg`.
+   * @throws {FstwaveError} code ERR_FSTWAVE_NO_SIGNAL for an unknown name
+   * @throws {RangeError} for an empty window or a bad width
+   */
+  renderSvg(vars: Iterable<Var | string>, options?: RenderOptions & { width?: number }): string;
+  /** `renderSvg` with the loads and the drawing on the libuv thread pool. */
+  renderSvgAsync(vars: Iterable<Var | string>, options?: RenderOptions & { width?: number }): Promise<string>;
+  /**
+   * The tool's `show` text: the value in force at `from` and the changes in (from, to] of
+   * each var, one line each. The same bytes as the Python package's `show_text`.
+   * @throws {FstwaveError} code ERR_FSTWAVE_NO_SIGNAL for an unknown name
+   * @throws {RangeError} when to < from
+   */
+  showText(vars: Iterable<Var | string>, options?: RenderOptions): string;
+  /** `showText` with the loads and the formatting on the libuv thread pool. */
+  showTextAsync(vars: Iterable<Var | string>, options?: RenderOptions): Promise<string>;
+}

@@ -42,6 +42,7 @@ const { Waveform } = require('./lib/waveform');
 const { Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter } = require('./lib/hierarchy');
 const { Signal, SignalChangeIter } = require('./lib/signal');
 const { TimeTable, Timescale, TimescaleUnit } = require('./lib/time');
+const { AbortError } = require('./lib/abort');
 
 /**
  * Diagnostics for tests: how many files and signals this thread's addon instance holds open.
@@ -65,6 +66,7 @@ module.exports = {
   TimeTable,
   Timescale,
   TimescaleUnit,
+  AbortError,
   version: '0.1.0',
   napiVersion: native.napiVersion,
   _nativeStats,

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build needs and is not there yet: a C compiler, make,
-# zlib's headers (Debian zlib1g-dev), Python's headers and venv module.
+# zlib's headers (Debian zlib1g-dev), Python's headers and venv module, and
+# librsvg's rsvg-convert (librsvg2-bin) that the render tests draw SVG with.
 # Then makes the project-local Python environment .venv with setuptools,
-# pytest and the reference pywellen 0.20.5 from PyPI.  Safe to run again.
+# pytest, NumPy (the tests of the optional fstwave[numpy] extra) and the
+# reference pywellen 0.20.5 from PyPI.  Safe to run again.
 # Each install is announced on a line before it runs; README.md ("What make
 # test installs") lists the same.
 set -euo pipefail
@@ -14,6 +16,8 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 printf '#include <zlib.h>\nint main(void){return 0;}\n' > /tmp/fstwave-zcheck.c
 cc /tmp/fstwave-zcheck.c -o /tmp/fstwave-zcheck -lz >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+# librsvg's rsvg-convert: the render tests draw the tools' SVG with it (tests/python/test_render.py)
+command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 "$PY" - <<'PY' >/dev/null 2>&1 || need_apt+=(python3-dev python3-venv)
 import os, sysconfig, venv
 assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
@@ -30,10 +34,10 @@ if [ ! -x .venv/bin/python ]; then
     echo "bootstrap: creating the project-local Python environment .venv ($PY -m venv)"
     "$PY" -m venv .venv
 fi
-stamp=.venv/.fstwave-deps-2
+stamp=.venv/.fstwave-deps-3
 if [ ! -f "$stamp" ]; then
-    echo "bootstrap: installing setuptools, wheel, pytest and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
+    echo "bootstrap: installing setuptools, wheel, pytest, numpy and pywellen 0.20.5 (with their dependencies) from PyPI into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -U "setuptools>=77" wheel pytest pywellen==0.20.5
+        -U "setuptools>=77" wheel pytest numpy pywellen==0.20.5
     touch "$stamp"
 fi

@@ -538,7 +538,10 @@ FSTW_API int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx,
  * Any of the four arrays may be NULL when not wanted.  O(buckets * log
  * changes): one binary search per slice bound, never a walk over the changes.
  * Values of first/last come from fstw_signal_gather_values.  FSTW_ERR_ARG
- * when t1 < t0 or buckets == 0. */
+ * when t1 < t0 or buckets == 0, FSTW_ERR_NOMEM when the (buckets + 1) * 16
+ * bytes of working memory cannot be had.  The first summary of a long signal
+ * also keeps a sample of its steps (1/32 of their memory) and of the file's
+ * time table (1/32 of it), which make the next summaries cheaper. */
 FSTW_API int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t buckets,
                         uint64_t *bounds, int64_t *first, uint64_t *counts, int64_t *last);
 
@@ -570,13 +573,19 @@ enum { FSTW_RADIX_BIN = 2, FSTW_RADIX_DEC = 10, FSTW_RADIX_HEX = 16 };
  *   strings: the bytes decoded as Latin-1 (as pywellen), written in UTF-8;
  *   events: "event".
  * enum_literal, when not NULL, is written instead of the digits (see
- * fstw_enum_literal). */
+ * fstw_enum_literal) with libfst's escapes undone (\\ \n \t ... \xHH \ooo:
+ * writers store literals escaped), as UTF-8 (invalid sequences as U+FFFD).
+ * Returns 0 with nothing written only when memory runs out (a decimal wider
+ * than 64 bits, a literal longer than 128 bytes). */
 FSTW_API size_t fstw_format_value(const fstw_value *v, int radix, const fstw_str *enum_literal,
                          char *buf, size_t buflen);
 
 /* The literal that var `var`'s enum table (FST enum-table attribute) gives
- * value v: the pair whose value string equals v's bits MSB first.  1 with
- * *literal set, 0 when the var has no enum table or the value is not in it. */
+ * value v: the first pair whose value string equals v's bits MSB first (the
+ * shorter of the two padded with '0' on the left: writers pad the strings to
+ * the table's min_valbits, not always to the var's width).  The literal is raw
+ * (as fstw_enum_pair gives it).  1 with *literal set, 0 when var is FSTW_NONE,
+ * has no enum table, v is not a bit vector or its value is not in the table. */
 FSTW_API int fstw_enum_literal(const fstw_file *f, uint32_t var, const fstw_value *v, fstw_str *literal);
 
 /* ----------------------------------------------- a waveform picture */
@@ -608,7 +617,28 @@ typedef struct fstw_render_options {
 FSTW_API int fstw_render_svg(const fstw_file *f, const fstw_render_row *rows, size_t n,
                     const fstw_render_options *opts, char **out, size_t *len, fstw_error *err);
 
-/* Frees memory the core handed out (fstw_render_svg's document). */
+/* The text of the `show` command of both tools (docs/tools.md) for the rows
+ * (their labels and vars as for fstw_render_svg) in the window (t0, t1] of
+ * fstw_signal_window, values in radix (FSTW_RADIX_*).  UTF-8 lines ending in
+ * "\n":
+ *   "window (T0, T1], times in UNIT, radix R"   once: T0, T1 decimal timescale
+ *        units, UNIT the timescale ("10 ps": factor, space, unit name;
+ *        "timescale units" when the file has none), R "bin", "dec" or "hex";
+ *   then per row an empty line, the label, and one line per change of the
+ *   window: "TIME\tVALUE", TIME the change's time (decimal, timescale units),
+ *   VALUE as fstw_format_value writes it (the enum literal when the var's enum
+ *   table has the value); the change in force at t0 comes first, as
+ *   "TIME\tVALUE\t(in force at T0)"; a row whose window is empty has the one
+ *   line "(no value in the window)".
+ * Labels and values are lossy UTF-8 with control characters written as
+ * \u{HEX} (so a value never breaks a line).  *out is a new NUL-terminated
+ * buffer of *len bytes, freed with fstw_free.  Errors: FSTW_ERR_ARG (t1 < t0,
+ * an unknown radix, a NULL signal or label), FSTW_ERR_NOMEM. */
+FSTW_API int fstw_show_text(const fstw_file *f, const fstw_render_row *rows, size_t n, uint64_t t0,
+                            uint64_t t1, int radix, char **out, size_t *len, fstw_error *err);
+
+/* Frees memory the core handed out (the documents of fstw_render_svg and
+ * fstw_show_text). */
 FSTW_API void fstw_free(void *p);
 
 #ifdef __cplusplus

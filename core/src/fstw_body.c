@@ -135,6 +135,8 @@ static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error
         nd++;
     }
     times->n = n;
+    times->sorted = 1;
+    for (size_t i = 1; i < n && times->sorted; i++) times->sorted = tt[i] >= tt[i - 1];
     f->times = times;
     f->time_table = tt;
     f->n_time = n;
@@ -150,6 +152,8 @@ fstwi_times *fstwi_times_new(size_t n)
     if (!tt) return NULL;
     tt->holders = 1;
     tt->n = n;
+    tt->sorted = 0;
+    tt->sample = NULL;
     return tt;
 }
 
@@ -161,7 +165,10 @@ fstwi_times *fstwi_times_hold(fstwi_times *tt)
 
 void fstwi_times_release(fstwi_times *tt)
 {
-    if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) free(tt);
+    if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(tt->sample);
+        free(tt);
+    }
 }
 
 /* The body's fields back to "not loaded" after a failed or cancelled read. */

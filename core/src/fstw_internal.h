@@ -415,6 +415,9 @@ int fstwi_body_load(fstw_file *f, fstwi_progress *pr, uint64_t base, int ends_ca
 typedef struct fstwi_times {
     long holders;
     size_t n;
+    int sorted;      /* the times never decrease (every well-formed file); set by the body */
+    uint64_t *sample; /* every FSTWI_SAMPLE_EVERY-th time, made by the first summary
+                         (fstw_view.c), published atomically; NULL until then */
     uint64_t t[];
 } fstwi_times;
 /* A new table of room for n times, held once; NULL when out of memory. */
@@ -566,6 +569,33 @@ struct fstw_signal {
     const uint64_t *tt;     /* the file's time table (in `times`) */
     size_t n_tt;
     fstwi_times *times;     /* held by the signal: it may outlive the file */
+    /* the summaries' sample of the signal's steps: tidx[k * FSTWI_SAMPLE_EVERY]
+     * for every k; made by the first summary of a long signal (fstw_view.c),
+     * published atomically, freed with the signal; NULL until then */
+    uint32_t *sample;
 };
+#define FSTWI_SAMPLE_EVERY 32
+
+/* ---- fstw_format.c: the text of the `show` and `render` commands */
+/* Growable text with a sticky out-of-memory flag (start zeroed). */
+typedef struct fstwi_text {
+    fstwi_buf b;
+    int failed;
+} fstwi_text;
+void fstwi_text_put(fstwi_text *t, const char *p, size_t n);
+/* printf for short fixed formats (numbers, markup): at most 255 bytes. */
+void fstwi_text_printf(fstwi_text *t, const char *fmt, ...) FSTWI_PRINTF(2, 3);
+/* Names and values for people: bytes as lossy UTF-8 (invalid sequences as
+ * U+FFFD), control characters (U+0000-U+001F, U+007F-U+009F) as \u{HEX}
+ * (the tools' rule for names), and with xml the XML escapes of < > & ". */
+void fstwi_text_people(fstwi_text *t, const char *p, size_t n, int xml);
+/* Change `change` of s as fstw_format_value writes it in radix, with the enum
+ * literal of var (FSTW_NONE: none): a new NUL-terminated buffer in *out (free),
+ * its length in *len.  FSTW_OK, FSTW_ERR_NOMEM or FSTW_ERR_ARG. */
+int fstwi_format_change(const fstw_file *f, uint32_t var, const fstw_signal *s, size_t change,
+                        int radix, char **out, size_t *len);
+/* Hands the text out (NUL-terminated, *len without the NUL) or frees it and
+ * fails with FSTW_ERR_NOMEM when a write failed. */
+int fstwi_text_finish(fstwi_text *t, char **out, size_t *len, fstw_error *err);
 
 #endif

@@ -294,7 +294,7 @@ fstw_signal *fstwi_signal_clone(const fstw_signal *s)
     fstw_signal *c = malloc(sizeof *c);
     if (!c) return NULL;
     *c = *s;
-    c->tidx = NULL; c->data = NULL; c->str_off = NULL;
+    c->tidx = NULL; c->data = NULL; c->str_off = NULL; c->sample = NULL;
     c->times = fstwi_times_hold(s->times);
     size_t dlen = s->encoding == FSTW_ENC_STRING ? (s->n ? s->str_off[s->n] : 0) : s->n * s->stride;
     c->tidx = malloc(s->n * sizeof *c->tidx + 1);
@@ -313,6 +313,7 @@ void fstw_signal_free(fstw_signal *s)
     free(s->tidx);
     free(s->data);
     free(s->str_off);
+    free(s->sample);
     fstwi_times_release(s->times);
     free(s);
 }

@@ -14,7 +14,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, checkInternal, IteratorPrototype } = require('./internal');
+const { kInternal, checkInternal, kVarId, IteratorPrototype } = require('./internal');
 const { typeError } = require('./args');
 const { timescaleOf } = require('./time');
 
@@ -315,6 +315,9 @@ class Var {
   #i() {
     return (this.#info ??= native.varInfo(this.#s.handle, this.#id));
   }
+
+  /** The var id (internal, lib/render.js). */
+  [kVarId]() { return this.#id; }
 
   /**
    * The var's name after wellen's name parsing: a trailing bit range whose width equals the

@@ -1,7 +1,7 @@
 /**
  * What the package's modules share with each other and not with users: the token that lets
- * them construct the classes users cannot, the symbol through which Waveform reads a
- * Signal's signal ref, and %IteratorPrototype% for the lazy iterators.
+ * them construct the classes users cannot, the symbols through which Waveform reads a
+ * Signal's signal ref and addon handle, and %IteratorPrototype% for the lazy iterators.
  *
  * The other internals need no accessor: a Hierarchy's state is a `HierarchyState` object
  * (lib/hierarchy.js) that the Waveform creates and hands to the Hierarchy, Scopes, Vars and
@@ -32,8 +32,16 @@ function checkInternal(token, name) {
 /** The name of Signal's method that returns its signal ref (a number), for Waveform's cache. */
 const kSignalRef = Symbol('fstwave.signalRef');
 
+/** The name of Signal's method that returns its addon handle, for `Waveform#valuesAtTime`. */
+const kSignalHandle = Symbol('fstwave.signalHandle');
+
+/** The name of Waveform's method that returns its HierarchyState (the file handle, Vars by
+ * id), and of Var's that returns its var id, for lib/render.js. */
+const kWaveState = Symbol('fstwave.waveState');
+const kVarId = Symbol('fstwave.varId');
+
 /** %IteratorPrototype%: iterators inherit `[Symbol.iterator]() { return this }` (and the
  * iterator helpers of newer Node versions) from it. */
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
-module.exports = { kInternal, checkInternal, kSignalRef, IteratorPrototype };
+module.exports = { kInternal, checkInternal, kSignalRef, kSignalHandle, kWaveState, kVarId, IteratorPrototype };

@@ -9,7 +9,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, checkInternal, kSignalRef, IteratorPrototype } = require('./internal');
+const { kInternal, checkInternal, kSignalRef, kSignalHandle, IteratorPrototype } = require('./internal');
 
 /* sigQuery's out-parameters (see node/src/nfstw_module.c): change index, next change index
  * (float64, -1 for none), actual time and next time (uint64). */
@@ -22,6 +22,37 @@ native.setQueryBuffer(queryBuffer);
  * A signal value: `bigint` (2-state bit vector), `string` (bit vector with other states,
  * string signal, or `""` for an event) or `number` (real).
  * @typedef {bigint | string | number} Value
+ */
+
+/**
+ * How a window's or a summary's values are laid out (`kind`):
+ * - `'u64'`: `BigUint64Array`, one per change (2-state bit vectors of 1..64 bits; bit 0 is
+ *   the var's LSB);
+ * - `'f64'`: `Float64Array` (reals);
+ * - `'rows'`: `Uint8Array` of `rowBytes` (the bit width) ASCII bytes per change, MSB first,
+ *   `0 1 x z h u w l -` (other bit vectors: wider than 64 bits, or with a non-0/1 state in
+ *   any change);
+ * - `'strings'`: `Uint8Array` of the concatenated bytes (Latin-1) plus `offsets`, a
+ *   `BigUint64Array` of count + 1 offsets (the first 0);
+ * - `'none'`: `null` (events have times only).
+ * The kind is the core's (`fstw_signal_array_kind`) and the same for every window of a signal.
+ * @typedef {'u64' | 'f64' | 'rows' | 'strings' | 'none'} ArrayKind
+ */
+
+/**
+ * The result of `Signal#changesBetween(t0, t1)`.
+ * @typedef {{kind: ArrayKind, rowBytes: number, first: number, hasInitial: boolean,
+ *   times: BigUint64Array, values: BigUint64Array | Float64Array | Uint8Array | null,
+ *   offsets?: BigUint64Array}} ChangeWindow
+ */
+
+/**
+ * The result of `Signal#summary(t0, t1, buckets)`.
+ * @typedef {{kind: ArrayKind, rowBytes: number, bounds: BigUint64Array, counts: Float64Array,
+ *   first: Float64Array, last: Float64Array,
+ *   firstValues: BigUint64Array | Float64Array | Uint8Array | null,
+ *   lastValues: BigUint64Array | Float64Array | Uint8Array | null,
+ *   firstOffsets?: BigUint64Array, lastOffsets?: BigUint64Array}} Summary
  */
 
 /**
@@ -108,6 +139,11 @@ class Signal {
     return this.#ref;
   }
 
+  /** The addon's signal handle; internal, see lib/internal.js. @returns {object} */
+  [kSignalHandle]() {
+    return this.#s;
+  }
+
   /** The number of stored changes (after pywellen's de-duplication). @type {number} */
   get length() {
     if (this.#len < 0) this.#len = native.sigLength(this.#s);
@@ -175,6 +211,45 @@ class Signal {
       nextIdx: next >= 0 ? next : null,
       nextTime: next >= 0 ? queryTime[1] : null,
     };
+  }
+
+  /**
+   * The window of changes (t0, t1] as bulk arrays (contract section 6): the change in force
+   * at `t0` (the last change with time <= t0; `hasInitial` says whether there is one, and
+   * then `times[0] <= t0`), then every change with `t0 < time <= t1`.  `first` is the index
+   * of the window's first change in `allChanges()`'s order, so entry `i` is change
+   * `first + i`.  Times are in timescale units; the values' layout is `kind`'s (see
+   * ArrayKind).  Every array is a copy in a new ArrayBuffer allocated inside V8 (never an
+   * external buffer; transferable to a worker).  One binary search, then a bulk copy: no
+   * per-change objects.  Extension (the core's `fstw_signal_window`).
+   * @param {bigint | number} t0 window start, timescale units
+   * @param {bigint | number} t1 window end (>= t0), timescale units
+   * @returns {ChangeWindow}
+   * @throws {RangeError} for a negative or non-integral time, or `t1 < t0`; {TypeError} for
+   *   a time that is neither bigint nor number.
+   */
+  changesBetween(t0, t1) {
+    return native.sigWindow(this.#s, t0, t1);
+  }
+
+  /**
+   * The display summary of the window (t0, t1] in `buckets` equal slices (contract section
+   * 6): slice `k` is (`bounds[k]`, `bounds[k + 1]`] with `bounds[k] = t0 + floor((t1 - t0) *
+   * k / buckets)` (exact), so `bounds[0] = t0` and `bounds[buckets] = t1`.  For each slice:
+   * `first[k]` the change in force at `bounds[k]` (its index in `allChanges()`, -1 when
+   * none), `counts[k]` the number of changes inside the slice, `last[k]` the change in force
+   * at `bounds[k + 1]`; `firstValues` / `lastValues` their values in `kind`'s layout (a zero
+   * value, empty string or NUL row where the index is -1).  The value in force is
+   * `valueAtTime`'s (deviations D1, D2 in docs/api.md).  O(buckets * log changes), never a
+   * walk over the changes (the core's `fstw_signal_summary`).  Extension.
+   * @param {bigint | number} t0 window start, timescale units
+   * @param {bigint | number} t1 window end (>= t0), timescale units
+   * @param {number} buckets number of slices, 1 .. 2^32-1 (one per pixel, typically)
+   * @returns {Summary}
+   * @throws {RangeError} for a bad time, `t1 < t0`, or `buckets` out of range.
+   */
+  summary(t0, t1, buckets) {
+    return native.sigSummary(this.#s, t0, t1, buckets);
   }
 
   [util.inspect.custom]() {

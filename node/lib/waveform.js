@@ -9,8 +9,9 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, kSignalRef } = require('./internal');
+const { kInternal, kSignalRef, kSignalHandle, kWaveState } = require('./internal');
 const { typeError, describe, parseOptions, toPath } = require('./args');
+const { parseWorkOptions, controlled } = require('./abort');
 const { HierarchyState, Hierarchy, Var } = require('./hierarchy');
 const { Signal } = require('./signal');
 const { TimeTable } = require('./time');
@@ -20,6 +21,13 @@ const ASYNC_SLICE = 4096;
 
 function yieldToEventLoop() {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The error of every use of a closed Waveform (the Python package's text). */
+function closedError() {
+  const e = new Error('I/O operation on closed waveform');
+  e.code = 'ERR_FSTWAVE_CLOSED';
+  return e;
 }
 
 /**
@@ -33,8 +41,20 @@ function yieldToEventLoop() {
  * Loaded signals are cached per Waveform, keyed by signal ref, until `unloadSignals()`
  * (deviation D10 in docs/api.md: pywellen re-reads the file on every `get_signal`).  The
  * file stays open as long as the Waveform, its Hierarchy, a Var, a Scope or a Signal of it
- * is reachable; it is closed by garbage collection, or when the worker / environment that
- * opened it exits.
+ * is reachable, until `close()` (or `[Symbol.dispose]()`); else it is closed by garbage
+ * collection, or when the worker / environment that opened it exits.
+ *
+ * The long calls (open, body and signal loads) take `{ signal, onProgress }` (contract
+ * section 6): an `AbortSignal` that stops the call within one value-change block (it then
+ * throws / rejects with an `AbortError`, code `ABORT_ERR`, whose `cause` is the signal's
+ * reason, as Node's own APIs do, and caches nothing), and
+ * `onProgress(done, total)`, called on the main thread with the bytes of value-change
+ * blocks read so far and in all (`total` fixed for the call, `done` never decreasing, the
+ * last call `done === total` when the call succeeds, always before it returns or its
+ * promise settles; a call with nothing to read reports `(0, 0)`).  The async forms report
+ * from the thread pool through a thread-safe function, coalesced (the latest report wins,
+ * so a slow main thread sees fewer calls, never a queue of them).  An exception thrown by
+ * `onProgress` stops the call, which throws / rejects with it.
  */
 class Waveform {
   #h;
@@ -44,22 +64,27 @@ class Waveform {
   #hier;
   #cache = new Map();
   #timeTable = null;
+  #closed = false;
 
   /**
    * Opens `path` synchronously (blocking the calling thread; use `Waveform.open` in
    * event-loop code).
    *
    * @param {string | Buffer | URL} path the FST file
-   * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean}} [options]
+   * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean,
+   *   signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    *   `multiThreaded` (default true) allows several threads for body and signal loads;
    *   `removeScopesWithEmptyName` (default false) removes scopes named "" and attaches their
    *   children to the parent (deviation D8 in docs/api.md: wellen does this for VCD only);
-   *   `loadBody` (default true) reads the body now instead of on first need.
+   *   `loadBody` (default true) reads the body now instead of on first need; `signal` and
+   *   `onProgress` as described for the class (here called synchronously: only onProgress
+   *   can abort the signal).
    * @throws {Error} code `ENOENT`, `EACCES`, `EISDIR` or `EIO` (with `path`, `errno`,
    *   `syscall`) for operating-system errors; code `FST_FORMAT` for a file that is not FST
    *   (VCD and GHW files are named as such, deviation D7) or is corrupt (deviation D5);
    *   both described in docs/api.md.
    * @throws {TypeError} for a bad path or bad options.
+   * @throws {AbortError} code `ABORT_ERR` when the signal was aborted.
    */
   constructor(path, options) {
     if (path === kInternal) {
@@ -69,8 +94,10 @@ class Waveform {
       this.#multiThreaded = options.opts.multiThreaded;
     } else {
       const opts = parseOptions(options);
+      const work = parseWorkOptions(options, 'Waveform');
       const p = toPath(path);
-      this.#h = native.open(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody);
+      this.#h = controlled(work, (flag, onProgress) =>
+        native.open(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody, flag, onProgress));
       this.#path = p;
       this.#multiThreaded = opts.multiThreaded;
     }
@@ -80,16 +107,21 @@ class Waveform {
 
   /**
    * Opens `path` on the libuv thread pool and resolves with the Waveform; the event loop is
-   * never blocked.  Same options and errors as the constructor (as a rejected Promise).
+   * never blocked.  Same options and errors as the constructor (as a rejected Promise);
+   * `signal` and `onProgress` as described for the class: an aborted open rejects with an
+   * AbortError and leaves no file open.
    *
    * @param {string | Buffer | URL} path
-   * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean}} [options]
+   * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean,
+   *   signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    * @returns {Promise<Waveform>}
    */
   static async open(path, options) {
     const opts = parseOptions(options);
+    const work = parseWorkOptions(options, 'Waveform.open');
     const p = toPath(path);
-    const handle = await native.openAsync(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody);
+    const handle = await controlled(work, (flag, onProgress) =>
+      native.openAsync(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody, flag, onProgress));
     return new Waveform(kInternal, { handle, path: p, opts });
   }
 
@@ -98,6 +130,7 @@ class Waveform {
    * @type {Hierarchy}
    */
   get hierarchy() {
+    this.#check();
     return this.#hier;
   }
 
@@ -109,8 +142,9 @@ class Waveform {
    * @throws {Error} `FST_FORMAT` / `EIO` if the body cannot be read.
    */
   get timeTable() {
+    this.#check();
     if (this.#timeTable === null) {
-      native.loadBody(this.#h);
+      native.loadBody(this.#h, undefined, undefined);
       this.#timeTable = new TimeTable(kInternal, native.timeTable(this.#h));
     }
     return this.#timeTable;
@@ -122,6 +156,7 @@ class Waveform {
    * @type {[bigint, bigint]}
    */
   get timeRange() {
+    this.#check();
     const hd = this.#state.header();
     return [hd.startTime, hd.endTime];
   }
@@ -129,22 +164,34 @@ class Waveform {
   /**
    * Reads the body (time table and block index) now if it is not read yet; blocks the calling
    * thread.  Extension (pywellen 0.20.5 always reads the body at open).
-   * @throws {Error} `FST_FORMAT` for a malformed body, `EIO` for a read error.
+   * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
+   *   as described for the class (called synchronously); an aborted load leaves the body
+   *   unloaded
+   * @throws {Error} `FST_FORMAT` for a malformed body, `EIO` for a read error; an
+   *   AbortError (code `ABORT_ERR`) when aborted.
    */
-  loadBody() {
-    native.loadBody(this.#h);
+  loadBody(options) {
+    this.#check();
+    const work = parseWorkOptions(options, 'loadBody');
+    controlled(work, (flag, onProgress) => native.loadBody(this.#h, flag, onProgress));
   }
 
   /**
    * Like `loadBody()` but on the libuv thread pool.
+   * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
+   *   as described for the class; an aborted load rejects with an AbortError and leaves
+   *   the body unloaded
    * @returns {Promise<void>}
    */
-  async loadBodyAsync() {
-    await native.loadBodyAsync(this.#h);
+  async loadBodyAsync(options) {
+    this.#check();
+    const work = parseWorkOptions(options, 'loadBodyAsync');
+    await controlled(work, (flag, onProgress) => native.loadBodyAsync(this.#h, flag, onProgress));
   }
 
   /** True once the body has been read. @returns {boolean} */
   bodyLoaded() {
+    this.#check();
     return native.bodyLoaded(this.#h);
   }
 
@@ -157,6 +204,7 @@ class Waveform {
    *   range for this file; `FST_FORMAT` / `EIO` errors from reading.
    */
   getSignal(v) {
+    this.#check();
     return this.#loadRefs([this.#refOf(v, 'getSignal')], this.#multiThreaded)[0];
   }
 
@@ -170,6 +218,7 @@ class Waveform {
    * @throws {Error} `No var at path <path>` (code `FST_NO_VAR`) when nothing matches.
    */
   getSignalFromPath(absHierarchyPath) {
+    this.#check();
     if (typeof absHierarchyPath !== 'string') {
       throw typeError(`getSignalFromPath(): the path must be a string, got ${describe(absHierarchyPath)}`);
     }
@@ -187,10 +236,14 @@ class Waveform {
    * file (blocking; spread over threads when the Waveform is `multiThreaded`).  Cached like
    * `getSignal()`.  Extension.
    * @param {Iterable<Var>} vars
+   * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
+   *   as described for the class (called synchronously); an aborted load caches nothing
    * @returns {Signal[]}
    */
-  loadSignals(vars) {
-    return this.#loadRefs(this.#refsOf(vars, 'loadSignals'), this.#multiThreaded);
+  loadSignals(vars, options) {
+    this.#check();
+    const work = parseWorkOptions(options, 'loadSignals');
+    return this.#loadRefs(this.#refsOf(vars, 'loadSignals'), this.#multiThreaded, work);
   }
 
   /**
@@ -200,13 +253,21 @@ class Waveform {
    * when two calls load the same signal the first result to arrive is cached and returned by
    * both.
    * @param {Iterable<Var>} vars
+   * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
+   *   as described for the class; an aborted load rejects with an AbortError and
+   *   caches nothing
    * @returns {Promise<Signal[]>}
    */
-  async loadSignalsAsync(vars) {
+  async loadSignalsAsync(vars, options) {
+    this.#check();
+    const work = parseWorkOptions(options, 'loadSignalsAsync');
     const refs = this.#refsOf(vars, 'loadSignalsAsync');
     const { result, missing } = this.#lookup(refs);
-    if (missing.length > 0) {
-      const batch = await native.loadSignalsAsync(this.#h, Uint32Array.from(missing), this.#multiThreaded);
+    // with options, even a load of cached signals goes to the core, which reports (0, 0)
+    if (missing.length > 0 || work.signal !== undefined || work.onProgress !== undefined) {
+      const batch = await controlled(work, (flag, onProgress) =>
+        native.loadSignalsAsync(this.#h, Uint32Array.from(missing), this.#multiThreaded, flag, onProgress));
+      const loaded = new Map();
       // Signal objects are made in slices, yielding to the event loop between them, so that
       // even a load of very many signals never blocks the loop for long.
       for (let start = 0; start < missing.length; start += ASYNC_SLICE) {
@@ -218,13 +279,98 @@ class Waveform {
           if (this.#cache.has(ref)) {
             native.sigDispose(handles[j - start]); // another call got there first
           } else {
-            this.#cache.set(ref, new Signal(kInternal, handles[j - start], ref));
+            const sig = new Signal(kInternal, handles[j - start], ref);
+            loaded.set(ref, sig);
+            if (!this.#closed) this.#cache.set(ref, sig); // closed meanwhile: returned, not cached
           }
         }
       }
-      for (let i = 0; i < refs.length; i++) if (result[i] === undefined) result[i] = this.#cache.get(refs[i]);
+      for (let i = 0; i < refs.length; i++) {
+        if (result[i] === undefined) result[i] = this.#cache.get(refs[i]) ?? loaded.get(refs[i]);
+      }
     }
     return result;
+  }
+
+  /**
+   * The value of each signal at time `t`, in order: for each item exactly what
+   * `signal.valueAtTime(t)` returns (the value at or before `t`, `null` before the first
+   * change; deviations D1, D2 in docs/api.md), in one call with one time-table lookup (the
+   * core's `fstw_signals_at_time`).  Items are Signals or Vars; the signals of Vars that are
+   * not loaded yet are loaded first (blocking, cached as by `loadSignals()`).  Extension
+   * (contract section 6: cursor values).
+   * @param {Iterable<Signal | Var>} signalsOrVars
+   * @param {bigint | number} t a time in timescale units
+   * @returns {Array<Value | null>}
+   * @throws {TypeError} for items that are neither Signal nor Var; {RangeError} for a bad `t`.
+   */
+  valuesAtTime(signalsOrVars, t) {
+    this.#check();
+    const { items, vars } = this.#cursorItems(signalsOrVars, 'valuesAtTime');
+    const signals = vars.length > 0 ? this.loadSignals(vars) : [];
+    return this.#valuesAt(items, signals, t);
+  }
+
+  /**
+   * Like `valuesAtTime()`, but the signals of Vars not loaded yet are loaded on the libuv
+   * thread pool (`loadSignalsAsync(vars, options)`, with its `signal` and `onProgress`).
+   * @param {Iterable<Signal | Var>} signalsOrVars
+   * @param {bigint | number} t a time in timescale units
+   * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
+   * @returns {Promise<Array<Value | null>>}
+   */
+  async valuesAtTimeAsync(signalsOrVars, t, options) {
+    this.#check();
+    const { items, vars } = this.#cursorItems(signalsOrVars, 'valuesAtTimeAsync');
+    const signals = vars.length > 0 ? await this.loadSignalsAsync(vars, options) : [];
+    return this.#valuesAt(items, signals, t);
+  }
+
+  /**
+   * Closes the file: every method of this Waveform, and every method of its Hierarchy,
+   * Scopes and Vars that reads the file, throws `Error` code `ERR_FSTWAVE_CLOSED`
+   * ("I/O operation on closed waveform") from now on.  Loaded Signals stay readable (the core
+   * keeps what they need).  Async calls already in flight complete first: the file is closed
+   * when the last of them ends (their promises settle as without the close; signals they load
+   * are returned but not cached).  Idempotent.  Extension (contract section 6).
+   */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cache.clear();
+    native.close(this.#h);
+  }
+
+  /** True once `close()` was called. @type {boolean} */
+  get closed() {
+    return this.#closed;
+  }
+
+  #check() {
+    if (this.#closed) throw closedError();
+  }
+
+  /** The HierarchyState of the open file (internal, lib/render.js). */
+  [kWaveState]() { this.#check(); return this.#state; }
+
+  /** Items of valuesAtTime: each a Signal, or a Var whose Signal is vars' next load. */
+  #cursorItems(signalsOrVars, method) {
+    if (signalsOrVars === null || typeof signalsOrVars?.[Symbol.iterator] !== 'function') {
+      throw typeError(`${method}(): expected an iterable of Signal or Var, got ${describe(signalsOrVars)}`);
+    }
+    const items = [...signalsOrVars];
+    const vars = [];
+    for (const item of items) {
+      if (item instanceof Var) vars.push(item);
+      else if (!(item instanceof Signal)) throw typeError(`${method}(): expected Signal or Var items, got ${describe(item)}`);
+    }
+    return { items, vars };
+  }
+
+  #valuesAt(items, signals, t) {
+    let k = 0;
+    const handles = items.map((item) => (item instanceof Signal ? item : signals[k++])[kSignalHandle]());
+    return native.sigsValueAtTime(handles, t);
   }
 
   /**
@@ -235,6 +381,7 @@ class Waveform {
    * @throws {TypeError} for items that are neither.
    */
   unloadSignals(signalsOrVars) {
+    this.#check();
     if (signalsOrVars === null || typeof signalsOrVars?.[Symbol.iterator] !== 'function') {
       throw typeError('unloadSignals(): expected an iterable of Signal or Var');
     }
@@ -277,10 +424,11 @@ class Waveform {
     return { result, missing };
   }
 
-  #loadRefs(refs, multiThreaded) {
+  #loadRefs(refs, multiThreaded, work = { signal: undefined, onProgress: undefined }) {
     const { result, missing } = this.#lookup(refs);
-    if (missing.length > 0) {
-      const handles = native.loadSignals(this.#h, Uint32Array.from(missing), multiThreaded);
+    if (missing.length > 0 || work.signal !== undefined || work.onProgress !== undefined) {
+      const handles = controlled(work, (flag, onProgress) =>
+        native.loadSignals(this.#h, Uint32Array.from(missing), multiThreaded, flag, onProgress));
       for (let j = 0; j < missing.length; j++) {
         this.#cache.set(missing[j], new Signal(kInternal, handles[j], missing[j]));
       }
@@ -291,8 +439,25 @@ class Waveform {
 
   [util.inspect.custom]() {
     const p = typeof this.#path === 'string' ? this.#path : Buffer.from(this.#path).toString();
+    if (this.#closed) return `Waveform <${p}> closed`;
     return `Waveform <${p}> body_loaded=${this.bodyLoaded()} cached_signals=${this.#cache.size}`;
   }
 }
+
+// `using w = ...` / `await using`: Symbol.dispose exists from Node 18.18 and 20.4 on
+if (typeof Symbol.dispose === 'symbol') {
+  /** Closes the Waveform (`close()`), for `using`. */
+  Waveform.prototype[Symbol.dispose] = function dispose() {
+    this.close();
+  };
+}
+if (typeof Symbol.asyncDispose === 'symbol') {
+  /** Closes the Waveform (`close()`), for `await using`. @returns {Promise<void>} */
+  Waveform.prototype[Symbol.asyncDispose] = async function asyncDispose() {
+    this.close();
+  };
+}
+
+require('./render').attach(Waveform); // renderSvg, showText and their async forms
 
 module.exports = { Waveform };

@@ -12,9 +12,12 @@
  *   nfstw_file.c    open/openAsync, loadBody/loadBodyAsync, bodyLoaded, timeTable
  *   nfstw_load.c    loadSignals/loadSignalsAsync and their load batches
  *   nfstw_hier.c    hierarchy and header accessors
- *   nfstw_signal.c  signal handles and their values
+ *   nfstw_view.c    windows of changes and summaries as typed arrays
+ *   nfstw_render.c  renderSvg/showText (sync and async): the tool's picture and text
+ *   nfstw_signal.c  signal handles and their values, cursor values
  *   nfstw_work.c    the work layer: one core call run inline (sync natives)
  *                   or on the thread pool (async natives), settled in one place
+ *   nfstw_progress.c  progress reports and the cancel flag of a work
  *   nfstw_wave.c    the wave's life: handle, references, busy count, its
  *                   signal list, close, teardown detach, memory accounting
  *   nfstw_util.c    JS errors from core errors, argument and value conversion
@@ -40,7 +43,9 @@
  *
  *   nfstw_wave.busy counts works in flight; the file is never closed while
  *   busy > 0, so `execute` can use it without locks of ours (the core is
- *   thread-safe per file).
+ *   thread-safe per file).  close() marks the wave closed at once (no new
+ *   calls) and closes the file now or when busy drops to 0; its signals stay
+ *   alive (the core keeps their time table after fstw_close).
  *
  *   Per-instance state (nfstw_inst, napi_set_instance_data) lists the live
  *   waves.  The env cleanup hook (worker exit, env teardown) detaches every
@@ -66,6 +71,7 @@ typedef struct nfstw_wave nfstw_wave;
 typedef struct nfstw_sig nfstw_sig;
 typedef struct nfstw_work nfstw_work;
 typedef struct nfstw_work_ops nfstw_work_ops;
+typedef struct nfstw_prog nfstw_prog;
 
 struct nfstw_inst {
     nfstw_wave *waves;   /* live waves attached to this env (doubly linked) */
@@ -88,6 +94,8 @@ struct nfstw_wave {
     nfstw_sig *sigs;          /* live signals of this file (doubly linked) */
     uint32_t refs;            /* holders, see above */
     uint32_t busy;            /* works in flight */
+    int closed;               /* close() was called: no new calls; the file is
+                                 closed when the last work in flight ends */
     int multi_threaded;       /* the Waveform's multiThreaded option */
     char *path;               /* NUL-terminated, for error objects */
     int64_t ext_mem;          /* bytes reported with napi_adjust_external_memory */
@@ -161,7 +169,8 @@ nfstw_inst *nfstw_inst_get(napi_env env);
 napi_value nfstw_wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char *path, int multi_threaded);
 /* The nfstw_wave of a file-handle object (TypeError if obj is anything
  * else); with require_open also Error code ERR_FSTWAVE_CLOSED if the file
- * was closed by env teardown. */
+ * was closed (close(): "I/O operation on closed waveform") or by env
+ * teardown. */
 nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open);
 /* The callback's `want` arguments into argv, the first being an open
  * file handle: its nfstw_wave, or NULL with a TypeError / closed-file Error
@@ -177,6 +186,10 @@ void nfstw_wave_begin_work(nfstw_wave *w);
 /* The work ended: drops both; if the env was torn down meanwhile and this
  * was the last work, frees the signals and closes the file now. */
 void nfstw_wave_end_work(napi_env env, nfstw_wave *w);
+/* close(): no new calls on w; its file is closed now, or when the last work
+ * in flight ends.  Its signals stay alive (the core's signals outlive
+ * fstw_close).  Idempotent. */
+void nfstw_wave_close(napi_env env, nfstw_wave *w);
 /* env teardown: detach every wave from inst, closing idle files. */
 void nfstw_inst_detach_all(nfstw_inst *inst);
 
@@ -190,6 +203,24 @@ void nfstw_sig_release(napi_env env, nfstw_sig *s);
 /* Reports what the core holds for w's file (estimated) to V8, so that the
  * GC knows dropping a Waveform frees memory; call again after it grew. */
 void nfstw_wave_note_mem(napi_env env, nfstw_wave *w);
+
+/* ------------------------------------------------------ nfstw_progress.c */
+
+/* The progress and cancel of one work, from the JS layer's cancel flag (an
+ * Int32Array, set to 1 by its AbortSignal listener) and onProgress (a
+ * function or undefined).  *out is NULL (and 0 returned) when flag is
+ * undefined or null: no progress wanted.  async: reports come from a pool
+ * thread and go to JS through a napi_threadsafe_function (at most one call
+ * queued).  -1 with an exception pending on bad arguments. */
+int nfstw_prog_new(napi_env env, napi_value flag, napi_value on_progress, int async, nfstw_prog **out);
+/* What the core call gets (NULL for a NULL p). */
+const fstw_progress *nfstw_prog_core(const nfstw_prog *p);
+/* Main thread, just before the work settles: delivers the latest report if
+ * it was not delivered yet and stops deliveries; returns the exception
+ * onProgress threw (which cancelled the work), or NULL. */
+napi_value nfstw_prog_settle(napi_env env, nfstw_prog *p);
+/* Releases p (the layer calls it once the work is settled); NULL allowed. */
+void nfstw_prog_free(napi_env env, nfstw_prog *p);
 
 /* ------------------------------------------------------ nfstw_work.c */
 
@@ -207,6 +238,10 @@ void nfstw_wave_note_mem(napi_env env, nfstw_wave *w);
  *                      pending when that fails.
  *   dispose(work)      frees what the struct still owns (whatever happened;
  *                      may be NULL).  The layer frees the struct it copied.
+ *
+ * With progress (work->prog, see nfstw_progress.c) the layer delivers the
+ * last report before it settles, settles with onProgress's exception when
+ * it threw one, and frees the progress.
  *
  * The layer settles every outcome the same way: rc != FSTW_OK becomes the
  * error of nfstw_make_error (path: the wave's, else work->path); a failed
@@ -229,6 +264,8 @@ struct nfstw_work {
     nfstw_wave *wave;       /* the file worked on (held while the work runs), or NULL */
     const char *path;       /* the path named in errors when wave is NULL */
     int async;              /* set by the layer: run on the thread pool */
+    nfstw_prog *prog;       /* progress and cancel (pass nfstw_prog_core(prog)
+                               to the core), or NULL; owned by the layer */
     int rc;                 /* execute's status */
     fstw_error err;         /* execute's error */
     napi_async_work uv;     /* async only */
@@ -252,6 +289,11 @@ napi_value nfstw_work_run(napi_env env, nfstw_work *work, size_t size, int async
 
 /* ------------------------------------------------------ nfstw_signal.c */
 
+/* The nfstw_sig of a live signal handle: TypeError for anything else,
+ * Error ERR_FSTWAVE_CLOSED once disposed (or freed by env teardown).  A
+ * signal stays live after close(). */
+nfstw_sig *nfstw_sig_get(napi_env env, napi_value obj);
+
 /* Wraps out[0..n) (each owned from here on, its slot set to NULL) into a JS
  * array of new signal handles on w; on failure frees the rest and returns
  * NULL with an exception pending. */
@@ -264,6 +306,8 @@ napi_status nfstw_file_init(napi_env env, napi_value exports);
 napi_status nfstw_hier_init(napi_env env, napi_value exports);
 napi_status nfstw_signal_init(napi_env env, napi_value exports);
 napi_status nfstw_load_init(napi_env env, napi_value exports);
+napi_status nfstw_view_init(napi_env env, napi_value exports);
+napi_status nfstw_render_init(napi_env env, napi_value exports);
 
 #define NFSTW_FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 

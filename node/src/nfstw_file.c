@@ -4,9 +4,14 @@
  * async ones on the libuv thread pool behind a promise.
  *
  * Exports:
- *   open(path, multiThreaded, removeScopesWithEmptyName, loadBody) -> handle
- *   openAsync(path, multiThreaded, removeScopesWithEmptyName, loadBody) -> Promise<handle>
- *   loadBody(handle), loadBodyAsync(handle) -> Promise<undefined>
+ *   open(path, multiThreaded, removeScopesWithEmptyName, loadBody, flag, onProgress) -> handle
+ *   openAsync(path, multiThreaded, removeScopesWithEmptyName, loadBody, flag, onProgress)
+ *     -> Promise<handle>
+ *   loadBody(handle, flag, onProgress), loadBodyAsync(...) -> Promise<undefined>
+ *   close(handle): no further calls; the file is closed now or when the
+ *     works in flight end; loaded signals stay readable
+ *   (flag, onProgress: the cancel flag and progress callback of
+ *   nfstw_progress.c, both optional)
  *   bodyLoaded(handle) -> boolean
  *   timeTable(handle) -> BigUint64Array (a copy; empty while the body is not loaded)
  *
@@ -59,9 +64,9 @@ static const nfstw_work_ops OPEN_OPS = {
 /* open / openAsync (async 1): the arguments are checked here, at once. */
 static napi_value open_run(napi_env env, napi_callback_info info, int async)
 {
-    napi_value argv[4];
+    napi_value argv[6];
     open_work ow = {.base = {.ops = &OPEN_OPS}};
-    if (nfstw_args(env, info, 4, argv) < 0)
+    if (nfstw_args(env, info, 6, argv) < 0)
         return NULL;
     fstw_open_options_init(&ow.opts);
     if (nfstw_get_bool(env, argv[1], "multiThreaded", &ow.opts.multi_threaded) < 0 ||
@@ -69,6 +74,11 @@ static napi_value open_run(napi_env env, napi_callback_info info, int async)
         nfstw_get_bool(env, argv[3], "loadBody", &ow.opts.load_body) < 0 ||
         nfstw_get_path(env, argv[0], &ow.path) < 0)
         return NULL;
+    if (nfstw_prog_new(env, argv[4], argv[5], async, &ow.base.prog) < 0) {
+        free(ow.path);
+        return NULL;
+    }
+    ow.opts.progress = nfstw_prog_core(ow.base.prog);
     ow.base.path = ow.path;
     return nfstw_work_run(env, &ow.base, sizeof ow, async);
 }
@@ -79,7 +89,8 @@ NFSTW_WORK_NATIVES(fn_open, open_run)
 
 static void body_execute(nfstw_work *work)
 {
-    work->rc = fstw_load_body(work->wave->file, &work->err); /* a no-op once loaded */
+    /* a no-op once loaded (reporting (0, 0)) */
+    work->rc = fstw_load_body_ex(work->wave->file, nfstw_prog_core(work->prog), &work->err);
 }
 
 static napi_value body_result(napi_env env, nfstw_work *work)
@@ -96,15 +107,25 @@ static const nfstw_work_ops BODY_OPS = {
 /* loadBody / loadBodyAsync (async 1). */
 static napi_value body_run(napi_env env, napi_callback_info info, int async)
 {
-    napi_value argv[1];
+    napi_value argv[3];
     nfstw_work work = {.ops = &BODY_OPS};
-    work.wave = nfstw_wave_args(env, info, 1, argv);
-    if (!work.wave)
+    work.wave = nfstw_wave_args(env, info, 3, argv);
+    if (!work.wave || nfstw_prog_new(env, argv[1], argv[2], async, &work.prog) < 0)
         return NULL;
     return nfstw_work_run(env, &work, sizeof work, async);
 }
 
 NFSTW_WORK_NATIVES(fn_load_body, body_run)
+
+/* close(h): see nfstw_wave_close; idempotent. */
+static napi_value fn_close(napi_env env, napi_callback_info info)
+{
+    napi_value argv[1];
+    nfstw_wave *w = nfstw_args(env, info, 1, argv) < 0 ? NULL : nfstw_wave_unwrap(env, argv[0], 0);
+    if (w)
+        nfstw_wave_close(env, w); /* a closed or torn-down wave too */
+    return w ? nfstw_undefined(env) : NULL;
+}
 
 static napi_value fn_body_loaded(napi_env env, napi_callback_info info)
 {
@@ -133,6 +154,7 @@ napi_status nfstw_file_init(napi_env env, napi_value exports)
         NFSTW_FN("openAsync", fn_open_async),
         NFSTW_FN("loadBody", fn_load_body),
         NFSTW_FN("loadBodyAsync", fn_load_body_async),
+        NFSTW_FN("close", fn_close),
         NFSTW_FN("bodyLoaded", fn_body_loaded),
         NFSTW_FN("timeTable", fn_time_table),
     };

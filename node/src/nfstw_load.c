@@ -6,8 +6,9 @@
  * runs one long stretch of main-thread work.
  *
  * Exports (h a file handle, s a signal handle):
- *   loadSignals(h, refs, multiThreaded) -> [s, ...]
- *   loadSignalsAsync(h, refs, multiThreaded) -> Promise<batch>
+ *   loadSignals(h, refs, multiThreaded, flag, onProgress) -> [s, ...]
+ *   loadSignalsAsync(h, refs, multiThreaded, flag, onProgress) -> Promise<batch>
+ *   (flag, onProgress: optional, see nfstw_progress.c)
  *   batchTake(batch, start, end) -> [s, ...]; batchLength(batch) -> number
  *
  * refs is a Uint32Array or an array of numbers; a ref out of range for the
@@ -142,7 +143,7 @@ static napi_value fn_batch_take(napi_env env, napi_callback_info info)
         return NULL;
     if (start > end)
         start = end;
-    if (!b->wave->inst || !b->wave->file) {
+    if (!b->wave->inst) { /* the signals outlive close(), not env teardown */
         nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the file is closed (its environment was torn down)");
         return NULL;
     }
@@ -176,7 +177,12 @@ typedef struct load_work {
 static void load_execute(nfstw_work *work)
 {
     load_work *lw = (load_work *)work;
-    work->rc = lw->n ? fstw_load_signals(work->wave->file, lw->refs, lw->n, lw->out, lw->mt, &work->err) : FSTW_OK;
+    if (!lw->n && !work->prog) {
+        work->rc = FSTW_OK; /* nothing to do (with progress: the core reports (0, 0)) */
+        return;
+    }
+    work->rc = fstw_load_signals_ex(work->wave->file, lw->refs, lw->n, lw->out, lw->mt, nfstw_prog_core(work->prog),
+                                    &work->err);
 }
 
 /* Sync: the signal handles; async: a batch of the signals. */
@@ -211,16 +217,18 @@ static const nfstw_work_ops LOAD_OPS = {
 /* loadSignals / loadSignalsAsync (async 1): the arguments are checked here, at once. */
 static napi_value load_run(napi_env env, napi_callback_info info, int async)
 {
-    napi_value argv[3];
+    napi_value argv[5];
     load_work lw = {.base = {.ops = &LOAD_OPS}};
-    lw.base.wave = nfstw_wave_args(env, info, 3, argv);
+    lw.base.wave = nfstw_wave_args(env, info, 5, argv);
     if (!lw.base.wave || nfstw_get_bool(env, argv[2], "multiThreaded", &lw.mt) < 0 ||
         refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
         return NULL;
     lw.out = calloc(lw.n ? lw.n : 1, sizeof *lw.out);
-    if (!lw.out) {
+    if (!lw.out || nfstw_prog_new(env, argv[3], argv[4], async, &lw.base.prog) < 0) {
+        free(lw.out);
         free(lw.refs);
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        if (!lw.out)
+            nfstw_throw_plain(env, "ENOMEM", "out of memory");
         return NULL;
     }
     return nfstw_work_run(env, &lw.base, sizeof lw, async);

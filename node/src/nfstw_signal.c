@@ -2,8 +2,8 @@
  * nfstw_signal.c - signal handles and value conversion.
  *
  * A signal handle owns one fstw_signal and holds a reference on its wave
- * (the signal's change times point into the file's time table, so the file
- * must outlive it).  Values are converted only when JS asks for them; a
+ * (for the wave's list of live signals and env teardown; the signal itself
+ * outlives close(): the core keeps the time table it needs).  Values are converted only when JS asks for them; a
  * load's completion creates one small handle object per signal and does no
  * per-change work on the main thread.
  *
@@ -21,6 +21,8 @@
  *   sigValueAtIdx(s, idx), sigValueAtTime(s, t) -> value | null
  *   sigQuery(s, t) -> value | null; change, next change, their times in the query buffer
  *   sigDispose(s) -> frees the signal now (the handle becomes unusable)
+ *   sigsValueAtTime([s, ...], t) -> [value | null, ...]: each as
+ *     sigValueAtTime(s, t) (fstw_signals_at_time, one time-table lookup)
  */
 #include "nfstw.h"
 
@@ -83,7 +85,8 @@ static napi_value sig_wrap(napi_env env, nfstw_wave *w, fstw_signal *sig, int64_
 }
 
 /* The nfstw_sig of a signal handle: TypeError for anything else; with
- * require_live also Error ERR_FSTWAVE_CLOSED once disposed or closed. */
+ * require_live also Error ERR_FSTWAVE_CLOSED once disposed or freed by env
+ * teardown (a signal outlives close(): the core keeps its time table). */
 static nfstw_sig *sig_unwrap(napi_env env, napi_value obj, int require_live)
 {
     nfstw_sig *s = nfstw_unwrap_tagged(env, obj, &SIG_TAG);
@@ -91,11 +94,16 @@ static nfstw_sig *sig_unwrap(napi_env env, napi_value obj, int require_live)
         nfstw_throw_type(env, "expected a fstwave signal handle");
         return NULL;
     }
-    if (require_live && (!s->sig || !s->wave || !s->wave->file)) {
-        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the signal was disposed or its file closed");
+    if (require_live && !s->sig) {
+        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the signal was disposed or its environment torn down");
         return NULL;
     }
     return s;
+}
+
+nfstw_sig *nfstw_sig_get(napi_env env, napi_value obj)
+{
+    return sig_unwrap(env, obj, 1);
 }
 
 napi_value nfstw_sig_wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n)
@@ -377,6 +385,48 @@ static napi_value fn_sig_query(napi_env env, napi_callback_info info)
     return q.change >= 0 ? value_or_null(env, s->sig, q.change) : nfstw_null(env);
 }
 
+static napi_value fn_sigs_value_at_time(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2], arr;
+    uint64_t t;
+    bool is_arr = false;
+    uint32_t n = 0;
+    if (nfstw_args(env, info, 2, argv) < 0 || nfstw_get_u64(env, argv[1], "time", UINT64_MAX, &t) < 0)
+        return NULL;
+    if (napi_is_array(env, argv[0], &is_arr) != napi_ok || !is_arr) {
+        nfstw_throw_type(env, "expected an array of signal handles");
+        return NULL;
+    }
+    napi_get_array_length(env, argv[0], &n);
+    const fstw_signal **sigs = malloc((n ? n : 1) * sizeof *sigs);
+    int64_t *at = malloc((n ? n : 1) * sizeof *at);
+    napi_value out = NULL;
+    if (!sigs || !at) {
+        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        goto done;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value e;
+        nfstw_sig *s;
+        if (napi_get_element(env, argv[0], i, &e) != napi_ok || !(s = sig_unwrap(env, e, 1)))
+            goto done;
+        sigs[i] = s->sig;
+    }
+    fstw_signals_at_time(sigs, n, t, at);
+    if (napi_create_array_with_length(env, n, &arr) != napi_ok)
+        goto done;
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value v = value_or_null(env, sigs[i], at[i]);
+        if (!v || napi_set_element(env, arr, i, v) != napi_ok)
+            goto done;
+    }
+    out = arr;
+done:
+    free(sigs);
+    free(at);
+    return out;
+}
+
 static napi_value fn_sig_dispose(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
@@ -400,6 +450,7 @@ napi_status nfstw_signal_init(napi_env env, napi_value exports)
         NFSTW_FN("sigValueAtTime", fn_sig_value_at_time),
         NFSTW_FN("sigQuery", fn_sig_query),
         NFSTW_FN("sigDispose", fn_sig_dispose),
+        NFSTW_FN("sigsValueAtTime", fn_sigs_value_at_time),
     };
     return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

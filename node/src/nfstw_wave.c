@@ -8,7 +8,9 @@
  * handles, load batches, works in flight); busy counts works in flight, and
  * the file is never closed while busy > 0.  The cleanup hook of
  * nfstw_module.c calls nfstw_inst_detach_all; a wave still busy then is
- * closed by nfstw_wave_end_work when its last work ends.
+ * closed by nfstw_wave_end_work when its last work ends.  close() (the JS
+ * Waveform's) works the same way but frees no signal: the core's signals
+ * outlive fstw_close, so loaded Signals stay readable.
  */
 #include "nfstw.h"
 
@@ -83,6 +85,17 @@ void nfstw_wave_ref(nfstw_wave *w)
     w->refs++;
 }
 
+/* Closes w's file (its signals stay valid: the core's signals outlive it). */
+static void wave_close_handle(nfstw_wave *w)
+{
+    if (w->file) {
+        fstw_close(w->file);
+        w->file = NULL;
+        if (w->inst)
+            w->inst->open_files--;
+    }
+}
+
 /* Frees w's signals and closes its file (teardown or last unref). */
 static void wave_close_file(nfstw_wave *w)
 {
@@ -100,12 +113,7 @@ static void wave_close_file(nfstw_wave *w)
         s = next;
     }
     w->sigs = NULL;
-    if (w->file) {
-        fstw_close(w->file);
-        w->file = NULL;
-        if (inst)
-            inst->open_files--;
-    }
+    wave_close_handle(w);
 }
 
 static void wave_unlink(nfstw_wave *w)
@@ -149,7 +157,22 @@ void nfstw_wave_end_work(napi_env env, nfstw_wave *w)
     w->busy--;
     if (!w->inst && w->busy == 0)
         wave_close_file(w); /* the env was torn down meanwhile */
+    else if (w->closed && w->busy == 0) {
+        wave_close_handle(w); /* close() was called meanwhile */
+        if (env && w->inst)
+            nfstw_wave_note_mem(env, w);
+    }
     nfstw_wave_unref(env, w);
+}
+
+void nfstw_wave_close(napi_env env, nfstw_wave *w)
+{
+    w->closed = 1;
+    if (w->busy == 0) {
+        wave_close_handle(w);
+        if (w->inst)
+            nfstw_wave_note_mem(env, w);
+    }
 }
 
 void nfstw_inst_detach_all(nfstw_inst *inst)
@@ -203,6 +226,10 @@ nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open)
     nfstw_wave *w = nfstw_unwrap_tagged(env, obj, &WAVE_TAG);
     if (!w) {
         nfstw_throw_type(env, "expected a fstwave file handle");
+        return NULL;
+    }
+    if (require_open && w->closed) {
+        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "I/O operation on closed waveform");
         return NULL;
     }
     if (require_open && !w->file) {

@@ -10,6 +10,7 @@
  *     one, so the event loop is never blocked;
  *   - settles every outcome in one place (outcome): the core's error, a
  *     failed result, or the env torn down before the work was settled;
+ *     with progress (nfstw_progress.c) the last report is delivered first;
  *   - frees the work (ops->dispose, then the heap copy) and releases the wave.
  *
  * The same design as libuv's fs.c (one request type, sync when no callback)
@@ -50,6 +51,9 @@ static napi_value outcome(napi_env env, nfstw_work *work, int *ok)
     *ok = 0;
     if (env_gone(env, work))
         return take_error(env, work->ops->cancelled);
+    napi_value thrown = nfstw_prog_settle(env, work->prog);
+    if (thrown)
+        return thrown; /* onProgress threw: that stopped the work */
     if (work->rc != FSTW_OK)
         return nfstw_make_error(env, &work->err, work->wave ? work->wave->path : work->path);
     napi_value v = work->ops->result(env, work);
@@ -66,6 +70,7 @@ static void finish(napi_env env, nfstw_work *work)
     nfstw_wave *w = work->wave;
     if (work->ops->dispose)
         work->ops->dispose(work);
+    nfstw_prog_free(env, work->prog);
     if (work->async) {
         if (work->uv)
             napi_delete_async_work(env, work->uv);

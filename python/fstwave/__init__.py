@@ -22,6 +22,19 @@ Var, VarIter, VarIndex, Signal, SignalChangeIter, TimeTable, Timescale,
 TimescaleUnit and QueryResult; the exception FstError (a RuntimeError) is
 raised for files that are not FST files or are corrupt.
 
+For waveform viewers (fstwave/docs/api.md section 2.7, beyond pywellen): Signal.changes_between
+(a Changes of bulk arrays), Signal.summary (a Summary of equal slices),
+Waveform.values_at_time (cursor values), ``progress=`` on the long calls (an
+exception raised in it, or Ctrl-C, cancels them), Waveform.close() and ``with``.
+The arrays (class Array) implement the buffer protocol: ``numpy.asarray`` wraps
+them without a copy (NumPy is optional: ``pip install fstwave[numpy]``)::
+
+    with fstwave.Waveform("dump.fst") as w:
+        sig = w.get_signal_from_path("top.clk")
+        win = sig.changes_between(0, 1000)       # times, values: uint64 arrays
+        pix = sig.summary(0, w.time_range[1], 2000)  # one slice per pixel
+        at = w.values_at_time(list(w.hierarchy.all_vars())[:50], 500)
+
 Behaviour follows pywellen 0.20.5 except for ten deliberate deviations, D1-D10
 (fstwave/docs/api.md): value lookups between time steps, several changes in one
 step, TimeTable sequence semantics, event values, OSError/FstError instead of
@@ -36,6 +49,8 @@ deviation with its reason; ``dump-format.md`` specifies the output of
 """
 
 from ._fstwave import (
+    Array,
+    Changes,
     FstError,
     Hierarchy,
     QueryResult,
@@ -43,6 +58,7 @@ from ._fstwave import (
     ScopeIter,
     Signal,
     SignalChangeIter,
+    Summary,
     TimeTable,
     Timescale,
     TimescaleUnit,
@@ -55,6 +71,8 @@ from ._fstwave import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Array",
+    "Changes",
     "FstError",
     "Hierarchy",
     "QueryResult",
@@ -62,6 +80,7 @@ __all__ = [
     "ScopeIter",
     "Signal",
     "SignalChangeIter",
+    "Summary",
     "TimeTable",
     "Timescale",
     "TimescaleUnit",

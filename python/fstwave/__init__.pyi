@@ -3,7 +3,10 @@
 import os
 import sys
 from typing import (
+    Any,
+    Callable,
     ClassVar,
+    Dict,
     Iterable,
     Iterator,
     List,
@@ -17,6 +20,8 @@ from typing import (
 
 __version__: str
 __all__ = [
+    "Array",
+    "Changes",
     "FstError",
     "Hierarchy",
     "QueryResult",
@@ -24,6 +29,7 @@ __all__ = [
     "ScopeIter",
     "Signal",
     "SignalChangeIter",
+    "Summary",
     "TimeTable",
     "Timescale",
     "TimescaleUnit",
@@ -55,6 +61,13 @@ _VarTypeName = Literal[
 
 _DirectionName = Literal["Implicit", "Input", "Output", "InOut", "Buffer", "Linkage", "Unknown"]
 
+#: progress(done, total): bytes of value-change blocks read so far and in all; raise
+#: to cancel the call (the exception propagates). See Waveform.
+_Progress = Optional[Callable[[int, int], Any]]
+
+#: The value layout of a signal's arrays (Changes.kind, Summary.kind).
+_ArrayKind = Literal["u64", "f64", "rows", "strings", "none"]
+
 _TimescaleUnitName = Literal["zs", "as", "fs", "ps", "ns", "us", "ms", "s", "unknown"]
 
 class FstError(RuntimeError):
@@ -84,6 +97,16 @@ class Waveform:
     Opening raises FileNotFoundError / PermissionError / IsADirectoryError / OSError for
     OS errors and FstError for files that are not FST or are corrupt; both carry
     ``code``, ``reason`` and ``offset`` (see FstError).
+
+    ``progress`` (also on load_body, load_signals, load_signals_multithreaded;
+    fstwave/docs/api.md section 2.7): called as ``progress(done, total)`` on the calling thread, (0, total)
+    first and (total, total) last, done never decreasing; an exception raised in it, or
+    Ctrl-C (KeyboardInterrupt, with or without a callable, within ~10 ms), cancels the
+    call, which then leaves nothing behind (no Waveform, body unloaded, nothing cached).
+
+    After close() (or the end of a ``with`` block) every method of the Waveform and of
+    its Hierarchy, Scope, Var, iterators and TimeTable raises
+    ``ValueError("I/O operation on closed waveform")``; loaded Signals stay readable.
     """
 
     def __new__(
@@ -92,20 +115,48 @@ class Waveform:
         multi_threaded: bool = True,
         remove_scopes_with_empty_name: bool = False,
         load_body: bool = True,
+        progress: _Progress = None,
     ) -> "Waveform": ...
+    def close(self) -> None:
+        """Closes the file (idempotent); RuntimeError while a load of it is running."""
+    def __enter__(self) -> "Waveform": ...
+    def __exit__(self, *exc_info: object) -> Literal[False]: ...
+    @property
+    def closed(self) -> bool: ...
     @property
     def hierarchy(self) -> "Hierarchy": ...
     @property
     def time_table(self) -> "TimeTable": ...
     @property
     def time_range(self) -> Tuple[int, int]: ...
-    def load_body(self) -> None: ...
+    def load_body(self, progress: _Progress = None) -> None: ...
     def body_loaded(self) -> bool: ...
     def get_signal(self, var: "Var") -> "Signal": ...
     def get_signal_from_path(self, abs_hierarchy_path: str) -> "Signal": ...
-    def load_signals(self, vars: Iterable["Var"], /) -> List["Signal"]: ...
-    def load_signals_multithreaded(self, vars: Iterable["Var"], /) -> List["Signal"]: ...
+    def load_signals(self, vars: Iterable["Var"], progress: _Progress = None) -> List["Signal"]: ...
+    def load_signals_multithreaded(self, vars: Iterable["Var"], progress: _Progress = None) -> List["Signal"]: ...
+    def values_at_time(self, signals_or_vars: Iterable[Union["Signal", "Var"]], time: int) -> List[Optional[_Value]]:
+        """For each item, exactly ``signal.value_at_time(time)`` (Vars' signals loaded in one batch)."""
     def unload_signals(self, signals_or_vars: Iterable[Union["Signal", "Var"]], /) -> None: ...
+    def render_svg(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        width: int = 1000,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: _Progress = None,
+    ) -> str:
+        """The tool's ``render`` picture (SVG); fstwave/docs/tools.md."""
+    def show_text(
+        self,
+        vars: Iterable[Union["Var", str]],
+        start: Optional[int] = None,
+        end: Optional[int] = None,
+        radix: Literal["bin", "dec", "hex"] = "hex",
+        progress: _Progress = None,
+    ) -> str:
+        """The tool's ``show`` text; fstwave/docs/tools.md."""
 
 @final
 class Hierarchy:
@@ -188,8 +239,75 @@ class Signal:
     def all_changes(self) -> "SignalChangeIter": ...
     def all_changes_after(self, time: int) -> "SignalChangeIter": ...
     def query_signal(self, time: int) -> "QueryResult": ...
+    def changes_between(self, t0: int, t1: int) -> "Changes":
+        """The change in force at t0 and every change in (t0, t1], as bulk arrays.
+        ValueError when t1 < t0."""
+    def summary(self, t0: int, t1: int, buckets: int) -> "Summary":
+        """The window (t0, t1] in ``buckets`` equal slices, O(buckets * log changes).
+        ValueError when t1 < t0 or buckets == 0."""
     def __len__(self) -> int: ...
     def __bool__(self) -> bool: ...
+
+@final
+class Array:
+    """A read-only bulk array (buffer protocol; ``numpy.asarray`` wraps it without a copy).
+    format: 'Q' uint64, 'q' int64, 'd' float64, 'B' bytes, 'c' ASCII rows (NumPy 'S1')."""
+
+    @property
+    def format(self) -> str: ...
+    @property
+    def itemsize(self) -> int: ...
+    @property
+    def shape(self) -> Tuple[int, ...]: ...
+    @property
+    def nbytes(self) -> int: ...
+    def to_numpy(self) -> Any:
+        """numpy.asarray(self), no copy; ImportError without NumPy (fstwave[numpy])."""
+    def tolist(self) -> List[Any]: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Union[int, float, bytes]:
+        """An int ('Q', 'q', 'B'), a float ('d') or a row's bytes ('c' rows)."""
+    def __iter__(self) -> Iterator[Union[int, float, bytes]]: ...
+    def __buffer__(self, flags: int, /) -> memoryview: ...
+
+@final
+class Changes:
+    """A window of changes (Signal.changes_between): entry i is change ``first + i``."""
+
+    #: n times, uint64, timescale units
+    times: Array
+    #: u64: uint64 (n,); f64: float64 (n,); rows: 'c' (n, bitwidth) MSB first;
+    #: strings: the concatenated bytes; none (events): None
+    values: Optional[Array]
+    #: strings: n + 1 uint64 offsets into values; else None
+    offsets: Optional[Array]
+    kind: _ArrayKind
+    #: entry 0 is the change in force at t0 (time <= t0)
+    has_initial: bool
+    first: int
+    def to_numpy(self) -> Dict[str, Any]: ...
+    def __len__(self) -> int: ...
+
+@final
+class Summary:
+    """A display summary (Signal.summary): slice k is (bounds[k], bounds[k+1]]."""
+
+    #: buckets + 1 slice bounds, uint64, timescale units
+    bounds: Array
+    #: changes inside each slice, uint64
+    counts: Array
+    #: change in force at each slice's start / end, int64, -1 none
+    first: Array
+    last: Array
+    #: their values in the layout of Changes.values (None for events)
+    first_values: Optional[Array]
+    last_values: Optional[Array]
+    #: strings: buckets + 1 offsets into first_values / last_values; else None
+    first_offsets: Optional[Array]
+    last_offsets: Optional[Array]
+    kind: _ArrayKind
+    def to_numpy(self) -> Dict[str, Any]: ...
+    def __len__(self) -> int: ...
 
 @final
 class SignalChangeIter:

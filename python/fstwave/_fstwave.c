@@ -11,6 +11,16 @@
  * in one core call (GIL released), then, GIL held again, inserts each new
  * Signal unless another thread inserted one for the same ref meanwhile (then
  * the new one is freed and the cached one returned).
+ *
+ * Progress and cancel (fstwave/docs/api.md section 2.7): the long calls take
+ * progress=callable(done, total) and are cancelled by an exception raised
+ * in it or by a signal (Ctrl-C), through pyfstw_progress
+ * (python/src/pyfstw_progress.c); a cancelled load inserts nothing.
+ *
+ * close(): the file is closed at once (Hierarchy.file = NULL, see pyfstw.h)
+ * unless a load is running with the GIL released (Hierarchy.busy; a load in
+ * another thread, or close() called from a progress callable): then close()
+ * raises RuntimeError and the file stays open.
  */
 #include "pyfstw.h"
 
@@ -25,24 +35,46 @@ static int wf_raise_body(pyfstw_WaveformObject *self, const fstw_error *err)
     return -1;
 }
 
-/* Loads the body if needed (GIL released while reading). */
-static int wf_ensure_body(pyfstw_WaveformObject *self)
+/* The open file of the Waveform, or NULL with ValueError after close(). */
+static fstw_file *wf_file(pyfstw_WaveformObject *self)
 {
-    if (fstw_body_loaded(self->file))
+    return pyfstw_open_file(self->hier);
+}
+
+/* Loads the body if needed (GIL released while reading), reporting to
+ * progress (a callable, or NULL/None).  With a callable the core is always
+ * called, so that a loaded body reports (0, 0) as the core documents. */
+static int wf_ensure_body(pyfstw_WaveformObject *self, PyObject *progress, const char *fname)
+{
+    fstw_file *f = wf_file(self);
+    pyfstw_progress p;
+    if (!f || pyfstw_progress_init(&p, progress, fname) < 0)
+        return -1;
+    if (!p.callable && fstw_body_loaded(f))
         return 0;
     fstw_error err;
-    int rc;
     memset(&err, 0, sizeof err);
-    Py_BEGIN_ALLOW_THREADS
-    rc = fstw_load_body(self->file, &err);
-    Py_END_ALLOW_THREADS
+    self->hier->busy++;
+    pyfstw_progress_begin(&p);
+    int rc = fstw_load_body_ex(f, &p.core, &err);
+    int raised = pyfstw_progress_end(&p);
+    self->hier->busy--;
+    if (raised)
+        return -1;
     if (rc != FSTW_OK)
         return wf_raise_body(self, &err);
     return 0;
 }
 
 static const pyfstw_argspec Waveform_args =
-    PYFSTW_ARGSPEC("Waveform", "O", "ppp", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body");
+    PYFSTW_ARGSPEC("Waveform", "O", "pppO", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body",
+                   "progress");
+static const pyfstw_argspec load_body_args = PYFSTW_ARGSPEC("load_body", "", "O", "progress");
+static const pyfstw_argspec load_signals_args = PYFSTW_ARGSPEC("load_signals", "O", "O", "vars", "progress");
+static const pyfstw_argspec load_signals_mt_args =
+    PYFSTW_ARGSPEC("load_signals_multithreaded", "O", "O", "vars", "progress");
+static const pyfstw_argspec values_at_time_args =
+    PYFSTW_ARGSPEC("values_at_time", "OO", "", "signals_or_vars", "time");
 static const pyfstw_argspec get_signal_args = PYFSTW_ARGSPEC("get_signal", "O", "", "var");
 static const pyfstw_argspec get_signal_from_path_args =
     PYFSTW_ARGSPEC("get_signal_from_path", "O", "", "abs_hierarchy_path");
@@ -55,13 +87,14 @@ static int flag_arg(PyObject *arg, int dflt)
 
 static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PyObject *argv[4];
+    PyObject *argv[5];
+    pyfstw_progress p;
     if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
         return NULL;
     PyObject *pathobj = argv[0];
     int multi_threaded, remove_empty, load_body;
     if ((multi_threaded = flag_arg(argv[1], 1)) < 0 || (remove_empty = flag_arg(argv[2], 0)) < 0 ||
-        (load_body = flag_arg(argv[3], 1)) < 0)
+        (load_body = flag_arg(argv[3], 1)) < 0 || pyfstw_progress_init(&p, argv[4], "Waveform") < 0)
         return NULL;
     pyfstw_state *st = (pyfstw_state *)PyType_GetModuleState(type);
     if (!st)
@@ -81,16 +114,22 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
     opts.multi_threaded = multi_threaded;
     opts.remove_scopes_with_empty_name = remove_empty;
     opts.load_body = load_body;
+    opts.progress = &p.core;
 
     fstw_file *file = NULL;
     fstw_error err;
     memset(&err, 0, sizeof err);
-    int rc;
     const char *cpath = PyBytes_AS_STRING(bytes);
-    Py_BEGIN_ALLOW_THREADS
-    rc = fstw_open(cpath, &opts, &file, &err);
-    Py_END_ALLOW_THREADS
+    pyfstw_progress_begin(&p);
+    int rc = fstw_open(cpath, &opts, &file, &err);
+    int raised = pyfstw_progress_end(&p);
     Py_DECREF(bytes);
+    if (raised) {
+        if (rc == FSTW_OK)
+            fstw_close(file);
+        Py_DECREF(fspath);
+        return NULL;
+    }
     if (rc != FSTW_OK) {
         pyfstw_raise(st, &err, fspath);
         Py_DECREF(fspath);
@@ -105,6 +144,7 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
         return NULL;
     }
     hier->file = file;
+    hier->busy = 0;
 
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)type->tp_alloc(type, 0);
     if (!self) {
@@ -113,7 +153,6 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
         return NULL;
     }
     self->hier = hier;
-    self->file = file;
     self->path = fspath;
     self->multi_threaded = multi_threaded;
     self->time_table = NULL;
@@ -146,6 +185,8 @@ static PyObject *Waveform_get_hierarchy(PyObject *op, void *closure)
 {
     (void)closure;
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    if (!wf_file(self))
+        return NULL;
     Py_INCREF(self->hier);
     return (PyObject *)self->hier;
 }
@@ -154,8 +195,8 @@ static PyObject *Waveform_get_time_table(PyObject *op, void *closure)
 {
     (void)closure;
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
-    if (!self->time_table) {
-        if (wf_ensure_body(self) < 0)
+    if (!self->time_table || !wf_file(self)) {
+        if (wf_ensure_body(self, NULL, "time_table") < 0)
             return NULL;
         if (!self->time_table) { /* another thread may have made it meanwhile */
             self->time_table = pyfstw_timetable_new(pyfstw_state_of(op), self->hier);
@@ -170,14 +211,18 @@ static PyObject *Waveform_get_time_table(PyObject *op, void *closure)
 static PyObject *Waveform_get_time_range(PyObject *op, void *closure)
 {
     (void)closure;
-    const fstw_header *h = fstw_file_header(((pyfstw_WaveformObject *)op)->file);
+    fstw_file *f = wf_file((pyfstw_WaveformObject *)op);
+    if (!f)
+        return NULL;
+    const fstw_header *h = fstw_file_header(f);
     return Py_BuildValue("(KK)", (unsigned long long)h->start_time, (unsigned long long)h->end_time);
 }
 
-static PyObject *Waveform_load_body(PyObject *op, PyObject *unused)
+static PyObject *Waveform_load_body(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)unused;
-    if (wf_ensure_body((pyfstw_WaveformObject *)op) < 0)
+    PyObject *progress;
+    if (pyfstw_parse_args(&load_body_args, args, nargs, kwnames, &progress) < 0 ||
+        wf_ensure_body((pyfstw_WaveformObject *)op, progress, "load_body") < 0)
         return NULL;
     Py_RETURN_NONE;
 }
@@ -185,7 +230,8 @@ static PyObject *Waveform_load_body(PyObject *op, PyObject *unused)
 static PyObject *Waveform_body_loaded(PyObject *op, PyObject *unused)
 {
     (void)unused;
-    return PyBool_FromLong(fstw_body_loaded(((pyfstw_WaveformObject *)op)->file));
+    fstw_file *f = wf_file((pyfstw_WaveformObject *)op);
+    return f ? PyBool_FromLong(fstw_body_loaded(f)) : NULL;
 }
 
 /* The signal ref of a Var of any open file, checked against this file. */
@@ -197,13 +243,16 @@ static int wf_var_ref(pyfstw_WaveformObject *self, PyObject *obj, uint32_t *ref,
         return -1;
     }
     pyfstw_ItemObject *v = (pyfstw_ItemObject *)obj;
+    fstw_file *vf = pyfstw_open_file(v->hier), *f = wf_file(self);
+    if (!vf || !f)
+        return -1;
     fstw_var_info info;
-    if (fstw_var_get(v->hier->file, v->id, &info) != FSTW_OK) {
+    if (fstw_var_get(vf, v->id, &info) != FSTW_OK) {
         PyErr_Format(PyExc_RuntimeError, "invalid var id %u", (unsigned)v->id);
         return -1;
     }
     fstw_error err;
-    if (fstw_check_signal_ref(self->file, info.signal_ref, &err) != FSTW_OK) {
+    if (fstw_check_signal_ref(f, info.signal_ref, &err) != FSTW_OK) {
         pyfstw_raise(st, &err, NULL);
         return -1;
     }
@@ -212,8 +261,10 @@ static int wf_var_ref(pyfstw_WaveformObject *self, PyObject *obj, uint32_t *ref,
 }
 
 /* Returns a new list of n Signals for refs (cached ones reused, the missing
- * ones loaded in one core call). */
-static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs, size_t n, int multi_threaded)
+ * ones loaded in one core call, reporting to progress: a callable, or NULL
+ * or None).  Refs come from wf_var_ref, which checked that the file is open. */
+static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs, size_t n, int multi_threaded,
+                              PyObject *progress, const char *fname)
 {
     pyfstw_state *st = pyfstw_state_of((PyObject *)self);
     PyObject *result = PyList_New((Py_ssize_t)n);
@@ -221,11 +272,16 @@ static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs,
     uint32_t *missing = NULL;
     fstw_signal **out = NULL;
     size_t m = 0, j = 0;
+    pyfstw_progress p;
     if (!result)
         return NULL;
-    if (n == 0)
+    if (pyfstw_progress_init(&p, progress, fname) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    if (n == 0 && !p.callable)
         return result;
-    missing = PyMem_Malloc(n * sizeof *missing);
+    missing = PyMem_Malloc((n ? n : 1) * sizeof *missing);
     pending = PySet_New(NULL);
     if (!missing || !pending) {
         PyErr_NoMemory();
@@ -254,18 +310,26 @@ static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs,
         Py_DECREF(key);
     }
 
-    if (m > 0) {
-        out = PyMem_Calloc(m, sizeof *out);
+    if (m > 0 || p.callable) {
+        /* with a callable, an all-cached call still reports (0, 0) (the core's rule) */
+        out = PyMem_Calloc(m ? m : 1, sizeof *out);
         if (!out) {
             PyErr_NoMemory();
             goto fail;
         }
         fstw_error err;
         memset(&err, 0, sizeof err);
-        int rc;
-        Py_BEGIN_ALLOW_THREADS
-        rc = fstw_load_signals(self->file, missing, m, out, multi_threaded, &err);
-        Py_END_ALLOW_THREADS
+        self->hier->busy++;
+        pyfstw_progress_begin(&p);
+        int rc = fstw_load_signals_ex(self->hier->file, missing, m, out, multi_threaded, &p.core, &err);
+        int raised = pyfstw_progress_end(&p);
+        self->hier->busy--;
+        if (raised && rc != FSTW_OK) {
+            PyMem_Free(out); /* the core returned nothing */
+            out = NULL;
+        }
+        if (raised)
+            goto fail; /* frees out[] when the call completed anyway */
         if (rc != FSTW_OK) {
             PyMem_Free(out);
             out = NULL;
@@ -338,7 +402,7 @@ fail:
 
 static PyObject *wf_load_one(pyfstw_WaveformObject *self, uint32_t ref)
 {
-    PyObject *list = wf_load_refs(self, &ref, 1, self->multi_threaded);
+    PyObject *list = wf_load_refs(self, &ref, 1, self->multi_threaded, NULL, "get_signal");
     if (!list)
         return NULL;
     PyObject *sig = PyList_GET_ITEM(list, 0);
@@ -371,56 +435,176 @@ static PyObject *Waveform_get_signal_from_path(PyObject *op, PyObject *const *ar
     }
     Py_ssize_t len;
     const char *s = PyUnicode_AsUTF8AndSize(path, &len);
-    if (!s)
+    fstw_file *f = s ? wf_file(self) : NULL;
+    if (!f)
         return NULL;
-    uint32_t id = fstw_lookup_var(self->file, s, (size_t)len);
+    uint32_t id = fstw_lookup_var(f, s, (size_t)len);
     fstw_var_info info;
-    if (id == FSTW_NONE || fstw_var_get(self->file, id, &info) != FSTW_OK) {
+    if (id == FSTW_NONE || fstw_var_get(f, id, &info) != FSTW_OK) {
         PyErr_Format(PyExc_RuntimeError, "No var at path %U", path);
         return NULL;
     }
     return wf_load_one(self, info.signal_ref);
 }
 
-static PyObject *wf_load_list(pyfstw_WaveformObject *self, PyObject *vars, int multi_threaded, const char *fname)
+/* The signal refs of the Vars of seq (a PySequence_Fast) as a new
+ * PyMem array, or NULL with an exception. */
+static uint32_t *wf_var_refs(pyfstw_WaveformObject *self, PyObject *seq, const char *fname)
 {
-    PyObject *seq = PySequence_Fast(vars, "expected an iterable of Var");
-    if (!seq)
-        return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     uint32_t *refs = PyMem_Malloc((n ? (size_t)n : 1) * sizeof *refs);
-    if (!refs) {
-        Py_DECREF(seq);
-        return PyErr_NoMemory();
-    }
+    if (!refs)
+        return (uint32_t *)PyErr_NoMemory();
     PyObject **items = PySequence_Fast_ITEMS(seq);
     for (Py_ssize_t i = 0; i < n; i++) {
         if (wf_var_ref(self, items[i], &refs[i], fname) < 0) {
             PyMem_Free(refs);
-            Py_DECREF(seq);
             return NULL;
         }
     }
-    PyObject *res = wf_load_refs(self, refs, (size_t)n, multi_threaded);
+    return refs;
+}
+
+static PyObject *wf_load_list(pyfstw_WaveformObject *self, PyObject *const *args, Py_ssize_t nargs,
+                              PyObject *kwnames, const pyfstw_argspec *spec, int multi_threaded)
+{
+    PyObject *argv[2];
+    if (pyfstw_parse_args(spec, args, nargs, kwnames, argv) < 0 || !wf_file(self))
+        return NULL;
+    PyObject *seq = PySequence_Fast(argv[0], "expected an iterable of Var");
+    if (!seq)
+        return NULL;
+    uint32_t *refs = wf_var_refs(self, seq, spec->fname);
+    PyObject *res = refs ? wf_load_refs(self, refs, (size_t)PySequence_Fast_GET_SIZE(seq), multi_threaded, argv[1],
+                                        spec->fname)
+                         : NULL;
     PyMem_Free(refs);
     Py_DECREF(seq);
     return res;
 }
 
-static PyObject *Waveform_load_signals(PyObject *op, PyObject *vars)
+static PyObject *Waveform_load_signals(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    return wf_load_list((pyfstw_WaveformObject *)op, vars, ((pyfstw_WaveformObject *)op)->multi_threaded, "load_signals");
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    return wf_load_list(self, args, nargs, kwnames, &load_signals_args, self->multi_threaded);
 }
 
-static PyObject *Waveform_load_signals_multithreaded(PyObject *op, PyObject *vars)
+static PyObject *Waveform_load_signals_multithreaded(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
+                                                     PyObject *kwnames)
 {
-    return wf_load_list((pyfstw_WaveformObject *)op, vars, 1, "load_signals_multithreaded");
+    return wf_load_list((pyfstw_WaveformObject *)op, args, nargs, kwnames, &load_signals_mt_args, 1);
+}
+
+/* values_at_time(signals_or_vars, time): the Vars' signals are loaded in one
+ * batch (wf_load_refs), the Signals used as they are; then one core call
+ * (fstw_signals_at_time) and the values as Signal.value_at_time gives them. */
+static PyObject *Waveform_values_at_time(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    pyfstw_state *st = pyfstw_state_of(op);
+    PyObject *argv[2];
+    uint64_t t;
+    if (pyfstw_parse_args(&values_at_time_args, args, nargs, kwnames, argv) < 0 ||
+        pyfstw_as_unsigned(argv[1], UINT64_MAX, &t) < 0 || !wf_file(self))
+        return NULL;
+    PyObject *seq = PySequence_Fast(argv[0], "values_at_time(): expected an iterable of Signal or Var");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    size_t cap = n ? (size_t)n : 1;
+    const fstw_signal **sigs = PyMem_Malloc(cap * sizeof *sigs);
+    int64_t *at = PyMem_Malloc(cap * sizeof *at);
+    uint32_t *refs = PyMem_Malloc(cap * sizeof *refs);
+    PyObject *loaded = NULL, *result = NULL;
+    size_t m = 0;
+    if (!sigs || !at || !refs) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyObject_TypeCheck(items[i], st->Signal_Type))
+            sigs[i] = ((pyfstw_SignalObject *)items[i])->sig;
+        else if (wf_var_ref(self, items[i], &refs[m++], "values_at_time") < 0)
+            goto out;
+    }
+    if (m > 0 && !(loaded = wf_load_refs(self, refs, m, self->multi_threaded, NULL, "values_at_time")))
+        goto out;
+    for (Py_ssize_t i = 0, k = 0; i < n; i++)
+        if (!PyObject_TypeCheck(items[i], st->Signal_Type))
+            sigs[i] = ((pyfstw_SignalObject *)PyList_GET_ITEM(loaded, k++))->sig;
+    fstw_signals_at_time((const fstw_signal *const *)sigs, (size_t)n, t, at);
+    if (!(result = PyList_New(n)))
+        goto out;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = pyfstw_value_or_none(sigs[i], at[i]);
+        if (!v) {
+            Py_CLEAR(result);
+            goto out;
+        }
+        PyList_SET_ITEM(result, i, v);
+    }
+out:
+    PyMem_Free(sigs);
+    PyMem_Free(at);
+    PyMem_Free(refs);
+    Py_XDECREF(loaded);
+    Py_DECREF(seq);
+    return result;
+}
+
+/* close(): see the top of this file. */
+static PyObject *Waveform_close(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    fstw_file *f = self->hier->file;
+    if (!f)
+        Py_RETURN_NONE;
+    if (self->hier->busy) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "close(): a load of this waveform is running (in another thread, or this is its "
+                        "progress callable); the waveform stays open, close it after the load returns");
+        return NULL;
+    }
+    self->hier->file = NULL;
+    PyDict_Clear(self->cache); /* Signals still referenced stay readable */
+    Py_CLEAR(self->time_table);
+    fstw_close(f);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Waveform_enter(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    if (!wf_file((pyfstw_WaveformObject *)op))
+        return NULL;
+    Py_INCREF(op);
+    return op;
+}
+
+static PyObject *Waveform_exit(PyObject *op, PyObject *args)
+{
+    (void)args;
+    PyObject *res = Waveform_close(op, NULL);
+    if (!res)
+        return NULL;
+    Py_DECREF(res);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *Waveform_get_closed(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyBool_FromLong(((pyfstw_WaveformObject *)op)->hier->file == NULL);
 }
 
 static PyObject *Waveform_unload_signals(PyObject *op, PyObject *items)
 {
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
     pyfstw_state *st = pyfstw_state_of(op);
+    if (!wf_file(self))
+        return NULL;
     PyObject *it = PyObject_GetIter(items);
     if (!it)
         return NULL;
@@ -432,7 +616,7 @@ static PyObject *Waveform_unload_signals(PyObject *op, PyObject *items)
         } else if (PyObject_TypeCheck(item, st->Var_Type)) {
             pyfstw_ItemObject *v = (pyfstw_ItemObject *)item;
             fstw_var_info info;
-            if (fstw_var_get(v->hier->file, v->id, &info) != FSTW_OK) {
+            if (!v->hier->file || fstw_var_get(v->hier->file, v->id, &info) != FSTW_OK) {
                 Py_DECREF(item);
                 continue;
             }
@@ -468,8 +652,10 @@ static PyObject *Waveform_unload_signals(PyObject *op, PyObject *items)
 static PyObject *Waveform_repr(PyObject *op)
 {
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
+    if (!self->hier->file)
+        return PyUnicode_FromFormat("<Waveform %R closed>", self->path);
     return PyUnicode_FromFormat("<Waveform %R body_loaded=%s cached_signals=%zd>", self->path,
-                                fstw_body_loaded(self->file) ? "True" : "False",
+                                fstw_body_loaded(self->hier->file) ? "True" : "False",
                                 PyDict_GET_SIZE(self->cache));
 }
 
@@ -481,6 +667,7 @@ static PyGetSetDef Waveform_getset[] = {
      "The TimeTable (times in timescale units); reads the body first when it is not\n"
      "loaded yet (load_body=False). Raises FstError/OSError if the body cannot be read.",
      NULL},
+    {"closed", Waveform_get_closed, NULL, "True after close().", NULL},
     {"time_range", Waveform_get_time_range, NULL,
      "``(start_time, end_time)`` from the FST header, in timescale units; available\n"
      "without the body. Extension (not in pywellen 0.20.5).",
@@ -489,11 +676,14 @@ static PyGetSetDef Waveform_getset[] = {
 };
 
 static PyMethodDef Waveform_methods[] = {
-    {"load_body", Waveform_load_body, METH_NOARGS,
-     "load_body($self, /)\n--\n\n"
+    {"load_body", PYFSTW_FASTCALL_FN(Waveform_load_body), PYFSTW_METH_FASTCALL,
+     "load_body($self, progress=None)\n--\n\n"
      "Reads the body (time table and value-change block index) if not read yet;\n"
-     "releases the GIL while reading. Raises FstError for a malformed body, OSError\n"
-     "for a read error. Extension (pywellen 0.20.5 always reads the body)."},
+     "releases the GIL while reading. ``progress``: see Waveform (reports (0, 0) once\n"
+     "when the body is already loaded). Raises FstError for a malformed body, OSError\n"
+     "for a read error, the exception of ``progress`` or KeyboardInterrupt when\n"
+     "cancelled (the body then stays unloaded). Extension (pywellen 0.20.5 always\n"
+     "reads the body; progress: fstwave/docs/api.md section 2.7)."},
     {"body_loaded", Waveform_body_loaded, METH_NOARGS,
      "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
     {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
@@ -510,17 +700,43 @@ static PyMethodDef Waveform_methods[] = {
      "at each level, declaration order); the last piece names a var directly in that\n"
      "scope (a top-level var when there is no dot). As pywellen. Not found:\n"
      "``RuntimeError('No var at path <path>')``."},
-    {"load_signals", Waveform_load_signals, METH_O,
-     "load_signals($self, vars, /)\n--\n\n"
+    {"load_signals", PYFSTW_FASTCALL_FN(Waveform_load_signals), PYFSTW_METH_FASTCALL,
+     "load_signals($self, vars, progress=None)\n--\n\n"
      "The Signals of ``vars`` (an iterable of Var), in the same order, loading all the\n"
      "uncached ones in one pass over the file, on several threads when the Waveform\n"
      "was opened with ``multi_threaded=True`` and the work is large enough (blocks are\n"
      "split between threads; the result is the same). Cached like get_signal().\n"
-     "Extension."},
-    {"load_signals_multithreaded", Waveform_load_signals_multithreaded, METH_O,
-     "load_signals_multithreaded($self, vars, /)\n--\n\n"
+     "``progress``: see Waveform; a cancelled load (the exception of ``progress``, or\n"
+     "KeyboardInterrupt, is raised) caches nothing. Extension."},
+    {"load_signals_multithreaded", PYFSTW_FASTCALL_FN(Waveform_load_signals_multithreaded),
+     PYFSTW_METH_FASTCALL,
+     "load_signals_multithreaded($self, vars, progress=None)\n--\n\n"
      "Like load_signals() but the pass may be spread over several threads even when\n"
      "the Waveform was opened with ``multi_threaded=False``. Extension."},
+    {"values_at_time", PYFSTW_FASTCALL_FN(Waveform_values_at_time), PYFSTW_METH_FASTCALL,
+     "values_at_time($self, signals_or_vars, time)\n--\n\n"
+     "Cursor values: a list with, for each Signal or Var of ``signals_or_vars``, exactly\n"
+     "what ``signal.value_at_time(time)`` gives (time in timescale units; None before\n"
+     "the first change). The signals of Var items are loaded first, all in one batch\n"
+     "load (GIL released) and cached as get_signal(); Signal items are used as they\n"
+     "are. Raises TypeError for other items, OverflowError for a negative time.\n"
+     "Extension (fstwave/docs/api.md section 2.7)."},
+    {"render_svg", PYFSTW_FASTCALL_FN(pyfstw_render_svg), PYFSTW_METH_FASTCALL, pyfstw_render_svg_doc},
+    {"show_text", PYFSTW_FASTCALL_FN(pyfstw_show_text), PYFSTW_METH_FASTCALL, pyfstw_show_text_doc},
+    {"close", Waveform_close, METH_NOARGS,
+     "close($self, /)\n--\n\n"
+     "Closes the file now (idempotent) and empties the signal cache. Afterwards every\n"
+     "method of this Waveform and of its Hierarchy, Scope, Var, VarIter, ScopeIter\n"
+     "and TimeTable objects raises ``ValueError('I/O operation on closed waveform')``\n"
+     "(as a closed Python file does); Signal objects already loaded stay readable\n"
+     "(with their Changes and Summary). While a load of this Waveform runs with the\n"
+     "GIL released (in another thread, or when called from a progress callable),\n"
+     "close() raises RuntimeError and the file stays open. Extension\n"
+     "(fstwave/docs/api.md section 2.7)."},
+    {"__enter__", Waveform_enter, METH_NOARGS,
+     "__enter__($self, /)\n--\n\nReturns self (``with Waveform(path) as w:``)."},
+    {"__exit__", Waveform_exit, METH_VARARGS,
+     "__exit__($self, *exc_info)\n--\n\nCalls close(); exceptions propagate."},
     {"unload_signals", Waveform_unload_signals, METH_O,
      "unload_signals($self, signals_or_vars, /)\n--\n\n"
      "Drops the signals of the given Signal or Var objects from this Waveform's cache\n"
@@ -535,7 +751,8 @@ static PyMemberDef Waveform_members[] = {
 };
 
 static PyType_Slot Waveform_slots[] = {
-    {Py_tp_doc, "Waveform(path, multi_threaded=True, remove_scopes_with_empty_name=False, load_body=True)\n"
+    {Py_tp_doc, "Waveform(path, multi_threaded=True, remove_scopes_with_empty_name=False, load_body=True, "
+                "progress=None)\n"
                 "--\n\n"
                 "An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).\n\n"
                 "``path`` is a str or os.PathLike. Opening reads the header and the hierarchy\n"
@@ -549,7 +766,18 @@ static PyType_Slot Waveform_slots[] = {
                 "that are not FST or are corrupt (deviations D5 and D7, fstwave/docs/api.md),\n"
                 "MemoryError when out of memory. FstError and these OSErrors carry ``code``,\n"
                 "``reason`` and ``offset`` (see FstError).\n"
-                "All times are in the file's timescale units (Hierarchy.timescale())."},
+                "All times are in the file's timescale units (Hierarchy.timescale()).\n\n"
+                "``progress`` (also on load_body, load_signals and load_signals_multithreaded;\n"
+                "fstwave/docs/api.md section 2.7): a callable ``progress(done, total)`` called\n"
+                "on the calling thread with bytes of value-change blocks read: (0, total)\n"
+                "first, then after each block (about every 10 ms while worker threads decode),\n"
+                "(total, total) last; total is fixed for the call and done never decreases; a\n"
+                "call with nothing to read reports (0, 0). An exception raised by it cancels the call\n"
+                "within one block and is re-raised; Ctrl-C (KeyboardInterrupt) does the same\n"
+                "with or without a callable (signals are checked at least every 10 ms). A\n"
+                "cancelled call leaves nothing behind: no Waveform, an unloaded body, no\n"
+                "cached signal.\n\n"
+                "``with Waveform(path) as w:`` closes the file at the end (see close())."},
     {Py_tp_new, Waveform_new},
     {Py_tp_dealloc, Waveform_dealloc},
     {Py_tp_repr, Waveform_repr},
@@ -596,6 +824,9 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->Timescale_Type);
     Py_VISIT(st->TimescaleUnit_Type);
     Py_VISIT(st->QueryResult_Type);
+    Py_VISIT(st->Array_Type);
+    Py_VISIT(st->Changes_Type);
+    Py_VISIT(st->Summary_Type);
     Py_VISIT(st->FstError);
     return 0;
 }
@@ -618,6 +849,9 @@ static int module_clear(PyObject *m)
     Py_CLEAR(st->Timescale_Type);
     Py_CLEAR(st->TimescaleUnit_Type);
     Py_CLEAR(st->QueryResult_Type);
+    Py_CLEAR(st->Array_Type);
+    Py_CLEAR(st->Changes_Type);
+    Py_CLEAR(st->Summary_Type);
     Py_CLEAR(st->FstError);
     return 0;
 }
@@ -649,7 +883,10 @@ static int module_exec(PyObject *m)
         add_type(m, &st->SignalChangeIter_Type, &pyfstw_SignalChangeIter_spec) < 0 ||
         add_type(m, &st->TimeTable_Type, &pyfstw_TimeTable_spec) < 0 ||
         add_type(m, &st->Timescale_Type, &pyfstw_Timescale_spec) < 0 ||
-        add_type(m, &st->TimescaleUnit_Type, &pyfstw_TimescaleUnit_spec) < 0)
+        add_type(m, &st->TimescaleUnit_Type, &pyfstw_TimescaleUnit_spec) < 0 ||
+        add_type(m, &st->Array_Type, &pyfstw_Array_spec) < 0 ||
+        add_type(m, &st->Changes_Type, &pyfstw_Changes_spec) < 0 ||
+        add_type(m, &st->Summary_Type, &pyfstw_Summary_spec) < 0)
         return -1;
 
     st->QueryResult_Type = PyStructSequence_NewType(&pyfstw_QueryResult_desc);

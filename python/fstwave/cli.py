@@ -8,10 +8,16 @@ Subcommands:
   described in ``docs/dump-format.md`` of the package (``fstwave/docs/dump-format.md``
   installed, ``docs/dump-format.md`` in the repository and in the npm package).  The
   Node.js tool produces the same bytes.
+* ``show FILE SIGNAL...``  -- the changes of signals in a window, values as people read
+  them (``Waveform.show_text``; format in ``fstwave/docs/tools.md``).
+* ``render FILE SIGNAL... -o wave.svg``  -- the signals drawn as a viewer draws them, as
+  SVG (``Waveform.render_svg``; ``fstwave/docs/tools.md``).
+  The Node.js tool writes the same bytes for both.
 
 Exit codes: 0 success, 1 error reading the file (``FstError`` or ``OSError``; one line
-``fstwave: error: ...`` on stderr), 2 usage error.  A closed output pipe (``| head``)
-ends the program quietly with exit code 1.
+``fstwave: error: ...`` on stderr that names the file), or a signal name the file does not
+have, or a bad window; 2 usage error.  A closed output pipe (``| head``) ends the program
+quietly with exit code 1.  Long loads draw a progress bar on stderr when it is a terminal.
 """
 
 import argparse
@@ -81,9 +87,94 @@ def _api():
     return Waveform, FstError
 
 
-def _open(path, load_body=True):
+def _open(path, load_body=True, progress=None):
     Waveform, _ = _api()
-    return Waveform(path, load_body=load_body)
+    if progress is None:
+        return Waveform(path, load_body=load_body)
+    return Waveform(path, load_body=load_body, progress=progress)
+
+
+class _ProgressBar:
+    """``progress=(done, total)`` callable that draws a bar on stderr when stderr is a
+    terminal and the work has taken more than DELAY seconds (short work draws nothing);
+    ``clear()`` erases it."""
+
+    DELAY = 0.3
+    WIDTH = 30
+
+    def __init__(self, label, stream=None):
+        import time
+        self._now = time.monotonic
+        self._stream = stream if stream is not None else sys.stderr
+        try:
+            self._tty = self._stream.isatty()
+        except (AttributeError, ValueError):
+            self._tty = False
+        self._label = label
+        self._start = self._now()
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done, total):
+        if not self._tty or total <= 0:
+            return
+        now = self._now()
+        if now - self._start < self.DELAY or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        filled = self.WIDTH * done // total
+        self._stream.write("\r%s [%s%s] %3d%%" % (self._label, "#" * filled, " " * (self.WIDTH - filled),
+                                                   100 * done // total))
+        self._stream.flush()
+        self._drawn = True
+
+    def clear(self):
+        if self._drawn:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._drawn = False
+
+
+# ---------------------------------------------------------------------------
+# show, render
+
+
+class _FileError(Exception):
+    """An error of the named file that is not an FstError or OSError (a signal the file
+    does not have, a bad window): printed as ``fstwave: error: FILE: message``."""
+
+
+def _signals_call(args, method, **kwargs):
+    """Opens args.file and calls Waveform.<method>(args.signals, start, end, **kwargs)
+    with a progress bar; ValueError (unknown signal, bad window) becomes _FileError."""
+    bar = _ProgressBar("loading")
+    try:
+        w = _open(args.file, load_body=True, progress=bar)
+        try:
+            return getattr(w, method)(args.signals, args.start, args.end, progress=bar, **kwargs)
+        except ValueError as exc:
+            raise _FileError("%s: %s" % (os.fsdecode(args.file), _one_line(exc)))
+    finally:
+        bar.clear()
+
+
+def cmd_show(args, out):
+    """``fstwave show FILE SIGNAL...``: Waveform.show_text of the signals."""
+    text = _signals_call(args, "show_text", radix=args.radix)
+    out.lines(text.split("\n")[:-1])
+    return 0
+
+
+def cmd_render(args, out):
+    """``fstwave render FILE SIGNAL... -o OUT``: Waveform.render_svg of the signals, written
+    to OUT (``-``: standard output)."""
+    svg = _signals_call(args, "render_svg", width=args.width, radix=args.radix)
+    if args.output == "-":
+        out.lines(svg.split("\n")[:-1])
+    else:
+        with open(args.output, "wb") as f:
+            f.write(svg.encode("utf-8"))
+    return 0
 
 
 # ---------------------------------------------------------------------------
@@ -238,24 +329,49 @@ def cmd_tree(args, out):
 # main
 
 
-def _positive_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("invalid int value: %r" % text)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1: %r" % text)
-    return n
+def _int_at_least(minimum):
+    """An argparse type: an int not below minimum."""
+    def parse(text):
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("invalid int value: %r" % text)
+        if n < minimum:
+            raise argparse.ArgumentTypeError("must be at least %d: %r" % (minimum, text))
+        return n
+    return parse
+
+
+_positive_int = _int_at_least(1)
+_time = _int_at_least(0)  # a time in timescale units
+
+
+def _version():
+    from . import __version__
+    return __version__
+
+
+def _window_args(parser):
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("signals", metavar="SIGNAL", nargs="+",
+                        help="full name of a var, e.g. top.cpu.clk")
+    parser.add_argument("--from", dest="start", type=_time, default=None, metavar="T",
+                        help="window start, timescale units (default: the file's start)")
+    parser.add_argument("--to", dest="end", type=_time, default=None, metavar="T",
+                        help="window end, timescale units (default: the file's end)")
+    parser.add_argument("--radix", choices=("bin", "dec", "hex"), default="hex", metavar="R",
+                        help="bit vectors in bin, dec or hex (default hex)")
 
 
 def build_parser():
-    """The argparse parser of the three commands (usage errors exit with 2)."""
+    """The argparse parser of the commands (usage errors exit with 2)."""
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Inspect FST waveform files.",
-        epilog="The dump format is specified in docs/dump-format.md, which ships with the "
-               "package.",
+        epilog="The dump format is specified in docs/dump-format.md, the show and render "
+               "commands in docs/tools.md; both ship with the package.",
     )
+    p.add_argument("--version", action="version", version="%s %s" % (PROG, _version()))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -276,6 +392,18 @@ def build_parser():
     pd.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                     help="signals loaded per pass over the file (default %d)" % DEFAULT_BATCH_SIZE)
     pd.set_defaults(func=cmd_dump)
+
+    ps = sub.add_parser("show", help="the changes of signals in a window")
+    _window_args(ps)
+    ps.set_defaults(func=cmd_show)
+
+    pr = sub.add_parser("render", help="signals drawn as SVG")
+    _window_args(pr)
+    pr.add_argument("--width", type=_positive_int, default=1000, metavar="PX",
+                    help="pixels of the wave area (default 1000)")
+    pr.add_argument("-o", "--output", default="-", metavar="OUT",
+                    help="the SVG file to write (default -: standard output)")
+    pr.set_defaults(func=cmd_render)
     return p
 
 
@@ -283,19 +411,23 @@ def _one_line(text):
     return " ".join(str(text).split())
 
 
-def _error_message(exc):
-    """The text after ``fstwave: error: `` for an FstError or OSError.
+def _error_message(exc, file):
+    """The text after ``fstwave: error: `` for an FstError, OSError or _FileError.
 
     The extension's errors carry ``reason`` (FstError: what is wrong and where; OSError:
-    the OS's text, or where a read failed); an OSError adds the file name in front.  An
-    OSError not raised by the extension (writing the output) gives its ``strerror``.
+    the OS's text, or where a read failed); the file name goes in front (an OSError's
+    own filename, the FILE argument for an FstError).  An OSError not raised by the
+    extension (writing the output) gives its ``strerror``; a _FileError names its file.
     """
     reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None)
     if isinstance(exc, OSError) and reason:
         if exc.filename is not None:
             return "%s: %s" % (os.fsdecode(exc.filename), reason)
         return reason
-    return _one_line(reason or exc) or type(exc).__name__
+    text = _one_line(reason or exc) or type(exc).__name__
+    if isinstance(exc, _FileError):
+        return text
+    return "%s: %s" % (os.fsdecode(file), text)
 
 
 def _silence_stdout():
@@ -345,14 +477,14 @@ def main(argv=None):
             rc = args.func(args, out)
             out.flush()
             return rc
-        except (FstError, OSError) as exc:
+        except (FstError, OSError, _FileError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
             try:
                 out.flush()
             except BrokenPipeError:
                 _silence_stdout()
-            sys.stderr.write("%s: error: %s\n" % (PROG, _error_message(exc)))
+            sys.stderr.write("%s: error: %s\n" % (PROG, _error_message(exc, args.file)))
             sys.stderr.flush()
             return 1
     except BrokenPipeError:

@@ -8,11 +8,19 @@
  *      │
  *   Var, Scope, VarIter, ScopeIter, TimeTable, Signal ──> Hierarchy
  *   SignalChangeIter ──> Signal
+ *   Changes, Summary ──> Array (each owns a copy of its data; no file)
  *
  * Every object that points into memory owned by the fstw_file holds a
  * strong reference to the Hierarchy, so the file is closed only after the
  * last such object is gone, and every fstw_signal (freed in Signal's
  * dealloc) is freed before the file it points into.
+ *
+ * Waveform.close() closes the file early: Hierarchy.file becomes NULL, and
+ * every object that reads the file gets it through pyfstw_open_file, which
+ * then raises ValueError.  Signals stay readable (the core keeps what a
+ * signal needs alive after fstw_close).  Hierarchy.busy counts the core
+ * calls running with the GIL released (loads); close() refuses while it is
+ * not 0, so the file is never closed under a running load.
  *
  * Types are heap types created per module (PyType_FromModuleAndSpec) and
  * kept in the module state; none of them is subclassable, so
@@ -23,6 +31,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h> /* PyMemberDef, T_OBJECT, READONLY (Python < 3.12) */
 #include <stdint.h>
 
 #include "fstwave.h"
@@ -43,6 +52,9 @@ typedef struct {
     PyTypeObject *Timescale_Type;
     PyTypeObject *TimescaleUnit_Type;
     PyTypeObject *QueryResult_Type;
+    PyTypeObject *Array_Type;
+    PyTypeObject *Changes_Type;
+    PyTypeObject *Summary_Type;
     PyObject *FstError;
 } pyfstw_state;
 
@@ -55,13 +67,22 @@ static inline pyfstw_state *pyfstw_state_of(PyObject *obj)
 
 typedef struct {
     PyObject_HEAD
-    fstw_file *file; /* owned: closed in dealloc */
+    fstw_file *file; /* owned: closed in dealloc or by Waveform.close() (then NULL) */
+    int busy;        /* core calls on file running with the GIL released */
 } pyfstw_HierarchyObject;
+
+/* The open file of h, or NULL with ValueError("I/O operation on closed
+ * waveform") after Waveform.close() (the message of a closed Python file). */
+static inline fstw_file *pyfstw_open_file(pyfstw_HierarchyObject *h)
+{
+    if (!h->file)
+        PyErr_SetString(PyExc_ValueError, "I/O operation on closed waveform");
+    return h->file;
+}
 
 typedef struct {
     PyObject_HEAD
-    pyfstw_HierarchyObject *hier; /* strong; the file owner */
-    fstw_file *file;              /* borrowed from hier */
+    pyfstw_HierarchyObject *hier; /* strong; the file owner (hier->file: NULL after close()) */
     PyObject *path;               /* os.fspath(path) as given (str or bytes) */
     PyObject *cache;              /* dict: int signal_ref -> Signal */
     PyObject *time_table;         /* TimeTable or NULL until first asked */
@@ -136,6 +157,9 @@ extern PyType_Spec pyfstw_SignalChangeIter_spec;
 extern PyType_Spec pyfstw_TimeTable_spec;
 extern PyType_Spec pyfstw_Timescale_spec;
 extern PyType_Spec pyfstw_TimescaleUnit_spec;
+extern PyType_Spec pyfstw_Array_spec;
+extern PyType_Spec pyfstw_Changes_spec;
+extern PyType_Spec pyfstw_Summary_spec;
 extern PyStructSequence_Desc pyfstw_QueryResult_desc;
 
 /* Type flags shared by every non-constructible type. */
@@ -254,5 +278,110 @@ PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filena
 PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig);
 PyObject *pyfstw_timetable_new(pyfstw_state *st, pyfstw_HierarchyObject *hier);
 PyObject *pyfstw_timescale_new(pyfstw_state *st, uint32_t factor, int unit_exponent);
+/* A Var of hier's file for var id `id`. */
+PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
+
+/* Waveform.render_svg() and Waveform.show_text() (pyfstw_render.c). */
+PyObject *pyfstw_render_svg(PyObject *waveform, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+PyObject *pyfstw_show_text(PyObject *waveform, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+extern const char pyfstw_render_svg_doc[];
+extern const char pyfstw_show_text_doc[];
+
+/* The value of change `change` of s as Signal.value_at_time gives it (int,
+ * str, float, '' for events; see the contract's "Values"), or None when
+ * change < 0. */
+PyObject *pyfstw_value_or_none(const fstw_signal *s, int64_t change);
+
+/* ------------------------------------------------------ bulk arrays */
+
+/* A read-only buffer (the buffer protocol) that owns its bytes: 1-D of n
+ * items, or 2-D (n, width) for rows.  format is a struct-module code: "Q"
+ * uint64, "q" int64, "d" float64, "B" bytes, "c" ASCII rows (NumPy 'S1'). */
+typedef struct {
+    PyObject_HEAD
+    char *data;             /* PyMem_Malloc'ed, at least 1 byte */
+    const char *format;     /* static string */
+    Py_ssize_t itemsize;
+    int ndim;               /* 1 or 2 */
+    Py_ssize_t shape[2];
+    Py_ssize_t strides[2];
+} pyfstw_ArrayObject;
+
+/* A new Array of n items of `format` (1-D), or of n rows of `width` bytes
+ * (2-D, format "c") when width > 0; its data is uninitialised.  NULL with
+ * MemoryError. */
+pyfstw_ArrayObject *pyfstw_array_new(pyfstw_state *st, const char *format, size_t n, size_t width);
+
+/* The arrays that hold the values of a signal in its array layout
+ * (fstw_signal_array_kind): *values (NULL for events) and, for strings,
+ * *offsets (n + 1 uint64); `bytes` is the byte count of the values
+ * (fstw_signal_values_bytes or fstw_signal_gather_bytes).  0, or -1 with an
+ * exception and nothing allocated. */
+int pyfstw_value_arrays(pyfstw_state *st, const fstw_signal *s, size_t n, size_t bytes,
+                        pyfstw_ArrayObject **values, pyfstw_ArrayObject **offsets);
+
+/* The name of an fstw_array_kind: "none", "u64", "f64", "rows", "strings". */
+const char *pyfstw_array_kind_name(int kind);
+
+/* The head of Changes and Summary ("bags" of arrays): objects whose
+ * attributes are object members (T_OBJECT, NULL reads as None) listed in
+ * their type's tp_members. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t len;  /* len(): entries of a window, slices of a summary */
+    PyObject *kind;  /* str: pyfstw_array_kind_name */
+} pyfstw_BagObject;
+
+/* Their tp_dealloc (Py_CLEAR of every object member), sq_length, tp_repr,
+ * and to_numpy(): a dict {name: numpy.asarray(array)} of the members that
+ * are Arrays (no copy); ImportError naming the extra fstwave[numpy] when
+ * NumPy is missing. */
+/* A new bag of type tp for signal s: len set, kind its array kind's name,
+ * every member NULL.  NULL with an exception. */
+pyfstw_BagObject *pyfstw_bag_new(PyTypeObject *tp, const fstw_signal *s, Py_ssize_t len);
+void pyfstw_bag_dealloc(PyObject *self);
+Py_ssize_t pyfstw_bag_len(PyObject *self);
+PyObject *pyfstw_bag_repr(PyObject *self);
+extern PyMethodDef pyfstw_bag_methods[]; /* to_numpy() */
+
+/* The slots every bag type has, besides its Py_tp_doc and Py_tp_members. */
+#define PYFSTW_BAG_SLOTS                                                                           \
+    {Py_tp_dealloc, (void *)pyfstw_bag_dealloc}, {Py_tp_repr, (void *)pyfstw_bag_repr},            \
+        {Py_tp_methods, pyfstw_bag_methods}, {Py_sq_length, (void *)pyfstw_bag_len},               \
+        PYFSTW_NO_NEW_SLOT
+
+/* Signal.changes_between(t0, t1) and Signal.summary(t0, t1, buckets). */
+PyObject *pyfstw_changes_between(PyObject *signal, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+PyObject *pyfstw_summary(PyObject *signal, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+
+/* ------------------------------------------------------ progress */
+
+/* The progress and cancel of one long core call (open, body, signal
+ * loads): fstw_progress.fn takes the GIL back, calls the user's
+ * progress(done, total) callable (every report) and PyErr_CheckSignals()
+ * (Ctrl-C; at most every PYFSTW_SIGNAL_CHECK_NS when there is no callable,
+ * always at the first and the last report), and cancels the call when
+ * either raises, keeping that exception for pyfstw_progress_end. */
+typedef struct {
+    fstw_progress core;      /* what the core call gets */
+    PyObject *callable;      /* borrowed, or NULL */
+    PyThreadState *tstate;   /* the saved thread state while the GIL is released */
+    PyObject *exc;           /* the exception that cancelled the call, or NULL */
+    uint64_t last_check_ns;  /* monotonic time of the last signal check */
+} pyfstw_progress;
+
+#define PYFSTW_SIGNAL_CHECK_NS 10000000u /* 10 ms */
+
+/* Sets p up for callable (None or NULL: no callable; else it must be
+ * callable: TypeError naming fname).  0 or -1. */
+int pyfstw_progress_init(pyfstw_progress *p, PyObject *callable, const char *fname);
+/* Releases the GIL before the core call (PyEval_SaveThread). */
+void pyfstw_progress_begin(pyfstw_progress *p);
+/* Takes the GIL back after the core call.  When the
+ * callable or a signal handler raised (the core call then normally returns
+ * FSTW_ERR_CANCELED; a raise at the last report may come too late to stop
+ * it), that exception is set again and 1 is returned: the caller frees what
+ * the call made, if anything, and returns NULL.  Else 0. */
+int pyfstw_progress_end(pyfstw_progress *p);
 
 #endif /* PYFSTW_H */

@@ -57,8 +57,12 @@ static inline int parse_hier(PyObject *self, const pyfstw_argspec *spec, PyObjec
 }
 
 static PyObject *full_name_of(size_t (*fn)(const fstw_file *, uint32_t, char *, size_t),
-                              const fstw_file *f, uint32_t id)
+                              pyfstw_ItemObject *item)
 {
+    const fstw_file *f = pyfstw_open_file(item->hier);
+    uint32_t id = item->id;
+    if (!f)
+        return NULL;
     char stackbuf[256];
     size_t n = fn(f, id, stackbuf, sizeof stackbuf);
     if (n < sizeof stackbuf)
@@ -118,6 +122,11 @@ static PyObject *var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_
     return item_new(st->Var_Type, hier, id);
 }
 
+PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    return var_new(st, hier, id);
+}
+
 static PyObject *scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
 {
     return item_new(st->Scope_Type, hier, id);
@@ -127,7 +136,10 @@ static PyObject *scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint3
 
 static int scope_info(pyfstw_ItemObject *self, fstw_scope_info *info)
 {
-    if (fstw_scope_get(self->hier->file, self->id, info) != FSTW_OK) {
+    fstw_file *f = pyfstw_open_file(self->hier);
+    if (!f)
+        return -1;
+    if (fstw_scope_get(f, self->id, info) != FSTW_OK) {
         PyErr_Format(PyExc_RuntimeError, "invalid scope id %u", (unsigned)self->id);
         return -1;
     }
@@ -155,7 +167,7 @@ static PyObject *Scope_full_name(PyObject *self, PyObject *const *args, Py_ssize
     if (parse_hier(self, &full_name_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
-    return full_name_of(fstw_scope_full_name, s->hier->file, s->id);
+    return full_name_of(fstw_scope_full_name, s);
 }
 
 static PyObject *Scope_scope_type(PyObject *self, PyObject *unused)
@@ -197,10 +209,12 @@ static PyObject *Scope_scopes(PyObject *self, PyObject *const *args, Py_ssize_t 
 static PyObject *Scope_repr(PyObject *self)
 {
     pyfstw_ItemObject *s = (pyfstw_ItemObject *)self;
+    if (!s->hier->file)
+        return PyUnicode_FromFormat("<Scope id=%u of a closed waveform>", (unsigned)s->id);
     fstw_scope_info info;
     if (scope_info(s, &info) < 0)
         return NULL;
-    PyObject *fn = full_name_of(fstw_scope_full_name, s->hier->file, s->id);
+    PyObject *fn = full_name_of(fstw_scope_full_name, s);
     if (!fn)
         return NULL;
     PyObject *res = PyUnicode_FromFormat("<Scope %U type=%s>", fn, fstw_scope_type_name(info.type));
@@ -264,7 +278,10 @@ PyType_Spec pyfstw_Scope_spec = {
 
 static int var_info(pyfstw_ItemObject *self, fstw_var_info *info)
 {
-    if (fstw_var_get(self->hier->file, self->id, info) != FSTW_OK) {
+    fstw_file *f = pyfstw_open_file(self->hier);
+    if (!f)
+        return -1;
+    if (fstw_var_get(f, self->id, info) != FSTW_OK) {
         PyErr_Format(PyExc_RuntimeError, "invalid var id %u", (unsigned)self->id);
         return -1;
     }
@@ -286,7 +303,7 @@ static PyObject *Var_full_name(PyObject *self, PyObject *const *args, Py_ssize_t
     if (parse_hier(self, &full_name_args, args, nargs, kwnames) < 0)
         return NULL;
     pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
-    return full_name_of(fstw_var_full_name, v->hier->file, v->id);
+    return full_name_of(fstw_var_full_name, v);
 }
 
 static PyObject *var_width(PyObject *self)
@@ -462,10 +479,12 @@ static PyObject *Var_signal_ref(PyObject *self, PyObject *unused)
 static PyObject *Var_repr(PyObject *self)
 {
     pyfstw_ItemObject *v = (pyfstw_ItemObject *)self;
+    if (!v->hier->file)
+        return PyUnicode_FromFormat("<Var id=%u of a closed waveform>", (unsigned)v->id);
     fstw_var_info info;
     if (var_info(v, &info) < 0)
         return NULL;
-    PyObject *fn = full_name_of(fstw_var_full_name, v->hier->file, v->id);
+    PyObject *fn = full_name_of(fstw_var_full_name, v);
     if (!fn)
         return NULL;
     PyObject *res;
@@ -602,7 +621,7 @@ static void itemiter_dealloc(pyfstw_ItemIterObject *self)
 static PyObject *VarIter_next(PyObject *self)
 {
     pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
-    if (it->pos >= it->n)
+    if (it->pos >= it->n || !pyfstw_open_file(it->hier)) /* ids are owned by the file */
         return NULL;
     uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
     it->pos++;
@@ -612,7 +631,7 @@ static PyObject *VarIter_next(PyObject *self)
 static PyObject *ScopeIter_next(PyObject *self)
 {
     pyfstw_ItemIterObject *it = (pyfstw_ItemIterObject *)self;
-    if (it->pos >= it->n)
+    if (it->pos >= it->n || !pyfstw_open_file(it->hier)) /* ids are owned by the file */
         return NULL;
     uint32_t id = it->ids ? it->ids[it->pos] : it->pos;
     it->pos++;
@@ -761,6 +780,8 @@ static PyObject *Hierarchy_all_vars(PyObject *self, PyObject *const *args, Py_ss
         return NULL;
     pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
     pyfstw_state *st = pyfstw_state_of(self);
+    if (!pyfstw_open_file(h))
+        return NULL;
     if (include_aliases)
         return itemiter_new(st->VarIter_Type, h, NULL, fstw_var_count(h->file));
     uint32_t n = 0;
@@ -773,6 +794,8 @@ static PyObject *Hierarchy_top_scopes(PyObject *self, PyObject *unused)
     (void)unused;
     pyfstw_HierarchyObject *h = (pyfstw_HierarchyObject *)self;
     uint32_t n = 0;
+    if (!pyfstw_open_file(h))
+        return NULL;
     const uint32_t *ids = fstw_top_scopes(h->file, &n);
     return itemiter_new(pyfstw_state_of(self)->ScopeIter_Type, h, ids, ids ? n : 0);
 }
@@ -780,7 +803,10 @@ static PyObject *Hierarchy_top_scopes(PyObject *self, PyObject *unused)
 static PyObject *Hierarchy_date(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
+    fstw_file *f = pyfstw_open_file((pyfstw_HierarchyObject *)self);
+    if (!f)
+        return NULL;
+    const fstw_header *hd = fstw_file_header(f);
     const char *s = hd && hd->date ? hd->date : "";
     return decode_name(s, strlen(s));
 }
@@ -788,7 +814,10 @@ static PyObject *Hierarchy_date(PyObject *self, PyObject *unused)
 static PyObject *Hierarchy_version(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    const fstw_header *hd = fstw_file_header(((pyfstw_HierarchyObject *)self)->file);
+    fstw_file *f = pyfstw_open_file((pyfstw_HierarchyObject *)self);
+    if (!f)
+        return NULL;
+    const fstw_header *hd = fstw_file_header(f);
     const char *s = hd && hd->version ? hd->version : "";
     return decode_name(s, strlen(s));
 }
@@ -798,7 +827,10 @@ static PyObject *Hierarchy_timescale(PyObject *self, PyObject *unused)
     (void)unused;
     uint32_t factor;
     int unit;
-    if (fstw_timescale(((pyfstw_HierarchyObject *)self)->file, &factor, &unit) != 0)
+    fstw_file *f = pyfstw_open_file((pyfstw_HierarchyObject *)self);
+    if (!f)
+        return NULL;
+    if (fstw_timescale(f, &factor, &unit) != 0)
         Py_RETURN_NONE;
     return pyfstw_timescale_new(pyfstw_state_of(self), factor, unit);
 }
@@ -813,6 +845,8 @@ static PyObject *Hierarchy_file_format(PyObject *self, PyObject *unused)
 static PyObject *Hierarchy_repr(PyObject *self)
 {
     fstw_file *f = ((pyfstw_HierarchyObject *)self)->file;
+    if (!f)
+        return PyUnicode_FromString("<Hierarchy FST of a closed waveform>");
     return PyUnicode_FromFormat("<Hierarchy FST scopes=%u vars=%u signals=%u>",
                                 (unsigned)fstw_scope_count(f), (unsigned)fstw_var_count(f),
                                 (unsigned)fstw_signal_count(f));

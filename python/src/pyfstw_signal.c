@@ -107,7 +107,7 @@ static void Signal_dealloc(PyObject *op)
     Py_DECREF(tp);
 }
 
-static PyObject *value_or_none(const fstw_signal *s, int64_t change)
+PyObject *pyfstw_value_or_none(const fstw_signal *s, int64_t change)
 {
     if (change < 0)
         Py_RETURN_NONE;
@@ -123,7 +123,7 @@ static PyObject *Signal_value_at_time(PyObject *op, PyObject *const *args, Py_ss
     if (pyfstw_parse_args(&value_at_time_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT64_MAX, &t) < 0)
         return NULL;
-    return value_or_none(self->sig, fstw_signal_at_time(self->sig, t));
+    return pyfstw_value_or_none(self->sig, fstw_signal_at_time(self->sig, t));
 }
 
 static PyObject *Signal_value_at_idx(PyObject *op, PyObject *const *args, Py_ssize_t nargs,
@@ -135,7 +135,7 @@ static PyObject *Signal_value_at_idx(PyObject *op, PyObject *const *args, Py_ssi
     if (pyfstw_parse_args(&value_at_idx_args, args, nargs, kwnames, &arg) < 0 ||
         pyfstw_as_unsigned(arg, UINT32_MAX, &idx) < 0)
         return NULL;
-    return value_or_none(self->sig, fstw_signal_find(self->sig, idx));
+    return pyfstw_value_or_none(self->sig, fstw_signal_find(self->sig, idx));
 }
 
 static PyObject *changeiter_new(pyfstw_SignalObject *sig, size_t start)
@@ -269,6 +269,22 @@ static PyMethodDef Signal_methods[] = {
      "change list) and time of the first change after ``time``, or None for both.\n"
      "Before the first change: value=None, actual_time=None, next_idx=0,\n"
      "next_time=<first change time>. Extension (not in pywellen 0.20.5)."},
+    {"changes_between", PYFSTW_FASTCALL_FN(pyfstw_changes_between), PYFSTW_METH_FASTCALL,
+     "changes_between($self, t0, t1)\n--\n\n"
+     "The window (t0, t1] of this signal (times in timescale units) as a Changes\n"
+     "object of bulk arrays: the change in force at t0 (the last change with time <=\n"
+     "t0; ``has_initial`` says whether there is one), then every change with\n"
+     "t0 < time <= t1, times as uint64 and values in the array layout of the signal\n"
+     "(``kind``; see Changes). O(log changes) to find the window, then one copy.\n"
+     "Raises ValueError when t1 < t0, OverflowError for a negative time. Extension\n"
+     "(fstwave/docs/api.md section 2.7; not in pywellen)."},
+    {"summary", PYFSTW_FASTCALL_FN(pyfstw_summary), PYFSTW_METH_FASTCALL,
+     "summary($self, t0, t1, buckets)\n--\n\n"
+     "The display summary of the window (t0, t1] in ``buckets`` equal slices, as a\n"
+     "Summary (bounds, counts, first, last, first_values, last_values), in\n"
+     "O(buckets * log changes), never a walk over the changes. Times in timescale\n"
+     "units. Raises ValueError when t1 < t0 or buckets == 0, OverflowError for a\n"
+     "negative time or buckets >= 2**32. Extension (fstwave/docs/api.md section 2.7)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -392,14 +408,24 @@ static void TimeTable_dealloc(PyObject *op)
     Py_DECREF(tp);
 }
 
+/* The times are owned by the file: -1 with ValueError after Waveform.close(). */
+static int timetable_open(pyfstw_TimeTableObject *self)
+{
+    return pyfstw_open_file(self->hier) ? 0 : -1;
+}
+
 static Py_ssize_t TimeTable_len(PyObject *op)
 {
+    if (timetable_open((pyfstw_TimeTableObject *)op) < 0)
+        return -1;
     return (Py_ssize_t)((pyfstw_TimeTableObject *)op)->n;
 }
 
 static PyObject *TimeTable_item(PyObject *op, Py_ssize_t i)
 {
     pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (timetable_open(self) < 0)
+        return NULL;
     if (i < 0 || (size_t)i >= self->n) {
         PyErr_SetString(PyExc_IndexError, "time table index out of range");
         return NULL;
@@ -410,6 +436,8 @@ static PyObject *TimeTable_item(PyObject *op, Py_ssize_t i)
 static PyObject *TimeTable_subscript(PyObject *op, PyObject *key)
 {
     pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (timetable_open(self) < 0)
+        return NULL;
     if (PyIndex_Check(key)) {
         Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
         if (i == -1 && PyErr_Occurred())
@@ -449,6 +477,8 @@ static PyObject *TimeTable_iter(PyObject *op)
 static PyObject *TimeTable_repr(PyObject *op)
 {
     pyfstw_TimeTableObject *self = (pyfstw_TimeTableObject *)op;
+    if (!self->hier->file)
+        return PyUnicode_FromString("<TimeTable of a closed waveform>");
     if (self->n == 0)
         return PyUnicode_FromString("<TimeTable len=0>");
     return PyUnicode_FromFormat("<TimeTable len=%zu first=%llu last=%llu>", self->n,

@@ -28,15 +28,17 @@ json.dump({
 }, sys.stdout)
 `;
 
-// the parsed arguments of \`fstwave CMD x.fst\` for each subcommand: the options' defaults
+// the parsed arguments of \`fstwave CMD x.fst\` (\`CMD x.fst a.b\` for the commands that take
+// SIGNAL...) for each subcommand: the options' defaults
 const PY_DEFAULTS = `
 import argparse, json, sys
 from fstwave.cli import build_parser
 p = build_parser()
 sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
 out = {}
-for name in sub.choices:
-    ns = vars(p.parse_args([name, "x.fst"]))
+for name, sp in sub.choices.items():
+    takes_signals = any(a.dest == "signals" and not a.option_strings for a in sp._actions)
+    ns = vars(p.parse_args([name, "x.fst"] + (["a.b"] if takes_signals else [])))
     ns.pop("func", None)
     out[name] = ns
 json.dump(out, sys.stdout)
@@ -96,7 +98,8 @@ describe('command line: node/lib/usage.json and parseArgs equal the Python parse
     assert.deepStrictEqual(Object.keys(want), Object.keys(data.commands));
     for (const [name, ns] of Object.entries(want)) {
       const expected = Object.fromEntries(Object.entries(ns).map(([k, v]) => [camel(k), v]));
-      assert.deepStrictEqual(parseArgs([name, 'x.fst']), expected, name);
+      const argv = [name, 'x.fst', ...(Array.isArray(expected.signals) ? ['a.b'] : [])];
+      assert.deepStrictEqual(parseArgs(argv), expected, name);
     }
   });
 });

@@ -50,7 +50,14 @@ def objects():
 def methods(objects):
     """(label, callable, fname, a valid value for each parameter)."""
     w, h, v, s, sig = objects
-    out = [('Waveform', fstwave.Waveform, 'Waveform', [str(EXAMPLE), False, False, False]),
+    out = [('Waveform', fstwave.Waveform, 'Waveform', [str(EXAMPLE), False, False, False, None]),
+           ('Waveform.load_body', w.load_body, 'load_body', [None]),
+           ('Waveform.load_signals', w.load_signals, 'load_signals', [[v], None]),
+           ('Waveform.load_signals_multithreaded', w.load_signals_multithreaded,
+            'load_signals_multithreaded', [[v], None]),
+           ('Waveform.values_at_time', w.values_at_time, 'values_at_time', [[v], 0]),
+           ('Signal.changes_between', sig.changes_between, 'changes_between', [0, 1]),
+           ('Signal.summary', sig.summary, 'summary', [0, 1, 2]),
            ('Waveform.get_signal', w.get_signal, 'get_signal', [v]),
            ('Waveform.get_signal_from_path', w.get_signal_from_path, 'get_signal_from_path',
             [v.full_name(h)]),
@@ -102,10 +109,10 @@ def test_every_method_has_a_text_signature(objects):
         assert len(sig.parameters) == len(values), label
 
 
-@pytest.mark.parametrize('index', range(22))
+@pytest.mark.parametrize('index', range(28))
 def test_messages_are_pythons_own(objects, index):
     all_methods = methods(objects)
-    assert len(all_methods) == 22
+    assert len(all_methods) == 28
     label, fn, fname, values = all_methods[index]
     sig = inspect.signature(fn)
     checked = 0

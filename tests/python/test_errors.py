@@ -77,7 +77,8 @@ def check_format_error(e, path):
         assert e.offset == int(m.group(1))
     if e.offset is not None:
         assert 0 <= e.offset < max(path.stat().st_size, 1)
-    assert cli_error(path) == f'fstwave: error: {" ".join(e.reason.split())}\n'
+    # the tool's line names the file, then what is wrong (docs/tools.md)
+    assert cli_error(path) == f'fstwave: error: {path}: {" ".join(e.reason.split())}\n'
     return e
 
 

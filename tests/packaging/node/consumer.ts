@@ -2,7 +2,10 @@
 // tests/packaging/node/test-package.sh type-checks it with `tsc --noEmit` (tsconfig.json
 // here: strict) in a project that installed the fstwave tarball, typescript and @types/node.
 // Never run; it must only type-check.  consumer-bad.ts holds the misuses tsc must reject.
-import { Waveform, Signal, Value, FstwaveError, QueryResult, TimeArg, version, napiVersion } from 'fstwave';
+import {
+  Waveform, Signal, Value, FstwaveError, QueryResult, TimeArg, version, napiVersion,
+  ChangeWindow, Summary, ArrayKind, AbortError,
+} from 'fstwave';
 import { Worker } from 'node:worker_threads';
 
 export async function summarize(file: string | URL | Buffer): Promise<string[]> {
@@ -42,4 +45,25 @@ export function opensSync(path: string): string | null {
 
 export function spawnWorker(script: string): Worker {
   return new Worker(script, { workerData: { file: 'wave.fst' } });
+}
+
+// the viewer API (contract section 6): windows, summaries, cursor values, abort, close
+export async function viewer(file: string, ac: AbortController): Promise<number> {
+  const w = await Waveform.open(file, { signal: ac.signal, onProgress: (done: number, total: number) => void (done <= total) });
+  const vars = [...w.hierarchy.allVars()];
+  const signals = await w.loadSignalsAsync(vars, { signal: ac.signal });
+  const win: ChangeWindow = signals[0].changesBetween(0n, 100);
+  const times: BigUint64Array = win.times;
+  const kind: ArrayKind = win.kind;
+  const sum: Summary = signals[0].summary(0, 1000n, 800);
+  const counts: Float64Array = sum.counts;
+  const cursor: Array<Value | null> = await w.valuesAtTimeAsync([...signals, vars[0]], 5n, { onProgress: () => undefined });
+  try {
+    await w.loadBodyAsync({ signal: AbortSignal.abort() });
+  } catch (e) {
+    if (e instanceof AbortError && e.code === 'ABORT_ERR') w.close();
+  }
+  w[Symbol.dispose]();
+  const closed: boolean = w.closed;
+  return times.length + counts.length + cursor.length + kind.length + (closed ? 1 : 0) + w.valuesAtTime(signals, 0).length;
 }
