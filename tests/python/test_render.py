@@ -251,3 +251,18 @@ def test_enum_literal_with_x_is_not_shaded(tmp_path):
                 assert shaded, "%s at %d" % (v, t)
                 checked["x"] += 1
     assert checked["EXEC"] > 0 and checked["x"] > 0, checked
+
+
+def test_readme_picture_is_what_the_tool_draws(tmp_path):
+    """docs/render-example.svg, the picture the README shows, is the output of the command
+    the README gives for it (so it is never stale or drawn by hand)."""
+    import re
+    readme = (REPO_ROOT / 'README.md').read_text(encoding='utf-8')
+    m = re.search(r'\(`fstwave render (build/example\.fst[^`]*?) -o docs/render-example\.svg`\)',
+                  readme.replace('\n', ' '))
+    assert m, 'README names the command of its picture'
+    args = m.group(1).split()
+    out = tmp_path / 'wave.svg'
+    subprocess.run([sys.executable, '-m', 'fstwave', 'render', str(REPO_ROOT / args[0]), *args[1:],
+                    '-o', str(out)], check=True, cwd=tmp_path)
+    assert out.read_bytes() == (REPO_ROOT / 'docs' / 'render-example.svg').read_bytes()
