@@ -16,6 +16,8 @@
  *     with fstw_signal_value, fstw_signal_find and fstw_signal_query at each
  *     change (of long signals the first and last 64 and 64 between) and
  *     around the ends;
+ *   - the viewer calls on the first 256 of them (windows copied out,
+ *     summaries, gathers) and the tools' text and picture of the first 4;
  *   - the other load paths, each compared with the batch (a difference is a
  *     finding): before the batch, one signal on the fresh handle (the
  *     chain-table index is built during that load), after it up to 4
@@ -299,6 +301,74 @@ static void read_signal(const fstw_file *f, const fstw_signal *sig)
     g_sink += s;
 }
 
+/* The viewer calls on a loaded signal (fstw_view.c): the window of the whole
+ * range and of its middle, copied out into buffers of the sizes the API
+ * gives, a summary of 16 slices and the gather of its first and last
+ * changes; every byte is read. */
+static void view_signal(const fstw_signal *sig, uint64_t t0, uint64_t t1)
+{
+    uint64_t s = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t a = pass ? t0 + (t1 - t0) / 3 : t0, b = pass ? t1 - (t1 - t0) / 3 : t1;
+        fstw_window w;
+        if (fstw_signal_window(sig, a, b, &w) != FSTW_OK || w.first > w.end || w.end > fstw_signal_len(sig)) abort();
+        size_t n = w.end - w.first, nb = fstw_signal_values_bytes(sig, w.first, w.end);
+        uint64_t *times = malloc((n ? n : 1) * sizeof *times), *offs = malloc((n + 1) * sizeof *offs);
+        uint8_t *vals = malloc(nb ? nb : 1);
+        if (!times || !offs || !vals) abort();
+        if (fstw_signal_copy_times(sig, w.first, w.end, times) != FSTW_OK) abort();
+        if (fstw_signal_copy_values(sig, w.first, w.end, vals, offs) != FSTW_OK) abort();
+        for (size_t i = 0; i < n; i++) s += times[i];
+        for (size_t i = 0; i < nb; i++) s += vals[i];
+        free(times);
+        free(offs);
+        free(vals);
+        enum { B = 16 };
+        uint64_t bounds[B + 1], counts[B], goffs[B + 1];
+        int64_t first[B], last[B];
+        if (fstw_signal_summary(sig, a, b, B, bounds, first, counts, last) != FSTW_OK) abort();
+        size_t gb = fstw_signal_gather_bytes(sig, first, B);
+        uint8_t *g = malloc(gb ? gb : 1);
+        if (!g || fstw_signal_gather_values(sig, first, B, g, goffs) != FSTW_OK) abort();
+        for (size_t i = 0; i < gb; i++) s += g[i];
+        for (int k = 0; k < B; k++) s += bounds[k] + counts[k] + (uint64_t)first[k] + (uint64_t)last[k];
+        free(g);
+    }
+    if (t1 > t0) {
+        fstw_window w;
+        if (fstw_signal_window(sig, t1, t0, &w) != FSTW_ERR_ARG) abort();
+    }
+    g_sink += s;
+}
+
+/* The tools' text and picture of the first signals (fstw_show.c, fstw_render.c). */
+static void draw_signals(const fstw_file *f, fstw_signal *const *sigs, size_t n)
+{
+    const fstw_header *hd = fstw_file_header(f);
+    fstw_render_row rows[4];
+    size_t k = n < 4 ? n : 4;
+    for (size_t i = 0; i < k; i++) {
+        rows[i].signal = sigs[i];
+        rows[i].label = "top.x<&>";
+        rows[i].var = FSTW_NONE;
+    }
+    if (!k) return;
+    fstw_error err;
+    char *out = NULL;
+    size_t len = 0;
+    fstw_render_options o = { hd->start_time, hd->end_time, 64, FSTW_RADIX_HEX };
+    if (o.t1 <= o.t0) o.t1 = o.t0 + 1;
+    if (fstw_render_svg(f, rows, k, &o, &out, &len, &err) == FSTW_OK) {
+        for (size_t i = 0; i < len; i++) g_sink += (uint8_t)out[i];
+        fstw_free(out);
+    }
+    out = NULL;
+    if (fstw_show_text(f, rows, k, hd->start_time, hd->end_time, FSTW_RADIX_DEC, &out, &len, &err) == FSTW_OK) {
+        for (size_t i = 0; i < len; i++) g_sink += (uint8_t)out[i];
+        fstw_free(out);
+    }
+}
+
 static void load_all(fstw_file *f)
 {
     fstw_error err;
@@ -343,10 +413,14 @@ static void load_all(fstw_file *f)
         first = NULL;
     }
     if (fstw_load_signals(f, refs, n, sigs, 1, &err) == FSTW_OK) {
+        const fstw_header *hd = fstw_file_header(f);
+        uint64_t v0 = hd->start_time, v1 = hd->end_time > v0 ? hd->end_time : v0;
         for (size_t i = 0; i < n; i++) {
             if (!sigs[i]) abort();
             read_signal(f, sigs[i]);
+            if (i < 256) view_signal(sigs[i], v0, v1);
         }
+        draw_signals(f, sigs, n);
         /* what the batch read completely, a single load reads the same */
         if (n && (!first || !same_signal(first, sigs[first_k]))) abort();
         size_t step = n > 4 ? n / 4 : 1;

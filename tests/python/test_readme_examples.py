@@ -50,6 +50,7 @@ def test_node_viewer_example(tmp_path):
     script = tmp_path / 'viewer.js'
     script.write_text(code)
     out = run(['node', str(script)], tmp_path)
+    # async reports are coalesced (the latest one is delivered); the last one always is
     assert re.search(r'^read (\d+) of \1 bytes$', out, re.M)
-    assert out.startswith('read 0 of ') and 'u64 BigUint64Array' in out
+    assert out.startswith('read ') and 'u64 BigUint64Array' in out
     assert 'dense slices' in out and out.rstrip().endswith('AbortError')
