@@ -62,10 +62,12 @@ size_t fstw_signal_values_bytes(const fstw_signal *s, size_t first, size_t end)
 int fstw_signal_copy_times(const fstw_signal *s, size_t first, size_t end, uint64_t *times)
 {
     if (!range_ok(s, first, end) || (end > first && !times)) return FSTW_ERR_ARG;
+    if (end == first) return FSTW_OK; /* (an empty signal may have no arrays at all) */
     const uint32_t *ti = s->tidx + first;
     const uint64_t *tt = s->tt;
-    size_t n = end - first;
-    for (size_t i = 0; i < n; i++) times[i] = tt[ti[i]];
+    size_t n = end - first, ntt = s->n_tt;
+    /* a step past the time table reads as time 0, as fstw_signal_time */
+    for (size_t i = 0; i < n; i++) times[i] = ti[i] < ntt ? tt[ti[i]] : 0;
     return FSTW_OK;
 }
 
@@ -157,7 +159,7 @@ int fstw_signal_copy_values(const fstw_signal *s, size_t first, size_t end, void
     if (!values && fstw_signal_values_bytes(s, first, end)) return FSTW_ERR_ARG;
     switch (kind) {
     case FSTW_ARR_U64:
-        copy_u64(s, first, n, values);
+        if (n) copy_u64(s, first, n, values);
         break;
     case FSTW_ARR_F64:
         if (n) memcpy(values, s->data + first * 8, n * 8);
