@@ -540,8 +540,10 @@ FSTW_API int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx,
  * Values of first/last come from fstw_signal_gather_values.  FSTW_ERR_ARG
  * when t1 < t0 or buckets == 0, FSTW_ERR_NOMEM when the (buckets + 1) * 16
  * bytes of working memory cannot be had.  The first summary of a long signal
- * also keeps a sample of its steps (1/32 of their memory) and of the file's
- * time table (1/32 of it), which make the next summaries cheaper. */
+ * also keeps a sample of its steps (1/32 of their memory), and the time
+ * table keeps the time steps of the last summary's slice bounds (buckets + 1
+ * of them), so that the other signals of a screen summarised over the same
+ * window and slices skip those lookups. */
 FSTW_API int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t buckets,
                         uint64_t *bounds, int64_t *first, uint64_t *counts, int64_t *last);
 

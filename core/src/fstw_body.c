@@ -153,7 +153,8 @@ fstwi_times *fstwi_times_new(size_t n)
     tt->holders = 1;
     tt->n = n;
     tt->sorted = 0;
-    tt->sample = NULL;
+    tt->steps = NULL;
+    fstwi_mutex_init(&tt->lock);
     return tt;
 }
 
@@ -166,7 +167,8 @@ fstwi_times *fstwi_times_hold(fstwi_times *tt)
 void fstwi_times_release(fstwi_times *tt)
 {
     if (tt && __atomic_sub_fetch(&tt->holders, 1, __ATOMIC_ACQ_REL) == 0) {
-        free(tt->sample);
+        free(tt->steps);
+        fstwi_mutex_destroy(&tt->lock);
         free(tt);
     }
 }

@@ -416,10 +416,18 @@ typedef struct fstwi_times {
     long holders;
     size_t n;
     int sorted;      /* the times never decrease (every well-formed file); set by the body */
-    uint64_t *sample; /* every FSTWI_SAMPLE_EVERY-th time, made by the first summary
-                         (fstw_view.c), published atomically; NULL until then */
+    /* the time-table steps of the last summary's slice bounds (fstw_view.c): a
+     * screen of signals summarised over the same window finds them here */
+    fstwi_mutex lock;
+    struct fstwi_bound_steps *steps;
     uint64_t t[];
 } fstwi_times;
+/* The time-table step of each bound of a summary (t0, t1, buckets). */
+typedef struct fstwi_bound_steps {
+    uint64_t t0, t1;
+    uint32_t buckets;
+    int64_t step[]; /* buckets + 1 */
+} fstwi_bound_steps;
 /* A new table of room for n times, held once; NULL when out of memory. */
 fstwi_times *fstwi_times_new(size_t n);
 fstwi_times *fstwi_times_hold(fstwi_times *tt);  /* one more holder; tt may be NULL */

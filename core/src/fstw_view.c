@@ -265,7 +265,6 @@ int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx, size_t n
         }                                                                              \
         return smp;                                                                    \
     }
-SAMPLE_OF(sample_u64, uint64_t)
 SAMPLE_OF(sample_u32, uint32_t)
 
 /* The last k of a[0..n) (ascending) with a[k] <= t, given a[from] <= t
@@ -309,23 +308,53 @@ SAMPLE_OF(sample_u32, uint32_t)
 LAST_LE_FROM(last_le_u64, uint64_t)
 LAST_LE_FROM(last_le_u32, uint32_t)
 
-/* fstw_signal_at_time of each bound a_0 < a_1 < ... < a_n (n + 1 of them)
- * into out[], for an ascending time table (where it gives the same answers):
- * first every bound's time-table step, each search resumed from the previous
- * one, over the sample of the file's time table (shared by the file's
- * signals: a screen of signals over the same slices finds it cached); then
- * each bound's stride of the signal's steps located through the signal's
- * sample and prefetched, so that the final searches, one per bound, find
- * their memory arriving together instead of one miss after another.
- * -1 (nothing written) when out of memory. */
-static int summary_lookups(const fstw_signal *s, const uint64_t *a, size_t n, int64_t *out)
+/* The time-table step (fstw_time_index_at) of each bound a[0..buckets] of the
+ * summary (t0, t1, buckets) into steps[]: from the time table's cache of the
+ * last summary's steps when it was over the same slices (the other signals of
+ * a screen), else by searches each resumed from the previous one, then kept
+ * in the cache.  Needs an ascending time table. */
+static void bound_steps(const fstw_signal *s, const uint64_t *a, uint64_t t0, uint64_t t1,
+                        uint32_t buckets, int64_t *steps)
 {
-    const uint64_t *tt_smp = sample_u64(&s->times->sample, s->tt, s->n_tt);
+    fstwi_times *tm = s->times;
+    size_t bytes = ((size_t)buckets + 1) * sizeof *steps;
+    fstwi_mutex_lock(&tm->lock);
+    fstwi_bound_steps *c = tm->steps;
+    int hit = c && c->t0 == t0 && c->t1 == t1 && c->buckets == buckets;
+    if (hit) memcpy(steps, c->step, bytes);
+    fstwi_mutex_unlock(&tm->lock);
+    if (hit) return;
+    int64_t step = -1;
+    for (size_t k = 0; k <= buckets; k++) steps[k] = step = last_le_u64(s->tt, NULL, s->n_tt, a[k], step);
+    fstwi_bound_steps *nc = malloc(sizeof *nc + bytes); /* no cache when out of memory */
+    if (!nc) return;
+    nc->t0 = t0;
+    nc->t1 = t1;
+    nc->buckets = buckets;
+    memcpy(nc->step, steps, bytes);
+    fstwi_mutex_lock(&tm->lock);
+    c = tm->steps;
+    tm->steps = nc;
+    fstwi_mutex_unlock(&tm->lock);
+    free(c);
+}
+
+/* fstw_signal_at_time of each bound a_0 < a_1 < ... < a_n (n = buckets + 1 of
+ * them; the slices of the summary (t0, t1, buckets)) into out[], for an
+ * ascending time table (where it gives the same answers): first every
+ * bound's time-table step (bound_steps: shared by the signals of a screen);
+ * then each bound's stride of the signal's steps located through the
+ * signal's sample and prefetched, so that the final searches, one per bound,
+ * find their memory arriving together instead of one miss after another.
+ * -1 (nothing written) when out of memory. */
+static int summary_lookups(const fstw_signal *s, const uint64_t *a, uint64_t t0, uint64_t t1,
+                           uint32_t buckets, int64_t *out)
+{
+    size_t n = buckets;
     const uint32_t *smp = sample_u32(&s->sample, s->tidx, s->n);
     int64_t *steps = malloc((n + 1) * sizeof *steps);
     if (!steps) return -1;
-    int64_t step = -1;
-    for (size_t k = 0; k <= n; k++) steps[k] = step = last_le_u64(s->tt, tt_smp, s->n_tt, a[k], step);
+    bound_steps(s, a, t0, t1, buckets, steps);
     size_t m = smp ? (s->n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY : 0;
     if (smp) {
         /* out[k] = the sample index whose stride holds bound k's change */
@@ -377,7 +406,7 @@ int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1, uint32_t
     /* the change in force at each bound: the bounds increase, so the lookups
      * go together when the time table is ascending (always, but in a
      * malformed file); else one fstw_signal_at_time each */
-    if (!(s->times && s->times->sorted) || summary_lookups(s, a, buckets, at) != 0)
+    if (!(s->times && s->times->sorted) || summary_lookups(s, a, t0, t1, buckets, at) != 0)
         for (uint32_t k = 0; k <= buckets; k++) at[k] = fstw_signal_at_time(s, a[k]);
     for (uint32_t k = 0; k < buckets; k++) {
         if (bounds) bounds[k] = a[k];
