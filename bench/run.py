@@ -575,6 +575,7 @@ def write_report(results, out_dir, args):
 
     L.append('## Targets\n')
     L.extend(targets_table(results))
+    L.extend(viewer_gaps(results))
     L.append('')
 
     for e in results['files']:
@@ -710,6 +711,64 @@ def viewer_targets(files):
                          if w else 'no such file',
                          None if not w else (w[0] >= goal if higher else w[0] <= goal)))
     return rows
+
+
+def _med_of(entry, op, impl, key):
+    """Median of KEY over ENTRY's successful OP/IMPL measurements, or None."""
+    return med([m[key] for m in entry['measurements']
+                if m['op'] == op and m['impl'] == impl and m.get('ok') and m.get(key) is not None])
+
+
+def viewer_gaps(results):
+    """Markdown lines that say, for each viewer target not met, what stands in its way, from
+    the measured counts: the changes per signal against the slices of a screen, and the cost
+    per change of iterating against the copy-out's speed (that of an allocation + memcpy)."""
+    files = results['files']
+    out = []
+    for label, num, den, goal, higher, ok_files in (
+            ('screen', ('view_screen', 'iterate_s'), ('view_screen', 'time_s'), 100, True,
+             [e for e in files if e['size'] > GB]),
+            ('copy', ('view_window', 'iterate_s'), ('view_window', 'time_s'), 20, True,
+             [e for e in files if (e['info'].get('query_var_changes') or 0) >= LONG_SIGNAL])):
+        for e in ok_files:
+            for impl in ('fstwave-py', 'fstwave-node'):
+                r = view_ratio(e['summary'], impl, num, den)
+                if r is None or r >= goal:
+                    continue
+                if label == 'screen':
+                    ch = _med_of(e, 'view_screen', impl, 'changes')
+                    it = get_med(e['summary'], 'view_screen', impl, 'iterate_s')
+                    sm = get_med(e['summary'], 'view_screen', impl, 'time_s')
+                    if not ch:
+                        continue
+                    per_sig = ch / SCREEN_SIGNALS
+                    out.append('- One screen on %s (%s) is %s faster than iterating, not %d×: its '
+                               '%d signals have %.0f changes each on average, against 2,000 slices, '
+                               'so iterating all of them takes only %s (%.0f ns per change) while the '
+                               'summary makes one lookup per slice (%.0f ns per slice). The target '
+                               'needs signals with far more changes than slices, as on the narrow '
+                               'files.' % (e['name'], IMPL_TITLE[impl], fmt_r(r), goal, SCREEN_SIGNALS,
+                                           per_sig, fmt_t(it), it / ch * 1e9,
+                                           sm / (SCREEN_SIGNALS * 2000) * 1e9))
+                else:
+                    ch = _med_of(e, 'view_window', impl, 'window_changes')
+                    nb = _med_of(e, 'view_window', impl, 'bytes')
+                    it = get_med(e['summary'], 'view_window', impl, 'iterate_s')
+                    cp = get_med(e['summary'], 'view_window', impl, 'time_s')
+                    mc = get_med(e['summary'], 'view_window', impl, 'memcpy_s')
+                    if not ch or not nb or not mc:
+                        continue
+                    out.append('- The window copy-out on %s (%s) is %s faster than iterating, not '
+                               '%d×: iterating costs %.0f ns per change, and the copy-out already '
+                               'runs at the speed of an allocation + memcpy of the same bytes '
+                               '(%s of it: %.0f bytes per change at %.1f GB/s into new memory); '
+                               '%d× would need %.1f GB/s.' % (
+                                   e['name'], IMPL_TITLE[impl], fmt_r(r), goal, it / ch * 1e9,
+                                   fmt_r(cp / mc), nb / ch, nb / cp / 1e9, goal,
+                                   nb / (it / goal) / 1e9))
+    if out:
+        out = ['', 'Why the viewer targets not met are out of reach (from the measured counts):', ''] + out
+    return out
 
 
 def targets_table(results):
