@@ -195,3 +195,40 @@ def test_worker_json(files, tmp_path):
                                       sel_path, runargs), 60)
     assert res['ok'] is False and 'FileNotFoundError' in res['error']
     json.dumps(res)
+
+
+def test_viewer_targets_and_gaps_from_measurements():
+    """The viewer targets are judged on the right files, and a target not met gets a sentence
+    with the measured numbers behind it; a met one gets none."""
+    run = _load_run_module()
+
+    def entry(name, size, long_changes, screen, window):
+        meas = []
+        for impl in ('fstwave-py', 'fstwave-node'):
+            meas.append(dict(op='view_screen', impl=impl, ok=True, time_s=screen[0],
+                             iterate_s=screen[1], changes=screen[2]))
+            meas.append(dict(op='view_window', impl=impl, ok=True, time_s=window[0],
+                             iterate_s=window[1], memcpy_s=window[2], bytes=window[3],
+                             window_changes=window[4]))
+        e = {'name': name, 'size': size, 'info': {'query_var_changes': long_changes},
+             'measurements': meas}
+        e['summary'] = run.summarize_file(e, run.IMPLS)
+        return e
+    # a > 1 GB file whose screen is 10x (few changes per signal) and a long-clock file whose
+    # copy-out is 5x iterating but at memcpy speed
+    big = entry('big', 2 * run.GB, 1000, (0.004, 0.040, 1_000_000), (0.001, 0.1, 0.001, 16, 10))
+    clock = entry('clock', 80_000_000, 13_000_000, (0.02, 6.0, 90_000_000),
+                  (0.086, 0.5, 0.084, 216_000_000, 13_500_000))
+    rows = run.viewer_targets([big, clock])
+    assert len(rows) == 6 and sum(ok is False for *_, ok in rows) == 4, rows
+    assert any('> 1 GB' in t and 'big' in m and ok is False for t, m, ok in rows)
+    assert any('≥ 20×' in t and 'clock' in m and ok is False for t, m, ok in rows)
+    assert any('within 3×' in t and 'clock' in m and ok is True for t, m, ok in rows)
+    gaps = run.viewer_gaps({'files': [big, clock]})
+    text = '\n'.join(gaps)
+    assert text.count('One screen on big') == 2
+    assert '10000 changes each' in text and 'The window copy-out on clock' in text
+    assert '37 ns per change' in text and '16 bytes per change' in text
+    # nothing to say when every target is met
+    fine = entry('fine', 2 * run.GB, 13_000_000, (0.02, 6.0, 90_000_000), (0.01, 0.5, 0.009, 16, 10))
+    assert run.viewer_gaps({'files': [fine]}) == []
