@@ -371,7 +371,8 @@ static int summary_lookups(const fstw_signal *s, const uint64_t *a, uint64_t t0,
     }
     int64_t change = -1;
     for (size_t k = 0; k <= n; k++) {
-        if (steps[k] < 0) { out[k] = change = -1; continue; }
+        /* no step yet, or the signal's first change is after this step */
+        if (steps[k] < 0 || (smp && out[k] < 0)) { out[k] = change = -1; continue; }
         size_t lo = 0, end = s->n;
         if (smp) {
             /* the answer is in stride j: tidx[j * EVERY] <= step < tidx[(j + 1) * EVERY];

@@ -604,10 +604,44 @@ static void check_widths(const char *tmpdir)
     remove(path);
 }
 
+/* The late file: long signals (more than the summaries' sample stride of
+ * changes) whose first change comes after the first slices of a window:
+ * "late" toggles from step 300 on, "early" from step 0, "gap" from 0 to 200 and
+ * again from 700, over 1,000 steps; then every check (the summaries' bounds
+ * before, inside and after their changes). */
+static void check_late(const char *tmpdir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/test_view_late.fst", tmpdir);
+    current_file = path;
+    fstWriterContext *ctx = fstWriterCreate(path, 1);
+    CHECK(ctx != NULL, "libfst could not write %s", path);
+    if (!ctx) return;
+    fstWriterSetTimescale(ctx, -9);
+    fstWriterSetScope(ctx, FST_ST_VCD_MODULE, "top", NULL);
+    fstHandle late = fstWriterCreateVar(ctx, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, 1, "late", 0);
+    fstHandle early = fstWriterCreateVar(ctx, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, 8, "early", 0);
+    fstHandle gap = fstWriterCreateVar(ctx, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, 1, "gap", 0);
+    fstWriterSetUpscope(ctx);
+    for (int k = 0; k < 1000; k++) {
+        fstWriterEmitTimeChange(ctx, (uint64_t)k * 7 + 3);
+        char b8[9];
+        for (int i = 0; i < 8; i++) b8[i] = (char)('0' + ((k >> (7 - i)) & 1));
+        b8[8] = 0;
+        fstWriterEmitValueChange(ctx, early, b8);
+        if (k >= 300) fstWriterEmitValueChange(ctx, late, k % 2 ? "1" : "0");
+        if (k < 200 || k >= 700) fstWriterEmitValueChange(ctx, gap, k % 2 ? "1" : "0");
+    }
+    fstWriterClose(ctx);
+    check_file(path);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) return fputs("usage: test_view TMPDIR FILE.fst FILE.fst...\n", stderr), 2;
     check_widths(argv[1]);
+    check_late(argv[1]);
     for (int i = 2; i < argc; i++) check_file(argv[i]);
     check_cursor_two_files(argv[argc - 2], argv[argc - 1]);
     current_file = "(all files)";
