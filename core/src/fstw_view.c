@@ -241,57 +241,32 @@ int fstw_signal_gather_values(const fstw_signal *s, const int64_t *idx, size_t n
 
 /* -------------------------------------------------------------- summary */
 
-/* Every FSTWI_SAMPLE_EVERY-th entry of a[0..n) (a time table or a signal's
- * steps), made on first use into *slot and published atomically (two threads
- * may both make it; one copy is kept); NULL for a short array or when out of
- * memory (the searches then go without it).  A sample is small enough to stay
- * in the cache: a search touches the full array only near its answer. */
-#define SAMPLE_OF(name, type)                                                          \
-    static const type *name(type *const *slot, const type *a, size_t n)                \
-    {                                                                                  \
-        type *smp = __atomic_load_n(slot, __ATOMIC_ACQUIRE);                           \
-        if (smp || n < 4 * FSTWI_SAMPLE_EVERY) return smp;                             \
-        size_t m = (n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY;                  \
-        smp = malloc(m * sizeof *smp);                                                 \
-        if (!smp) return NULL;                                                         \
-        for (size_t k = 0; k < m; k++) smp[k] = a[k * FSTWI_SAMPLE_EVERY];             \
-        type *expected = NULL;                                                         \
-        /* the cache is the only field of a signal or time table written after it   \
-         * is made */                                                                  \
-        if (!__atomic_compare_exchange_n((type **)slot, &expected, smp, 0,             \
-                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {        \
-            free(smp);                                                                 \
-            smp = expected;                                                            \
-        }                                                                              \
-        return smp;                                                                    \
+/* The signal's sample of its steps, tidx[k * FSTWI_SAMPLE_EVERY] for every k,
+ * made on first use and published atomically (two threads may both make it;
+ * one copy is kept); NULL for a short signal or when out of memory (the
+ * searches then go without it).  The sample is small enough to stay in the
+ * cache: a search touches the steps themselves only near its answer. */
+static const uint32_t *steps_sample(const fstw_signal *s)
+{
+    uint32_t *smp = __atomic_load_n(&s->sample, __ATOMIC_ACQUIRE);
+    if (smp || s->n < 4 * FSTWI_SAMPLE_EVERY) return smp;
+    size_t m = (s->n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY;
+    smp = malloc(m * sizeof *smp);
+    if (!smp) return NULL;
+    for (size_t k = 0; k < m; k++) smp[k] = s->tidx[k * FSTWI_SAMPLE_EVERY];
+    uint32_t *expected = NULL;
+    /* the cache is the only field of a signal written after it is made */
+    if (!__atomic_compare_exchange_n(&((fstw_signal *)s)->sample, &expected, smp, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        free(smp);
+        smp = expected;
     }
-SAMPLE_OF(sample_u32, uint32_t)
+    return smp;
+}
 
-/* The last k of a[0..n) (ascending) with a[k] <= t, given a[from] <= t
- * (from = -1: no such hint), resumed from `from`: galloping (steps 1, 2, 4,
- * ... then a binary search in the last step) first over the sample smp of
- * every FSTWI_SAMPLE_EVERY-th entry (may be NULL), then over one stride of
- * a, so that increasing t's cost O(log distance) each, mostly in cached
- * memory.  -1 when a[0] > t.  On an ascending array the answer of
- * fstwi_last_le. */
-#define LAST_LE_FROM(name, type)                                                       \
-    static int64_t name(const type *a, const type *smp, size_t n, uint64_t t, int64_t from) \
-    {                                                                                  \
-        if (n == 0 || (from < 0 && a[0] > t)) return -1;                               \
-        size_t lo = from < 0 ? 0 : (size_t)from, end = n;                              \
-        if (smp) {                                                                     \
-            size_t m = (n + FSTWI_SAMPLE_EVERY - 1) / FSTWI_SAMPLE_EVERY;              \
-            size_t j = lo / FSTWI_SAMPLE_EVERY; /* smp[j] <= a[lo] <= t */             \
-            GALLOP(smp, j, m, t);                                                      \
-            if (j * FSTWI_SAMPLE_EVERY > lo) lo = j * FSTWI_SAMPLE_EVERY;              \
-            if ((j + 1) * FSTWI_SAMPLE_EVERY < n) end = (j + 1) * FSTWI_SAMPLE_EVERY;  \
-        }                                                                              \
-        GALLOP(a, lo, end, t);                                                         \
-        return (int64_t)lo;                                                            \
-    }
-
-/* The gallop of LAST_LE_FROM: the last k of [lo, n) with a[k] <= t, given
- * a[lo] <= t; lo is updated. */
+/* The last k of [lo, n) with a[k] <= t, given a[lo] <= t; lo is updated: a
+ * galloping search (steps 1, 2, 4, ... from lo, then a binary search in the
+ * last step), O(log distance) and near lo. */
 #define GALLOP(a, lo, n, t)                                                      \
     do {                                                                         \
         size_t step_ = 1, hi_ = (lo) + 1;                                        \
@@ -305,6 +280,18 @@ SAMPLE_OF(sample_u32, uint32_t)
             if ((a)[mid_] <= (t)) (lo) = mid_; else hi_ = mid_;                  \
         }                                                                        \
     } while (0)
+
+/* fstwi_last_le resumed from `from`: the last k of a[0..n) (ascending) with
+ * a[k] <= t, given a[from] <= t (from = -1: no hint), by GALLOP from there,
+ * so that increasing t's cost O(log distance) each.  -1 when a[0] > t. */
+#define LAST_LE_FROM(name, type)                                                 \
+    static int64_t name(const type *a, size_t n, uint64_t t, int64_t from)      \
+    {                                                                            \
+        if (n == 0 || (from < 0 && a[0] > t)) return -1;                         \
+        size_t lo = from < 0 ? 0 : (size_t)from;                                 \
+        GALLOP(a, lo, n, t);                                                     \
+        return (int64_t)lo;                                                      \
+    }
 LAST_LE_FROM(last_le_u64, uint64_t)
 LAST_LE_FROM(last_le_u32, uint32_t)
 
@@ -325,7 +312,7 @@ static void bound_steps(const fstw_signal *s, const uint64_t *a, uint64_t t0, ui
     fstwi_mutex_unlock(&tm->lock);
     if (hit) return;
     int64_t step = -1;
-    for (size_t k = 0; k <= buckets; k++) steps[k] = step = last_le_u64(s->tt, NULL, s->n_tt, a[k], step);
+    for (size_t k = 0; k <= buckets; k++) steps[k] = step = last_le_u64(s->tt, s->n_tt, a[k], step);
     fstwi_bound_steps *nc = malloc(sizeof *nc + bytes); /* no cache when out of memory */
     if (!nc) return;
     nc->t0 = t0;
@@ -351,7 +338,7 @@ static int summary_lookups(const fstw_signal *s, const uint64_t *a, uint64_t t0,
                            uint32_t buckets, int64_t *out)
 {
     size_t n = buckets;
-    const uint32_t *smp = sample_u32(&s->sample, s->tidx, s->n);
+    const uint32_t *smp = steps_sample(s);
     int64_t *steps = malloc((n + 1) * sizeof *steps);
     if (!steps) return -1;
     bound_steps(s, a, t0, t1, buckets, steps);
@@ -360,7 +347,7 @@ static int summary_lookups(const fstw_signal *s, const uint64_t *a, uint64_t t0,
         /* out[k] = the sample index whose stride holds bound k's change */
         int64_t j = -1;
         for (size_t k = 0; k <= n; k++) {
-            j = steps[k] < 0 ? -1 : last_le_u32(smp, NULL, m, (uint64_t)steps[k], j);
+            j = steps[k] < 0 ? -1 : last_le_u32(smp, m, (uint64_t)steps[k], j);
             out[k] = j;
             if (j >= 0) {
                 const uint32_t *p = s->tidx + (size_t)j * FSTWI_SAMPLE_EVERY;
@@ -384,7 +371,7 @@ static int summary_lookups(const fstw_signal *s, const uint64_t *a, uint64_t t0,
             GALLOP(s->tidx, lo, end, (uint32_t)steps[k]);
             out[k] = change = (int64_t)lo;
         } else {
-            out[k] = change = last_le_u32(s->tidx, NULL, s->n, (uint64_t)steps[k], change);
+            out[k] = change = last_le_u32(s->tidx, s->n, (uint64_t)steps[k], change);
         }
     }
     free(steps);
