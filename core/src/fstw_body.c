@@ -124,7 +124,11 @@ static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error
         }
     }
     size_t nd = 0;
-    for (size_t i = 1; i < n; i++) nd += tt[i] == tt[i - 1];
+    int sorted = 1; /* the whole table, for the summaries' resumed searches (fstw_view.c) */
+    for (size_t i = 1; i < n; i++) {
+        nd += tt[i] == tt[i - 1];
+        sorted &= tt[i] >= tt[i - 1];
+    }
     uint32_t (*dups)[2] = malloc((nd ? nd : 1) * sizeof *dups);
     if (!dups) { fstwi_times_release(times); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     nd = 0;
@@ -135,8 +139,7 @@ static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error
         nd++;
     }
     times->n = n;
-    times->sorted = 1;
-    for (size_t i = 1; i < n && times->sorted; i++) times->sorted = tt[i] >= tt[i - 1];
+    times->sorted = sorted;
     f->times = times;
     f->time_table = tt;
     f->n_time = n;
