@@ -332,6 +332,27 @@ FSTW_API size_t fstw_var_full_name(const fstw_file *f, uint32_t var, char *buf, 
  * there is no dot).  Returns the var id or FSTW_NONE. */
 FSTW_API uint32_t fstw_lookup_var(const fstw_file *f, const char *path, size_t len);
 
+/* pywellen 0.25's item lookup (wellen's Hierarchy::lookup_item_by_name and
+ * lookup_item_in_scope_by_name), used by w["a.b.c"] and scope["b.c"]: among
+ * the items (scopes and vars) directly in `scope` (FSTW_NONE: the top level),
+ * in declaration order, the first whose name equals `path` wins; otherwise
+ * the one with the longest name that is a prefix of `path`.  The rest after a
+ * scope must start with '.', and the lookup goes on inside that scope; the
+ * rest after a var is accepted when it has no '.' (so "top.data[3]" finds the
+ * var "data"; wellen's rule).  Returns FSTW_ITEM_SCOPE or FSTW_ITEM_VAR with
+ * the public id in *id, or FSTW_ITEM_NONE. */
+enum { FSTW_ITEM_NONE = 0, FSTW_ITEM_SCOPE = 1, FSTW_ITEM_VAR = 2 };
+FSTW_API int fstw_lookup_item(const fstw_file *f, uint32_t scope, const char *path, size_t len,
+                              uint32_t *id);
+
+/* The items (scopes and vars) directly in `scope` (FSTW_NONE: the top level)
+ * in declaration order, as wellen's items() lists them (pywellen 0.25 names
+ * them in its KeyError message): item i is a scope when kind[i] ==
+ * FSTW_ITEM_SCOPE, a var otherwise, with public id ids[i].  Fills at most
+ * `cap` entries and returns the number of items. */
+FSTW_API size_t fstw_scope_items(const fstw_file *f, uint32_t scope, uint8_t *kind, uint32_t *ids,
+                                 size_t cap);
+
 /* Enum tables (FST enum-table attributes), in file order.  For table id:
  * *name, *n pairs; fstw_enum_pair gives pair i as (value, literal), raw. */
 FSTW_API uint32_t fstw_enum_count(const fstw_file *f);
@@ -553,6 +574,75 @@ FSTW_API int fstw_signal_summary(const fstw_signal *s, uint64_t t0, uint64_t t1,
  * the time-table lookup is made once for signals of one file. */
 FSTW_API void fstw_signals_at_time(const fstw_signal *const *signals, size_t n, uint64_t t,
                           int64_t *out);
+
+/* --------------------------------------------- streaming (contract section 5)
+ *
+ * One pass over the value-change blocks in file (time) order, as pywellen
+ * 0.25's stream_changes / stream_time_steps and Node's streamChanges make it:
+ * memory is bounded by one block (its time table and the included signals'
+ * chains, unpacked), never by the file; the body need not be loaded.
+ *
+ * Changes come in fst-reader's order (wellen's FST streaming, the same as
+ * libfst's fstReaderIterBlocks): for each block whose start time is at or
+ * before the header's end time, the frame (initial values, in signal-ref
+ * order, at the block's start time) when it is the first such block and its
+ * time table is empty or starts after its start time; then each time-table
+ * step of the block in table order, up to the first step after the header's
+ * end time, and within a step the signals in the order of libfst's scatter
+ * lists (at the block's first step in descending ref order; a signal whose
+ * next change lands on a later step is put in front of that step's list).
+ * Every change of the file is reported, also a value equal to the one before
+ * and several changes of one signal in one step (unlike loaded signals,
+ * which store pywellen's de-duplicated changes).
+ *
+ * Values follow the signal's var as loaded signals do (fstw_signal_value):
+ * events FSTW_VAL_EVENT, strings FSTW_VAL_STRING, reals FSTW_VAL_REAL, bit
+ * vectors normalised to the var's width (lowercase states, anything else as
+ * x), FSTW_VAL_BITS2 when this value has only 0/1 (each value on its own, as
+ * wellen's stream does), FSTW_VAL_LOGIC otherwise.  A change whose kind does
+ * not fit its var (a real chain for a bit-vector var) is not reported, as a
+ * signal load drops it. */
+typedef struct fstw_stream fstw_stream;
+
+typedef struct fstw_change {
+    uint64_t time;      /* timescale units */
+    uint32_t ref;       /* signal ref */
+    uint32_t block;     /* index of the value-change block it comes from */
+    int new_step;       /* 1 for the stream's first change and for a change whose
+                           time is greater than the previous change's (pywellen
+                           0.25 groups stream_time_steps by this) */
+    int changed;        /* with track_values: 1 when the value differs from the
+                           signal's previous value in the stream (or it has none)
+                           or it is an event (wellen's rule for the `changed`
+                           list of stream_time_steps); 1 without track_values */
+    fstw_value value;   /* valid until the next fstw_stream_next or close */
+} fstw_change;
+
+/* Starts a stream over the signals refs[0..n) (any order, repeats ignored),
+ * or over every signal when all is nonzero (refs ignored).  track_values
+ * keeps each signal's latest value (fstw_stream_value, fstw_change.changed).
+ * Errors: FSTW_ERR_ARG (a ref out of range), FSTW_ERR_NOMEM.  Thread-safe
+ * against other calls on f; one stream is used by one thread at a time.
+ * The stream holds f: close it before fstw_close(f). */
+FSTW_API int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all,
+                              int track_values, fstw_stream **out, fstw_error *err);
+
+/* The next change: 1 with *out filled, 0 at the end of the stream, -1 on an
+ * error (err filled: FSTW_ERR_FORMAT naming the block offset and signal,
+ * FSTW_ERR_IO, FSTW_ERR_NOMEM; the stream then stays at its end).  Reading a
+ * block's chains happens inside the call that reaches the block. */
+FSTW_API int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err);
+
+/* With track_values: the latest value of signal `ref` so far (valid until the
+ * next fstw_stream_next); 1, or 0 when it has had none or is not streamed. */
+FSTW_API int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out);
+
+/* Bytes of the blocks the stream reads (their lengths in the file), as the
+ * progress of fstw_load_body_ex counts them: done so far and total. */
+FSTW_API void fstw_stream_progress(const fstw_stream *s, uint64_t *done, uint64_t *total);
+
+/* Frees the stream (s may be NULL). */
+FSTW_API void fstw_stream_close(fstw_stream *s);
 
 /* ---------------------------------------- values as people read them
  * (the `show` and `render` commands of both tools use these, so their bytes
