@@ -81,7 +81,7 @@ CORE_A    := $(BUILD)/libfstwave.a
 CORE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Icore/include -I$(LIBFST_DIR)
 PYEXT_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard python/src/*.c python/src/*.h) python/fstwave/_fstwave.c setup.py
 
-.PHONY: demo test test-c test-python test-node python node
+.PHONY: demo test test-c test-python test-python25 test-node python node
 
 $(BUILD)/core/%.o: core/src/%.c $(CORE_HDRS)
 	@mkdir -p $(@D)
@@ -159,6 +159,15 @@ test-python: python node fixtures   # node: tests/python/test_bench.py runs the 
 test-node: node python fixtures
 	npm test
 
+# fstwave.pywellen25 against pywellen 0.25.7, in its own environment .venv25
+# (scripts/bootstrap25.sh): the differential test and pywellen's own tests, ported
+VENV25 := .venv25
+$(VENV25)/.fstwave-deps-1: scripts/bootstrap25.sh
+	scripts/bootstrap25.sh
+
+test-python25: python fixtures $(VENV25)/.fstwave-deps-1
+	$(VENV25)/bin/python -m pytest -q tests/python25
+
 
 # every test needs the corpus: say where it is expected instead of failing later
 .PHONY: corpus-check
@@ -177,6 +186,7 @@ TEST_STAGES += threads=test-threads
 TEST_STAGES += sweep=sweep-sample
 TEST_STAGES += pytest=test-python
 TEST_STAGES += mocha=test-node
+TEST_STAGES += pywellen25=test-python25
 TEST_STAGES += fuzz-replay=fuzz-replay
 TEST_STAGES += fuzz-short=fuzz-short
 TEST_STAGES += oracle=test-oracle
