@@ -297,6 +297,33 @@ static int grow_handles(fstwi_hier *h, size_t want)
 
 /* ---- wellen 0.25's rules (FSTW_HIERARCHY_PYWELLEN_025) */
 
+/* wellen 0.25's set_encoding_for_ground_signal: the signal's encoding is the
+ * one its last var declares (String, Real, BitVector(0) for events, else
+ * BitVector(length)). */
+static int note_encoding(fstwi_hier *h, uint8_t fst_type, uint32_t length, uint32_t ref)
+{
+    if (ref >= h->cap_sig) {
+        uint32_t cap = h->cap_sig;
+        if (grow((void **)&h->sig_bits, &cap, (size_t)ref + 1, sizeof *h->sig_bits)) return -1;
+        uint32_t cap2 = h->cap_sig;
+        if (grow((void **)&h->sig_enc, &cap2, cap, 1)) return -1;
+        memset(h->sig_enc + h->cap_sig, FSTW_ENC_BITS, cap - h->cap_sig);
+        memset(h->sig_bits + h->cap_sig, 0, (cap - h->cap_sig) * sizeof *h->sig_bits);
+        h->cap_sig = cap;
+    }
+    uint8_t enc;
+    switch (fst_type) {
+    case 21: enc = FSTW_ENC_STRING; break;
+    case 3: case 4: case 20: case 29: enc = FSTW_ENC_REAL; break;
+    case 0: enc = FSTW_ENC_EVENT; break;
+    default: enc = FSTW_ENC_BITS; break;
+    }
+    h->sig_enc[ref] = enc;
+    h->sig_bits[ref] = enc == FSTW_ENC_BITS ? length : 0;
+    return 0;
+}
+
+
 /* wellen 0.25's handle_verilator_array_element: inside an array scope,
  * Verilator repeats the array's name in its elements ("mem[0]" in scope
  * "mem"): the array scopes the name would make again are dropped, and a
@@ -496,7 +523,10 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     fstwi_hier *h = b->h;
     fstwi_parsed_name pn;
     fstwi_parse_name(raw, raw_len, length, &pn);
-    if (b->rules25) verilator_element(b, &pn);
+    if (b->rules25) {
+        verilator_element(b, &pn);
+        if (note_encoding(h, fst_type, length, signal_ref)) return -1;
+    }
     for (int i = 0; i < pn.n_scopes; i++)
         if (add_scope(b, pn.scope_ptr[i], pn.scope_len[i], NULL, 0, FSTW_SCOPE_VHDL_ARRAY, 0))
             return -1;
@@ -706,6 +736,7 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
     b.h = h;
     b.remove_empty = (flags & FSTWI_HIER_REMOVE_EMPTY) != 0;
     b.rules25 = (flags & FSTWI_HIER_RULES_025) != 0;
+    h->rules25 = b.rules25;
     int rc = FSTW_OK;
     const uint8_t *entry = data;
     /* the names stay in the hierarchy bytes; never NULL: empty names point
@@ -858,5 +889,7 @@ void fstwi_hier_free(fstwi_hier *h)
     free(h->all_child_ids);
     for (uint32_t k = 0; k < h->n_derived; k++) free(h->derived[k].pieces);
     free(h->derived);
+    free(h->sig_enc);
+    free(h->sig_bits);
     memset(h, 0, sizeof *h);
 }

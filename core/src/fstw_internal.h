@@ -300,6 +300,11 @@ typedef struct fstwi_hier {
     struct fstwi_derived *derived;
     uint32_t n_derived, cap_derived;
     uint32_t n_ground;         /* the file's own signals (derived refs start here) */
+    int rules25;               /* built with FSTW_HIERARCHY_PYWELLEN_025 */
+    /* (rules25) per file signal, the encoding and width its last var gave it */
+    uint8_t *sig_enc;
+    uint32_t *sig_bits;
+    uint32_t cap_sig;
 } fstwi_hier;
 
 /* A derived signal: the concatenation of pieces of file signals, most
