@@ -467,9 +467,10 @@ static uint64_t derived_hash(const fstwi_derived *d)
 }
 
 /* (rules25) The derived signals get the refs after the file's signals, one
- * per distinct concatenation (vars made of the same pieces share it, as in
- * wellen's generate_signal_refs_for_derived), in the order of their first
- * var; the vars point at them. */
+ * per distinct concatenation (vars made of the same pieces share it), in
+ * the order wellen's generate_signal_refs_for_derived gives them: the
+ * iteration order of its FxHashMap from VarRef (var index + 1) to the
+ * derived signal (fstw_hashorder.c).  The vars point at them. */
 static int number_derived(fstwi_hier *h)
 {
     h->n_ground = h->n_handles;
@@ -478,29 +479,52 @@ static int number_derived(fstwi_hier *h)
     size_t cap = 16;
     while (cap < 2 * (size_t)n) cap *= 2;
     uint32_t *table = calloc(cap, sizeof *table);       /* unique index + 1 */
-    uint32_t *var_of = malloc((size_t)n * sizeof *var_of); /* each merged var */
-    uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* its unique index */
+    uint32_t *order = malloc((size_t)n * sizeof *order);
+    uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* per derived k: its unique index */
+    fstwi_derived *uniq = malloc((size_t)n * sizeof *uniq);
+    uint32_t *rep = malloc((size_t)n * sizeof *rep);       /* per unique: its first derived k */
+    fstwi_fxset map;
+    fstwi_fxset_init(&map);
     int rc = -1;
-    if (!table || !var_of || !ref_of) goto done;
+    if (!table || !order || !ref_of || !uniq || !rep) goto done;
+    /* the map's keys in insertion order: each var as it became derived (the
+     * derived list is in that order, and its vars ascend) */
+    for (uint32_t k = 0; k < n; k++)
+        if (fstwi_fxset_entry(&map, h->derived[k].var + 1)) goto done;
+    fstwi_fxset_order(&map, order);
     uint32_t u = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        var_of[k] = h->derived[k].var;
-        size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
-        while (table[j] && !same_derived(&h->derived[table[j] - 1], &h->derived[k])) j = (j + 1) & (cap - 1);
-        if (table[j]) {
-            ref_of[k] = table[j] - 1;
-            free(h->derived[k].pieces);
-            continue;
+    for (uint32_t i = 0; i < n; i++) {
+        /* the derived signal of var order[i] - 1 (binary search: vars ascend) */
+        uint32_t var = order[i] - 1, lo = 0, hi = n;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (h->derived[mid].var <= var) lo = mid; else hi = mid;
         }
-        h->derived[u] = h->derived[k]; /* unique ones first, in order (u <= k) */
+        uint32_t k = lo;
+        size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
+        while (table[j] && !same_derived(&h->derived[rep[table[j] - 1]], &h->derived[k])) j = (j + 1) & (cap - 1);
+        if (table[j]) { ref_of[k] = table[j] - 1; continue; }
+        uniq[u] = h->derived[k];
+        uniq[u].pieces = NULL; /* filled below: the pieces stay with derived[k] until then */
+        rep[u] = k;
         table[j] = u + 1;
         ref_of[k] = u++;
     }
     size_t total = (size_t)h->n_ground + u;
-    h->n_derived = u;
     if (total > UINT32_MAX - 1 || grow_handles(h, total)) goto done;
+    /* the vars point at their refs; the unique signals take their pieces */
+    for (uint32_t k = 0; k < n; k++) h->vars[h->derived[k].var].signal_ref = h->n_ground + ref_of[k];
+    for (uint32_t r = 0; r < u; r++) {
+        uniq[r].pieces = h->derived[rep[r]].pieces;
+        h->derived[rep[r]].pieces = NULL;
+    }
+    for (uint32_t k = 0; k < n; k++) free(h->derived[k].pieces);
+    free(h->derived);
+    h->derived = uniq;
+    uniq = NULL;
+    h->cap_derived = n;
+    h->n_derived = u;
     h->n_handles = (uint32_t)total;
-    for (uint32_t k = 0; k < n; k++) h->vars[var_of[k]].signal_ref = h->n_ground + ref_of[k];
     for (uint32_t k = 0; k < u; k++) h->handle_to_var[h->n_ground + k] = h->derived[k].var;
     /* a file signal whose var became derived is named by no var now */
     for (uint32_t k = 0; k < u; k++)
@@ -511,9 +535,12 @@ static int number_derived(fstwi_hier *h)
         }
     rc = 0;
 done:
+    fstwi_fxset_free(&map);
     free(table);
-    free(var_of);
+    free(order);
     free(ref_of);
+    free(uniq);
+    free(rep);
     return rc;
 }
 
