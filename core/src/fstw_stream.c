@@ -450,6 +450,15 @@ static int shape_value(fstw_stream *s, size_t slot, int kind, const uint8_t *p, 
         return 1;
     }
     if (kind == 1) return 0;
+    if (kind == 0 && len == 1 && bits == 1 && enc == FSTW_ENC_BITS && (p[0] == '0' || p[0] == '1')) {
+        /* the common case: a 1-bit 0 or 1 */
+        static const uint8_t bit_byte[2] = { 0, 1 };
+        out->kind = FSTW_VAL_BITS2;
+        out->bits = 1;
+        out->data = &bit_byte[p[0] - '0'];
+        out->len = 1;
+        return 1;
+    }
     if (kind == 3) {
         /* packed 2-state bits: as wide as the var, straight into storage order */
         size_t nb = ((size_t)g + 7) / 8;
