@@ -466,6 +466,12 @@ static uint64_t derived_hash(const fstwi_derived *d)
     return x ^ (x >> 29);
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    uint32_t x = ((const uint32_t *)a)[0], y = ((const uint32_t *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
 /* (rules25) The derived signals get the refs after the file's signals, one
  * per distinct concatenation (vars made of the same pieces share it), in
  * the order wellen's generate_signal_refs_for_derived gives them: the
@@ -483,24 +489,30 @@ static int number_derived(fstwi_hier *h)
     uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* per derived k: its unique index */
     fstwi_derived *uniq = malloc((size_t)n * sizeof *uniq);
     uint32_t *rep = malloc((size_t)n * sizeof *rep);       /* per unique: its first derived k */
+    uint32_t (*by_var)[2] = NULL;
     fstwi_fxset map;
     fstwi_fxset_init(&map);
     int rc = -1;
     if (!table || !order || !ref_of || !uniq || !rep) goto done;
     /* the map's keys in insertion order: each var as it became derived (the
-     * derived list is in that order, and its vars ascend) */
+     * derived list's order) */
     for (uint32_t k = 0; k < n; k++)
         if (fstwi_fxset_entry(&map, h->derived[k].var + 1)) goto done;
     fstwi_fxset_order(&map, order);
+    /* var -> derived k: (var, k) pairs sorted by var (a reopened scope can make
+     * an older var derived after a newer one) */
+    by_var = malloc((size_t)n * sizeof *by_var);
+    if (!by_var) goto done;
+    for (uint32_t k = 0; k < n; k++) { by_var[k][0] = h->derived[k].var; by_var[k][1] = k; }
+    qsort(by_var, n, sizeof *by_var, cmp_pair);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++) {
-        /* the derived signal of var order[i] - 1 (binary search: vars ascend) */
         uint32_t var = order[i] - 1, lo = 0, hi = n;
         while (hi - lo > 1) {
             uint32_t mid = lo + (hi - lo) / 2;
-            if (h->derived[mid].var <= var) lo = mid; else hi = mid;
+            if (by_var[mid][0] <= var) lo = mid; else hi = mid;
         }
-        uint32_t k = lo;
+        uint32_t k = by_var[lo][1];
         size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
         while (table[j] && !same_derived(&h->derived[rep[table[j] - 1]], &h->derived[k])) j = (j + 1) & (cap - 1);
         if (table[j]) { ref_of[k] = table[j] - 1; continue; }
@@ -541,6 +553,7 @@ done:
     free(ref_of);
     free(uniq);
     free(rep);
+    free(by_var);
     return rc;
 }
 
