@@ -216,6 +216,28 @@ function changes(sig) {
   return [...sig.allChanges()];
 }
 
+/**
+ * Runs `fn()` (async) while a 5 ms timer records when it fires; resolves with its result,
+ * how long it took and the longest gap between two ticks (or the start and end) meanwhile,
+ * in ms: whether the event loop kept running.
+ */
+async function timerGaps(fn) {
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const ticks = [];
+  const timer = setInterval(() => ticks.push(now()), 5);
+  await new Promise((resolve) => setTimeout(resolve, 15)); // the timer runs before the start
+  const start = now();
+  ticks.push(start);
+  const result = await fn();
+  const end = now();
+  ticks.push(end);
+  clearInterval(timer);
+  const during = ticks.filter((t) => t >= start);
+  let maxGap = 0;
+  for (let i = 1; i < during.length; i++) maxGap = Math.max(maxGap, during[i] - during[i - 1]);
+  return { result, ms: end - start, maxGap, ticks: during.length };
+}
+
 function loadApi() {
   return require(ROOT);
 }
@@ -224,5 +246,5 @@ module.exports = {
   ROOT, CORPUS, PYTHON, CLI, EXPECTED_CORPUS_COUNT,
   makeTmpDir, corpusFiles, corpusPath, listFst, run, make, generatedFixtures, fixturePath,
   bigWriter, writeBigFile, readFstHeader, requirePython, pyRef, decodeChanges, decodeValue,
-  show, sameValue, diffChanges, assertSameChanges, changes, loadApi,
+  show, sameValue, diffChanges, assertSameChanges, changes, loadApi, timerGaps,
 };
