@@ -46,6 +46,27 @@
 
 static const napi_type_tag STREAM_TAG = {0x6673747761766534ULL, 0x73747265616d6864ULL};
 
+/* One change's value, its bytes at off in the batch's value bytes. */
+typedef struct stored_value {
+    int kind;
+    uint32_t bits;
+    size_t off, len;
+    double real;
+} stored_value;
+
+/* The changes of one batch, copied out of the core stream (its values are
+ * valid only until the next fstw_stream_next); kept by the stream and
+ * reused by each batch (one is in flight at a time). */
+typedef struct change_buf {
+    size_t n, cap;       /* changes stored, slots allocated */
+    uint64_t *times;
+    uint32_t *refs;
+    stored_value *vals;
+    uint8_t *bytes;      /* the values' bytes */
+    size_t nbytes, bytes_cap;
+    uint64_t done, total; /* fstw_stream_progress after the batch */
+} change_buf;
+
 typedef struct stream_h {
     nfstw_hold hold;       /* first member: the wave's release callback gets it */
     nfstw_wave *wave;      /* a reference for the struct's life */
@@ -60,6 +81,7 @@ typedef struct stream_h {
     int has_err;           /* err is the next call's error */
     fstw_error err;
     uint32_t refcnt;       /* the handle object and the work in flight */
+    change_buf buf;        /* the batch being read or handed out */
 } stream_h;
 
 /* ============================================================ lifetime */
@@ -72,6 +94,11 @@ static void stream_close_now(napi_env env, stream_h *st)
     st->ended = 1;
     free(st->refs);
     st->refs = NULL;
+    free(st->buf.times);
+    free(st->buf.refs);
+    free(st->buf.vals);
+    free(st->buf.bytes);
+    memset(&st->buf, 0, sizeof st->buf);
     if (st->held) {
         st->held = 0;
         nfstw_wave_unhold(env, &st->hold);
@@ -165,34 +192,20 @@ static napi_value fn_stream_close(napi_env env, napi_callback_info info)
 
 /* ============================================================ batches */
 
-/* One change's value, its bytes at off in the batch's value bytes. */
-typedef struct stored_value {
-    int kind;
-    uint32_t bits;
-    size_t off, len;
-    double real;
-} stored_value;
-
 typedef struct batch_work {
     nfstw_work base;
     stream_h *st;
     size_t max;
-    size_t n, cap;       /* changes stored, slots allocated */
-    uint64_t *times;
-    uint32_t *refs;
-    stored_value *vals;
-    uint8_t *bytes;      /* the values' bytes */
-    size_t nbytes, bytes_cap;
-    uint64_t done, total;
 } batch_work;
 
-/* Room for one more change and `len` more value bytes; 0 or FSTW_ERR_NOMEM. */
-static int batch_reserve(batch_work *bw, size_t len)
+/* Room for one more change (at most max) and `len` more value bytes; 0 or
+ * FSTW_ERR_NOMEM. */
+static int batch_reserve(change_buf *bw, size_t max, size_t len)
 {
     if (bw->n == bw->cap) {
         size_t cap = bw->cap ? 2 * bw->cap : 1024;
-        if (cap > bw->max)
-            cap = bw->max;
+        if (cap > max)
+            cap = max;
         uint64_t *t = realloc(bw->times, cap * sizeof *t);
         if (t)
             bw->times = t;
@@ -221,11 +234,11 @@ static int batch_reserve(batch_work *bw, size_t len)
 
 /* Copies change c into the batch (its value is valid only until the next
  * fstw_stream_next). */
-static int batch_add(batch_work *bw, const fstw_change *c)
+static int batch_add(change_buf *bw, size_t max, const fstw_change *c)
 {
     const fstw_value *v = &c->value;
     size_t len = v->kind == FSTW_VAL_REAL || v->kind == FSTW_VAL_EVENT ? 0 : v->len;
-    if (batch_reserve(bw, len) != FSTW_OK)
+    if (batch_reserve(bw, max, len) != FSTW_OK)
         return FSTW_ERR_NOMEM;
     bw->times[bw->n] = c->time;
     bw->refs[bw->n] = c->ref;
@@ -242,6 +255,8 @@ static void batch_execute(nfstw_work *work)
 {
     batch_work *bw = (batch_work *)work;
     stream_h *st = bw->st;
+    change_buf *b = &st->buf;
+    b->n = b->nbytes = 0;
     work->rc = FSTW_OK;
     if (st->has_err) { /* met after the previous batch's changes */
         st->has_err = 0;
@@ -260,22 +275,22 @@ static void batch_execute(nfstw_work *work)
     }
     fstw_change c;
     fstw_error err;
-    while (bw->n < bw->max && bw->n * CHANGE_BYTES + bw->nbytes < BATCH_BYTES) {
+    while (b->n < bw->max && b->n * CHANGE_BYTES + b->nbytes < BATCH_BYTES) {
         int r = fstw_stream_next(st->s, &c, &err);
         if (r == 0) {
             st->ended = 1;
             break;
         }
-        if (r > 0 && batch_add(bw, &c) != FSTW_OK) {
+        if (r > 0 && batch_add(b, bw->max, &c) != FSTW_OK) {
             memset(&err, 0, sizeof err);
             err.code = FSTW_ERR_NOMEM;
             err.offset = -1;
-            snprintf(err.message, sizeof err.message, "out of memory for a batch of %zu changes", bw->n + 1);
+            snprintf(err.message, sizeof err.message, "out of memory for a batch of %zu changes", b->n + 1);
             r = -1;
         }
         if (r < 0) {
             st->ended = 1;
-            if (bw->n == 0) {
+            if (b->n == 0) {
                 work->err = err;
                 work->rc = err.code;
             } else { /* the changes first, the error at the next call */
@@ -285,28 +300,28 @@ static void batch_execute(nfstw_work *work)
             break;
         }
     }
-    fstw_stream_progress(st->s, &bw->done, &bw->total);
+    fstw_stream_progress(st->s, &b->done, &b->total);
 }
 
 /* [times, refs, values, done, total], or null when the batch is empty. */
 static napi_value batch_result(napi_env env, nfstw_work *work)
 {
-    batch_work *bw = (batch_work *)work;
+    const change_buf *b = &((batch_work *)work)->st->buf;
     napi_value out, values;
-    if (bw->n == 0)
+    if (b->n == 0)
         return nfstw_null(env);
-    if (napi_create_array_with_length(env, bw->n, &values) != napi_ok)
+    if (napi_create_array_with_length(env, b->n, &values) != napi_ok)
         return NULL;
-    for (size_t i = 0; i < bw->n; i++) {
-        const stored_value *sv = &bw->vals[i];
-        fstw_value v = {sv->kind, sv->bits, bw->bytes + sv->off, sv->len, sv->real};
+    for (size_t i = 0; i < b->n; i++) {
+        const stored_value *sv = &b->vals[i];
+        fstw_value v = {sv->kind, sv->bits, b->bytes + sv->off, sv->len, sv->real};
         napi_value x = nfstw_value_js(env, &v);
         if (!x || napi_set_element(env, values, (uint32_t)i, x) != napi_ok)
             return NULL;
     }
     napi_value items[5] = {
-        nfstw_u64_array(env, bw->times, bw->n), nfstw_u32_array(env, bw->refs, bw->n), values,
-        nfstw_i64(env, (int64_t)bw->done), nfstw_i64(env, (int64_t)bw->total),
+        nfstw_u64_array(env, b->times, b->n), nfstw_u32_array(env, b->refs, b->n), values,
+        nfstw_i64(env, (int64_t)b->done), nfstw_i64(env, (int64_t)b->total),
     };
     if (napi_create_array_with_length(env, 5, &out) != napi_ok)
         return NULL;
@@ -318,12 +333,7 @@ static napi_value batch_result(napi_env env, nfstw_work *work)
 
 static void batch_dispose(napi_env env, nfstw_work *work)
 {
-    batch_work *bw = (batch_work *)work;
-    stream_h *st = bw->st;
-    free(bw->times);
-    free(bw->refs);
-    free(bw->vals);
-    free(bw->bytes);
+    stream_h *st = ((batch_work *)work)->st;
     st->in_flight = 0;
     /* the file is let go as soon as nothing more will be read from it */
     if (st->close_pending || (st->ended && !st->has_err))
