@@ -433,7 +433,7 @@ export interface ChangeBatch {
 /** Options of `Waveform#streamChanges` and `streamChangesSync`. */
 export interface StreamOptions extends WorkOptions {
   /**
-   * At most this many changes per batch (1..2^24, default 65536); a batch also ends once it
+   * At most this many changes per batch (1..2^24, default 16384); a batch also ends once it
    * takes about 8 MiB.  `onProgress(done, total)` is called before each batch is handed out
    * with the bytes of value-change blocks read so far and in all; `signal` ends the stream
    * with an AbortError.
