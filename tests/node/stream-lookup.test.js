@@ -366,6 +366,32 @@ describe('Waveform#streamChanges: pywellen 0.25.7 stream_changes', function () {
     const other = new Waveform(H.fixturePath('names.fst'));
     assert.throws(() => w.streamChanges([other.hierarchy.allVars().next().value]), /another waveform/);
   });
+  it('a damaged block: the changes before it first, then FST_FORMAT (async and sync)', async function () {
+    const src = H.fixturePath('multiblock_zlib.fst');
+    const all = await streamed(new Waveform(src));
+    const bad = Buffer.from(fs.readFileSync(src));
+    const at = Math.floor(bad.length / 2); // inside a later value-change block
+    for (let k = 0; k < 16; k++) bad[at + k] ^= 0x5a;
+    const file = path.join(H.makeTmpDir('fstwave-stream-bad-'), 'damaged.fst');
+    fs.writeFileSync(file, bad);
+    const w = new Waveform(file, { loadBody: false });
+    for (const sync of [false, true]) {
+      const got = [];
+      let error = null;
+      try {
+        if (sync) {
+          for (const b of w.streamChangesSync()) for (let i = 0; i < b.times.length; i++) got.push([b.times[i], b.signalRefs[i], b.values[i]]);
+        } else {
+          for await (const b of w.streamChanges()) for (let i = 0; i < b.times.length; i++) got.push([b.times[i], b.signalRefs[i], b.values[i]]);
+        }
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error && error.code === 'FST_FORMAT', `sync ${sync}: ${error}`);
+      assert.ok(got.length > 0 && got.length < all.length, `sync ${sync}: ${got.length} of ${all.length} changes`);
+      assertEqualStreams(got, all.slice(0, got.length), `sync ${sync}: the changes before the damage`);
+    }
+  });
 });
 
 describe('Waveform#streamChanges: progress, abort, leaving the loop, close, event loop, memory', function () {
