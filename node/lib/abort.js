@@ -113,4 +113,4 @@ function controlled(work, call, discard) {
   return r;
 }
 
-module.exports = { parseWorkOptions, controlled, AbortError };
+module.exports = { parseWorkOptions, controlled, AbortError, abortError };

@@ -99,4 +99,4 @@ function toPath(p) {
   throw typeError(`path must be a string, a Buffer or a file: URL, got ${describe(p)}`);
 }
 
-module.exports = { typeError, describe, toIndex, parseOptions, toPath };
+module.exports = { typeError, rangeError, describe, toIndex, parseOptions, toPath };

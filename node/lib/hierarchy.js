@@ -15,7 +15,7 @@
 const util = require('util');
 const native = require('./native');
 const { kInternal, checkInternal, kVarId, IteratorPrototype } = require('./internal');
-const { typeError } = require('./args');
+const { typeError, describe } = require('./args');
 const { timescaleOf } = require('./time');
 
 /** Value encodings reported by the addon. */
@@ -97,6 +97,22 @@ class HierarchyState {
   /** Signal ref by var id. @returns {Uint32Array} */
   refs() {
     return (this.#refs ??= native.varSignalRefs(this.handle));
+  }
+
+  /**
+   * The item at `path` inside scope `scopeId` (null: the top level), or undefined: the core's
+   * fstw_lookup_item (pywellen 0.25's lookup by name; see `Waveform#get`).
+   * @param {number | null} scopeId
+   * @param {string} path
+   * @param {string} method for messages
+   * @returns {Var | Scope | undefined}
+   * @throws {TypeError} when `path` is not a string.
+   */
+  lookup(scopeId, path, method) {
+    if (typeof path !== 'string') throw typeError(`${method}(): the path must be a string, got ${describe(path)}`);
+    const code = native.lookupItem(this.handle, scopeId, path);
+    if (code < 0) return undefined;
+    return code % 2 === 1 ? this.var((code - 1) / 2) : this.scope(code / 2);
   }
 
   /** The var ids of allVars(), pywellen's order. @returns {Uint32Array} */
@@ -267,6 +283,18 @@ class Scope {
   scopes(hier) {
     checkHier(hier, 'scopes');
     return new ScopeIter(kInternal, this.#s, native.scopeScopes(this.#s.handle, this.#id));
+  }
+
+  /**
+   * The Var or Scope at `path` relative to this scope, or `undefined`: pywellen 0.25's
+   * `scope["b.c"]`, by the rule of `Waveform#get` applied to this scope's items.  The same
+   * object the hierarchy hands out for that item.  Extension (contract section 5).
+   * @param {string} path e.g. `"cpu.pc"`
+   * @returns {Var | Scope | undefined}
+   * @throws {TypeError} when `path` is not a string.
+   */
+  get(path) {
+    return this.#s.lookup(this.#id, path, 'get');
   }
 
   [util.inspect.custom]() {

@@ -44,4 +44,18 @@ const kVarId = Symbol('fstwave.varId');
  * iterator helpers of newer Node versions) from it. */
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
-module.exports = { kInternal, checkInternal, kSignalRef, kSignalHandle, kWaveState, kVarId, IteratorPrototype };
+/**
+ * Adds `methods` (an object of functions) to `Class.prototype`, non-enumerable as class
+ * methods are: how lib/render.js and lib/stream.js add their methods to Waveform.
+ * @param {Function} Class
+ * @param {Record<string, Function>} methods
+ */
+function attachMethods(Class, methods) {
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Class.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+}
+
+module.exports = {
+  kInternal, checkInternal, kSignalRef, kSignalHandle, kWaveState, kVarId, IteratorPrototype, attachMethods,
+};

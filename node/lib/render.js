@@ -9,7 +9,7 @@
 'use strict';
 
 const native = require('./native');
-const { kSignalHandle, kWaveState, kVarId } = require('./internal');
+const { kSignalHandle, kWaveState, kVarId, attachMethods } = require('./internal');
 const { typeError, describe } = require('./args');
 const { parseWorkOptions } = require('./abort');
 const { Var } = require('./hierarchy');
@@ -139,11 +139,9 @@ function keptUntil(value, signals) {
   return signals.length >= 0 ? value : value;
 }
 
-/** Adds the methods to Waveform.prototype (non-enumerable, as class methods are). */
+/** Adds the methods to Waveform.prototype. */
 function attach(Waveform) {
-  for (const [name, fn] of Object.entries(methods)) {
-    Object.defineProperty(Waveform.prototype, name, { value: fn, writable: true, configurable: true });
-  }
+  attachMethods(Waveform, methods);
 }
 
 module.exports = { attach };

@@ -210,6 +210,23 @@ class Waveform {
   }
 
   /**
+   * The Var or Scope at `path`, or `undefined` when there is none: pywellen 0.25's
+   * `w["a.b.c"]` (the core's `fstw_lookup_item`, wellen's rule): among the top-level items
+   * (scopes and vars, in declaration order) the first whose name equals `path`, else the one
+   * with the longest name that is a prefix of `path`; after a scope the rest must start with
+   * `.` and is looked up inside that scope; after a var the rest is accepted when it holds no
+   * `.` (so `"top.data[3]"` finds the var `data`).  The same object the hierarchy hands out
+   * for that item.  Extension (contract section 5).
+   * @param {string} path e.g. `"top.cpu.pc"`
+   * @returns {Var | Scope | undefined}
+   * @throws {TypeError} when `path` is not a string.
+   */
+  get(path) {
+    this.#check();
+    return this.#state.lookup(null, path, 'get');
+  }
+
+  /**
    * The Signal of the var at a dotted path, as pywellen: the path is split on every `.`; the
    * pieces before the last name a top-level scope then child scopes (first match at each
    * level, declaration order); the last piece names a var directly in that scope (a
@@ -460,5 +477,6 @@ if (typeof Symbol.asyncDispose === 'symbol') {
 }
 
 require('./render').attach(Waveform); // renderSvg, showText and their async forms
+require('./stream').attach(Waveform); // streamChanges, streamChangesSync
 
 module.exports = { Waveform };

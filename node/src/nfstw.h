@@ -14,6 +14,7 @@
  *   nfstw_hier.c    hierarchy and header accessors
  *   nfstw_view.c    windows of changes and summaries as typed arrays
  *   nfstw_render.c  renderSvg/showText (sync and async): the tool's picture and text
+ *   nfstw_stream.c  streams of changes (streamOpen, streamNext/streamNextAsync, streamClose)
  *   nfstw_signal.c  signal handles and their values, cursor values
  *   nfstw_work.c    the work layer: one core call run inline (sync natives)
  *                   or on the thread pool (async natives), settled in one place
@@ -29,6 +30,8 @@
  *   signal handle - nfstw_sig   (one loaded fstw_signal; a reference on its wave)
  *   load batch    - the result of an async load, taken apart by batchTake
  *                   (nfstw_load.c; a reference on its wave)
+ *   stream handle - one core stream of changes (nfstw_stream.c; a reference
+ *                   on its wave, and a hold while the core stream is open)
  *
  * Ownership (everything below runs on the env's main thread, except the
  * `execute` half of async work, which only reads the fstw_file and writes
@@ -36,15 +39,17 @@
  *
  *   nfstw_wave.refs counts the holders of the struct: the JS file-handle
  *   object (released by its finalizer), every live signal handle (released
- *   by its finalizer or sigDispose), every load batch (released by its
- *   finalizer) and every work in flight (taken when it starts, released when
- *   it is settled).  At 0 the signals are gone already, the file is closed
- *   and the struct freed.
+ *   by its finalizer or sigDispose), every load batch and stream handle
+ *   (released by its finalizer) and every work in flight (taken when it
+ *   starts, released when it is settled).  At 0 the signals are gone
+ *   already, the file is closed and the struct freed.
  *
- *   nfstw_wave.busy counts works in flight; the file is never closed while
+ *   nfstw_wave.busy counts works in flight and holds (open core streams,
+ *   which read the file between works); the file is never closed while
  *   busy > 0, so `execute` can use it without locks of ours (the core is
  *   thread-safe per file).  close() marks the wave closed at once (no new
- *   calls) and closes the file now or when busy drops to 0; its signals stay
+ *   calls), closes its holds (each at once, or when its work in flight
+ *   ends) and closes the file now or when busy drops to 0; its signals stay
  *   alive (the core keeps their time table after fstw_close).
  *
  *   Per-instance state (nfstw_inst, napi_set_instance_data) lists the live
@@ -72,6 +77,7 @@ typedef struct nfstw_sig nfstw_sig;
 typedef struct nfstw_work nfstw_work;
 typedef struct nfstw_work_ops nfstw_work_ops;
 typedef struct nfstw_prog nfstw_prog;
+typedef struct nfstw_hold nfstw_hold;
 
 struct nfstw_inst {
     nfstw_wave *waves;   /* live waves attached to this env (doubly linked) */
@@ -92,6 +98,7 @@ struct nfstw_wave {
     nfstw_inst *inst;         /* NULL once detached (env teardown) */
     nfstw_wave *prev, *next;  /* in inst->waves */
     nfstw_sig *sigs;          /* live signals of this file (doubly linked) */
+    nfstw_hold *holds;        /* open holds on the file (doubly linked) */
     uint32_t refs;            /* holders, see above */
     uint32_t busy;            /* works in flight */
     int closed;               /* close() was called: no new calls; the file is
@@ -106,6 +113,18 @@ struct nfstw_sig {
     nfstw_wave *wave;        /* strong (a ref) until released */
     nfstw_sig *prev, *next;  /* in wave->sigs while sig != NULL */
     int64_t ext_mem;
+};
+
+/* A hold: something that keeps its wave's file open between works (a core
+ * stream, nfstw_stream.c), counted in busy while it is linked.  close() and
+ * env teardown ask it to let go through `release` (env NULL at teardown),
+ * which must end it with nfstw_wave_unhold, at once or (when a work of its
+ * own is in flight) when that work ends.  A function pointer, so the wave
+ * calls up to the hold's file without a loop between the two. */
+struct nfstw_hold {
+    void (*release)(napi_env env, nfstw_hold *h);
+    nfstw_wave *wave;          /* set while linked */
+    nfstw_hold *prev, *next;   /* in wave->holds */
 };
 
 /* ------------------------------------------------------ nfstw_util.c */
@@ -172,6 +191,9 @@ napi_value nfstw_wave_new(napi_env env, nfstw_inst *inst, fstw_file *file, char 
  * was closed (close(): "I/O operation on closed waveform") or by env
  * teardown. */
 nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open);
+/* 0 when w's file is open; else -1 with the closed-file Error thrown
+ * (ERR_FSTWAVE_CLOSED, as nfstw_wave_unwrap with require_open). */
+int nfstw_wave_check_open(napi_env env, const nfstw_wave *w);
 /* The callback's `want` arguments into argv, the first being an open
  * file handle: its nfstw_wave, or NULL with a TypeError / closed-file Error
  * thrown (nfstw_args + nfstw_wave_unwrap). */
@@ -199,6 +221,14 @@ void nfstw_wave_add_sig(nfstw_wave *w, nfstw_sig *s, fstw_signal *sig);
 /* Frees s's signal now, unlinks it and drops its reference on the wave
  * (sigDispose, finalizers); idempotent, the struct itself stays. */
 void nfstw_sig_release(napi_env env, nfstw_sig *s);
+
+/* Links h into w's holds: a reference and a busy count, so the file stays
+ * open until nfstw_wave_unhold (w must be open). */
+void nfstw_wave_hold(nfstw_wave *w, nfstw_hold *h);
+/* Unlinks h and drops its reference and busy count (closing the file when
+ * close() was called or the env torn down and nothing else is busy);
+ * idempotent.  env may be NULL (teardown, finalizers). */
+void nfstw_wave_unhold(napi_env env, nfstw_hold *h);
 
 /* Reports what the core holds for w's file (estimated) to V8, so that the
  * GC knows dropping a Waveform frees memory; call again after it grew. */
@@ -236,8 +266,9 @@ void nfstw_prog_free(napi_env env, nfstw_prog *p);
  *   result(env, work)  on the main thread when rc == FSTW_OK and the env is
  *                      still there: the JS value; NULL with an exception
  *                      pending when that fails.
- *   dispose(work)      frees what the struct still owns (whatever happened;
- *                      may be NULL).  The layer frees the struct it copied.
+ *   dispose(env, work) frees what the struct still owns (whatever happened;
+ *                      may be NULL), on the main thread.  The layer frees
+ *                      the struct it copied.
  *
  * With progress (work->prog, see nfstw_progress.c) the layer delivers the
  * last report before it settles, settles with onProgress's exception when
@@ -256,7 +287,7 @@ struct nfstw_work_ops {
     const char *failed;    /* message when result() fails without an exception */
     void (*execute)(nfstw_work *work);
     napi_value (*result)(napi_env env, nfstw_work *work);
-    void (*dispose)(nfstw_work *work);
+    void (*dispose)(napi_env env, nfstw_work *work);
 };
 
 struct nfstw_work {
@@ -294,10 +325,22 @@ napi_value nfstw_work_run(napi_env env, nfstw_work *work, size_t size, int async
  * signal stays live after close(). */
 nfstw_sig *nfstw_sig_get(napi_env env, napi_value obj);
 
+/* A value as the API hands it out (the contract, section 3): BITS2 ->
+ * BigInt, LOGIC and STRING -> string (Latin-1), REAL -> number (NaN payloads
+ * kept), EVENT -> "".  NULL with an exception pending on failure. */
+napi_value nfstw_value_js(napi_env env, const fstw_value *v);
+
 /* Wraps out[0..n) (each owned from here on, its slot set to NULL) into a JS
  * array of new signal handles on w; on failure frees the rest and returns
  * NULL with an exception pending. */
 napi_value nfstw_sig_wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n);
+
+/* ------------------------------------------------------ nfstw_load.c */
+
+/* Signal refs from v, a Uint32Array or an array of numbers, each checked
+ * by the core (fstw_check_signal_ref: a RangeError when out of range for
+ * w's file) -> malloc'd *refs[0 .. *n); -1 with an exception pending. */
+int nfstw_refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, size_t *n);
 
 /* ------------------------------------------------------ exports */
 
@@ -308,6 +351,7 @@ napi_status nfstw_signal_init(napi_env env, napi_value exports);
 napi_status nfstw_load_init(napi_env env, napi_value exports);
 napi_status nfstw_view_init(napi_env env, napi_value exports);
 napi_status nfstw_render_init(napi_env env, napi_value exports);
+napi_status nfstw_stream_init(napi_env env, napi_value exports);
 
 #define NFSTW_FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 

@@ -48,8 +48,9 @@ static napi_value open_result(napi_env env, nfstw_work *work)
     return v;
 }
 
-static void open_dispose(nfstw_work *work)
+static void open_dispose(napi_env env, nfstw_work *work)
 {
+    (void)env;
     open_work *ow = (open_work *)work;
     if (ow->file)
         fstw_close(ow->file);

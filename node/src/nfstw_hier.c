@@ -19,6 +19,9 @@
  *   varSignalRefs(h) -> Uint32Array: the signal ref of every var, by var id
  *   enumType(h, enumId) -> [name, [[value, literal], ...]]
  *   lookupVar(h, path) -> var id, or -1
+ *   lookupItem(h, scope, path) -> 2 * scope id, 2 * var id + 1, or -1 for
+ *     nothing: pywellen 0.25's w["a.b"] (scope null) and scope["b"]
+ *     (fstw_lookup_item)
  */
 #include "nfstw.h"
 
@@ -414,6 +417,34 @@ static napi_value fn_lookup_var(napi_env env, napi_callback_info info)
     return nfstw_i64(env, id == FSTW_NONE ? -1 : (int64_t)id);
 }
 
+static napi_value fn_lookup_item(napi_env env, napi_callback_info info)
+{
+    napi_value argv[3];
+    napi_valuetype t;
+    uint64_t scope = FSTW_NONE;
+    char *path = NULL;
+    size_t len = 0;
+    uint32_t id = 0;
+    nfstw_wave *w = nfstw_wave_args(env, info, 3, argv);
+    if (!w || napi_typeof(env, argv[1], &t) != napi_ok)
+        return NULL;
+    if (t != napi_null) {
+        if (nfstw_get_u64(env, argv[1], "scope id", UINT32_MAX, &scope) < 0)
+            return NULL;
+        if (scope >= fstw_scope_count(w->file)) {
+            nfstw_throw_range(env, "scope id %llu is out of range", (unsigned long long)scope);
+            return NULL;
+        }
+    }
+    if (nfstw_get_utf8(env, argv[2], "path", &path, &len) < 0)
+        return NULL;
+    int kind = fstw_lookup_item(w->file, (uint32_t)scope, path, len, &id);
+    free(path);
+    if (kind == FSTW_ITEM_NONE)
+        return nfstw_i64(env, -1);
+    return nfstw_i64(env, 2 * (int64_t)id + (kind == FSTW_ITEM_VAR));
+}
+
 napi_status nfstw_hier_init(napi_env env, napi_value exports)
 {
     napi_property_descriptor props[] = {
@@ -433,6 +464,7 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports)
         NFSTW_FN("varSignalRefs", fn_var_signal_refs),
         NFSTW_FN("enumType", fn_enum_type),
         NFSTW_FN("lookupVar", fn_lookup_var),
+        NFSTW_FN("lookupItem", fn_lookup_item),
     };
     return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

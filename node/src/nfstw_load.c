@@ -22,8 +22,7 @@
 
 /* ============================================================ arguments */
 
-/* refs: a Uint32Array or an array of numbers, each < the signal count. */
-static int refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, size_t *n)
+int nfstw_refs_arg(napi_env env, nfstw_wave *w, napi_value v, uint32_t **refs, size_t *n)
 {
     bool is_ta = false, is_arr = false;
     uint32_t *out = NULL;
@@ -197,8 +196,9 @@ static napi_value load_result(napi_env env, nfstw_work *work)
     return batch;
 }
 
-static void load_dispose(nfstw_work *work)
+static void load_dispose(napi_env env, nfstw_work *work)
 {
+    (void)env;
     load_work *lw = (load_work *)work;
     /* signals loaded but never handed on (the env went away, a handle or
      * the batch could not be made); after a failed load the core left none */
@@ -221,7 +221,7 @@ static napi_value load_run(napi_env env, napi_callback_info info, int async)
     load_work lw = {.base = {.ops = &LOAD_OPS}};
     lw.base.wave = nfstw_wave_args(env, info, 5, argv);
     if (!lw.base.wave || nfstw_get_bool(env, argv[2], "multiThreaded", &lw.mt) < 0 ||
-        refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
+        nfstw_refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
         return NULL;
     lw.out = calloc(lw.n ? lw.n : 1, sizeof *lw.out);
     if (!lw.out || nfstw_prog_new(env, argv[3], argv[4], async, &lw.base.prog) < 0) {

@@ -109,7 +109,8 @@ NAPI_MODULE_INIT()
     if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok ||
         nfstw_file_init(env, exports) != napi_ok || nfstw_hier_init(env, exports) != napi_ok ||
         nfstw_signal_init(env, exports) != napi_ok || nfstw_load_init(env, exports) != napi_ok ||
-        nfstw_view_init(env, exports) != napi_ok || nfstw_render_init(env, exports) != napi_ok)
+        nfstw_view_init(env, exports) != napi_ok || nfstw_render_init(env, exports) != napi_ok ||
+        nfstw_stream_init(env, exports) != napi_ok)
         return NULL;
 
     napi_value v;

@@ -52,8 +52,9 @@ static napi_value render_result(napi_env env, nfstw_work *work)
     return s;
 }
 
-static void render_dispose(nfstw_work *work)
+static void render_dispose(napi_env env, nfstw_work *work)
 {
+    (void)env;
     render_work *rw = (render_work *)work;
     fstw_free(rw->out);
     if (rw->labels)
@@ -143,7 +144,7 @@ static napi_value run(napi_env env, napi_callback_info info, int async, int show
         time_arg(env, argv[4], "to", h->end_time, &rw.opts.t1) < 0 ||
         (!show && nfstw_get_u64(env, argv[5], "width", UINT32_MAX, &width) < 0) ||
         nfstw_get_u64(env, radix_v, "radix", 16, &radix) < 0) {
-        render_dispose(&rw.base);
+        render_dispose(env, &rw.base);
         return NULL;
     }
     rw.opts.width = (uint32_t)width;

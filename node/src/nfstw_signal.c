@@ -150,7 +150,7 @@ static napi_value bits2_js(napi_env env, const uint8_t *d, size_t len)
         return v;
     }
     size_t nw = (len + 7) / 8;
-    uint64_t stackw[32];
+    uint64_t stackw[32] = {0}; /* filled below; the initializer quiets a false gcc warning */
     uint64_t *words = nw <= 32 ? stackw : malloc(nw * sizeof *words);
     if (!words) {
         nfstw_throw_plain(env, "ENOMEM", "out of memory");
@@ -197,6 +197,24 @@ static napi_value real_js(napi_env env, double d)
     return r;
 }
 
+napi_value nfstw_value_js(napi_env env, const fstw_value *v)
+{
+    switch (v->kind) {
+    case FSTW_VAL_BITS2:
+        return bits2_js(env, v->data, v->len);
+    case FSTW_VAL_LOGIC:
+    case FSTW_VAL_STRING:
+        return nfstw_str_latin1(env, (const char *)v->data, v->len);
+    case FSTW_VAL_REAL:
+        return real_js(env, v->real);
+    case FSTW_VAL_EVENT:
+        return nfstw_str_latin1(env, "", 0);
+    default:
+        nfstw_throw_range(env, "unknown value kind %d", v->kind);
+        return NULL;
+    }
+}
+
 /* Value of change i; scratch holds fstw_signal_scratch_size(s) bytes. */
 static napi_value value_js(napi_env env, const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len)
 {
@@ -205,20 +223,7 @@ static napi_value value_js(napi_env env, const fstw_signal *s, size_t i, uint8_t
         nfstw_throw_range(env, "cannot read change %zu of signal %u", i, (unsigned)fstw_signal_ref(s));
         return NULL;
     }
-    switch (v.kind) {
-    case FSTW_VAL_BITS2:
-        return bits2_js(env, v.data, v.len);
-    case FSTW_VAL_LOGIC:
-    case FSTW_VAL_STRING:
-        return nfstw_str_latin1(env, (const char *)v.data, v.len);
-    case FSTW_VAL_REAL:
-        return real_js(env, v.real);
-    case FSTW_VAL_EVENT:
-        return nfstw_str_latin1(env, "", 0);
-    default:
-        nfstw_throw_range(env, "unknown value kind %d", v.kind);
-        return NULL;
-    }
+    return nfstw_value_js(env, &v);
 }
 
 /* A scratch buffer for value_js: the stack one when it is big enough. */

@@ -5,12 +5,14 @@
  * accounting reported to V8 (with malloc_trim on glibc).
  *
  * The rules (see nfstw.h): refs counts the holders (handle object, signal
- * handles, load batches, works in flight); busy counts works in flight, and
- * the file is never closed while busy > 0.  The cleanup hook of
+ * handles, load batches, stream handles, works in flight); busy counts
+ * works in flight and holds (open core streams), and the file is never
+ * closed while busy > 0.  The cleanup hook of
  * nfstw_module.c calls nfstw_inst_detach_all; a wave still busy then is
  * closed by nfstw_wave_end_work when its last work ends.  close() (the JS
  * Waveform's) works the same way but frees no signal: the core's signals
- * outlive fstw_close, so loaded Signals stay readable.
+ * outlive fstw_close, so loaded Signals stay readable.  Both ask the holds
+ * to let go first (nfstw_hold.release).
  */
 #include "nfstw.h"
 
@@ -165,9 +167,24 @@ void nfstw_wave_end_work(napi_env env, nfstw_wave *w)
     nfstw_wave_unref(env, w);
 }
 
+/* Asks every hold of w to let go (each unholds at once or when its own work
+ * in flight ends); w stays allocated meanwhile (the caller holds it). */
+static void release_holds(napi_env env, nfstw_wave *w)
+{
+    nfstw_hold *h = w->holds;
+    while (h) {
+        nfstw_hold *next = h->next; /* h may unlink itself */
+        h->release(env, h);
+        h = next;
+    }
+}
+
 void nfstw_wave_close(napi_env env, nfstw_wave *w)
 {
     w->closed = 1;
+    nfstw_wave_ref(w);
+    release_holds(env, w);
+    nfstw_wave_unref(env, w); /* the JS handle still holds w */
     if (w->busy == 0) {
         wave_close_handle(w);
         if (w->inst)
@@ -179,10 +196,42 @@ void nfstw_inst_detach_all(nfstw_inst *inst)
 {
     while (inst->waves) {
         nfstw_wave *w = inst->waves;
+        nfstw_wave_ref(w); /* a hold may have been the last holder */
+        release_holds(NULL, w);
         if (w->busy == 0)
             wave_close_file(w); /* else: closed when its last work ends */
         wave_unlink(w);
+        nfstw_wave_unref(NULL, w);
     }
+}
+
+/* ============================================================ holds */
+
+void nfstw_wave_hold(nfstw_wave *w, nfstw_hold *h)
+{
+    nfstw_wave_begin_work(w);
+    h->wave = w;
+    h->prev = NULL;
+    h->next = w->holds;
+    if (w->holds)
+        w->holds->prev = h;
+    w->holds = h;
+}
+
+void nfstw_wave_unhold(napi_env env, nfstw_hold *h)
+{
+    nfstw_wave *w = h->wave;
+    if (!w)
+        return;
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        w->holds = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    h->prev = h->next = NULL;
+    h->wave = NULL;
+    nfstw_wave_end_work(env, w);
 }
 
 /* ============================================================ handle */
@@ -228,15 +277,22 @@ nfstw_wave *nfstw_wave_unwrap(napi_env env, napi_value obj, int require_open)
         nfstw_throw_type(env, "expected a fstwave file handle");
         return NULL;
     }
-    if (require_open && w->closed) {
-        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "I/O operation on closed waveform");
+    if (require_open && nfstw_wave_check_open(env, w) < 0)
         return NULL;
-    }
-    if (require_open && !w->file) {
-        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the file is closed (its environment was torn down)");
-        return NULL;
-    }
     return w;
+}
+
+int nfstw_wave_check_open(napi_env env, const nfstw_wave *w)
+{
+    if (w->closed) {
+        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "I/O operation on closed waveform");
+        return -1;
+    }
+    if (!w->file) {
+        nfstw_throw_plain(env, "ERR_FSTWAVE_CLOSED", "the file is closed (its environment was torn down)");
+        return -1;
+    }
+    return 0;
 }
 
 nfstw_wave *nfstw_wave_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv)

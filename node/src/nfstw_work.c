@@ -69,7 +69,7 @@ static void finish(napi_env env, nfstw_work *work)
 {
     nfstw_wave *w = work->wave;
     if (work->ops->dispose)
-        work->ops->dispose(work);
+        work->ops->dispose(env, work);
     nfstw_prog_free(env, work->prog);
     if (work->async) {
         if (work->uv)

@@ -216,6 +216,61 @@ function changes(sig) {
   return [...sig.allChanges()];
 }
 
+/**
+ * Runs `fn()` (async) while a 5 ms timer records when it fires; resolves with its result,
+ * how long it took and the longest gap between two ticks (or the start and end) meanwhile,
+ * in ms: whether the event loop kept running.
+ */
+async function timerGaps(fn) {
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  const ticks = [];
+  const timer = setInterval(() => ticks.push(now()), 5);
+  await new Promise((resolve) => setTimeout(resolve, 15)); // the timer runs before the start
+  const start = now();
+  ticks.push(start);
+  const result = await fn();
+  const end = now();
+  ticks.push(end);
+  clearInterval(timer);
+  const during = ticks.filter((t) => t >= start);
+  let maxGap = 0;
+  for (let i = 1; i < during.length; i++) maxGap = Math.max(maxGap, during[i] - during[i - 1]);
+  return { result, ms: end - start, maxGap, ticks: during.length };
+}
+
+/**
+ * Collects garbage and lets the finalizers run (the flag --expose-gc is set at run time);
+ * then the addon's counts of open files and live signals, so that Waveforms and Signals
+ * dropped by earlier tests do not change them in the middle of a test.
+ * @returns {Promise<{openFiles: number, liveSignals: number}>}
+ */
+async function collectedStats() {
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = global.gc || require('vm').runInNewContext('gc');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return loadApi()._nativeStats();
+}
+
+/**
+ * Keeps every thread of libuv's pool busy (UV_THREADPOOL_SIZE, default 4) with a load of
+ * every signal of `file` (a large one), so that a work queued next starts only after they
+ * end: an abort made right after queueing it then reaches it before it starts, however slow
+ * this machine is.  Resolves when the busy loads are done.
+ */
+async function occupyPool(file) {
+  const { Waveform } = loadApi();
+  const n = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  const loads = [];
+  for (let i = 0; i < n; i++) {
+    const w = new Waveform(file);
+    loads.push(w.loadSignalsAsync([...w.hierarchy.allVars()]).then(() => w.close()));
+  }
+  return Promise.all(loads);
+}
+
 function loadApi() {
   return require(ROOT);
 }
@@ -224,5 +279,5 @@ module.exports = {
   ROOT, CORPUS, PYTHON, CLI, EXPECTED_CORPUS_COUNT,
   makeTmpDir, corpusFiles, corpusPath, listFst, run, make, generatedFixtures, fixturePath,
   bigWriter, writeBigFile, readFstHeader, requirePython, pyRef, decodeChanges, decodeValue,
-  show, sameValue, diffChanges, assertSameChanges, changes, loadApi,
+  show, sameValue, diffChanges, assertSameChanges, changes, loadApi, timerGaps, collectedStats, occupyPool,
 };

@@ -11,19 +11,10 @@ const H = require('./helpers');
 
 const { Waveform, AbortError, _nativeStats } = H.loadApi();
 
-// Counts of open files and live signals are compared after garbage collection, so that
-// Waveforms and Signals dropped by earlier tests do not change them meanwhile.
-require('v8').setFlagsFromString('--expose-gc');
-const gc = global.gc || require('vm').runInNewContext('gc');
-
-/** Collects garbage and lets the finalizers run; then the native counts. */
-async function collectedStats() {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return _nativeStats();
-}
+// Counts of open files and live signals are compared after garbage collection
+// (H.collectedStats), so that Waveforms and Signals dropped by earlier tests do not change
+// them meanwhile.
+const { collectedStats } = H;
 
 let bigFile = null;
 /** A file of 300 signals and 40,000 time steps: ten value-change blocks, 14 MB. */
@@ -32,20 +23,9 @@ function big() {
   return bigFile;
 }
 
-/**
- * Keeps every thread of libuv's pool busy (UV_THREADPOOL_SIZE, default 4) with a load of the
- * whole big file, so that a work queued next starts only after they end: an abort made right
- * after queueing it then reaches it before it starts, however slow this machine is.
- * Resolves when the busy loads are done.
- */
-async function occupyPool() {
-  const n = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  const loads = [];
-  for (let i = 0; i < n; i++) {
-    const w = new Waveform(big());
-    loads.push(w.loadSignalsAsync([...w.hierarchy.allVars()]).then(() => w.close()));
-  }
-  return Promise.all(loads);
+/** Keeps every thread of libuv's pool busy with loads of the big file (H.occupyPool). */
+function occupyPool() {
+  return H.occupyPool(big());
 }
 
 /** The bytes of every signal's whole window, for comparing two loads of the same signals. */

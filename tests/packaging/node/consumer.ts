@@ -4,7 +4,7 @@
 // Never run; it must only type-check.  consumer-bad.ts holds the misuses tsc must reject.
 import {
   Waveform, Signal, Value, FstwaveError, QueryResult, TimeArg, version, napiVersion,
-  ChangeWindow, Summary, ArrayKind, AbortError,
+  ChangeWindow, Summary, ArrayKind, AbortError, Var, Scope, ChangeBatch, StreamOptions,
 } from 'fstwave';
 import { Worker } from 'node:worker_threads';
 
@@ -66,4 +66,25 @@ export async function viewer(file: string, ac: AbortController): Promise<number>
   w[Symbol.dispose]();
   const closed: boolean = w.closed;
   return times.length + counts.length + cursor.length + kind.length + (closed ? 1 : 0) + w.valuesAtTime(signals, 0).length;
+}
+
+// pywellen 0.25's additions (contract section 5): lookup by path, one-pass streaming
+export async function streams(file: string, ac: AbortController): Promise<number> {
+  const w = new Waveform(file, { loadBody: false });
+  const item: Var | Scope | undefined = w.get('top.cpu.pc');
+  const inner: Var | Scope | undefined = item instanceof Scope ? item.get('pc[3]') : undefined;
+  const include: Array<Var | string> = inner instanceof Var ? [inner, 'top.clk'] : ['top.clk'];
+  let n = 0;
+  for await (const batch of w.streamChanges(include, { signal: ac.signal, batchSize: 4096, onProgress: () => undefined })) {
+    const b: ChangeBatch = batch;
+    const t: bigint = b.times[0];
+    const ref: number = b.signalRefs[0];
+    const v: Value = b.values[0];
+    n += b.times.length + (t > 0n ? 1 : 0) + ref + (typeof v === 'string' ? 1 : 0);
+  }
+  for (const b of w.streamChangesSync(null, { batchSize: 1 })) n += b.times.length;
+  const opts: StreamOptions = { batchSize: 16 };
+  const it = w.streamChanges(undefined, opts);
+  await it.return();
+  return n;
 }
