@@ -16,7 +16,18 @@ uint32_t fstw_scope_count(const fstw_file *f) { return f->hier.n_scopes ? f->hie
 uint32_t fstw_var_count(const fstw_file *f) { return f->hier.n_vars; }
 uint32_t fstw_signal_count(const fstw_file *f)
 {
+    /* with derived signals (FSTW_HIERARCHY_PYWELLEN_025) the refs after the
+     * vars' signals are theirs, as in wellen */
+    if (f->hier.n_derived) return f->hier.n_handles;
     return f->n_geom > f->hier.n_handles ? f->n_geom : f->hier.n_handles;
+}
+
+size_t fstw_signal_inputs(const fstw_file *f, uint32_t ref, fstw_piece *pieces, size_t cap)
+{
+    const fstwi_derived *d = fstwi_derived_of(&f->hier, ref);
+    if (!d) return 0;
+    for (uint32_t i = 0; i < d->n && i < cap; i++) pieces[i] = d->pieces[i];
+    return d->n;
 }
 
 int fstw_check_signal_ref(const fstw_file *f, uint32_t ref, fstw_error *err)
@@ -53,6 +64,16 @@ int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
     out->encoding = v->encoding;
     out->bitwidth = v->bitwidth;
     out->signal_ref = v->signal_ref;
+    if (f->hier.rules25) {
+        /* wellen 0.25: the signal's encoding; events are 0-bit vectors */
+        const fstwi_derived *d = fstwi_derived_of(&f->hier, v->signal_ref);
+        if (d) { out->encoding = FSTW_ENC_BITS; out->bitwidth = d->width; }
+        else if (v->signal_ref < f->hier.cap_sig) {
+            out->encoding = f->hier.sig_enc[v->signal_ref];
+            out->bitwidth = f->hier.sig_bits[v->signal_ref];
+        }
+        if (out->encoding == FSTW_ENC_EVENT) { out->encoding = FSTW_ENC_BITS; out->bitwidth = 0; }
+    }
     const fstwi_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
     out->has_index = v->index != FSTW_INDEX_NONE;
     out->msb = out->lsb = 0;
