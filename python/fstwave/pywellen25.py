@@ -282,10 +282,9 @@ class Var:
 
     @property
     def is_bit_vector(self):
-        """True for bit vectors and events: wellen 0.25 encodes an event as a bit vector
-        of width 0 (pywellen 0.20.5 and fstwave.Var.is_bit_vector: False for events), so
-        every var that has a bitwidth."""
-        return self._v.bitwidth() is not None
+        """True for bit vectors, events too (wellen 0.25 encodes an event as a bit vector
+        of width 0; the core's rule with pywellen 0.25's hierarchy)."""
+        return self._v.is_bit_vector(self._w.h)
 
     @property
     def is_1bit(self):
@@ -407,7 +406,7 @@ class Waveform:
             raise TypeError(f"argument 'path': '{type(path).__name__}' object is not an instance of 'str'")
         # remove_scopes_with_empty_name: wellen applies it to VCD files only
         wf = _fstwave.Waveform(path, multi_threaded=bool(multi_threaded), remove_scopes_with_empty_name=False,
-                               load_body=False)
+                               load_body=False, hierarchy="pywellen-0.25")
         self._w = _Shared(wf, path, bool(stream_only))
 
     def __getitem__(self, key):
