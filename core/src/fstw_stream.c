@@ -64,6 +64,7 @@ struct fstw_stream {
     uint32_t *tc_head;     /* per step: first slot + 1 of its list */
     size_t tc_cap;
     uint64_t step;         /* the step being visited */
+    uint64_t prefetched;   /* step + 1 whose signals' chain heads were prefetched */
 
     /* the frame of the first block, reported before its changes */
     uint8_t *frame;
@@ -370,6 +371,7 @@ static int start_block(fstw_stream *s, fstw_error *err)
     free(s->bt);
     s->bt = NULL;
     s->bt_n = s->limit = s->step = 0;
+    s->prefetched = 0;
     s->arena.len = 0;
     uint64_t packed;
     int rc = fstwi_block_times(f, fb, &s->bt, &s->bt_n, &packed, err);
@@ -598,6 +600,18 @@ static int remember(last_value *l, const fstw_value *v)
     return 0;
 }
 
+/* Asks the memory system for the chain bytes of every signal in the list of
+ * the step about to be visited.  A step of a wide file takes thousands of
+ * signals, each reading from a different place of the block's chains: one
+ * cache miss after the other, unless they are all on their way at once
+ * (wide 100 MB file: the misses were two thirds of the stream's time). */
+static void prefetch_step(fstw_stream *s)
+{
+    s->prefetched = s->step + 1;
+    for (uint32_t h = s->tc_head[s->step]; h; h = s->scatter[h - 1])
+        __builtin_prefetch(s->arena.data + s->head[h - 1], 0, 1);
+}
+
 /* The next change of a file signal in stream order: 1 with *slot and out's
  * time, block and value; 0 at the end; -1 on an error. */
 static int next_raw(fstw_stream *s, size_t *slot_out, fstw_change *out, fstw_error *err)
@@ -615,6 +629,7 @@ static int next_raw(fstw_stream *s, size_t *slot_out, fstw_change *out, fstw_err
             while (s->step < s->limit) {
                 uint32_t h = s->tc_head[s->step];
                 if (!h) { s->step++; continue; }
+                if (s->prefetched != s->step + 1) prefetch_step(s);
                 size_t slot = h - 1;
                 s->tc_head[s->step] = s->scatter[slot];
                 s->scatter[slot] = 0;
