@@ -58,9 +58,10 @@ struct fstw_stream {
     uint64_t *bt;          /* its time table */
     uint64_t bt_n, limit;  /* entries; steps visited (up to the end time) */
     fstwi_buf arena;       /* the included chains, unpacked, one after the other */
-    uint64_t *head;        /* per slot: offset of its next change in arena */
-    uint64_t *end;         /* per slot: end of its chain in arena */
-    uint32_t *scatter;     /* per slot: next slot + 1 in its step's list */
+    /* per slot, together (a step visits thousands of slots at random): the
+     * offset of its next change in arena, the end of its chain there, the next
+     * slot + 1 in its step's list */
+    struct slot_pos { uint64_t head, end; uint32_t scatter; } *pos;
     uint32_t *tc_head;     /* per step: first slot + 1 of its list */
     size_t tc_cap;
     uint64_t step;         /* the step being visited */
@@ -242,14 +243,12 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
     size_t ns = s->n ? s->n : 1;
     s->enc = malloc(ns);
     s->bits = malloc(ns * sizeof *s->bits);
-    s->head = malloc(ns * sizeof *s->head);
-    s->end = malloc(ns * sizeof *s->end);
-    s->scatter = calloc(ns, sizeof *s->scatter);
+    s->pos = calloc(ns, sizeof *s->pos);
     s->report = malloc(ns);
     s->dep_count = calloc(ns, sizeof *s->dep_count);
     s->last = (track_values || s->nder) ? calloc(ns, sizeof *s->last) : NULL;
     s->blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *s->blocks);
-    if (!s->enc || !s->bits || !s->head || !s->end || !s->scatter || !s->blocks || !s->report ||
+    if (!s->enc || !s->bits || !s->pos || !s->blocks || !s->report ||
         !s->dep_count || ((track_values || s->nder) && !s->last))
         goto nomem;
     for (size_t k = 0; k < s->n; k++)
@@ -313,9 +312,7 @@ void fstw_stream_close(fstw_stream *s)
     free(s->refs);
     free(s->enc);
     free(s->bits);
-    free(s->head);
-    free(s->end);
-    free(s->scatter);
+    free(s->pos);
     free(s->tc_head);
     free(s->blocks);
     free(s->bt);
@@ -338,7 +335,7 @@ void fstw_stream_progress(const fstw_stream *s, uint64_t *done, uint64_t *total)
 /* The time delta in front of a change record (FST chain format). */
 static int peek_delta(const fstw_stream *s, size_t slot, uint64_t *delta)
 {
-    fstwi_cursor c = { s->arena.data + s->head[slot], s->arena.data + s->end[slot] };
+    fstwi_cursor c = { s->arena.data + s->pos[slot].head, s->arena.data + s->pos[slot].end };
     uint64_t vli;
     if (fstwi_varint(&c, &vli)) return -1;
     uint32_t g = geom(s->f, slot_ref(s, slot));
@@ -353,7 +350,7 @@ static int schedule(fstw_stream *s, size_t slot, uint64_t at, fstw_error *err)
         CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
                 (unsigned long long)(s->b->offset - 1), slot_ref(s, slot), (unsigned long long)at,
                 (unsigned long long)s->bt_n);
-    s->scatter[slot] = s->tc_head[at];
+    s->pos[slot].scatter = s->tc_head[at];
     s->tc_head[at] = (uint32_t)(slot + 1);
     return FSTW_OK;
 }
@@ -416,16 +413,16 @@ static int start_block(fstw_stream *s, fstw_error *err)
     for (size_t k = 0; k < s->n; k++) {
         uint32_t ref = slot_ref(s, k);
         uint64_t off, len;
-        s->head[k] = s->end[k] = 0;
+        s->pos[k].head = s->pos[k].end = 0;
         if ((rc = fstwi_chain_find(&s->d.tsrc, ref, &off, &len))) return rc;
         if (len == 0) continue;
         const uint8_t *data;
         size_t dlen;
         if ((rc = fstwi_chain_get(&s->d, b, ref, off, len, &data, &dlen))) return rc;
         if (dlen == 0) continue;
-        s->head[k] = s->arena.len;
+        s->pos[k].head = s->arena.len;
         if (fstwi_buf_append(&s->arena, data, dlen)) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
-        s->end[k] = s->arena.len;
+        s->pos[k].end = s->arena.len;
         uint64_t delta;
         if (peek_delta(s, k, &delta))
             CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
@@ -510,7 +507,7 @@ static int take_change(fstw_stream *s, size_t slot, fstw_value *v, int *reported
 {
     uint32_t ref = slot_ref(s, slot);
     uint32_t g = geom(s->f, ref);
-    fstwi_cursor c = { s->arena.data + s->head[slot], s->arena.data + s->end[slot] };
+    fstwi_cursor c = { s->arena.data + s->pos[slot].head, s->arena.data + s->pos[slot].end };
     uint64_t vli;
     if (fstwi_varint(&c, &vli))
         CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(s->b->offset - 1), ref);
@@ -541,7 +538,7 @@ static int take_change(fstw_stream *s, size_t slot, fstw_value *v, int *reported
             CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
         val = c.p; vlen = nb; c.p += nb; kind = 3;
     }
-    s->head[slot] = (uint64_t)(c.p - s->arena.data);
+    s->pos[slot].head = (uint64_t)(c.p - s->arena.data);
     *reported = shape_value(s, slot, kind, val, vlen, real, g, v);
     return FSTW_OK;
 }
@@ -608,8 +605,8 @@ static int remember(last_value *l, const fstw_value *v)
 static void prefetch_step(fstw_stream *s)
 {
     s->prefetched = s->step + 1;
-    for (uint32_t h = s->tc_head[s->step]; h; h = s->scatter[h - 1])
-        __builtin_prefetch(s->arena.data + s->head[h - 1], 0, 1);
+    for (uint32_t h = s->tc_head[s->step]; h; h = s->pos[h - 1].scatter)
+        __builtin_prefetch(s->arena.data + s->pos[h - 1].head, 0, 1);
 }
 
 /* The next change of a file signal in stream order: 1 with *slot and out's
@@ -631,11 +628,11 @@ static int next_raw(fstw_stream *s, size_t *slot_out, fstw_change *out, fstw_err
                 if (!h) { s->step++; continue; }
                 if (s->prefetched != s->step + 1) prefetch_step(s);
                 size_t slot = h - 1;
-                s->tc_head[s->step] = s->scatter[slot];
-                s->scatter[slot] = 0;
+                s->tc_head[s->step] = s->pos[slot].scatter;
+                s->pos[slot].scatter = 0;
                 int reported = 0;
                 if (take_change(s, slot, &out->value, &reported, err)) return -1;
-                if (s->head[slot] < s->end[slot]) {
+                if (s->pos[slot].head < s->pos[slot].end) {
                     uint64_t delta;
                     if (peek_delta(s, slot, &delta)) {
                         fstwi_fail_at(err, FSTW_ERR_FORMAT, s->b->offset - 1, "block at offset %llu: truncated chain of signal %u",
