@@ -4,8 +4,9 @@
 # environment with pywellen 0.20.5 (both are the module `pywellen`).  Installs
 # pytest and pywellen==0.25.7 from PyPI into it, and makes fstwave (built in
 # place in python/ by `make python`) importable there with a .pth file.  Also
-# installs Debian's gtkwave (for its vcd2fst, which the ported pywellen tests
-# use to turn the VCD files they write into FST) when vcd2fst is missing.
+# installs Debian's gtkwave when vcd2fst is missing: the ported pywellen tests
+# turn the VCD files they write into FST with its vcd2fst, and read GTKWave's
+# view of a file with its fst2vcd.
 # Each install is announced on a line before it runs.  Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
