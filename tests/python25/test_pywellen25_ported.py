@@ -368,7 +368,7 @@ def test_signal_slice(wl, gameroy_fst):
 
 def test_issue_92(tmp_path, wl):
     """wellen issue 92: two changes of a 64-bit var in one time step, the second with the top
-    bit set, are both kept, in order, as non-negative ints."""
+    bit set, are both kept, in order, as non-negative ints; lookups see the last one."""
     low, high = 0b100, (1 << 64) - 4
     fst = single_var_fst(tmp_path, 'datapath', ['pipeline_datapath'], 'Alu_output', 64,
                          [(1200, 'b' + '0' * 64), (1300, 'b' + format(low, '064b')),
@@ -376,6 +376,8 @@ def test_issue_92(tmp_path, wl):
                          timescale='1ps')
     var = wl.Waveform(path=str(fst))['pipeline_datapath.Alu_output']
     assert [v for t, v in var.signal if t == 1300] == [low, high]
+    # beyond the original (contract D2): a lookup in that step gives the settled, last value
+    assert (var[1300], var.signal.value_at(1350)) == (high, high)
 
 
 def test_issue_95(tmp_path, wl):
