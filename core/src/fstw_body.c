@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads block b's trailer (u64 unpacked size, packed size, item count of its
- * time table) into b->tt_unpacked / tt_packed / tt_count, checking them
- * before anything is sized from them. */
-static int read_trailer(const fstw_file *f, fstwi_vc_block *b, fstw_error *err)
+/* Block b's time-table trailer (u64 unpacked size, packed size, item count),
+ * checked before anything is sized from it; an open block has none. */
+typedef struct tt_trailer { uint64_t unpacked, packed, count; } tt_trailer;
+
+static int trailer_of(const fstw_file *f, const fstwi_vc_block *b, tt_trailer *out, fstw_error *err)
 {
-    b->tt_count = b->tt_packed = b->tt_unpacked = 0;
+    memset(out, 0, sizeof *out);
     if (b->incomplete) return FSTW_OK;
     uint8_t t[24];
     int rc = fstwi_source_read(&f->src, b->offset + b->length - 24, t, 24, "time table trailer", err);
@@ -26,17 +27,29 @@ static int read_trailer(const fstw_file *f, fstwi_vc_block *b, fstw_error *err)
         unpacked / 1100 > packed + 1024)
         return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: implausible time table size %llu",
                          (unsigned long long)(b->offset - 1), (unsigned long long)count);
-    b->tt_count = count;
-    b->tt_packed = packed;
-    b->tt_unpacked = unpacked;
+    out->unpacked = unpacked;
+    out->packed = packed;
+    out->count = count;
     return FSTW_OK;
 }
 
-/* Block b's time table (b->tt_count times) into out, from the packed deltas
- * in front of its trailer (read_trailer first). */
-static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, uint64_t *out, fstw_error *err)
+/* Reads block b's trailer into b->tt_unpacked / tt_packed / tt_count. */
+static int read_trailer(const fstw_file *f, fstwi_vc_block *b, fstw_error *err)
 {
-    uint64_t packed = b->tt_packed, unpacked = b->tt_unpacked;
+    tt_trailer tr;
+    int rc = trailer_of(f, b, &tr, err);
+    b->tt_count = tr.count;
+    b->tt_packed = tr.packed;
+    b->tt_unpacked = tr.unpacked;
+    return rc;
+}
+
+/* Block b's time table (tr->count times) into out, from the packed deltas
+ * in front of its trailer. */
+static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, const tt_trailer *tr,
+                           uint64_t *out, fstw_error *err)
+{
+    uint64_t packed = tr->packed, unpacked = tr->unpacked;
     uint8_t *in = malloc(packed ? packed : 1), *raw = malloc(unpacked ? unpacked : 1);
     if (!in || !raw) { free(in); free(raw); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading a time table"); }
     int rc = fstwi_source_read(&f->src, b->offset + b->length - 24 - packed, in, packed, "time table", err);
@@ -49,7 +62,7 @@ static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, uint64_t
     if (!rc) {
         fstwi_cursor c = { raw, raw + unpacked };
         uint64_t time = 0;
-        for (uint64_t i = 0; i < b->tt_count; i++) {
+        for (uint64_t i = 0; i < tr->count; i++) {
             uint64_t d;
             if (fstwi_cur_varint(&c, &d)) {
                 rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "value-change block at offset %llu: time table truncated at entry %llu",
@@ -63,6 +76,23 @@ static int read_time_table(const fstw_file *f, const fstwi_vc_block *b, uint64_t
     free(in);
     free(raw);
     return rc;
+}
+
+int fstwi_block_times(const fstw_file *f, const fstwi_vc_block *b, uint64_t **times, uint64_t *count,
+                      uint64_t *packed, fstw_error *err)
+{
+    tt_trailer tr;
+    *times = NULL;
+    *count = *packed = 0;
+    int rc = trailer_of(f, b, &tr, err);
+    if (rc) return rc;
+    uint64_t *t = malloc((tr.count ? tr.count : 1) * sizeof *t);
+    if (!t) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory for a time table of %llu entries", (unsigned long long)tr.count);
+    if (tr.count && (rc = read_time_table(f, b, &tr, t, err))) { free(t); return rc; }
+    *times = t;
+    *count = tr.count;
+    *packed = tr.packed;
+    return FSTW_OK;
 }
 
 uint64_t fstwi_body_bytes(const fstw_file *f)
@@ -93,7 +123,8 @@ static int body_read(fstw_file *f, fstwi_progress *pr, uint64_t base, fstw_error
         fstwi_vc_block *b = &f->blocks[i];
         b->tt_shift = 0;
         base += b->length;
-        if (b->tt_count && ((rc = read_time_table(f, b, tt + n + (n == 0), err)) ||
+        tt_trailer tr = { b->tt_unpacked, b->tt_packed, b->tt_count };
+        if (b->tt_count && ((rc = read_time_table(f, b, &tr, tt + n + (n == 0), err)) ||
                             (rc = fstwi_progress_report(pr, base, err)))) {
             fstwi_times_release(times);
             return rc;

@@ -12,71 +12,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GEOM_REAL 0u
-#define GEOM_VARLEN UINT32_MAX
 
 static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
 
-static double read_double(const fstw_file *f, const uint8_t *p)
-{
-    uint8_t q[8];
-    if (f->float_big_endian) for (int i = 0; i < 8; i++) q[i] = p[7 - i];
-    else memcpy(q, p, 8);
-    double d;
-    memcpy(&d, q, 8);
-    return d;
-}
-
 static uint32_t geom_of(const fstw_file *f, uint32_t ref)
 {
-    return ref < f->n_geom ? f->geom[ref] : GEOM_VARLEN;
-}
-
-static size_t frame_size(uint32_t g)
-{
-    return g == GEOM_REAL ? 8 : g == GEOM_VARLEN ? 0 : g;
+    return ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
 }
 
 #define CORRUPT(...) return fstwi_fail(d->err, FSTW_ERR_FORMAT, __VA_ARGS__)
 #define CORRUPT_AT(offset, ...) return fstwi_fail_at(d->err, FSTW_ERR_FORMAT, offset, __VA_ARGS__)
+
+int fstwi_frame_read(const fstw_file *f, const fstwi_vc_block *b, uint8_t **raw_out, uint64_t *ulen_out,
+                     uint64_t *maxh_out, fstw_error *err)
+{
+    uint8_t hdr[30];
+    *raw_out = NULL;
+    uint64_t avail = f->src.size - b->frame_off;
+    size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
+    int rc = fstwi_source_read(&f->src, b->frame_off, hdr, hn, "frame", err);
+    if (rc) return rc;
+    fstwi_cursor c = { hdr, hdr + hn };
+    uint64_t ulen, clen, maxh;
+    if (fstwi_cur_varint(&c, &ulen) || fstwi_cur_varint(&c, &clen) || fstwi_cur_varint(&c, &maxh))
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "block at offset %llu: truncated frame header", (unsigned long long)(b->offset - 1));
+    if (clen > f->src.size || ulen / 1100 > clen + 1024)
+        return fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "block at offset %llu: implausible frame size", (unsigned long long)(b->offset - 1));
+    uint8_t *in = malloc(clen ? clen : 1), *raw = malloc(ulen ? ulen : 1);
+    if (!in || !raw) { free(in); free(raw); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading a frame"); }
+    rc = fstwi_source_read(&f->src, b->frame_off + (uint64_t)(c.p - hdr), in, clen, "frame", err);
+    if (!rc) {
+        if (clen == ulen) memcpy(raw, in, clen);
+        else if (fstwi_inflate_zlib(in, clen, raw, ulen))
+            rc = fstwi_fail_at(err, FSTW_ERR_FORMAT, b->offset - 1, "block at offset %llu: corrupt frame", (unsigned long long)(b->offset - 1));
+    }
+    free(in);
+    if (rc) { free(raw); return rc; }
+    *raw_out = raw;
+    *ulen_out = ulen;
+    *maxh_out = maxh;
+    return FSTW_OK;
+}
 
 /* The frame of block b: initial values at the block's start time. */
 static int read_frame(fstwi_decoder *d, const fstwi_vc_block *b, const uint32_t *refs,
                       fstwi_builder *bs, size_t n)
 {
     const fstw_file *f = d->f;
-    uint8_t hdr[30];
-    uint64_t avail = f->src.size - b->frame_off;
-    size_t hn = avail < sizeof hdr ? (size_t)avail : sizeof hdr;
-    int rc = fstwi_source_read(&f->src, b->frame_off, hdr, hn, "frame", d->err);
+    uint8_t *raw;
+    uint64_t ulen, maxh;
+    int rc = fstwi_frame_read(f, b, &raw, &ulen, &maxh, d->err);
     if (rc) return rc;
-    fstwi_cursor c = { hdr, hdr + hn };
-    uint64_t ulen, clen, maxh;
-    if (fstwi_cur_varint(&c, &ulen) || fstwi_cur_varint(&c, &clen) || fstwi_cur_varint(&c, &maxh))
-        CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated frame header", (unsigned long long)(b->offset - 1));
-    if (clen > f->src.size || ulen / 1100 > clen + 1024)
-        CORRUPT_AT(b->offset - 1, "block at offset %llu: implausible frame size", (unsigned long long)(b->offset - 1));
-    uint8_t *in = malloc(clen ? clen : 1), *raw = malloc(ulen ? ulen : 1);
-    if (!in || !raw) { free(in); free(raw); return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory reading a frame"); }
-    rc = fstwi_source_read(&f->src, b->frame_off + (uint64_t)(c.p - hdr), in, clen, "frame", d->err);
-    if (!rc) {
-        if (clen == ulen) memcpy(raw, in, clen);
-        else if (fstwi_inflate_zlib(in, clen, raw, ulen))
-            rc = fstwi_fail_at(d->err, FSTW_ERR_FORMAT, b->offset - 1, "block at offset %llu: corrupt frame", (unsigned long long)(b->offset - 1));
-    }
-    free(in);
     uint64_t pos = 0;
     uint32_t next_ref = 0;
     for (size_t k = 0; !rc && k < n; k++) {
         uint32_t ref = refs[k];
         if (ref >= maxh || ref >= f->n_geom) break;
-        while (next_ref < ref) pos += frame_size(f->geom[next_ref++]);
+        while (next_ref < ref) pos += fstwi_frame_size(f->geom[next_ref++]);
         uint32_t g = f->geom[ref];
-        size_t sz = frame_size(g);
+        size_t sz = fstwi_frame_size(g);
         if (pos + sz > ulen) break; /* a short frame: no initial values beyond it */
         fstwi_builder *bd = &bs[k];
-        if (g == GEOM_VARLEN) continue; /* variable-length signals have no frame value */
-        if (g == GEOM_REAL) rc = fstwi_builder_add_real(bd, 0, read_double(f, raw + pos)) ? FSTW_ERR_NOMEM : 0;
+        if (g == FSTWI_GEOM_VARLEN) continue; /* variable-length signals have no frame value */
+        if (g == FSTWI_GEOM_REAL) rc = fstwi_builder_add_real(bd, 0, fstwi_read_double(f, raw + pos)) ? FSTW_ERR_NOMEM : 0;
         else rc = fstwi_builder_add_chars(bd, 0, raw + pos, g, d->tmp) ? FSTW_ERR_NOMEM : 0;
         if (rc) rc = fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
     }
@@ -199,7 +197,7 @@ static int decode_chain(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder
      * chain's indices only grow, so a cursor replaces a lookup per change */
     size_t dcur = first_dup_from(f, b->tt_base);
     /* bit vectors as wide as their var, stored packed: no expansion to text */
-    int direct_ok = g != 1 && g != GEOM_REAL && g != GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
+    int direct_ok = g != 1 && g != FSTWI_GEOM_REAL && g != FSTWI_GEOM_VARLEN && bd->enc == FSTW_ENC_BITS && bd->bits == g;
     int direct = direct_ok && !bd->ascii;
     if (direct || (g == 1 && bd->enc == FSTW_ENC_BITS && bd->bits == 1 && !bd->ascii)) {
         chain_pos cp = { c, local, first, dcur, 0 };
@@ -223,16 +221,16 @@ static int decode_chain(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder
             if (vli & 1) { one = (uint8_t)RCV[(vli >> 1) & 7]; delta = vli >> 4; }
             else { one = (uint8_t)('0' + ((vli >> 1) & 1)); delta = vli >> 2; }
             val = &one; vlen = 1; kind = 0;
-        } else if (g == GEOM_VARLEN) {
+        } else if (g == FSTWI_GEOM_VARLEN) {
             uint64_t sl;
             delta = vli >> 1;
             if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
                 CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated string value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
             val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
-        } else if (g == GEOM_REAL) {
+        } else if (g == FSTWI_GEOM_REAL) {
             delta = vli >> 1;
             if (c.end - c.p < 8) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated real value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-            real = read_double(f, c.p); c.p += 8; kind = 1;
+            real = fstwi_read_double(f, c.p); c.p += 8; kind = 1;
         } else {
             delta = vli >> 1;
             if (vli & 1) {
@@ -291,6 +289,32 @@ void fstwi_decoder_free(fstwi_decoder *d)
     memset(d, 0, sizeof *d);
 }
 
+int fstwi_chain_get(fstwi_decoder *d, const fstwi_vc_block *b, uint32_t ref, uint64_t off, uint64_t len,
+                    const uint8_t **data, size_t *dlen)
+{
+    const fstw_file *f = d->f;
+    int rc;
+    d->packed.len = 0;
+    if (fstwi_buf_reserve(&d->packed, len)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+    if ((rc = fstwi_source_read(&f->src, off, d->packed.data, len, "chain", d->err))) return rc;
+    fstwi_cursor cc = { d->packed.data, d->packed.data + len };
+    uint64_t ulen;
+    if (fstwi_cur_varint(&cc, &ulen)) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+    size_t plen = (size_t)(cc.end - cc.p);
+    *data = cc.p;
+    *dlen = plen;
+    if (ulen) {
+        if (ulen / 2048 > plen + 1024) CORRUPT_AT(b->offset - 1, "block at offset %llu: implausible chain size for signal %u", (unsigned long long)(b->offset - 1), ref);
+        d->unpacked.len = 0;
+        if (fstwi_buf_reserve(&d->unpacked, ulen)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
+        if (fstwi_unpack_chain(&d->z, b->pack, cc.p, plen, d->unpacked.data, ulen))
+            CORRUPT_AT(b->offset - 1, "block at offset %llu: corrupt compressed chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+        *data = d->unpacked.data;
+        *dlen = ulen;
+    }
+    return FSTW_OK;
+}
+
 int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
                       const uint32_t *refs, fstwi_builder *bs, size_t n)
 {
@@ -305,24 +329,9 @@ int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
         if (d->between && d->between(d->between_ctx)) return FSTW_ERR_CANCELED;
         if ((rc = fstwi_chain_find(&d->tsrc, ref, &off, &len))) return rc;
         if (len == 0) continue;
-        d->packed.len = 0;
-        if (fstwi_buf_reserve(&d->packed, len)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
-        if ((rc = fstwi_source_read(&f->src, off, d->packed.data, len, "chain", d->err))) return rc;
-        fstwi_cursor cc = { d->packed.data, d->packed.data + len };
-        uint64_t ulen;
-        if (fstwi_cur_varint(&cc, &ulen)) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
-        size_t plen = (size_t)(cc.end - cc.p);
-        const uint8_t *data = cc.p;
-        size_t dlen = plen;
-        if (ulen) {
-            if (ulen / 2048 > plen + 1024) CORRUPT_AT(b->offset - 1, "block at offset %llu: implausible chain size for signal %u", (unsigned long long)(b->offset - 1), ref);
-            d->unpacked.len = 0;
-            if (fstwi_buf_reserve(&d->unpacked, ulen)) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory");
-            if (fstwi_unpack_chain(&d->z, b->pack, cc.p, plen, d->unpacked.data, ulen))
-                CORRUPT_AT(b->offset - 1, "block at offset %llu: corrupt compressed chain of signal %u", (unsigned long long)(b->offset - 1), ref);
-            data = d->unpacked.data;
-            dlen = ulen;
-        }
+        const uint8_t *data;
+        size_t dlen;
+        if ((rc = fstwi_chain_get(d, b, ref, off, len, &data, &dlen))) return rc;
         if ((rc = decode_chain(d, b, &bs[k], geom_of(f, ref), data, dlen))) return rc;
     }
     return FSTW_OK;

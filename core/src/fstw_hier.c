@@ -220,6 +220,7 @@ static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uin
     r->comp_len = (uint32_t)comp_len;
     r->parent = parent;
     r->type = type;
+    r->vars_before = h->n_vars;
     h->n_scopes++;
     if (map_put(b, id)) return -1;
     return push(b, id);

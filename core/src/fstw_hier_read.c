@@ -128,6 +128,88 @@ uint32_t fstw_lookup_var(const fstw_file *f, const char *path, size_t len)
     }
 }
 
+size_t fstw_scope_items(const fstw_file *f, uint32_t scope, uint8_t *kind, uint32_t *ids, size_t cap)
+{
+    const fstwi_hier *h = &f->hier;
+    if (!h->n_scopes) return 0;
+    uint32_t s = scope == FSTW_NONE ? 0 : scope + 1;
+    if (s >= h->n_scopes) return 0;
+    const fstwi_scope_rec *r = &h->scopes[s];
+    /* declaration order: a child scope comes before the vars declared after it
+     * (both id sequences are in declaration order) */
+    size_t n = 0;
+    uint32_t i = 0, j = 0;
+    while (i < r->n_scopes || j < r->n_vars) {
+        int take_scope = i < r->n_scopes &&
+                         (j == r->n_vars || h->scopes[r->scopes[i] + 1].vars_before <= r->vars[j]);
+        if (n < cap) {
+            kind[n] = take_scope ? FSTW_ITEM_SCOPE : FSTW_ITEM_VAR;
+            ids[n] = take_scope ? r->scopes[i] : r->vars[j];
+        }
+        n++;
+        if (take_scope) i++; else j++;
+    }
+    return n;
+}
+
+/* wellen's find_longest_match over the items of internal scope s: the first
+ * item named exactly `path`, else the one with the longest name that is a
+ * prefix of it.  Returns its kind (FSTW_ITEM_NONE when none) with *id (public)
+ * and *used (the length of its name). */
+static int longest_match(const fstw_file *f, uint32_t s, const char *path, size_t len,
+                         uint32_t *id, size_t *used)
+{
+    const fstwi_hier *h = &f->hier;
+    const fstwi_scope_rec *r = &h->scopes[s];
+    int best = FSTW_ITEM_NONE;
+    size_t best_len = 0;
+    uint32_t i = 0, j = 0;
+    while (i < r->n_scopes || j < r->n_vars) {
+        int take_scope = i < r->n_scopes &&
+                         (j == r->n_vars || h->scopes[r->scopes[i] + 1].vars_before <= r->vars[j]);
+        uint32_t pid = take_scope ? r->scopes[i++] : r->vars[j++];
+        uint32_t off, nl;
+        if (take_scope) { off = h->scopes[pid + 1].name_off; nl = h->scopes[pid + 1].name_len; }
+        else { off = h->vars[pid].name_off; nl = h->vars[pid].name_len; }
+        /* strictly longer than the best so far (so an empty name never matches) */
+        if (nl <= best_len || nl > len) continue;
+        if (memcmp(h->strings.data + off, path, nl) != 0) continue;
+        best = take_scope ? FSTW_ITEM_SCOPE : FSTW_ITEM_VAR;
+        best_len = nl;
+        *id = pid;
+        if (nl == len) break; /* an exact match ends the search */
+    }
+    *used = best_len;
+    return best;
+}
+
+int fstw_lookup_item(const fstw_file *f, uint32_t scope, const char *path, size_t len, uint32_t *id)
+{
+    const fstwi_hier *h = &f->hier;
+    if (!h->n_scopes) return FSTW_ITEM_NONE;
+    uint32_t s = scope == FSTW_NONE ? 0 : scope + 1;
+    if (s >= h->n_scopes) return FSTW_ITEM_NONE;
+    for (;;) {
+        uint32_t got;
+        size_t used;
+        int kind = longest_match(f, s, path, len, &got, &used);
+        if (kind == FSTW_ITEM_NONE) return FSTW_ITEM_NONE;
+        const char *rest = path + used;
+        size_t rest_len = len - used;
+        if (rest_len == 0) { *id = got; return kind; }
+        if (kind == FSTW_ITEM_VAR) {
+            /* a var with a suffix (a bit index, ...) matches unless the suffix goes deeper */
+            if (memchr(rest, '.', rest_len)) return FSTW_ITEM_NONE;
+            *id = got;
+            return kind;
+        }
+        if (rest[0] != '.') return FSTW_ITEM_NONE; /* scopes have to match exactly */
+        s = got + 1;
+        path = rest + 1;
+        len = rest_len - 1;
+    }
+}
+
 uint32_t fstw_enum_count(const fstw_file *f) { return f->hier.n_enums; }
 
 int fstw_enum_get(const fstw_file *f, uint32_t id, fstw_str *name, uint32_t *n)

@@ -249,6 +249,8 @@ typedef struct fstwi_scope_rec {
     uint32_t name_off, name_len, comp_off, comp_len;
     uint32_t parent;          /* internal id; 0 is the invisible root */
     uint8_t type;
+    uint32_t vars_before;     /* vars declared before this scope: its place among its
+                                 parent's items (fstw_scope_items) */
     uint32_t *scopes, n_scopes;  /* filled by finish: public ids */
     uint32_t *vars, n_vars;
 } fstwi_scope_rec;
@@ -409,6 +411,14 @@ uint64_t fstwi_body_bytes(const fstw_file *f);
  * unloaded. */
 int fstwi_body_load(fstw_file *f, fstwi_progress *pr, uint64_t base, int ends_call, fstw_error *err);
 
+/* Block b's own time table, read on its own (the body need not be loaded;
+ * nothing of f is changed): *count times in a new array *times (free), NULL
+ * and 0 for an open block; *packed the table's packed size (as the body
+ * load's b->tt_packed).  Errors: FSTW_ERR_FORMAT, FSTW_ERR_IO,
+ * FSTW_ERR_NOMEM. */
+int fstwi_block_times(const fstw_file *f, const fstwi_vc_block *b, uint64_t **times, uint64_t *count,
+                      uint64_t *packed, fstw_error *err);
+
 /* The time table's storage, shared by the file and every signal loaded from
  * it, so that signals outlive fstw_close (a count of holders, changed
  * atomically; the last release frees it). */
@@ -510,6 +520,15 @@ static inline void fstwi_fst_bits_to_storage(uint8_t *dst, const uint8_t *p, siz
     for (size_t i = 1; i < nb; i++) dst[i] = (uint8_t)((p[i - 1] << (8 - pad)) | (p[i] >> pad));
 }
 
+/* A bit-vector value given as `len` state characters, as the storage keeps
+ * it: exactly `bits` characters into out (right-aligned: the leftmost ones
+ * dropped, or '0's put in front), lowercase, anything outside 01xzhuwl- as x
+ * (wellen would panic).  Returns 1 when every state is 0 or 1. */
+int fstwi_norm_chars(uint32_t bits, const uint8_t *chars, size_t len, uint8_t *out);
+/* `bits` characters '0'/'1' packed into nbytes bytes, big-endian and
+ * right-aligned (the storage's 2-state form, fstw_value's FSTW_VAL_BITS2). */
+void fstwi_pack_bits(const uint8_t *chars, uint32_t bits, uint8_t *out, size_t nbytes);
+
 /* Shape from the signal's var (or its geometry when no var names it);
  * FSTW_ERR_FORMAT for a var far wider than what the file stores. */
 int fstwi_builder_init(fstwi_builder *b, const fstw_file *f, uint32_t ref, fstw_error *err);
@@ -563,6 +582,39 @@ void fstwi_decoder_free(fstwi_decoder *d);
  * FSTW_ERR_IO, FSTW_ERR_NOMEM. */
 int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
                       const uint32_t *refs, fstwi_builder *bs, size_t n);
+
+/* Block b's frame (FST format: the values of every signal at the block's
+ * start time, by signal ref, each as wide as its geometry, zlib-packed or
+ * stored): a new buffer *raw (free) of *ulen bytes, and the handle count the
+ * frame covers.  Errors: FSTW_ERR_FORMAT, FSTW_ERR_IO, FSTW_ERR_NOMEM. */
+int fstwi_frame_read(const fstw_file *f, const fstwi_vc_block *b, uint8_t **raw, uint64_t *ulen,
+                     uint64_t *maxh, fstw_error *err);
+/* Signal ref's chain in block b (at off, len packed bytes, from
+ * fstwi_chain_find), unpacked: *data and *dlen point into d's buffers, valid
+ * until the next call on d.  Errors: FSTW_ERR_FORMAT naming the block and
+ * signal, FSTW_ERR_IO, FSTW_ERR_NOMEM. */
+int fstwi_chain_get(fstwi_decoder *d, const fstwi_vc_block *b, uint32_t ref, uint64_t off, uint64_t len,
+                    const uint8_t **data, size_t *dlen);
+
+/* Signal geometry (FST geometry block): 0 a real, UINT32_MAX variable length
+ * (strings), else the bit count of a value. */
+#define FSTWI_GEOM_REAL 0u
+#define FSTWI_GEOM_VARLEN UINT32_MAX
+/* Bytes of a value of geometry g in a frame. */
+static inline size_t fstwi_frame_size(uint32_t g)
+{
+    return g == FSTWI_GEOM_REAL ? 8 : g == FSTWI_GEOM_VARLEN ? 0 : g;
+}
+/* A double as the file stores it (f->float_big_endian). */
+static inline double fstwi_read_double(const fstw_file *f, const uint8_t *p)
+{
+    uint8_t q[8];
+    if (f->float_big_endian) for (int i = 0; i < 8; i++) q[i] = p[7 - i];
+    else memcpy(q, p, 8);
+    double d;
+    memcpy(&d, q, 8);
+    return d;
+}
 
 struct fstw_signal {
     uint32_t ref;

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GEOM_REAL 0u
-#define GEOM_VARLEN UINT32_MAX
 
 static int push_tidx(fstwi_builder *b, uint32_t idx)
 {
@@ -34,7 +32,7 @@ static uint8_t norm_state(uint8_t c)
     }
 }
 
-static void pack_bits(const uint8_t *chars, uint32_t bits, uint8_t *out, size_t nbytes)
+void fstwi_pack_bits(const uint8_t *chars, uint32_t bits, uint8_t *out, size_t nbytes)
 {
     memset(out, 0, nbytes);
     size_t pad = nbytes * 8 - bits;
@@ -43,6 +41,28 @@ static void pack_bits(const uint8_t *chars, uint32_t bits, uint8_t *out, size_t 
             size_t pos = pad + i;
             out[pos >> 3] |= (uint8_t)(0x80u >> (pos & 7));
         }
+}
+
+int fstwi_norm_chars(uint32_t bits, const uint8_t *chars, size_t len, uint8_t *out)
+{
+    int two_state = 1;
+    if (len >= bits) {
+        chars += len - bits;
+        for (uint32_t i = 0; i < bits; i++) {
+            uint8_t c = norm_state(chars[i]);
+            out[i] = c;
+            two_state &= (c == '0' || c == '1');
+        }
+    } else {
+        size_t padn = bits - len;
+        memset(out, '0', padn);
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = norm_state(chars[i]);
+            out[padn + i] = c;
+            two_state &= (c == '0' || c == '1');
+        }
+    }
+    return two_state;
 }
 
 /* Switches a 2-state packed signal to one character per bit. */
@@ -96,27 +116,11 @@ int fstwi_builder_add_chars(fstwi_builder *b, uint32_t idx, const uint8_t *chars
     }
     /* normalise to exactly `bits` characters, right-aligned */
     uint32_t bits = b->bits;
-    int two_state = 1;
-    if (len >= bits) {
-        chars += len - bits;
-        for (uint32_t i = 0; i < bits; i++) {
-            uint8_t c = norm_state(chars[i]);
-            tmp[i] = c;
-            two_state &= (c == '0' || c == '1');
-        }
-    } else {
-        size_t padn = bits - len;
-        memset(tmp, '0', padn);
-        for (size_t i = 0; i < len; i++) {
-            uint8_t c = norm_state(chars[i]);
-            tmp[padn + i] = c;
-            two_state &= (c == '0' || c == '1');
-        }
-    }
+    int two_state = fstwi_norm_chars(bits, chars, len, tmp);
     if (!b->ascii && !two_state && to_ascii(b)) return -1;
     if (b->ascii) return push_fixed(b, idx, tmp);
     uint8_t *packed = tmp + bits;
-    pack_bits(tmp, bits, packed, b->stride);
+    fstwi_pack_bits(tmp, bits, packed, b->stride);
     return push_fixed(b, idx, packed);
 }
 
@@ -161,21 +165,21 @@ int fstwi_builder_init(fstwi_builder *b, const fstw_file *f, uint32_t ref, fstw_
     memset(b, 0, sizeof *b);
     b->ref = ref;
     uint32_t var = ref < f->hier.n_handles ? f->hier.handle_to_var[ref] : FSTW_NONE;
-    uint32_t g = ref < f->n_geom ? f->geom[ref] : GEOM_VARLEN;
+    uint32_t g = ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
     if (var != FSTW_NONE) {
         b->enc = f->hier.vars[var].encoding;
         b->bits = f->hier.vars[var].bitwidth;
     } else { /* a signal no var names: take its shape from the geometry */
-        b->enc = g == GEOM_REAL ? FSTW_ENC_REAL : g == GEOM_VARLEN ? FSTW_ENC_STRING : FSTW_ENC_BITS;
-        b->bits = (g == GEOM_REAL || g == GEOM_VARLEN) ? 0 : (g ? g : 1);
+        b->enc = g == FSTWI_GEOM_REAL ? FSTW_ENC_REAL : g == FSTWI_GEOM_VARLEN ? FSTW_ENC_STRING : FSTW_ENC_BITS;
+        b->bits = (g == FSTWI_GEOM_REAL || g == FSTWI_GEOM_VARLEN) ? 0 : (g ? g : 1);
     }
     /* every value is padded to the var's width: a var far wider than what the file
      * stores for its signal (a 2^24-bit alias of a 1-bit signal) would turn each
      * one-byte change into megabytes */
-    if (b->enc == FSTW_ENC_BITS && b->bits > 64 && g != GEOM_REAL &&
-        (g == GEOM_VARLEN ? b->bits > 4096 : b->bits > g))
+    if (b->enc == FSTW_ENC_BITS && b->bits > 64 && g != FSTWI_GEOM_REAL &&
+        (g == FSTWI_GEOM_VARLEN ? b->bits > 4096 : b->bits > g))
         return fstwi_fail(err, FSTW_ERR_FORMAT, "signal %u: its var is %u bits wide, but the file stores %s",
-                         ref, b->bits, g == GEOM_VARLEN ? "variable-length values" : "fewer bits per value");
+                         ref, b->bits, g == FSTWI_GEOM_VARLEN ? "variable-length values" : "fewer bits per value");
     b->stride = b->enc == FSTW_ENC_BITS ? ((size_t)b->bits + 7) / 8 : b->enc == FSTW_ENC_REAL ? 8 : 0;
     if (init_strings(b)) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     return FSTW_OK;
@@ -370,7 +374,7 @@ int fstw_signal_value(const fstw_signal *s, size_t i, fstw_value *out, uint8_t *
         }
     size_t nb = ((size_t)s->bits + 7) / 8;
     if (!scratch || scratch_len < nb) return FSTW_ERR_ARG;
-    pack_bits(v, s->bits, scratch, nb);
+    fstwi_pack_bits(v, s->bits, scratch, nb);
     out->kind = FSTW_VAL_BITS2;
     out->data = scratch;
     out->len = nb;

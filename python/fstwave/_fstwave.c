@@ -827,6 +827,8 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->Array_Type);
     Py_VISIT(st->Changes_Type);
     Py_VISIT(st->Summary_Type);
+    Py_VISIT(st->SignalId_Type);
+    Py_VISIT(st->SignalValues_Type);
     Py_VISIT(st->FstError);
     return 0;
 }
@@ -852,6 +854,8 @@ static int module_clear(PyObject *m)
     Py_CLEAR(st->Array_Type);
     Py_CLEAR(st->Changes_Type);
     Py_CLEAR(st->Summary_Type);
+    Py_CLEAR(st->SignalId_Type);
+    Py_CLEAR(st->SignalValues_Type);
     Py_CLEAR(st->FstError);
     return 0;
 }
@@ -886,7 +890,14 @@ static int module_exec(PyObject *m)
         add_type(m, &st->TimescaleUnit_Type, &pyfstw_TimescaleUnit_spec) < 0 ||
         add_type(m, &st->Array_Type, &pyfstw_Array_spec) < 0 ||
         add_type(m, &st->Changes_Type, &pyfstw_Changes_spec) < 0 ||
-        add_type(m, &st->Summary_Type, &pyfstw_Summary_spec) < 0)
+        add_type(m, &st->Summary_Type, &pyfstw_Summary_spec) < 0 ||
+        add_type(m, &st->SignalId_Type, &pyfstw_SignalId_spec) < 0 ||
+        add_type(m, &st->SignalValues_Type, &pyfstw_SignalValues_spec) < 0)
+        return -1;
+    /* the private functions of fstwave.pywellen25 */
+    if (PyModule_AddFunctions(m, pyfstw_signal25_functions) < 0 ||
+        PyModule_AddFunctions(m, pyfstw_items_functions) < 0 ||
+        PyModule_AddFunctions(m, pyfstw_stream_functions) < 0)
         return -1;
 
     st->QueryResult_Type = PyStructSequence_NewType(&pyfstw_QueryResult_desc);

@@ -55,6 +55,8 @@ typedef struct {
     PyTypeObject *Array_Type;
     PyTypeObject *Changes_Type;
     PyTypeObject *Summary_Type;
+    PyTypeObject *SignalId_Type;     /* fstwave.pywellen25 (pyfstw_stream.c) */
+    PyTypeObject *SignalValues_Type; /* fstwave.pywellen25 (pyfstw_stream.c) */
     PyObject *FstError;
 } pyfstw_state;
 
@@ -160,6 +162,8 @@ extern PyType_Spec pyfstw_TimescaleUnit_spec;
 extern PyType_Spec pyfstw_Array_spec;
 extern PyType_Spec pyfstw_Changes_spec;
 extern PyType_Spec pyfstw_Summary_spec;
+extern PyType_Spec pyfstw_SignalId_spec;
+extern PyType_Spec pyfstw_SignalValues_spec;
 extern PyStructSequence_Desc pyfstw_QueryResult_desc;
 
 /* Type flags shared by every non-constructible type. */
@@ -278,8 +282,9 @@ PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filena
 PyObject *pyfstw_signal_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, fstw_signal *sig);
 PyObject *pyfstw_timetable_new(pyfstw_state *st, pyfstw_HierarchyObject *hier);
 PyObject *pyfstw_timescale_new(pyfstw_state *st, uint32_t factor, int unit_exponent);
-/* A Var of hier's file for var id `id`. */
+/* A Var (Scope) of hier's file for var (scope) id `id`. */
 PyObject *pyfstw_var_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
+PyObject *pyfstw_scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id);
 
 /* Waveform.render_svg() and Waveform.show_text() (pyfstw_render.c). */
 PyObject *pyfstw_render_svg(PyObject *waveform, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
@@ -291,6 +296,24 @@ extern const char pyfstw_show_text_doc[];
  * str, float, '' for events; see the contract's "Values"), or None when
  * change < 0. */
 PyObject *pyfstw_value_or_none(const fstw_signal *s, int64_t change);
+
+/* A core value as a Python object (pyfstw_signal.c, the one conversion):
+ * int for FSTW_VAL_BITS2 (unsigned, any width), str for FSTW_VAL_LOGIC and
+ * FSTW_VAL_STRING (Latin-1), float for reals, '' for events. */
+PyObject *pyfstw_value_object(const fstw_value *v);
+/* The value of change i of s (scratch: fstw_signal_scratch_size(s) bytes);
+ * RuntimeError when i is out of range. */
+PyObject *pyfstw_change_value(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len);
+
+/* ---------------------------------------------- fstwave.pywellen25 */
+
+/* The module functions of the pywellen 0.25 layer (python/fstwave/pywellen25.py),
+ * added to the module by _fstwave.c: _signal_getitem (pyfstw_signal25.c),
+ * _lookup_item, _scope_items, _all_items (pyfstw_items.c), _stream,
+ * _signal_id, _signal_id_ref (pyfstw_stream.c). */
+extern PyMethodDef pyfstw_signal25_functions[];
+extern PyMethodDef pyfstw_items_functions[];
+extern PyMethodDef pyfstw_stream_functions[];
 
 /* ------------------------------------------------------ bulk arrays */
 

@@ -132,6 +132,11 @@ static PyObject *scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint3
     return item_new(st->Scope_Type, hier, id);
 }
 
+PyObject *pyfstw_scope_new(pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t id)
+{
+    return scope_new(st, hier, id);
+}
+
 /* ============================================================ Scope */
 
 static int scope_info(pyfstw_ItemObject *self, fstw_scope_info *info)

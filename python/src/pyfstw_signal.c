@@ -31,6 +31,34 @@ static PyObject *bits2_to_int(const uint8_t *data, size_t len)
 #endif
 }
 
+PyObject *pyfstw_value_object(const fstw_value *v)
+{
+    switch (v->kind) {
+    case FSTW_VAL_BITS2:
+        return bits2_to_int(v->data, v->len);
+    case FSTW_VAL_LOGIC:
+    case FSTW_VAL_STRING:
+        return PyUnicode_DecodeLatin1((const char *)v->data, (Py_ssize_t)v->len, NULL);
+    case FSTW_VAL_REAL:
+        return PyFloat_FromDouble(v->real);
+    case FSTW_VAL_EVENT:
+        return PyUnicode_FromStringAndSize("", 0);
+    default:
+        PyErr_Format(PyExc_RuntimeError, "unknown value kind %d", v->kind);
+        return NULL;
+    }
+}
+
+PyObject *pyfstw_change_value(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len)
+{
+    fstw_value v;
+    if (fstw_signal_value(s, i, &v, scratch, scratch_len) != FSTW_OK) {
+        PyErr_Format(PyExc_RuntimeError, "cannot read change %zu of signal %u", i, (unsigned)fstw_signal_ref(s));
+        return NULL;
+    }
+    return pyfstw_value_object(&v);
+}
+
 /* The value of change i of s as a Python object (see the contract's
  * "Values"): int, str, float, or "" for events. */
 static PyObject *change_value(const fstw_signal *s, size_t i)
@@ -43,32 +71,7 @@ static PyObject *change_value(const fstw_signal *s, size_t i)
         if (!scratch)
             return PyErr_NoMemory();
     }
-    fstw_value v;
-    PyObject *res = NULL;
-    if (fstw_signal_value(s, i, &v, scratch, need > sizeof stackbuf ? need : sizeof stackbuf) != FSTW_OK) {
-        PyErr_Format(PyExc_RuntimeError, "cannot read change %zu of signal %u", i,
-                     (unsigned)fstw_signal_ref(s));
-        goto out;
-    }
-    switch (v.kind) {
-    case FSTW_VAL_BITS2:
-        res = bits2_to_int(v.data, v.len);
-        break;
-    case FSTW_VAL_LOGIC:
-    case FSTW_VAL_STRING:
-        res = PyUnicode_DecodeLatin1((const char *)v.data, (Py_ssize_t)v.len, NULL);
-        break;
-    case FSTW_VAL_REAL:
-        res = PyFloat_FromDouble(v.real);
-        break;
-    case FSTW_VAL_EVENT:
-        res = PyUnicode_FromStringAndSize("", 0);
-        break;
-    default:
-        PyErr_Format(PyExc_RuntimeError, "unknown value kind %d", v.kind);
-        break;
-    }
-out:
+    PyObject *res = pyfstw_change_value(s, i, scratch, need > sizeof stackbuf ? need : sizeof stackbuf);
     if (scratch != stackbuf)
         PyMem_Free(scratch);
     return res;

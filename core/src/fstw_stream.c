@@ -1,0 +1,540 @@
+/* fstw_stream.c - one pass over the value-change blocks in file order
+ * (fstw_stream_*: pywellen 0.25's stream_changes / stream_time_steps and
+ * Node's streamChanges), holding one block at a time.
+ *
+ * The order is fst-reader's read_signals (wellen's FST streaming), which
+ * walks a block as libfst's fstReaderIterBlocks does: each included signal's
+ * chain is unpacked, and its first change is put in front of the list of the
+ * block time step it falls on (signals taken in ascending ref order, so the
+ * first step lists them in descending order).  The steps are then visited in
+ * table order; a signal taken from a step's list is reported, and when its
+ * chain has more, put in front of the list of the step of its next change
+ * (which may be the same step: a second change of the signal in one step
+ * comes next).  Steps after the header's end time end the block; blocks that
+ * start after it are not read.  The first block read reports its frame first
+ * (ascending refs, at its start time) when its time table is empty or starts
+ * later.  Nothing is de-duplicated: every change of the file is reported.
+ * Values are shaped by the signal's var as a signal load does (fstw_signal.c
+ * and fstw_decode.c's rules): events, strings, reals, bit vectors at the
+ * var's width. */
+#include "fstw_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
+
+/* the latest value of a streamed signal (track_values) */
+typedef struct last_value {
+    int has;
+    int kind;
+    uint32_t bits;
+    double real;
+    size_t len, cap;
+    uint8_t *data;
+} last_value;
+
+struct fstw_stream {
+    fstw_file *f;
+    size_t n;              /* streamed signals (slots) */
+    uint32_t *refs;        /* slot -> ref, ascending; NULL when every signal (slot == ref) */
+    uint8_t *enc;          /* per slot: the var's encoding */
+    uint32_t *bits;        /* per slot: the var's width (bit vectors) */
+    uint32_t max_bits;
+    int track;
+    last_value *last;      /* per slot, with track */
+
+    size_t *blocks;        /* the blocks read, in order */
+    size_t nb, bi;         /* count, next one to start */
+    uint64_t done, total;  /* progress in bytes of blocks */
+
+    /* the block being walked */
+    uint32_t block;
+    const fstwi_vc_block *b;  /* &blk while a block is walked, else NULL */
+    /* a copy of the block: its chain-table index is the file's when a load
+     * built it already (shared, read only), else built here for this pass
+     * (the body's trailer fields need not be loaded) and freed after it */
+    fstwi_vc_block blk;
+    int own_index;
+    uint64_t *bt;          /* its time table */
+    uint64_t bt_n, limit;  /* entries; steps visited (up to the end time) */
+    fstwi_buf arena;       /* the included chains, unpacked, one after the other */
+    uint64_t *head;        /* per slot: offset of its next change in arena */
+    uint64_t *end;         /* per slot: end of its chain in arena */
+    uint32_t *scatter;     /* per slot: next slot + 1 in its step's list */
+    uint32_t *tc_head;     /* per step: first slot + 1 of its list */
+    size_t tc_cap;
+    uint64_t step;         /* the step being visited */
+
+    /* the frame of the first block, reported before its changes */
+    uint8_t *frame;
+    uint64_t frame_len, frame_maxh, frame_pos;
+    uint32_t frame_ref;
+    size_t frame_slot;     /* next slot to report from the frame */
+
+    fstwi_decoder d;       /* chain access (table source, inflater, buffers) */
+    uint8_t *tmp;          /* value scratch: 2 * max_bits + 16 bytes */
+    int have_prev;
+    uint64_t prev_time;
+    int finished;
+};
+
+static uint32_t slot_ref(const fstw_stream *s, size_t slot)
+{
+    return s->refs ? s->refs[slot] : (uint32_t)slot;
+}
+
+static uint32_t geom(const fstw_file *f, uint32_t ref)
+{
+    return ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The slot of ref, or -1 when it is not streamed. */
+static int64_t slot_of(const fstw_stream *s, uint32_t ref)
+{
+    if (!s->refs) return ref < s->n ? (int64_t)ref : -1;
+    const uint32_t *hit = bsearch(&ref, s->refs, s->n, sizeof *s->refs, cmp_u32);
+    return hit ? (int64_t)(hit - s->refs) : -1;
+}
+
+int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int track_values,
+                     fstw_stream **out, fstw_error *err)
+{
+    *out = NULL;
+    fstwi_error_clear(err);
+    if (!all)
+        for (size_t i = 0; i < n; i++) {
+            int rc = fstw_check_signal_ref(f, refs[i], err);
+            if (rc) return rc;
+        }
+    fstw_stream *s = calloc(1, sizeof *s);
+    if (!s) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    s->f = f;
+    s->track = track_values;
+    if (all) {
+        s->n = fstw_signal_count(f);
+    } else {
+        s->refs = malloc((n ? n : 1) * sizeof *s->refs);
+        if (!s->refs) goto nomem;
+        if (n) memcpy(s->refs, refs, n * sizeof *refs);
+        qsort(s->refs, n, sizeof *s->refs, cmp_u32);
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (u == 0 || s->refs[u - 1] != s->refs[i]) s->refs[u++] = s->refs[i];
+        s->n = u;
+    }
+    size_t ns = s->n ? s->n : 1;
+    s->enc = malloc(ns);
+    s->bits = malloc(ns * sizeof *s->bits);
+    s->head = malloc(ns * sizeof *s->head);
+    s->end = malloc(ns * sizeof *s->end);
+    s->scatter = calloc(ns, sizeof *s->scatter);
+    s->last = track_values ? calloc(ns, sizeof *s->last) : NULL;
+    s->blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *s->blocks);
+    if (!s->enc || !s->bits || !s->head || !s->end || !s->scatter || !s->blocks ||
+        (track_values && !s->last))
+        goto nomem;
+    s->max_bits = 8;
+    for (size_t k = 0; k < s->n; k++) {
+        /* the var's shape, as a signal load takes it */
+        fstwi_builder shape;
+        int rc = fstwi_builder_init(&shape, f, slot_ref(s, k), err);
+        s->enc[k] = shape.enc;
+        s->bits[k] = shape.bits;
+        fstwi_builder_free(&shape);
+        if (rc) { fstw_stream_close(s); return rc; }
+        uint32_t g = geom(f, slot_ref(s, k));
+        if (s->bits[k] > s->max_bits) s->max_bits = s->bits[k];
+        if (g != FSTWI_GEOM_VARLEN && g > s->max_bits) s->max_bits = g;
+    }
+    s->tmp = malloc(2 * (size_t)s->max_bits + 16);
+    if (!s->tmp) goto nomem;
+    int rc = fstwi_decoder_init(&s->d, f, s->max_bits, err);
+    if (rc) { fstw_stream_close(s); return rc; }
+    /* the blocks fst-reader reads: those starting at or before the end time */
+    for (size_t i = 0; i < f->n_blocks; i++)
+        if (f->blocks[i].start_time <= f->header.end_time) {
+            s->blocks[s->nb++] = i;
+            s->total += f->blocks[i].length;
+        }
+    *out = s;
+    return FSTW_OK;
+nomem:
+    fstw_stream_close(s);
+    return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+}
+
+void fstw_stream_close(fstw_stream *s)
+{
+    if (!s) return;
+    if (s->last)
+        for (size_t k = 0; k < s->n; k++) free(s->last[k].data);
+    free(s->last);
+    free(s->refs);
+    free(s->enc);
+    free(s->bits);
+    free(s->head);
+    free(s->end);
+    free(s->scatter);
+    free(s->tc_head);
+    free(s->blocks);
+    free(s->bt);
+    free(s->frame);
+    free(s->tmp);
+    if (s->own_index) free(s->blk.ckpt);
+    fstwi_buf_free(&s->arena);
+    if (s->d.f) fstwi_decoder_free(&s->d);
+    free(s);
+}
+
+void fstw_stream_progress(const fstw_stream *s, uint64_t *done, uint64_t *total)
+{
+    *done = s->done;
+    *total = s->total;
+}
+
+#define CORRUPT(...) return fstwi_fail_at(err, FSTW_ERR_FORMAT, s->b->offset - 1, __VA_ARGS__)
+
+/* The time delta in front of a change record (FST chain format). */
+static int peek_delta(const fstw_stream *s, size_t slot, uint64_t *delta)
+{
+    fstwi_cursor c = { s->arena.data + s->head[slot], s->arena.data + s->end[slot] };
+    uint64_t vli;
+    if (fstwi_varint(&c, &vli)) return -1;
+    uint32_t g = geom(s->f, slot_ref(s, slot));
+    *delta = g == 1 ? ((vli & 1) ? vli >> 4 : vli >> 2) : vli >> 1;
+    return 0;
+}
+
+/* Puts slot in front of the list of step `at` of the block. */
+static int schedule(fstw_stream *s, size_t slot, uint64_t at, fstw_error *err)
+{
+    if (at >= s->bt_n)
+        CORRUPT("block at offset %llu: signal %u has a change at time step %llu of %llu",
+                (unsigned long long)(s->b->offset - 1), slot_ref(s, slot), (unsigned long long)at,
+                (unsigned long long)s->bt_n);
+    s->scatter[slot] = s->tc_head[at];
+    s->tc_head[at] = (uint32_t)(slot + 1);
+    return FSTW_OK;
+}
+
+/* Starts block s->blocks[s->bi]: its time table, its frame when it is the
+ * first, the included chains unpacked into the arena, the first lists. */
+static int start_block(fstw_stream *s, fstw_error *err)
+{
+    fstw_file *f = s->f;
+    size_t idx = s->blocks[s->bi];
+    const fstwi_vc_block *fb = &f->blocks[idx];
+    int first = s->bi == 0;
+    s->bi++;
+    s->block = (uint32_t)idx;
+    free(s->bt);
+    s->bt = NULL;
+    s->bt_n = s->limit = s->step = 0;
+    s->arena.len = 0;
+    uint64_t packed;
+    int rc = fstwi_block_times(f, fb, &s->bt, &s->bt_n, &packed, err);
+    if (rc) return rc;
+    if (s->own_index) free(s->blk.ckpt);
+    s->own_index = 0;
+    fstwi_vc_block *b = &s->blk;
+    /* the fields fixed at open, and the trailer's, which the layout needs
+     * (a body load may be writing the file's copies of the trailer fields) */
+    memset(b, 0, sizeof *b);
+    b->type = fb->type; b->offset = fb->offset; b->length = fb->length;
+    b->start_time = fb->start_time; b->end_time = fb->end_time;
+    b->incomplete = fb->incomplete; b->frame_off = fb->frame_off;
+    b->tt_count = s->bt_n;
+    b->tt_packed = packed;
+    if (__atomic_load_n(&fb->chains_ready, __ATOMIC_ACQUIRE)) {
+        /* the file's chain-table index: published, no longer changed */
+        b->pack = fb->pack; b->vc_start = fb->vc_start; b->table_off = fb->table_off;
+        b->table_len = fb->table_len; b->maxh = fb->maxh;
+        b->ckpt = fb->ckpt; b->n_ckpt = fb->n_ckpt;
+        b->chains_ready = 1;
+    } else {
+        s->own_index = 1;
+    }
+    s->b = b;
+    if (first && (s->bt_n == 0 || s->bt[0] > b->start_time)) {
+        if ((rc = fstwi_frame_read(f, b, &s->frame, &s->frame_len, &s->frame_maxh, err))) return rc;
+        s->frame_pos = 0;
+        s->frame_ref = 0;
+        s->frame_slot = 0;
+    }
+    if (b->incomplete || s->bt_n == 0) return FSTW_OK;
+    while (s->limit < s->bt_n && s->bt[s->limit] <= f->header.end_time) s->limit++;
+    if (s->tc_cap < s->bt_n) {
+        free(s->tc_head);
+        s->tc_head = malloc(s->bt_n * sizeof *s->tc_head);
+        s->tc_cap = s->tc_head ? s->bt_n : 0;
+        if (!s->tc_head) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    }
+    memset(s->tc_head, 0, s->bt_n * sizeof *s->tc_head);
+    if ((rc = fstwi_chains_prepare(&s->d.tsrc, f, b, s->n, err))) return rc;
+    for (size_t k = 0; k < s->n; k++) {
+        uint32_t ref = slot_ref(s, k);
+        uint64_t off, len;
+        s->head[k] = s->end[k] = 0;
+        if ((rc = fstwi_chain_find(&s->d.tsrc, ref, &off, &len))) return rc;
+        if (len == 0) continue;
+        const uint8_t *data;
+        size_t dlen;
+        if ((rc = fstwi_chain_get(&s->d, b, ref, off, len, &data, &dlen))) return rc;
+        if (dlen == 0) continue;
+        s->head[k] = s->arena.len;
+        if (fstwi_buf_append(&s->arena, data, dlen)) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+        s->end[k] = s->arena.len;
+        uint64_t delta;
+        if (peek_delta(s, k, &delta))
+            CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), ref);
+        if ((rc = schedule(s, k, delta, err))) return rc;
+    }
+    return FSTW_OK;
+}
+
+/* The value of a change of slot as its var shapes it, into out (data in
+ * s->tmp or at p).  kind: 0 state chars, 1 real, 2 bytes (a string chain), 3
+ * FST-packed 2-state bits of geometry g.  Returns 0 when the change is not
+ * reported (a value that does not fit its var, as a signal load drops it). */
+static int shape_value(fstw_stream *s, size_t slot, int kind, const uint8_t *p, size_t len, double real,
+                       uint32_t g, fstw_value *out)
+{
+    int enc = s->enc[slot];
+    uint32_t bits = s->bits[slot];
+    memset(out, 0, sizeof *out);
+    if (enc == FSTW_ENC_EVENT) { out->kind = FSTW_VAL_EVENT; return 1; }
+    if (enc == FSTW_ENC_REAL) {
+        if (kind != 1) return 0;
+        out->kind = FSTW_VAL_REAL;
+        out->real = real;
+        return 1;
+    }
+    if (kind == 1) return 0;
+    if (kind == 3) {
+        /* packed 2-state bits: as wide as the var, straight into storage order */
+        size_t nb = ((size_t)g + 7) / 8;
+        if (enc == FSTW_ENC_BITS && g == bits) {
+            unsigned pad = (unsigned)(nb * 8 - g);
+            if (pad) fstwi_fst_bits_to_storage(s->tmp, p, nb, pad);
+            else memcpy(s->tmp, p, nb);
+            out->kind = FSTW_VAL_BITS2;
+            out->bits = bits;
+            out->data = s->tmp;
+            out->len = nb;
+            return 1;
+        }
+        uint8_t *chars = s->tmp + (size_t)s->max_bits + 8;
+        for (uint32_t i = 0; i < g; i++) chars[i] = (p[i >> 3] >> (7 - (i & 7)) & 1) ? '1' : '0';
+        p = chars;
+        len = g;
+    }
+    if (enc == FSTW_ENC_STRING) {
+        out->kind = FSTW_VAL_STRING;
+        out->data = p;
+        out->len = len;
+        return 1;
+    }
+    /* a bit vector: exactly the var's width */
+    uint8_t *chars = s->tmp;
+    int two_state = fstwi_norm_chars(bits, p, len, chars);
+    out->bits = bits;
+    if (!two_state) {
+        out->kind = FSTW_VAL_LOGIC;
+        out->data = chars;
+        out->len = bits;
+        return 1;
+    }
+    size_t nb = ((size_t)bits + 7) / 8;
+    uint8_t *packed = s->tmp + bits;
+    fstwi_pack_bits(chars, bits, packed, nb);
+    out->kind = FSTW_VAL_BITS2;
+    out->data = packed;
+    out->len = nb;
+    return 1;
+}
+
+/* Decodes the change at slot's head (after its time delta) and advances the
+ * head; *reported 0 when shape_value drops it. */
+static int take_change(fstw_stream *s, size_t slot, fstw_value *v, int *reported, fstw_error *err)
+{
+    uint32_t ref = slot_ref(s, slot);
+    uint32_t g = geom(s->f, ref);
+    fstwi_cursor c = { s->arena.data + s->head[slot], s->arena.data + s->end[slot] };
+    uint64_t vli;
+    if (fstwi_varint(&c, &vli))
+        CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(s->b->offset - 1), ref);
+    uint8_t one;
+    const uint8_t *val = NULL;
+    size_t vlen = 0;
+    double real = 0;
+    int kind;
+    if (g == 1) {
+        one = (vli & 1) ? (uint8_t)RCV[(vli >> 1) & 7] : (uint8_t)('0' + ((vli >> 1) & 1));
+        val = &one; vlen = 1; kind = 0;
+    } else if (g == FSTWI_GEOM_VARLEN) {
+        uint64_t sl;
+        if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
+            CORRUPT("block at offset %llu: truncated string value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
+        val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
+    } else if (g == FSTWI_GEOM_REAL) {
+        if (c.end - c.p < 8)
+            CORRUPT("block at offset %llu: truncated real value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
+        real = fstwi_read_double(s->f, c.p); c.p += 8; kind = 1;
+    } else if (vli & 1) {
+        if ((uint64_t)(c.end - c.p) < g)
+            CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
+        val = c.p; vlen = g; c.p += g; kind = 0;
+    } else {
+        size_t nb = ((size_t)g + 7) / 8;
+        if ((size_t)(c.end - c.p) < nb)
+            CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
+        val = c.p; vlen = nb; c.p += nb; kind = 3;
+    }
+    s->head[slot] = (uint64_t)(c.p - s->arena.data);
+    *reported = shape_value(s, slot, kind, val, vlen, real, g, v);
+    return FSTW_OK;
+}
+
+/* The next frame value, when the frame has one left: 1 with slot and value.
+ * The frame holds every signal's value in ref order; frame_pos is the offset
+ * of ref frame_ref's value. */
+static int frame_next(fstw_stream *s, size_t *slot, fstw_value *v)
+{
+    const fstw_file *f = s->f;
+    while (s->frame_slot < s->n) {
+        size_t k = s->frame_slot++;
+        uint32_t ref = slot_ref(s, k);
+        if (ref >= s->frame_maxh || ref >= f->n_geom) break;
+        while (s->frame_ref < ref) s->frame_pos += fstwi_frame_size(f->geom[s->frame_ref++]);
+        uint64_t pos = s->frame_pos;
+        uint32_t g = f->geom[ref];
+        if (pos + fstwi_frame_size(g) > s->frame_len) break; /* a short frame: no values beyond it */
+        if (g == FSTWI_GEOM_VARLEN) continue; /* variable-length signals have no frame value */
+        int ok = g == FSTWI_GEOM_REAL
+                     ? shape_value(s, k, 1, NULL, 0, fstwi_read_double(f, s->frame + pos), g, v)
+                     : shape_value(s, k, 0, s->frame + pos, g, 0, g, v);
+        if (!ok) continue;
+        *slot = k;
+        return 1;
+    }
+    free(s->frame);
+    s->frame = NULL;
+    return 0;
+}
+
+static int same_value(const last_value *l, const fstw_value *v)
+{
+    if (!l->has || l->kind != v->kind) return 0;
+    switch (v->kind) {
+    case FSTW_VAL_EVENT: return 0;
+    case FSTW_VAL_REAL: return l->real == v->real;
+    default: return l->bits == v->bits && l->len == v->len && (v->len == 0 || memcmp(l->data, v->data, v->len) == 0);
+    }
+}
+
+static int remember(last_value *l, const fstw_value *v)
+{
+    if (v->len > l->cap) {
+        uint8_t *p = realloc(l->data, v->len);
+        if (!p) return -1;
+        l->data = p;
+        l->cap = v->len;
+    }
+    if (v->len) memcpy(l->data, v->data, v->len);
+    l->len = v->len;
+    l->kind = v->kind;
+    l->bits = v->bits;
+    l->real = v->real;
+    l->has = 1;
+    return 0;
+}
+
+/* Fills out for a reported change of slot at time t. */
+static int report(fstw_stream *s, size_t slot, uint64_t t, fstw_change *out, fstw_error *err)
+{
+    out->time = t;
+    out->ref = slot_ref(s, slot);
+    out->block = s->block;
+    out->new_step = !s->have_prev || t > s->prev_time;
+    s->have_prev = 1;
+    s->prev_time = t;
+    out->changed = 1;
+    if (s->track) {
+        last_value *l = &s->last[slot];
+        out->changed = out->value.kind == FSTW_VAL_EVENT || !same_value(l, &out->value);
+        if (out->changed && remember(l, &out->value)) {
+            s->finished = 1;
+            fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+    }
+    return 1;
+}
+
+int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
+{
+    fstwi_error_clear(err);
+    s->d.err = err;
+    for (;;) {
+        if (s->finished) return 0;
+        if (s->frame) {
+            size_t slot;
+            if (frame_next(s, &slot, &out->value)) return report(s, slot, s->b->start_time, out, err);
+            continue;
+        }
+        if (s->b) {
+            while (s->step < s->limit) {
+                uint32_t h = s->tc_head[s->step];
+                if (!h) { s->step++; continue; }
+                size_t slot = h - 1;
+                s->tc_head[s->step] = s->scatter[slot];
+                s->scatter[slot] = 0;
+                int reported = 0, rc;
+                if ((rc = take_change(s, slot, &out->value, &reported, err))) goto fail;
+                if (s->head[slot] < s->end[slot]) {
+                    uint64_t delta;
+                    if (peek_delta(s, slot, &delta)) {
+                        fstwi_fail_at(err, FSTW_ERR_FORMAT, s->b->offset - 1, "block at offset %llu: truncated chain of signal %u",
+                                      (unsigned long long)(s->b->offset - 1), slot_ref(s, slot));
+                        goto fail;
+                    }
+                    if (schedule(s, slot, s->step + delta, err)) goto fail;
+                }
+                if (reported) return report(s, slot, s->bt[s->step], out, err);
+            }
+            s->done += s->b->length;
+            s->b = NULL;
+            s->arena.len = 0;
+        }
+        if (s->bi >= s->nb) {
+            s->finished = 1;
+            fstwi_buf_free(&s->arena);
+            return 0;
+        }
+        if (start_block(s, err)) goto fail;
+    }
+fail:
+    s->finished = 1;
+    return -1;
+}
+
+int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out)
+{
+    if (!s->track) return 0;
+    int64_t slot = slot_of(s, ref);
+    if (slot < 0 || !s->last[slot].has) return 0;
+    const last_value *l = &s->last[slot];
+    memset(out, 0, sizeof *out);
+    out->kind = l->kind;
+    out->bits = l->bits;
+    out->data = l->data;
+    out->len = l->len;
+    out->real = l->real;
+    return 1;
+}
