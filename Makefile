@@ -104,12 +104,16 @@ $(BUILD)/test_format: tests/c/test_format.c $(CORE_A)
 $(BUILD)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress fixtures $(BUILD)/example.fst
+$(BUILD)/test_stream: tests/c/test_stream.c tests/c/check.h $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
+
+test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress $(BUILD)/test_stream fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_format $(BUILD)/fixtures/enums_vhdl.fst
 	$(BUILD)/test_progress $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_stream $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
 $(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh

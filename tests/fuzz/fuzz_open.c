@@ -444,6 +444,38 @@ static void load_all(fstw_file *f)
     free(sigs);
 }
 
+/* The one-pass stream over every signal (with values tracked), then over a
+ * few refs, then one stopped early; every reported value is read. */
+static void stream_all(fstw_file *f)
+{
+    fstw_error err;
+    fstw_stream *s = NULL;
+    if (fstw_stream_open(f, NULL, 0, 1, 1, &s, &err) != FSTW_OK) {
+        if (s || !err.message[0]) abort();
+        return;
+    }
+    fstw_change c;
+    int r;
+    size_t n = 0;
+    while ((r = fstw_stream_next(s, &c, &err)) == 1 && n < 2000000) {
+        g_sink += c.time + c.ref + (uint64_t)c.new_step + (uint64_t)c.changed + sum_bytes(c.value.data, c.value.len);
+        fstw_value v;
+        if (!fstw_stream_value(s, c.ref, &v)) abort(); /* the change just reported */
+        n++;
+    }
+    if (r < 0 && !err.message[0]) abort();
+    fstw_stream_close(s);
+    uint32_t ns = fstw_signal_count(f);
+    uint32_t refs[3] = { 0, ns / 2, ns ? ns - 1 : 0 };
+    if (ns && fstw_stream_open(f, refs, 3, 0, 0, &s, &err) == FSTW_OK) {
+        for (int k = 0; k < 50 && fstw_stream_next(s, &c, &err) == 1; k++) g_sink += c.time;
+        fstw_stream_close(s);
+    }
+    uint32_t bad = ns;
+    s = NULL;
+    if (fstw_stream_open(f, &bad, 1, 0, 0, &s, &err) != FSTW_ERR_ARG || s) abort();
+}
+
 static const char *g_path_now; /* the path run_once opens */
 
 static void run_once(const fstw_open_options *opts)
@@ -465,6 +497,7 @@ static void run_once(const fstw_open_options *opts)
         fprintf(stderr, "  open: ok, %u scopes, %u vars, %u signals\n", fstw_scope_count(f),
                 fstw_var_count(f), fstw_signal_count(f));
     walk_hierarchy(f);
+    stream_all(f);
     load_all(f);
     fstw_close(f);
 }
