@@ -249,6 +249,8 @@ def test_vcd_var_types_types(wl, extensions_fst):
         assert var.var_type == var_type, name
         assert (var.bitwidth, var.length) == (bitwidth, bitwidth), name
         assert var.direction == 'Implicit', name  # the original's VCD: "Unknown", see (4)
+        # (is_string, is_real, is_bit_vector); the original checks no flag for the event, here
+        # it is pywellen 0.25's: a bit vector of width 0 (pywellen 0.20.5 said not a bit vector)
         flags = (var.is_string, var.is_real, var.is_bit_vector)
         assert flags == {'string': (True, False, False), 'real': (False, True, False)}.get(
             encoding, (False, False, True)), name
