@@ -53,6 +53,7 @@ def wl(request):
 
 
 def corpus_file(rel):
+    """The path (str) of corpus file ``rel``, read in place; a missing file fails the test."""
     path = CORPUS / rel
     assert path.is_file(), f'corpus file missing: {path}'
     return str(path)
@@ -63,6 +64,7 @@ SWERV = 'verilator/swerv1.vcd.fst'
 
 @pytest.fixture(scope='module')
 def swerv_reference():
+    """swerv1.vcd.fst as GTKWave's fst2vcd reads it (the expected changes)."""
     return read_fst_reference(corpus_file(SWERV))
 
 
