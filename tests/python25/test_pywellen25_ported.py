@@ -6,7 +6,8 @@ test_vcd_vcd_compatibility.py (C) of wellen v0.25.5. Each one is ported; none is
 Their inputs came from wellen's ``inputs/`` folder; here:
 
   test (origin)                       original input                          input here
-  W test_var_and_scope_index_api      verilator/surfer_issue_201.fst          written VCD -> vcd2fst (1)
+  W test_var_and_scope_index_api      verilator/surfer_issue_201.fst          written VCD -> vcd2fst (1),
+                                                                              and corpus verilator/many_sv_datatypes.fst
   W test_var_change_access            verilator/surfer_issue_201.fst          written VCD -> vcd2fst (1)
   W test_iterate_hierarchy_example    verilator/swerv1.vcd                    corpus verilator/swerv1.vcd.fst (2)
   W test_vcd_not_starting_at_zero     gameroy/trace_prefix.vcd                written VCD -> vcd2fst (3)
@@ -193,20 +194,32 @@ def single_var_fst(folder, stem, scopes, name, width, changes, timescale='1ns'):
 
 # ---- test_waveform.py ----------------------------------------------------------------------
 
-def test_var_and_scope_index_api(wl, pix_port_fst):
+@pytest.fixture(params=['written', 'verilator'])
+def logic_var_path(request, pix_port_fst):
+    """(file, dotted path of a 1-bit logic var under scope TOP): the written Verilator-like file,
+    and, beside it, a file Verilator itself wrote (the original's surfer_issue_201.fst was one)."""
+    if request.param == 'written':
+        return str(pix_port_fst), 'TOP.top.pix_port.d_ready'
+    return corpus_file('verilator/many_sv_datatypes.fst'), 'TOP.SVDataTypeWrapper.bb.abc_r'
+
+
+def test_var_and_scope_index_api(wl, logic_var_path):
     """Scopes and vars are found by dotted path or by indexing scope after scope, print as
     Scope(...)/Var(...), compare equal and hash alike."""
-    wave = wl.Waveform(str(pix_port_fst))
-    assert repr(wave) == f'Waveform({pix_port_fst})'  # the original: starts and ends so
+    path, var_path = logic_var_path
+    wave = wl.Waveform(path)
+    assert repr(wave) == f'Waveform({path})'  # the original: starts and ends so
     assert wave['TOP'].type == 'module'
     assert repr(wave['TOP']) == 'Scope(TOP)'
-    d_ready = wave['TOP.top.pix_port.d_ready']
-    assert (d_ready.type, d_ready.name, d_ready.full_name) == \
-        ('Logic', 'd_ready', 'TOP.top.pix_port.d_ready')
-    assert repr(d_ready) == 'Var(TOP.top.pix_port.d_ready)'
-    step_by_step = wave['TOP']['top']['pix_port']['d_ready']
-    assert d_ready == step_by_step
-    assert len({d_ready: 1, step_by_step: 3}) == 1  # one key: equal vars hash alike
+    var = wave[var_path]
+    name = var_path.rsplit('.', 1)[1]
+    assert (var.type, var.name, var.full_name) == ('Logic', name, var_path)
+    assert repr(var) == f'Var({var_path})'
+    step_by_step = wave
+    for part in var_path.split('.'):
+        step_by_step = step_by_step[part]
+    assert var == step_by_step
+    assert len({var: 1, step_by_step: 3}) == 1  # one key: equal vars hash alike
 
 
 def test_var_change_access(wl, pix_port_fst):
