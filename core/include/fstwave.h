@@ -168,7 +168,29 @@ typedef struct fstw_open_options {
     const fstw_progress *progress;     /* progress and cancel of the open (default NULL):
                                           checked after the hierarchy and for each block of
                                           the body (when load_body) */
+    int hierarchy_rules;               /* FSTW_HIERARCHY_PYWELLEN_020 (default) or
+                                          FSTW_HIERARCHY_PYWELLEN_025, see below */
 } fstw_open_options;
+
+/* The hierarchy rules of fstw_open_options.hierarchy_rules:
+ *   FSTW_HIERARCHY_PYWELLEN_020: wellen 0.20.5's, as pywellen 0.20.5 (the
+ *     `fstwave` module and the Node package) shows a file;
+ *   FSTW_HIERARCHY_PYWELLEN_025: wellen 0.25's, as pywellen 0.25.7 (the
+ *     `fstwave.pywellen25` module) shows it: vectors that a writer split into
+ *     one var per bit or per slice (ModelSim/QuestaSim VCDs: "bus[0]",
+ *     "bus[1]", ... declared one after the other in one scope, each with
+ *     its own signal) are merged into one var whose signal is *derived*: a
+ *     concatenation of the pieces' signals (wellen's check_for_split_var:
+ *     the new piece's bit range must extend the previous var's, on its MSB or
+ *     LSB side, and each piece's range must be as wide as its signal).
+ *     Derived signals get the refs after every signal of the file (in the
+ *     order their vars were declared; wellen numbers them in hash-map
+ *     order), fstw_signal_count counts them, fstw_load_signals and the
+ *     stream compute their values (fstw_signal_inputs).  Also wellen 0.25's
+ *     rule for Verilator's array elements: inside an array scope "mem", a
+ *     var named "mem[0]" is the var "[0]" of that scope (wellen 0.20 made a
+ *     second scope "mem"). */
+enum { FSTW_HIERARCHY_PYWELLEN_020 = 0, FSTW_HIERARCHY_PYWELLEN_025 = 25 };
 
 /* Fills opts with the defaults above. */
 FSTW_API void fstw_open_options_init(fstw_open_options *opts);
@@ -286,6 +308,16 @@ typedef struct fstw_var_info {
 
 /* Counts of scopes and vars (all declared vars, aliases included; merged
  * duplicate scopes count once; array scopes made from names count). */
+/* A derived signal's pieces (FSTW_HIERARCHY_PYWELLEN_025): 0 for a signal
+ * of the file (not derived), else the number of pieces, each a bit range
+ * [msb:lsb] of a file signal, most significant piece first; fills at most
+ * `cap` of them. */
+typedef struct fstw_piece {
+    uint32_t ref;      /* a signal of the file */
+    uint32_t msb, lsb; /* the bits taken from it (msb >= lsb) */
+} fstw_piece;
+FSTW_API size_t fstw_signal_inputs(const fstw_file *f, uint32_t ref, fstw_piece *pieces, size_t cap);
+
 FSTW_API uint32_t fstw_scope_count(const fstw_file *f);
 FSTW_API uint32_t fstw_var_count(const fstw_file *f);
 /* Number of signals (the FST max handle). */

@@ -26,6 +26,14 @@ typedef struct pending_attr {
 typedef struct builder {
     fstwi_hier *h;
     int remove_empty;
+    int rules25;               /* FSTW_HIERARCHY_PYWELLEN_025 */
+    /* (rules25) per internal scope: the last item added to it (wellen's
+     * "previous child"), kind FSTW_ITEM_*; per var: its derived signal + 1 */
+    uint8_t *last_kind;
+    uint32_t *last_id;
+    uint32_t n_last, cap_last, cap_last_kind;
+    uint32_t *var_derived;
+    uint32_t cap_var_derived;
     /* scope stack: internal scope id, or UINT32_MAX for a flattened scope */
     uint32_t *stack;
     size_t depth, cap_stack;
@@ -198,6 +206,23 @@ static int push(builder *b, uint32_t scope)
     return 0;
 }
 
+/* (rules25) Item `id` of kind FSTW_ITEM_* was added to internal scope
+ * `parent`: it is the parent's previous child for the next var. */
+static int note_item(builder *b, uint32_t parent, uint8_t kind, uint32_t id)
+{
+    uint32_t need = b->h->n_scopes;
+    if (need > b->n_last) {
+        if (grow((void **)&b->last_kind, &b->cap_last_kind, need, 1) ||
+            grow((void **)&b->last_id, &b->cap_last, need, sizeof *b->last_id))
+            return -1;
+        for (uint32_t k = b->n_last; k < need; k++) b->last_kind[k] = FSTW_ITEM_NONE;
+        b->n_last = need;
+    }
+    b->last_kind[parent] = kind;
+    b->last_id[parent] = id;
+    return 0;
+}
+
 /* wellen's add_scope: reopen a same-named child of the current parent, or
  * flatten (remove_scopes_with_empty_name), or add a new scope. */
 static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uint8_t *comp,
@@ -222,6 +247,7 @@ static int add_scope(builder *b, const uint8_t *name, size_t name_len, const uin
     r->type = type;
     r->vars_before = h->n_vars;
     h->n_scopes++;
+    if (b->rules25 && note_item(b, parent, FSTW_ITEM_SCOPE, id)) return -1;
     if (map_put(b, id)) return -1;
     return push(b, id);
 }
@@ -269,15 +295,222 @@ static int grow_handles(fstwi_hier *h, size_t want)
     return 0;
 }
 
+/* ---- wellen 0.25's rules (FSTW_HIERARCHY_PYWELLEN_025) */
+
+/* wellen 0.25's handle_verilator_array_element: inside an array scope,
+ * Verilator repeats the array's name in its elements ("mem[0]" in scope
+ * "mem"): the array scopes the name would make again are dropped, and a
+ * name that starts with the scope's name keeps only the rest. */
+static void verilator_element(builder *b, fstwi_parsed_name *pn)
+{
+    const fstwi_hier *h = b->h;
+    uint32_t parent = current_parent(b);
+    if (parent == 0) return;
+    const fstwi_scope_rec *p = &h->scopes[parent];
+    if (p->type != FSTW_SCOPE_VHDL_ARRAY && p->type != FSTW_SCOPE_SV_ARRAY) return;
+    const uint8_t *pname = h->strings.data + p->name_off;
+    int prefixed = pn->name_len >= p->name_len && memcmp(pn->name, pname, p->name_len) == 0;
+    /* the array scopes that already exist above are not made again */
+    uint32_t pp = prefixed ? p->parent : parent;
+    while (pp != 0 && pn->n_scopes > 0) {
+        const fstwi_scope_rec *q = &h->scopes[pp];
+        size_t k = (size_t)pn->n_scopes - 1;
+        if (pn->scope_len[k] != q->name_len ||
+            (q->name_len && memcmp(pn->scope_ptr[k], h->strings.data + q->name_off, q->name_len) != 0))
+            break;
+        pn->n_scopes--;
+        pp = q->parent;
+    }
+    if (prefixed) {
+        pn->name += p->name_len;
+        pn->name_len -= p->name_len;
+    }
+}
+
+static void var_index(const fstwi_hier *h, const fstwi_var_rec *v, int64_t *msb, int64_t *lsb)
+{
+    if (v->index == FSTW_INDEX_INLINE) { *msb = v->msb; *lsb = v->lsb; }
+    else { *msb = h->var_ext[v->ext].msb; *lsb = h->var_ext[v->ext].lsb; }
+}
+
+static uint64_t index_width(int64_t msb, int64_t lsb)
+{
+    return (uint64_t)(msb >= lsb ? msb - lsb : lsb - msb) + 1;
+}
+
+/* Var id's bit range becomes [msb:lsb] (its width with it). */
+static int set_var_index(fstwi_hier *h, uint32_t id, int64_t msb, int64_t lsb)
+{
+    fstwi_var_rec *v = &h->vars[id];
+    if (msb >= INT32_MIN && msb <= INT32_MAX && lsb >= INT32_MIN && lsb <= INT32_MAX) {
+        v->index = FSTW_INDEX_INLINE;
+        v->msb = (int32_t)msb;
+        v->lsb = (int32_t)lsb;
+    } else {
+        if (!(v = var_ext(h, id))) return -1;
+        v->index = FSTW_INDEX_EXT;
+        h->var_ext[v->ext].msb = msb;
+        h->var_ext[v->ext].lsb = lsb;
+    }
+    uint64_t w = index_width(msb, lsb);
+    v->bitwidth = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+    return 0;
+}
+
+/* Adds a piece to derived signal d, on the MSB side (left) or the LSB side,
+ * joined with its neighbour when that is the adjacent range of the same
+ * signal (wellen's concat_left / concat_right). */
+static int add_piece(fstwi_derived *d, uint32_t ref, uint32_t width, int left)
+{
+    if (width == 0) return 0;
+    fstw_piece x = { ref, width - 1, 0 };
+    d->width += width;
+    if (d->n) {
+        fstw_piece *o = left ? &d->pieces[0] : &d->pieces[d->n - 1];
+        if (o->ref == ref && left && x.lsb == o->msb + 1) { o->msb = x.msb; return 0; }
+        if (o->ref == ref && !left && x.msb + 1 == o->lsb) { o->lsb = x.lsb; return 0; }
+    }
+    if (grow((void **)&d->pieces, &d->cap, (size_t)d->n + 1, sizeof *d->pieces)) return -1;
+    if (left) memmove(d->pieces + 1, d->pieces, d->n * sizeof *d->pieces);
+    d->pieces[left ? 0 : d->n] = x;
+    d->n++;
+    return 0;
+}
+
+/* wellen 0.25's check_for_split_var: when the previous item of the scope is
+ * a var of the same name with a bit range, this var's range (as wide as its
+ * signal) extends it on the MSB or LSB side: the previous var grows and its
+ * signal becomes (or stays) derived, and this var is not added.  As in
+ * wellen, the previous var becomes derived (a piece of its own signal) even
+ * when the ranges do not meet.  1 merged, 0 not, -1 out of memory. */
+static int merge_split(builder *b, const fstwi_parsed_name *pn, uint8_t fst_type, uint32_t length,
+                       uint32_t signal_ref)
+{
+    fstwi_hier *h = b->h;
+    /* only bit vectors as wide as their range (real, string and event types are not) */
+    if (!pn->has_index || length == 0 || fst_type == 21 || fst_type == 3 || fst_type == 4 ||
+        fst_type == 20 || fst_type == 29 || fst_type == 0)
+        return 0;
+    if (index_width(pn->msb, pn->lsb) != length) return 0;
+    uint32_t parent = current_parent(b);
+    if (parent >= b->n_last || b->last_kind[parent] != FSTW_ITEM_VAR) return 0;
+    uint32_t prev = b->last_id[parent];
+    fstwi_var_rec *pv = &h->vars[prev];
+    if (pv->name_len != pn->name_len ||
+        (pn->name_len && memcmp(h->strings.data + pv->name_off, pn->name, pn->name_len) != 0))
+        return 0;
+    if (pv->index == FSTW_INDEX_NONE) return 0;
+    int64_t pmsb, plsb;
+    var_index(h, pv, &pmsb, &plsb);
+    uint32_t d = b->var_derived[prev];
+    if (d == 0) {
+        if (pv->encoding != FSTW_ENC_BITS || pv->bitwidth == 0 || index_width(pmsb, plsb) != pv->bitwidth) return 0;
+        if (grow((void **)&h->derived, &h->cap_derived, (size_t)h->n_derived + 1, sizeof *h->derived)) return -1;
+        fstwi_derived *nd = &h->derived[h->n_derived];
+        memset(nd, 0, sizeof *nd);
+        nd->var = prev;
+        if (add_piece(nd, pv->signal_ref, pv->bitwidth, 1)) return -1;
+        d = b->var_derived[prev] = ++h->n_derived;
+    }
+    fstwi_derived *dv = &h->derived[d - 1];
+    int new_is_msb = pn->lsb == pmsb + 1, new_is_lsb = plsb == pn->msb + 1;
+    if (!new_is_msb && !new_is_lsb) return 0;
+    if (new_is_msb) {
+        if (set_var_index(h, prev, pn->msb, plsb) || add_piece(dv, signal_ref, length, 1)) return -1;
+    } else {
+        if (set_var_index(h, prev, pmsb, pn->lsb) || add_piece(dv, signal_ref, length, 0)) return -1;
+    }
+    return 1;
+}
+
+static int same_derived(const fstwi_derived *a, const fstwi_derived *b)
+{
+    return a->width == b->width && a->n == b->n && memcmp(a->pieces, b->pieces, a->n * sizeof *a->pieces) == 0;
+}
+
+static uint64_t derived_hash(const fstwi_derived *d)
+{
+    uint64_t x = 1469598103934665603ull ^ d->width;
+    for (uint32_t i = 0; i < d->n; i++) {
+        x = (x ^ d->pieces[i].ref) * 1099511628211ull;
+        x = (x ^ d->pieces[i].msb) * 1099511628211ull;
+        x = (x ^ d->pieces[i].lsb) * 1099511628211ull;
+    }
+    return x ^ (x >> 29);
+}
+
+/* (rules25) The derived signals get the refs after the file's signals, one
+ * per distinct concatenation (vars made of the same pieces share it, as in
+ * wellen's generate_signal_refs_for_derived), in the order of their first
+ * var; the vars point at them. */
+static int number_derived(fstwi_hier *h)
+{
+    h->n_ground = h->n_handles;
+    if (!h->n_derived) return 0;
+    uint32_t n = h->n_derived;
+    size_t cap = 16;
+    while (cap < 2 * (size_t)n) cap *= 2;
+    uint32_t *table = calloc(cap, sizeof *table);       /* unique index + 1 */
+    uint32_t *var_of = malloc((size_t)n * sizeof *var_of); /* each merged var */
+    uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* its unique index */
+    int rc = -1;
+    if (!table || !var_of || !ref_of) goto done;
+    uint32_t u = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        var_of[k] = h->derived[k].var;
+        size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
+        while (table[j] && !same_derived(&h->derived[table[j] - 1], &h->derived[k])) j = (j + 1) & (cap - 1);
+        if (table[j]) {
+            ref_of[k] = table[j] - 1;
+            free(h->derived[k].pieces);
+            continue;
+        }
+        h->derived[u] = h->derived[k]; /* unique ones first, in order (u <= k) */
+        table[j] = u + 1;
+        ref_of[k] = u++;
+    }
+    size_t total = (size_t)h->n_ground + u;
+    h->n_derived = u;
+    if (total > UINT32_MAX - 1 || grow_handles(h, total)) goto done;
+    h->n_handles = (uint32_t)total;
+    for (uint32_t k = 0; k < n; k++) h->vars[var_of[k]].signal_ref = h->n_ground + ref_of[k];
+    for (uint32_t k = 0; k < u; k++) h->handle_to_var[h->n_ground + k] = h->derived[k].var;
+    /* a file signal whose var became derived is named by no var now */
+    for (uint32_t k = 0; k < u; k++)
+        for (uint32_t i = 0; i < h->derived[k].n; i++) {
+            uint32_t r = h->derived[k].pieces[i].ref;
+            uint32_t v = h->handle_to_var[r];
+            if (v != FSTW_NONE && h->vars[v].signal_ref != r) h->handle_to_var[r] = FSTW_NONE;
+        }
+    rc = 0;
+done:
+    free(table);
+    free(var_of);
+    free(ref_of);
+    return rc;
+}
+
 static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_t *raw,
                    size_t raw_len, uint32_t length, uint32_t signal_ref)
 {
     fstwi_hier *h = b->h;
     fstwi_parsed_name pn;
     fstwi_parse_name(raw, raw_len, length, &pn);
+    if (b->rules25) verilator_element(b, &pn);
     for (int i = 0; i < pn.n_scopes; i++)
         if (add_scope(b, pn.scope_ptr[i], pn.scope_len[i], NULL, 0, FSTW_SCOPE_VHDL_ARRAY, 0))
             return -1;
+    if (b->rules25) {
+        int merged = merge_split(b, &pn, fst_type, length, signal_ref);
+        if (merged < 0) return -1;
+        if (merged) {
+            /* the piece's signal stays a signal of the file, named by no var */
+            if (signal_ref >= h->cap_handles && grow_handles(h, (size_t)signal_ref + 1)) return -1;
+            if (signal_ref >= h->n_handles) h->n_handles = signal_ref + 1;
+            for (int i = 0; i < pn.n_scopes; i++) pop(b);
+            return 0;
+        }
+    }
 
     if (grow((void **)&h->vars, &h->cap_vars, (size_t)h->n_vars + 1, sizeof *h->vars)) return -1;
     uint32_t id = h->n_vars;
@@ -340,6 +573,11 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
      * the next power of two: 256 for a file with 192 signals) */
     if (signal_ref >= h->n_handles) h->n_handles = signal_ref + 1;
     h->handle_to_var[signal_ref] = id;
+    if (b->rules25) {
+        if (note_item(b, h->vars[id].parent, FSTW_ITEM_VAR, id)) return -1;
+        if (grow((void **)&b->var_derived, &b->cap_var_derived, (size_t)id + 1, sizeof *b->var_derived)) return -1;
+        b->var_derived[id] = 0;
+    }
     for (int i = 0; i < pn.n_scopes; i++) pop(b);
     return 0;
 }
@@ -461,12 +699,13 @@ static size_t hint_cap(uint64_t hint, size_t len, size_t min_bytes)
 }
 
 int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_hints *hints,
-                    int remove_empty_scopes, fstw_error *err)
+                    int flags, fstw_error *err)
 {
     builder b;
     memset(&b, 0, sizeof b);
     b.h = h;
-    b.remove_empty = remove_empty_scopes;
+    b.remove_empty = (flags & FSTWI_HIER_REMOVE_EMPTY) != 0;
+    b.rules25 = (flags & FSTWI_HIER_RULES_025) != 0;
     int rc = FSTW_OK;
     const uint8_t *entry = data;
     /* the names stay in the hierarchy bytes; never NULL: empty names point
@@ -590,7 +829,7 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
             goto done;
         }
     }
-    if (finish(h)) goto nomem;
+    if (number_derived(h) || finish(h)) goto nomem;
     goto done;
 nomem:
     rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory while building the hierarchy");
@@ -600,6 +839,9 @@ done:
     free(b.attrs);
     free(b.enum_handles);
     free(b.enum_ids);
+    free(b.last_kind);
+    free(b.last_id);
+    free(b.var_derived);
     return rc;
 }
 
@@ -614,5 +856,7 @@ void fstwi_hier_free(fstwi_hier *h)
     free(h->unique_vars);
     free(h->handle_to_var);
     free(h->all_child_ids);
+    for (uint32_t k = 0; k < h->n_derived; k++) free(h->derived[k].pieces);
+    free(h->derived);
     memset(h, 0, sizeof *h);
 }

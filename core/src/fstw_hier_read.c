@@ -16,7 +16,18 @@ uint32_t fstw_scope_count(const fstw_file *f) { return f->hier.n_scopes ? f->hie
 uint32_t fstw_var_count(const fstw_file *f) { return f->hier.n_vars; }
 uint32_t fstw_signal_count(const fstw_file *f)
 {
+    /* with derived signals (FSTW_HIERARCHY_PYWELLEN_025) the refs after the
+     * vars' signals are theirs, as in wellen */
+    if (f->hier.n_derived) return f->hier.n_handles;
     return f->n_geom > f->hier.n_handles ? f->n_geom : f->hier.n_handles;
+}
+
+size_t fstw_signal_inputs(const fstw_file *f, uint32_t ref, fstw_piece *pieces, size_t cap)
+{
+    const fstwi_derived *d = fstwi_derived_of(&f->hier, ref);
+    if (!d) return 0;
+    for (uint32_t i = 0; i < d->n && i < cap; i++) pieces[i] = d->pieces[i];
+    return d->n;
 }
 
 int fstw_check_signal_ref(const fstw_file *f, uint32_t ref, fstw_error *err)

@@ -296,7 +296,28 @@ typedef struct fstwi_hier {
     uint32_t *handle_to_var, n_handles; /* by signal ref; FSTW_NONE when none */
     uint32_t cap_handles;      /* allocated entries of handle_to_var (>= n_handles) */
     uint32_t *all_child_ids;   /* storage behind scope_rec.scopes/vars */
+    /* derived signals (FSTW_HIERARCHY_PYWELLEN_025): refs n_ground.. */
+    struct fstwi_derived *derived;
+    uint32_t n_derived, cap_derived;
+    uint32_t n_ground;         /* the file's own signals (derived refs start here) */
 } fstwi_hier;
+
+/* A derived signal: the concatenation of pieces of file signals, most
+ * significant first (wellen's DerivedBitVecSignal of split vars). */
+typedef struct fstwi_derived {
+    uint32_t var;              /* the merged var */
+    uint32_t width;
+    fstw_piece *pieces;
+    uint32_t n, cap;
+} fstwi_derived;
+/* The derived signal of ref, or NULL for a file signal. */
+static inline const fstwi_derived *fstwi_derived_of(const fstwi_hier *h, uint32_t ref)
+{
+    return h->n_derived && ref >= h->n_ground && ref - h->n_ground < h->n_derived
+               ? &h->derived[ref - h->n_ground] : NULL;
+}
+/* fstwi_hier_parse's flags */
+enum { FSTWI_HIER_REMOVE_EMPTY = 1, FSTWI_HIER_RULES_025 = 2 };
 
 /* Counts from the FST header (scopes, vars, signals) that size the arrays
  * once; only hints: a damaged header costs a reallocation, not an error. */
@@ -311,7 +332,7 @@ typedef struct fstwi_hier_hints {
  * FSTW_ERR_FORMAT (a truncated or unknown entry, naming its byte offset in
  * the block), FSTW_ERR_NOMEM. */
 int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_hints *hints,
-                    int remove_empty_scopes, fstw_error *err);
+                    int flags, fstw_error *err);
 void fstwi_hier_free(fstwi_hier *h);
 
 /* wellen's parse_name: see fstw_names.c */
@@ -635,6 +656,15 @@ struct fstw_signal {
     uint32_t *sample;
 };
 #define FSTWI_SAMPLE_EVERY 32
+
+/* ---- fstw_derive.c: derived signals (FSTW_HIERARCHY_PYWELLEN_025) */
+/* d's value from its pieces' values vals[i] (NULL: no value yet, x bits):
+ * d->width state characters into chars, most significant first. */
+void fstwi_derive_compose(const fstwi_derived *d, const fstw_value *const *vals, uint8_t *chars);
+/* The loaded signal of derived ref from inputs[i], the loaded signal of
+ * piece i's signal.  Errors: FSTW_ERR_ARG (not derived), FSTW_ERR_NOMEM. */
+int fstwi_derive_load(const fstw_file *f, uint32_t ref, fstw_signal *const *inputs, fstw_signal **out,
+                      fstw_error *err);
 
 /* ---- fstw_format.c: the text of the `show` and `render` commands */
 /* Growable text with a sticky out-of-memory flag (start zeroed). */

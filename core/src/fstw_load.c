@@ -347,8 +347,9 @@ int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal 
     return fstw_load_signals_ex(f, refs, n, out, multi_threaded, NULL, err);
 }
 
-int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
-                         int multi_threaded, const fstw_progress *progress, fstw_error *err)
+/* fstw_load_signals_ex for signals of the file (no derived refs). */
+static int load_file_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
+                             int multi_threaded, const fstw_progress *progress, fstw_error *err)
 {
     for (size_t i = 0; i < n; i++) out[i] = NULL;
     /* blocks after the header's end time are skipped (fst-reader) */
@@ -421,5 +422,48 @@ done:
     free(bs);
     free(uniq);
     free(blocks);
+    return rc;
+}
+
+/* Derived signals (FSTW_HIERARCHY_PYWELLEN_025) are made from their pieces'
+ * signals, loaded in the same pass as the file signals asked for. */
+int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
+                         int multi_threaded, const fstw_progress *progress, fstw_error *err)
+{
+    const fstwi_hier *h = &f->hier;
+    size_t n_pieces = 0, n_derived = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fstwi_derived *d = fstwi_derived_of(h, refs[i]);
+        if (d) { n_derived++; n_pieces += d->n; }
+    }
+    if (!n_derived) return load_file_signals(f, refs, n, out, multi_threaded, progress, err);
+    for (size_t i = 0; i < n; i++) out[i] = NULL;
+    size_t ng = n - n_derived + n_pieces;
+    uint32_t *g = malloc(ng * sizeof *g);
+    fstw_signal **gs = calloc(ng, sizeof *gs);
+    int rc = FSTW_OK;
+    if (!g || !gs) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
+    /* the file signals asked for first, then every derived signal's pieces */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!fstwi_derived_of(h, refs[i])) g[k++] = refs[i];
+    for (size_t i = 0; i < n; i++) {
+        const fstwi_derived *d = fstwi_derived_of(h, refs[i]);
+        if (d) for (uint32_t j = 0; j < d->n; j++) g[k++] = d->pieces[j].ref;
+    }
+    if ((rc = load_file_signals(f, g, ng, gs, multi_threaded, progress, err))) goto done;
+    size_t kf = 0, kp = n - n_derived;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const fstwi_derived *d = fstwi_derived_of(h, refs[i]);
+        if (!d) { out[i] = gs[kf]; gs[kf++] = NULL; continue; }
+        rc = fstwi_derive_load(f, refs[i], gs + kp, &out[i], err);
+        kp += d->n;
+    }
+    if (rc)
+        for (size_t i = 0; i < n; i++) { fstw_signal_free(out[i]); out[i] = NULL; }
+done:
+    if (gs) for (size_t i = 0; i < ng; i++) fstw_signal_free(gs[i]);
+    free(gs);
+    free(g);
     return rc;
 }

@@ -16,6 +16,7 @@ void fstw_open_options_init(fstw_open_options *opts)
     opts->remove_scopes_with_empty_name = 0;
     opts->load_body = 1;
     opts->progress = NULL;
+    opts->hierarchy_rules = FSTW_HIERARCHY_PYWELLEN_020;
 }
 
 /* A text file starting with '$' (after white space) is a VCD; "GHDLwave" a GHW. */
@@ -157,7 +158,7 @@ static fstwi_hier_hints hints_of(const fstw_file *f)
 }
 
 static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len,
-                          int remove_empty, fstw_error *err)
+                          int hier_flags, fstw_error *err)
 {
     if (len < 16) return fstwi_fail_at(err, FSTW_ERR_FORMAT, off, "hierarchy block at offset %llu is too short", (unsigned long long)off);
     uint8_t h[16];
@@ -193,7 +194,7 @@ static int read_hierarchy(fstw_file *f, uint8_t type, uint64_t off, uint64_t len
         return rc;
     }
     fstwi_hier_hints hints = hints_of(f);
-    return fstwi_hier_parse(&f->hier, out, unpacked, &hints, remove_empty, err);
+    return fstwi_hier_parse(&f->hier, out, unpacked, &hints, hier_flags, err);
 }
 
 static int add_block(fstw_file *f, const fstwi_vc_block *b, size_t *cap)
@@ -303,7 +304,7 @@ static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
 
 /* Reads the hierarchy from the side file of an FST whose hierarchy block is
  * missing (the writer was killed or is still running). */
-static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty, fstw_error *err)
+static int read_hier_side_file(fstw_file *f, const char *path, int hier_flags, fstw_error *err)
 {
     char *hp = hier_side_path(path);
     if (!hp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
@@ -326,7 +327,7 @@ static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty,
         rc = fstwi_source_read(&side, 0, data, (size_t)side.size, "hierarchy side file", err);
         if (!rc) {
             fstwi_hier_hints hints = hints_of(f);
-            rc = fstwi_hier_parse(&f->hier, data, (size_t)side.size, &hints, remove_empty, err);
+            rc = fstwi_hier_parse(&f->hier, data, (size_t)side.size, &hints, hier_flags, err);
             data = NULL; /* the hierarchy owns it */
         }
     }
@@ -337,7 +338,7 @@ static int read_hier_side_file(fstw_file *f, const char *path, int remove_empty,
 }
 
 /* Walks the chain of blocks and reads header, geometry and hierarchy. */
-static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_error *err)
+static int scan_blocks(fstw_file *f, const char *path, int hier_flags, fstw_error *err)
 {
     uint64_t pos = 0, hier_off = 0, hier_len = 0, geom_off = 0, geom_len = 0;
     int have_header = 0, have_geom = 0, have_hier = 0, rc;
@@ -404,8 +405,8 @@ static int scan_blocks(fstw_file *f, const char *path, int remove_empty, fstw_er
     }
     if (!have_header) return fstwi_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
     if (have_hier) {
-        if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, remove_empty, err))) return rc;
-    } else if ((rc = read_hier_side_file(f, path, remove_empty, err))) {
+        if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, hier_flags, err))) return rc;
+    } else if ((rc = read_hier_side_file(f, path, hier_flags, err))) {
         return rc;
     }
     if (have_geom) rc = read_geometry(f, geom_off, geom_len, err);
@@ -450,7 +451,10 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     } else if (first[0] == FSTW_BL_ZWRAPPER && (rc = unwrap_gzip(f, err))) {
         /* rc set */
     } else {
-        rc = scan_blocks(f, path, opts->remove_scopes_with_empty_name, err);
+        rc = scan_blocks(f, path,
+                         (opts->remove_scopes_with_empty_name ? FSTWI_HIER_REMOVE_EMPTY : 0) |
+                             (opts->hierarchy_rules == FSTW_HIERARCHY_PYWELLEN_025 ? FSTWI_HIER_RULES_025 : 0),
+                         err);
     }
     /* progress: checked after the hierarchy, then the body's blocks */
     fstwi_progress pr;

@@ -71,6 +71,27 @@ struct fstw_stream {
     uint32_t frame_ref;
     size_t frame_slot;     /* next slot to report from the frame */
 
+    /* derived signals (FSTW_HIERARCHY_PYWELLEN_025): their pieces' signals
+     * are streamed (reported only when asked for), their values made at the
+     * end of each step in which a piece changed */
+    uint8_t *report;       /* per slot: its changes are reported */
+    size_t nder;
+    uint32_t *der_ref;     /* the derived signals streamed, ascending refs */
+    const fstwi_derived **der;
+    uint32_t *der_first;   /* per derived: its pieces' slots in der_slots */
+    uint32_t *der_slots;
+    uint8_t *der_pending;  /* a piece changed in the current step */
+    last_value *der_last;  /* per derived, with track */
+    uint32_t *dep_first, *dep_count, *dep_list; /* per slot: the derived signals it is a piece of */
+    uint8_t *dtmp;         /* 3 * widest derived + 16 bytes */
+    fstw_value *dvals;
+    const fstw_value **dptr;
+    int emitting, held;
+    fstw_change hold;      /* the first change of the next step, held back */
+    size_t hold_slot, der_next, n_pending;
+    uint64_t step_time;
+    uint32_t step_block;
+
     fstwi_decoder d;       /* chain access (table source, inflater, buffers) */
     uint8_t *tmp;          /* value scratch: 2 * max_bits + 16 bytes */
     int have_prev;
@@ -102,11 +123,82 @@ static int64_t slot_of(const fstw_stream *s, uint32_t ref)
     return hit ? (int64_t)(hit - s->refs) : -1;
 }
 
+static int add_ref(uint32_t **v, size_t *n, size_t *cap, uint32_t ref)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        uint32_t *p = realloc(*v, c * sizeof *p);
+        if (!p) return -1;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = ref;
+    return 0;
+}
+
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+    if (!n) return 0;
+    qsort(v, n, sizeof *v, cmp_u32);
+    size_t u = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[u - 1]) v[u++] = v[i];
+    return u;
+}
+
+/* The derived signals among the streamed ones: their pieces' slots, and
+ * for each slot the derived signals it is a piece of. */
+static int plan_derived(fstw_stream *s, const fstwi_hier *h)
+{
+    size_t n_pieces = 0;
+    uint32_t widest = 1;
+    s->der = malloc((s->nder ? s->nder : 1) * sizeof *s->der);
+    s->der_first = malloc((s->nder + 1) * sizeof *s->der_first);
+    s->der_pending = calloc(s->nder ? s->nder : 1, 1);
+    s->der_last = calloc(s->nder ? s->nder : 1, sizeof *s->der_last);
+    if (!s->der || !s->der_first || !s->der_pending || !s->der_last) return -1;
+    for (size_t k = 0; k < s->nder; k++) {
+        s->der[k] = fstwi_derived_of(h, s->der_ref[k]);
+        s->der_first[k] = (uint32_t)n_pieces;
+        n_pieces += s->der[k]->n;
+        if (s->der[k]->width > widest) widest = s->der[k]->width;
+    }
+    s->der_first[s->nder] = (uint32_t)n_pieces;
+    s->der_slots = malloc((n_pieces ? n_pieces : 1) * sizeof *s->der_slots);
+    s->dep_list = malloc((n_pieces ? n_pieces : 1) * sizeof *s->dep_list);
+    s->dep_first = calloc(s->n + 1, sizeof *s->dep_first);
+    s->dtmp = malloc(3 * (size_t)widest + 16);
+    size_t most = 1;
+    for (size_t k = 0; k < s->nder; k++) if (s->der[k]->n > most) most = s->der[k]->n;
+    s->dvals = malloc(most * sizeof *s->dvals);
+    s->dptr = malloc(most * sizeof *s->dptr);
+    if (!s->der_slots || !s->dep_list || !s->dep_first || !s->dtmp || !s->dvals || !s->dptr) return -1;
+    for (size_t k = 0; k < s->nder; k++)
+        for (uint32_t i = 0; i < s->der[k]->n; i++) {
+            int64_t slot = slot_of(s, s->der[k]->pieces[i].ref);
+            s->der_slots[s->der_first[k] + i] = (uint32_t)slot;
+            s->dep_count[slot]++;
+        }
+    /* per slot, the derived signals it feeds (each once) */
+    for (size_t slot = 0; slot < s->n; slot++) s->dep_first[slot + 1] = s->dep_first[slot] + s->dep_count[slot];
+    memset(s->dep_count, 0, s->n * sizeof *s->dep_count);
+    for (size_t k = 0; k < s->nder; k++)
+        for (uint32_t i = 0; i < s->der[k]->n; i++) {
+            uint32_t slot = s->der_slots[s->der_first[k] + i];
+            uint32_t *list = s->dep_list + s->dep_first[slot];
+            int seen = 0;
+            for (uint32_t j = 0; j < s->dep_count[slot]; j++) seen |= list[j] == k;
+            if (!seen) list[s->dep_count[slot]++] = (uint32_t)k;
+        }
+    return 0;
+}
+
 int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int track_values,
                      fstw_stream **out, fstw_error *err)
 {
     *out = NULL;
     fstwi_error_clear(err);
+    const fstwi_hier *h = &f->hier;
     if (!all)
         for (size_t i = 0; i < n; i++) {
             int rc = fstw_check_signal_ref(f, refs[i], err);
@@ -116,17 +208,32 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
     if (!s) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     s->f = f;
     s->track = track_values;
+    /* the file signals to read (asked for, or pieces of derived ones asked
+     * for) and the derived signals */
+    size_t cap_g = 0, cap_d = 0, n_asked = 0;
+    uint32_t *asked = NULL;
     if (all) {
-        s->n = fstw_signal_count(f);
+        uint32_t count = fstw_signal_count(f);
+        uint32_t ground = h->n_derived ? h->n_ground : count;
+        s->n = ground;
+        for (uint32_t r = ground; r < count; r++)
+            if (add_ref(&s->der_ref, &s->nder, &cap_d, r)) goto nomem;
     } else {
-        s->refs = malloc((n ? n : 1) * sizeof *s->refs);
-        if (!s->refs) goto nomem;
-        if (n) memcpy(s->refs, refs, n * sizeof *refs);
-        qsort(s->refs, n, sizeof *s->refs, cmp_u32);
-        size_t u = 0;
-        for (size_t i = 0; i < n; i++)
-            if (u == 0 || s->refs[u - 1] != s->refs[i]) s->refs[u++] = s->refs[i];
-        s->n = u;
+        for (size_t i = 0; i < n; i++) {
+            const fstwi_derived *d = fstwi_derived_of(h, refs[i]);
+            if (!d) {
+                if (add_ref(&s->refs, &s->n, &cap_g, refs[i]) || add_ref(&asked, &n_asked, &cap_d, refs[i])) goto nomem;
+                continue;
+            }
+            size_t c = s->nder;
+            if (add_ref(&s->der_ref, &s->nder, &c, refs[i])) goto nomem;
+            for (uint32_t j = 0; j < d->n; j++)
+                if (add_ref(&s->refs, &s->n, &cap_g, d->pieces[j].ref)) goto nomem;
+        }
+        s->n = sort_unique(s->refs, s->n);
+        n_asked = sort_unique(asked, n_asked);
+        s->nder = sort_unique(s->der_ref, s->nder);
+        if (!s->refs && !(s->refs = malloc(sizeof *s->refs))) goto nomem;
     }
     size_t ns = s->n ? s->n : 1;
     s->enc = malloc(ns);
@@ -134,11 +241,18 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
     s->head = malloc(ns * sizeof *s->head);
     s->end = malloc(ns * sizeof *s->end);
     s->scatter = calloc(ns, sizeof *s->scatter);
-    s->last = track_values ? calloc(ns, sizeof *s->last) : NULL;
+    s->report = malloc(ns);
+    s->dep_count = calloc(ns, sizeof *s->dep_count);
+    s->last = (track_values || s->nder) ? calloc(ns, sizeof *s->last) : NULL;
     s->blocks = malloc((f->n_blocks ? f->n_blocks : 1) * sizeof *s->blocks);
-    if (!s->enc || !s->bits || !s->head || !s->end || !s->scatter || !s->blocks ||
-        (track_values && !s->last))
+    if (!s->enc || !s->bits || !s->head || !s->end || !s->scatter || !s->blocks || !s->report ||
+        !s->dep_count || ((track_values || s->nder) && !s->last))
         goto nomem;
+    for (size_t k = 0; k < s->n; k++)
+        s->report[k] = all || bsearch(&s->refs[k], asked, n_asked, sizeof *asked, cmp_u32) != NULL;
+    free(asked);
+    asked = NULL;
+    if (s->nder && plan_derived(s, h)) goto nomem;
     s->max_bits = 8;
     for (size_t k = 0; k < s->n; k++) {
         /* the var's shape, as a signal load takes it */
@@ -165,6 +279,7 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
     *out = s;
     return FSTW_OK;
 nomem:
+    free(asked);
     fstw_stream_close(s);
     return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
 }
@@ -175,6 +290,21 @@ void fstw_stream_close(fstw_stream *s)
     if (s->last)
         for (size_t k = 0; k < s->n; k++) free(s->last[k].data);
     free(s->last);
+    if (s->der_last)
+        for (size_t k = 0; k < s->nder; k++) free(s->der_last[k].data);
+    free(s->der_last);
+    free(s->report);
+    free(s->der_ref);
+    free(s->der);
+    free(s->der_first);
+    free(s->der_slots);
+    free(s->der_pending);
+    free(s->dep_first);
+    free(s->dep_count);
+    free(s->dep_list);
+    free(s->dtmp);
+    free(s->dvals);
+    free(s->dptr);
     free(s->refs);
     free(s->enc);
     free(s->bits);
@@ -455,37 +585,17 @@ static int remember(last_value *l, const fstw_value *v)
     return 0;
 }
 
-/* Fills out for a reported change of slot at time t. */
-static int report(fstw_stream *s, size_t slot, uint64_t t, fstw_change *out, fstw_error *err)
+/* The next change of a file signal in stream order: 1 with *slot and out's
+ * time, block and value; 0 at the end; -1 on an error. */
+static int next_raw(fstw_stream *s, size_t *slot_out, fstw_change *out, fstw_error *err)
 {
-    out->time = t;
-    out->ref = slot_ref(s, slot);
-    out->block = s->block;
-    out->new_step = !s->have_prev || t > s->prev_time;
-    s->have_prev = 1;
-    s->prev_time = t;
-    out->changed = 1;
-    if (s->track) {
-        last_value *l = &s->last[slot];
-        out->changed = out->value.kind == FSTW_VAL_EVENT || !same_value(l, &out->value);
-        if (out->changed && remember(l, &out->value)) {
-            s->finished = 1;
-            fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
-            return -1;
-        }
-    }
-    return 1;
-}
-
-int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
-{
-    fstwi_error_clear(err);
-    s->d.err = err;
     for (;;) {
-        if (s->finished) return 0;
         if (s->frame) {
-            size_t slot;
-            if (frame_next(s, &slot, &out->value)) return report(s, slot, s->b->start_time, out, err);
+            if (frame_next(s, slot_out, &out->value)) {
+                out->time = s->b->start_time;
+                out->block = s->block;
+                return 1;
+            }
             continue;
         }
         if (s->b) {
@@ -495,29 +605,150 @@ int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
                 size_t slot = h - 1;
                 s->tc_head[s->step] = s->scatter[slot];
                 s->scatter[slot] = 0;
-                int reported = 0, rc;
-                if ((rc = take_change(s, slot, &out->value, &reported, err))) goto fail;
+                int reported = 0;
+                if (take_change(s, slot, &out->value, &reported, err)) return -1;
                 if (s->head[slot] < s->end[slot]) {
                     uint64_t delta;
                     if (peek_delta(s, slot, &delta)) {
                         fstwi_fail_at(err, FSTW_ERR_FORMAT, s->b->offset - 1, "block at offset %llu: truncated chain of signal %u",
                                       (unsigned long long)(s->b->offset - 1), slot_ref(s, slot));
-                        goto fail;
+                        return -1;
                     }
-                    if (schedule(s, slot, s->step + delta, err)) goto fail;
+                    if (schedule(s, slot, s->step + delta, err)) return -1;
                 }
-                if (reported) return report(s, slot, s->bt[s->step], out, err);
+                if (reported) {
+                    *slot_out = slot;
+                    out->time = s->bt[s->step];
+                    out->block = s->block;
+                    return 1;
+                }
             }
             s->done += s->b->length;
             s->b = NULL;
             s->arena.len = 0;
         }
         if (s->bi >= s->nb) {
-            s->finished = 1;
             fstwi_buf_free(&s->arena);
             return 0;
         }
-        if (start_block(s, err)) goto fail;
+        if (start_block(s, err)) return -1;
+    }
+}
+
+/* Sets out's ref, new_step and changed for a reported change at time t of
+ * signal ref whose latest value is kept in *l (NULL: not kept). */
+static int finish_change(fstw_stream *s, uint32_t ref, last_value *l, fstw_change *out, fstw_error *err)
+{
+    out->ref = ref;
+    out->new_step = !s->have_prev || out->time > s->prev_time;
+    s->have_prev = 1;
+    s->prev_time = out->time;
+    out->changed = 1;
+    if (l) {
+        out->changed = out->value.kind == FSTW_VAL_EVENT || !same_value(l, &out->value);
+        if (out->changed && remember(l, &out->value)) {
+            fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+    }
+    return 1;
+}
+
+/* The value of derived signal k now (from its pieces' latest values), in
+ * s->dtmp. */
+static void derived_value(fstw_stream *s, size_t k, fstw_value *v)
+{
+    const fstwi_derived *d = s->der[k];
+    const uint32_t *slots = s->der_slots + s->der_first[k];
+    for (uint32_t i = 0; i < d->n; i++) {
+        const last_value *l = &s->last[slots[i]];
+        if (l->has) {
+            fstw_value *pv = &s->dvals[i];
+            memset(pv, 0, sizeof *pv);
+            pv->kind = l->kind; pv->bits = l->bits; pv->data = l->data; pv->len = l->len; pv->real = l->real;
+            s->dptr[i] = pv;
+        } else {
+            s->dptr[i] = NULL;
+        }
+    }
+    uint8_t *chars = s->dtmp, *norm = s->dtmp + d->width, *packed = norm + d->width;
+    fstwi_derive_compose(d, s->dptr, chars);
+    int two_state = fstwi_norm_chars(d->width, chars, d->width, norm);
+    memset(v, 0, sizeof *v);
+    v->bits = d->width;
+    if (two_state) {
+        v->kind = FSTW_VAL_BITS2;
+        v->len = ((size_t)d->width + 7) / 8;
+        fstwi_pack_bits(norm, d->width, packed, v->len);
+        v->data = packed;
+    } else {
+        v->kind = FSTW_VAL_LOGIC;
+        v->len = d->width;
+        v->data = norm;
+    }
+}
+
+int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
+{
+    fstwi_error_clear(err);
+    s->d.err = err;
+    for (;;) {
+        if (s->finished) return 0;
+        size_t slot;
+        if (s->emitting) {
+            /* the derived signals whose pieces changed in the step just ended
+             * come after its changes (wellen's StreamDispatcherOnChange), at
+             * its time, in ref order */
+            while (s->der_next < s->nder && !s->der_pending[s->der_next]) s->der_next++;
+            if (s->der_next < s->nder) {
+                size_t k = s->der_next++;
+                s->der_pending[k] = 0;
+                derived_value(s, k, &out->value);
+                out->time = s->step_time;
+                out->block = s->step_block;
+                if (finish_change(s, s->der_ref[k], s->track ? &s->der_last[k] : NULL, out, err) < 0) goto fail;
+                return 1;
+            }
+            s->emitting = 0;
+            s->n_pending = 0;
+            if (!s->held) { s->finished = 1; return 0; }
+            s->held = 0;
+            *out = s->hold;
+            slot = s->hold_slot;
+        } else {
+            int r = next_raw(s, &slot, out, err);
+            if (r < 0) goto fail;
+            if (r == 0) {
+                if (s->n_pending) { s->emitting = 1; s->der_next = 0; continue; }
+                s->finished = 1;
+                return 0;
+            }
+            if (s->n_pending && out->time > s->step_time) {
+                /* a new step: the pending derived changes first */
+                s->hold = *out;
+                s->hold_slot = slot;
+                s->held = 1;
+                s->emitting = 1;
+                s->der_next = 0;
+                continue;
+            }
+        }
+        s->step_time = out->time;
+        s->step_block = out->block;
+        int kept = s->last != NULL && (s->track || s->dep_count[slot]);
+        if (s->report[slot]) {
+            if (finish_change(s, slot_ref(s, slot), kept ? &s->last[slot] : NULL, out, err) < 0) goto fail;
+        } else if (kept && remember(&s->last[slot], &out->value)) {
+            fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (kept && s->dep_count[slot]) {
+            for (uint32_t j = 0; j < s->dep_count[slot]; j++) {
+                uint32_t k = s->dep_list[s->dep_first[slot] + j];
+                if (!s->der_pending[k]) { s->der_pending[k] = 1; s->n_pending++; }
+            }
+        }
+        if (s->report[slot]) return 1;
     }
 fail:
     s->finished = 1;
@@ -527,9 +758,12 @@ fail:
 int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out)
 {
     if (!s->track) return 0;
+    const last_value *l = NULL;
     int64_t slot = slot_of(s, ref);
-    if (slot < 0 || !s->last[slot].has) return 0;
-    const last_value *l = &s->last[slot];
+    if (slot >= 0 && s->report[slot]) l = &s->last[slot];
+    for (size_t k = 0; !l && k < s->nder; k++)
+        if (s->der_ref[k] == ref) l = &s->der_last[k];
+    if (!l || !l->has) return 0;
     memset(out, 0, sizeof *out);
     out->kind = l->kind;
     out->bits = l->bits;

@@ -116,6 +116,7 @@ class Waveform:
         remove_scopes_with_empty_name: bool = False,
         load_body: bool = True,
         progress: _Progress = None,
+        hierarchy: Optional[Literal["pywellen-0.20", "pywellen-0.25"]] = None,
     ) -> "Waveform": ...
     def close(self) -> None:
         """Closes the file (idempotent); RuntimeError while a load of it is running."""

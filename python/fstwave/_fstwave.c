@@ -67,8 +67,8 @@ static int wf_ensure_body(pyfstw_WaveformObject *self, PyObject *progress, const
 }
 
 static const pyfstw_argspec Waveform_args =
-    PYFSTW_ARGSPEC("Waveform", "O", "pppO", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body",
-                   "progress");
+    PYFSTW_ARGSPEC("Waveform", "O", "pppOO", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body",
+                   "progress", "hierarchy");
 static const pyfstw_argspec load_body_args = PYFSTW_ARGSPEC("load_body", "", "O", "progress");
 static const pyfstw_argspec load_signals_args = PYFSTW_ARGSPEC("load_signals", "O", "O", "vars", "progress");
 static const pyfstw_argspec load_signals_mt_args =
@@ -87,10 +87,19 @@ static int flag_arg(PyObject *arg, int dflt)
 
 static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PyObject *argv[5];
+    PyObject *argv[6];
     pyfstw_progress p;
     if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
         return NULL;
+    int rules = FSTW_HIERARCHY_PYWELLEN_020;
+    if (argv[5] && argv[5] != Py_None) {
+        if (PyUnicode_Check(argv[5]) && PyUnicode_CompareWithASCIIString(argv[5], "pywellen-0.25") == 0)
+            rules = FSTW_HIERARCHY_PYWELLEN_025;
+        else if (!(PyUnicode_Check(argv[5]) && PyUnicode_CompareWithASCIIString(argv[5], "pywellen-0.20") == 0)) {
+            PyErr_SetString(PyExc_ValueError, "hierarchy must be 'pywellen-0.20' or 'pywellen-0.25'");
+            return NULL;
+        }
+    }
     PyObject *pathobj = argv[0];
     int multi_threaded, remove_empty, load_body;
     if ((multi_threaded = flag_arg(argv[1], 1)) < 0 || (remove_empty = flag_arg(argv[2], 0)) < 0 ||
@@ -115,6 +124,7 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
     opts.remove_scopes_with_empty_name = remove_empty;
     opts.load_body = load_body;
     opts.progress = &p.core;
+    opts.hierarchy_rules = rules;
 
     fstw_file *file = NULL;
     fstw_error err;
@@ -752,7 +762,7 @@ static PyMemberDef Waveform_members[] = {
 
 static PyType_Slot Waveform_slots[] = {
     {Py_tp_doc, "Waveform(path, multi_threaded=True, remove_scopes_with_empty_name=False, load_body=True, "
-                "progress=None)\n"
+                "progress=None, hierarchy=None)\n"
                 "--\n\n"
                 "An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).\n\n"
                 "``path`` is a str or os.PathLike. Opening reads the header and the hierarchy\n"
@@ -760,7 +770,10 @@ static PyType_Slot Waveform_slots[] = {
                 "index), otherwise the body is read on first need. ``multi_threaded`` allows\n"
                 "worker threads for body and signal loads. ``remove_scopes_with_empty_name``\n"
                 "removes scopes named '' and attaches their children to the parent\n"
-                "(deviation D8, fstwave/docs/api.md).\n\n"
+                "(deviation D8, fstwave/docs/api.md). ``hierarchy``: 'pywellen-0.20' (the\n"
+                "default) builds the hierarchy as wellen 0.20.5 does; 'pywellen-0.25' as wellen\n"
+                "0.25 does (fstwave.pywellen25 opens files so): split vectors become one var\n"
+                "with a derived signal, Verilator's array elements are named as 0.25 names them.\n\n"
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
                 "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
                 "that are not FST or are corrupt (deviations D5 and D7, fstwave/docs/api.md),\n"
