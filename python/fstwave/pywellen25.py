@@ -281,7 +281,10 @@ class Var:
 
     @property
     def is_bit_vector(self):
-        return self._v.is_bit_vector(self._w.h)
+        """True for bit vectors and events: wellen 0.25 encodes an event as a bit vector
+        of width 0 (pywellen 0.20.5 and fstwave.Var.is_bit_vector: False for events), so
+        every var that has a bitwidth."""
+        return self._v.bitwidth() is not None
 
     @property
     def is_1bit(self):

@@ -30,6 +30,17 @@
 
 #include <string.h>
 
+/* A streamed value as a Python object: as pyfstw_value_object, except that
+ * strings are decoded as UTF-8 with U+FFFD for invalid bytes (wellen 0.25's
+ * stream uses String::from_utf8_lossy, while its loaded signals, and
+ * pyfstw_value_object, give each byte as one character). */
+static PyObject *stream_value(const fstw_value *v)
+{
+    if (v->kind == FSTW_VAL_STRING)
+        return PyUnicode_DecodeUTF8((const char *)v->data, (Py_ssize_t)v->len, "replace");
+    return pyfstw_value_object(v);
+}
+
 /* ============================================================ SignalId */
 
 typedef struct {
@@ -145,7 +156,7 @@ static PyObject *SignalValues_getitem(PyObject *op, PyObject *key)
     uint32_t ref = ((pyfstw_SignalIdObject *)key)->ref;
     if (self->live) {
         if (ref < self->n && self->live[ref].has)
-            return pyfstw_value_object(&self->live[ref].v);
+            return stream_value(&self->live[ref].v);
         Py_RETURN_NONE;
     }
     if (self->snapshot) {
@@ -235,7 +246,7 @@ static int values_detach(stream_run *r)
         if (!r->values[ref].has)
             continue;
         PyObject *k = PyLong_FromUnsignedLong(ref);
-        PyObject *val = k ? pyfstw_value_object(&r->values[ref].v) : NULL;
+        PyObject *val = k ? stream_value(&r->values[ref].v) : NULL;
         int rc = val ? PyDict_SetItem(d, k, val) : -1;
         Py_XDECREF(k);
         Py_XDECREF(val);
@@ -305,7 +316,7 @@ static int on_change(stream_run *r, const fstw_change *c)
     if (!id)
         return -1;
     PyObject *t = PyLong_FromUnsignedLongLong(c->time);
-    PyObject *v = t ? pyfstw_value_object(&c->value) : NULL;
+    PyObject *v = t ? stream_value(&c->value) : NULL;
     if (!v) {
         Py_XDECREF(t);
         return -1;
