@@ -5,6 +5,8 @@
 #                         bench/RESULTS.md, bench/results.json, bench/plot.png
 #   make bench-quick      the 10 MB generated file + the 3 largest corpus files, 3 runs, in a
 #                         couple of minutes: $(BENCH_DIR)/quick/RESULTS.md
+#   make bench25          the pywellen 0.25 API rows only (bench/run25.py in .venv25):
+#                         bench/RESULTS25.md, bench/results25.json (make bench runs it too)
 #   make bench-files      only write the missing benchmark files
 #   make bench-gen        only build the generator, $(BENCH_GEN)
 #
@@ -29,7 +31,7 @@ BENCH_RUN_ARGS = bench/run.py --gen-bin $(BENCH_GEN) --gen-dir $(BENCH_FILES) \
                  --work-dir $(BENCH_DIR)/work --corpus $(BENCH_CORPUS)
 BENCH_RUN      = $(BENCH_VPY) $(BENCH_RUN_ARGS)
 
-.PHONY: bench bench-quick bench-files bench-gen bench-deps
+.PHONY: bench bench25 bench-quick bench-files bench-gen bench-deps
 
 $(BENCH_GEN): bench/gen_fst.c $(BENCH_LIBFST_A) $(wildcard $(BENCH_LIBFST)/*.h)
 	@mkdir -p $(@D)
@@ -52,6 +54,13 @@ bench-files: $(BENCH_GEN)
 
 bench: bench-deps
 	$(BENCH_RUN) $(BENCH_ARGS)
+	$(MAKE) bench25
+
+# fstwave.pywellen25 against pywellen 0.25.7 (issue 12), in the second environment
+BENCH_VPY25 := $(or $(VENV25),.venv25)/bin/python
+bench25: bench-deps $(or $(VENV25),.venv25)/.fstwave-deps-1
+	$(BENCH_VPY25) bench/run25.py --gen-bin $(BENCH_GEN) --gen-dir $(BENCH_FILES) \
+	    --work-dir $(BENCH_DIR)/work $(BENCH25_ARGS)
 
 bench-quick: bench-deps
 	$(BENCH_RUN) --quick $(BENCH_ARGS)

@@ -306,8 +306,6 @@ typedef struct fstw_var_info {
     fstw_str vhdl_type_name;   /* when has_vhdl_type_name */
 } fstw_var_info;
 
-/* Counts of scopes and vars (all declared vars, aliases included; merged
- * duplicate scopes count once; array scopes made from names count). */
 /* A derived signal's pieces (FSTW_HIERARCHY_PYWELLEN_025): 0 for a signal
  * of the file (not derived), else the number of pieces, each a bit range
  * [msb:lsb] of a file signal, most significant piece first; fills at most
@@ -318,6 +316,8 @@ typedef struct fstw_piece {
 } fstw_piece;
 FSTW_API size_t fstw_signal_inputs(const fstw_file *f, uint32_t ref, fstw_piece *pieces, size_t cap);
 
+/* Counts of scopes and vars (all declared vars, aliases included; merged
+ * duplicate scopes count once; array scopes made from names count). */
 FSTW_API uint32_t fstw_scope_count(const fstw_file *f);
 FSTW_API uint32_t fstw_var_count(const fstw_file *f);
 /* Number of signals (the FST max handle). */
@@ -330,6 +330,11 @@ FSTW_API int fstw_check_signal_ref(const fstw_file *f, uint32_t ref, fstw_error 
 
 /* Fill *out for scope/var `id` (0 <= id < count). FSTW_ERR_ARG when out of range. */
 FSTW_API int fstw_scope_get(const fstw_file *f, uint32_t id, fstw_scope_info *out);
+/* With FSTW_HIERARCHY_PYWELLEN_025, a var's encoding and bitwidth are its
+ * signal's, as wellen 0.25 keeps them (the last var declared for a handle
+ * sets them for every alias; a derived signal is a bit vector of its width),
+ * and an event is a bit vector of width 0 (wellen 0.25's BitVector(0)); so
+ * fstw_var_width and the fstw_var_is_* predicates answer as pywellen 0.25. */
 FSTW_API int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out);
 
 /* pywellen's Var.bitwidth() and Var.length() (both the same): the bits of a

@@ -297,6 +297,33 @@ static int grow_handles(fstwi_hier *h, size_t want)
 
 /* ---- wellen 0.25's rules (FSTW_HIERARCHY_PYWELLEN_025) */
 
+/* wellen 0.25's set_encoding_for_ground_signal: the signal's encoding is the
+ * one its last var declares (String, Real, BitVector(0) for events, else
+ * BitVector(length)). */
+static int note_encoding(fstwi_hier *h, uint8_t fst_type, uint32_t length, uint32_t ref)
+{
+    if (ref >= h->cap_sig) {
+        uint32_t cap = h->cap_sig;
+        if (grow((void **)&h->sig_bits, &cap, (size_t)ref + 1, sizeof *h->sig_bits)) return -1;
+        uint32_t cap2 = h->cap_sig;
+        if (grow((void **)&h->sig_enc, &cap2, cap, 1)) return -1;
+        memset(h->sig_enc + h->cap_sig, FSTW_ENC_BITS, cap - h->cap_sig);
+        memset(h->sig_bits + h->cap_sig, 0, (cap - h->cap_sig) * sizeof *h->sig_bits);
+        h->cap_sig = cap;
+    }
+    uint8_t enc;
+    switch (fst_type) {
+    case 21: enc = FSTW_ENC_STRING; break;
+    case 3: case 4: case 20: case 29: enc = FSTW_ENC_REAL; break;
+    case 0: enc = FSTW_ENC_EVENT; break;
+    default: enc = FSTW_ENC_BITS; break;
+    }
+    h->sig_enc[ref] = enc;
+    h->sig_bits[ref] = enc == FSTW_ENC_BITS ? length : 0;
+    return 0;
+}
+
+
 /* wellen 0.25's handle_verilator_array_element: inside an array scope,
  * Verilator repeats the array's name in its elements ("mem[0]" in scope
  * "mem"): the array scopes the name would make again are dropped, and a
@@ -439,10 +466,17 @@ static uint64_t derived_hash(const fstwi_derived *d)
     return x ^ (x >> 29);
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    uint32_t x = ((const uint32_t *)a)[0], y = ((const uint32_t *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
 /* (rules25) The derived signals get the refs after the file's signals, one
- * per distinct concatenation (vars made of the same pieces share it, as in
- * wellen's generate_signal_refs_for_derived), in the order of their first
- * var; the vars point at them. */
+ * per distinct concatenation (vars made of the same pieces share it), in
+ * the order wellen's generate_signal_refs_for_derived gives them: the
+ * iteration order of its FxHashMap from VarRef (var index + 1) to the
+ * derived signal (fstw_hashorder.c).  The vars point at them. */
 static int number_derived(fstwi_hier *h)
 {
     h->n_ground = h->n_handles;
@@ -451,29 +485,58 @@ static int number_derived(fstwi_hier *h)
     size_t cap = 16;
     while (cap < 2 * (size_t)n) cap *= 2;
     uint32_t *table = calloc(cap, sizeof *table);       /* unique index + 1 */
-    uint32_t *var_of = malloc((size_t)n * sizeof *var_of); /* each merged var */
-    uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* its unique index */
+    uint32_t *order = malloc((size_t)n * sizeof *order);
+    uint32_t *ref_of = malloc((size_t)n * sizeof *ref_of); /* per derived k: its unique index */
+    fstwi_derived *uniq = malloc((size_t)n * sizeof *uniq);
+    uint32_t *rep = malloc((size_t)n * sizeof *rep);       /* per unique: its first derived k */
+    uint32_t (*by_var)[2] = NULL;
+    fstwi_fxset map;
+    fstwi_fxset_init(&map);
     int rc = -1;
-    if (!table || !var_of || !ref_of) goto done;
+    if (!table || !order || !ref_of || !uniq || !rep) goto done;
+    /* the map's keys in insertion order: each var as it became derived (the
+     * derived list's order) */
+    for (uint32_t k = 0; k < n; k++)
+        if (fstwi_fxset_entry(&map, h->derived[k].var + 1)) goto done;
+    fstwi_fxset_order(&map, order);
+    /* var -> derived k: (var, k) pairs sorted by var (a reopened scope can make
+     * an older var derived after a newer one) */
+    by_var = malloc((size_t)n * sizeof *by_var);
+    if (!by_var) goto done;
+    for (uint32_t k = 0; k < n; k++) { by_var[k][0] = h->derived[k].var; by_var[k][1] = k; }
+    qsort(by_var, n, sizeof *by_var, cmp_pair);
     uint32_t u = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        var_of[k] = h->derived[k].var;
-        size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
-        while (table[j] && !same_derived(&h->derived[table[j] - 1], &h->derived[k])) j = (j + 1) & (cap - 1);
-        if (table[j]) {
-            ref_of[k] = table[j] - 1;
-            free(h->derived[k].pieces);
-            continue;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t var = order[i] - 1, lo = 0, hi = n;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (by_var[mid][0] <= var) lo = mid; else hi = mid;
         }
-        h->derived[u] = h->derived[k]; /* unique ones first, in order (u <= k) */
+        uint32_t k = by_var[lo][1];
+        size_t j = (size_t)derived_hash(&h->derived[k]) & (cap - 1);
+        while (table[j] && !same_derived(&h->derived[rep[table[j] - 1]], &h->derived[k])) j = (j + 1) & (cap - 1);
+        if (table[j]) { ref_of[k] = table[j] - 1; continue; }
+        uniq[u] = h->derived[k];
+        uniq[u].pieces = NULL; /* filled below: the pieces stay with derived[k] until then */
+        rep[u] = k;
         table[j] = u + 1;
         ref_of[k] = u++;
     }
     size_t total = (size_t)h->n_ground + u;
-    h->n_derived = u;
     if (total > UINT32_MAX - 1 || grow_handles(h, total)) goto done;
+    /* the vars point at their refs; the unique signals take their pieces */
+    for (uint32_t k = 0; k < n; k++) h->vars[h->derived[k].var].signal_ref = h->n_ground + ref_of[k];
+    for (uint32_t r = 0; r < u; r++) {
+        uniq[r].pieces = h->derived[rep[r]].pieces;
+        h->derived[rep[r]].pieces = NULL;
+    }
+    for (uint32_t k = 0; k < n; k++) free(h->derived[k].pieces);
+    free(h->derived);
+    h->derived = uniq;
+    uniq = NULL;
+    h->cap_derived = n;
+    h->n_derived = u;
     h->n_handles = (uint32_t)total;
-    for (uint32_t k = 0; k < n; k++) h->vars[var_of[k]].signal_ref = h->n_ground + ref_of[k];
     for (uint32_t k = 0; k < u; k++) h->handle_to_var[h->n_ground + k] = h->derived[k].var;
     /* a file signal whose var became derived is named by no var now */
     for (uint32_t k = 0; k < u; k++)
@@ -484,9 +547,13 @@ static int number_derived(fstwi_hier *h)
         }
     rc = 0;
 done:
+    fstwi_fxset_free(&map);
     free(table);
-    free(var_of);
+    free(order);
     free(ref_of);
+    free(uniq);
+    free(rep);
+    free(by_var);
     return rc;
 }
 
@@ -496,7 +563,10 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     fstwi_hier *h = b->h;
     fstwi_parsed_name pn;
     fstwi_parse_name(raw, raw_len, length, &pn);
-    if (b->rules25) verilator_element(b, &pn);
+    if (b->rules25) {
+        verilator_element(b, &pn);
+        if (note_encoding(h, fst_type, length, signal_ref)) return -1;
+    }
     for (int i = 0; i < pn.n_scopes; i++)
         if (add_scope(b, pn.scope_ptr[i], pn.scope_len[i], NULL, 0, FSTW_SCOPE_VHDL_ARRAY, 0))
             return -1;
@@ -706,6 +776,7 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
     b.h = h;
     b.remove_empty = (flags & FSTWI_HIER_REMOVE_EMPTY) != 0;
     b.rules25 = (flags & FSTWI_HIER_RULES_025) != 0;
+    h->rules25 = b.rules25;
     int rc = FSTW_OK;
     const uint8_t *entry = data;
     /* the names stay in the hierarchy bytes; never NULL: empty names point
@@ -858,5 +929,7 @@ void fstwi_hier_free(fstwi_hier *h)
     free(h->all_child_ids);
     for (uint32_t k = 0; k < h->n_derived; k++) free(h->derived[k].pieces);
     free(h->derived);
+    free(h->sig_enc);
+    free(h->sig_bits);
     memset(h, 0, sizeof *h);
 }

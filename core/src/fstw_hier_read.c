@@ -64,6 +64,16 @@ int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
     out->encoding = v->encoding;
     out->bitwidth = v->bitwidth;
     out->signal_ref = v->signal_ref;
+    if (f->hier.rules25) {
+        /* wellen 0.25: the signal's encoding; events are 0-bit vectors */
+        const fstwi_derived *d = fstwi_derived_of(&f->hier, v->signal_ref);
+        if (d) { out->encoding = FSTW_ENC_BITS; out->bitwidth = d->width; }
+        else if (v->signal_ref < f->hier.cap_sig) {
+            out->encoding = f->hier.sig_enc[v->signal_ref];
+            out->bitwidth = f->hier.sig_bits[v->signal_ref];
+        }
+        if (out->encoding == FSTW_ENC_EVENT) { out->encoding = FSTW_ENC_BITS; out->bitwidth = 0; }
+    }
     const fstwi_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
     out->has_index = v->index != FSTW_INDEX_NONE;
     out->msb = out->lsb = 0;

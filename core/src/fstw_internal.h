@@ -300,6 +300,11 @@ typedef struct fstwi_hier {
     struct fstwi_derived *derived;
     uint32_t n_derived, cap_derived;
     uint32_t n_ground;         /* the file's own signals (derived refs start here) */
+    int rules25;               /* built with FSTW_HIERARCHY_PYWELLEN_025 */
+    /* (rules25) per file signal, the encoding and width its last var gave it */
+    uint8_t *sig_enc;
+    uint32_t *sig_bits;
+    uint32_t cap_sig;
 } fstwi_hier;
 
 /* A derived signal: the concatenation of pieces of file signals, most
@@ -656,6 +661,25 @@ struct fstw_signal {
     uint32_t *sample;
 };
 #define FSTWI_SAMPLE_EVERY 32
+
+/* ---- fstw_hashorder.c: pywellen 0.25's hash-map iteration order */
+/* A set of u32 keys laid out as Rust's std HashSet<u32-like, FxBuildHasher>
+ * lays them out; start zeroed (fstwi_fxset_init). */
+typedef struct fstwi_fxset {
+    uint32_t buckets, items, growth_left;
+    uint8_t *ctrl;   /* buckets + 16 control bytes */
+    uint32_t *keys;
+} fstwi_fxset;
+void fstwi_fxset_init(fstwi_fxset *t);
+void fstwi_fxset_free(fstwi_fxset *t);
+/* HashSet::insert (grows first when full, even for a key already there). */
+int fstwi_fxset_insert(fstwi_fxset *t, uint32_t key);
+/* HashMap::entry(key).or_insert (grows only for a new key).  0 or -1. */
+int fstwi_fxset_entry(fstwi_fxset *t, uint32_t key);
+/* The keys in iteration order into out (room for t->items); their count. */
+size_t fstwi_fxset_order(const fstwi_fxset *t, uint32_t *out);
+/* Empty, keeping the capacity (what a drain leaves). */
+void fstwi_fxset_clear(fstwi_fxset *t);
 
 /* ---- fstw_derive.c: derived signals (FSTW_HIERARCHY_PYWELLEN_025) */
 /* d's value from its pieces' values vals[i] (NULL: no value yet, x bits):

@@ -80,7 +80,10 @@ struct fstw_stream {
     const fstwi_derived **der;
     uint32_t *der_first;   /* per derived: its pieces' slots in der_slots */
     uint32_t *der_slots;
-    uint8_t *der_pending;  /* a piece changed in the current step */
+    fstwi_fxset pend;      /* derived refs + 1 whose pieces changed in the current
+                              step, in wellen's FxHashSet order (fstw_hashorder.c) */
+    uint32_t *emit;        /* their order at the end of the step */
+    size_t n_emit;
     last_value *der_last;  /* per derived, with track */
     uint32_t *dep_first, *dep_count, *dep_list; /* per slot: the derived signals it is a piece of */
     uint8_t *dtmp;         /* 3 * widest derived + 16 bytes */
@@ -88,7 +91,7 @@ struct fstw_stream {
     const fstw_value **dptr;
     int emitting, held;
     fstw_change hold;      /* the first change of the next step, held back */
-    size_t hold_slot, der_next, n_pending;
+    size_t hold_slot, der_next;
     uint64_t step_time;
     uint32_t step_block;
 
@@ -154,9 +157,9 @@ static int plan_derived(fstw_stream *s, const fstwi_hier *h)
     uint32_t widest = 1;
     s->der = malloc((s->nder ? s->nder : 1) * sizeof *s->der);
     s->der_first = malloc((s->nder + 1) * sizeof *s->der_first);
-    s->der_pending = calloc(s->nder ? s->nder : 1, 1);
+    s->emit = malloc((s->nder ? s->nder : 1) * sizeof *s->emit);
     s->der_last = calloc(s->nder ? s->nder : 1, sizeof *s->der_last);
-    if (!s->der || !s->der_first || !s->der_pending || !s->der_last) return -1;
+    if (!s->der || !s->der_first || !s->emit || !s->der_last) return -1;
     for (size_t k = 0; k < s->nder; k++) {
         s->der[k] = fstwi_derived_of(h, s->der_ref[k]);
         s->der_first[k] = (uint32_t)n_pieces;
@@ -298,7 +301,8 @@ void fstw_stream_close(fstw_stream *s)
     free(s->der);
     free(s->der_first);
     free(s->der_slots);
-    free(s->der_pending);
+    free(s->emit);
+    fstwi_fxset_free(&s->pend);
     free(s->dep_first);
     free(s->dep_count);
     free(s->dep_list);
@@ -446,6 +450,15 @@ static int shape_value(fstw_stream *s, size_t slot, int kind, const uint8_t *p, 
         return 1;
     }
     if (kind == 1) return 0;
+    if (kind == 0 && len == 1 && bits == 1 && enc == FSTW_ENC_BITS && (p[0] == '0' || p[0] == '1')) {
+        /* the common case: a 1-bit 0 or 1 */
+        static const uint8_t bit_byte[2] = { 0, 1 };
+        out->kind = FSTW_VAL_BITS2;
+        out->bits = 1;
+        out->data = &bit_byte[p[0] - '0'];
+        out->len = 1;
+        return 1;
+    }
     if (kind == 3) {
         /* packed 2-state bits: as wide as the var, straight into storage order */
         size_t nb = ((size_t)g + 7) / 8;
@@ -688,6 +701,22 @@ static void derived_value(fstw_stream *s, size_t k, fstw_value *v)
     }
 }
 
+/* The end of a step with pending derived changes: their order (the set's
+ * iteration order, as derived indices), and the set emptied. */
+static void start_emitting(fstw_stream *s)
+{
+    uint32_t *keys = s->emit;
+    s->n_emit = fstwi_fxset_order(&s->pend, keys);
+    for (size_t i = 0; i < s->n_emit; i++) {
+        uint32_t ref = keys[i] - 1;
+        const uint32_t *hit = bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, cmp_u32);
+        keys[i] = (uint32_t)(hit - s->der_ref);
+    }
+    fstwi_fxset_clear(&s->pend);
+    s->der_next = 0;
+    s->emitting = 1;
+}
+
 int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
 {
     fstwi_error_clear(err);
@@ -697,12 +726,10 @@ int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
         size_t slot;
         if (s->emitting) {
             /* the derived signals whose pieces changed in the step just ended
-             * come after its changes (wellen's StreamDispatcherOnChange), at
-             * its time, in ref order */
-            while (s->der_next < s->nder && !s->der_pending[s->der_next]) s->der_next++;
-            if (s->der_next < s->nder) {
-                size_t k = s->der_next++;
-                s->der_pending[k] = 0;
+             * come after its changes, at its time, in the order wellen's
+             * StreamDispatcherOnChange drains its FxHashSet */
+            if (s->der_next < s->n_emit) {
+                size_t k = s->emit[s->der_next++];
                 derived_value(s, k, &out->value);
                 out->time = s->step_time;
                 out->block = s->step_block;
@@ -710,7 +737,6 @@ int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
                 return 1;
             }
             s->emitting = 0;
-            s->n_pending = 0;
             if (!s->held) { s->finished = 1; return 0; }
             s->held = 0;
             *out = s->hold;
@@ -719,17 +745,16 @@ int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
             int r = next_raw(s, &slot, out, err);
             if (r < 0) goto fail;
             if (r == 0) {
-                if (s->n_pending) { s->emitting = 1; s->der_next = 0; continue; }
+                if (s->pend.items) { start_emitting(s); continue; }
                 s->finished = 1;
                 return 0;
             }
-            if (s->n_pending && out->time > s->step_time) {
+            if (s->pend.items && out->time > s->step_time) {
                 /* a new step: the pending derived changes first */
                 s->hold = *out;
                 s->hold_slot = slot;
                 s->held = 1;
-                s->emitting = 1;
-                s->der_next = 0;
+                start_emitting(s);
                 continue;
             }
         }
@@ -745,7 +770,10 @@ int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
         if (kept && s->dep_count[slot]) {
             for (uint32_t j = 0; j < s->dep_count[slot]; j++) {
                 uint32_t k = s->dep_list[s->dep_first[slot] + j];
-                if (!s->der_pending[k]) { s->der_pending[k] = 1; s->n_pending++; }
+                if (fstwi_fxset_insert(&s->pend, s->der_ref[k] + 1)) {
+                    fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+                    goto fail;
+                }
             }
         }
         if (s->report[slot]) return 1;

@@ -552,6 +552,9 @@ static void run_modes(const char *path, size_t size, const uint8_t *fst, size_t 
 {
     fstw_open_options o;
     fstw_open_options_init(&o);
+    /* half of the inputs build pywellen 0.25's hierarchy (split vectors merged into
+     * derived signals, which the loads and the stream then compute) */
+    if (size & 2) o.hierarchy_rules = FSTW_HIERARCHY_PYWELLEN_025;
     for (int mode = 0; mode < 1 + (int)(size & 1); mode++) {
         if (mode == 1) {
             o.load_body = 0;
