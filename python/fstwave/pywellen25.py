@@ -25,13 +25,14 @@ for events.
 
 Where this module differs from pywellen 0.25.7 (each difference fixes a crash
 or a result that contradicts the file; fstwave/docs/api.md lists them with the
-files that show them): P1 errors instead of panics and files pywellen cannot
-read are read (deviations D5 and D9 of fstwave); P2 FST files only (D7); P3
-SignalId compares and hashes by signal; P4 a stream streams all its included
-signals every time (pywellen 0.25.7 leaves out the signals an earlier stream of
-the same Waveform included); P5 ``w[signal_id]`` lists each var once; P6 a
-missing ``include`` item that is not a Var or str raises before the stream,
-as pywellen, but paths may be ``os.PathLike``.
+files that show them, tests/python25/test_differential25.py checks them):
+P1 files and values pywellen panics on or cannot read are read (fstwave's D5, D9);
+P2 FST files only (D7); P3 SignalId, Timescale and TimescaleUnit compare and hash
+by value; P4 every stream streams all the signals it includes (pywellen 0.25.7
+streams nothing for a signal an earlier stream of the same Waveform included);
+P5 ``w[signal_id]`` lists each var once; P6 OSError subclasses and FstError
+instead of PanicException and RuntimeError (D5); P7 FST port vars are read as
+the file holds them.  Paths may also be ``os.PathLike``.
 """
 
 import collections.abc
@@ -281,10 +282,9 @@ class Var:
 
     @property
     def is_bit_vector(self):
-        """True for bit vectors and events: wellen 0.25 encodes an event as a bit vector
-        of width 0 (pywellen 0.20.5 and fstwave.Var.is_bit_vector: False for events), so
-        every var that has a bitwidth."""
-        return self._v.bitwidth() is not None
+        """True for bit vectors, events too (wellen 0.25 encodes an event as a bit vector
+        of width 0; the core's rule with pywellen 0.25's hierarchy)."""
+        return self._v.is_bit_vector(self._w.h)
 
     @property
     def is_1bit(self):
@@ -406,7 +406,7 @@ class Waveform:
             raise TypeError(f"argument 'path': '{type(path).__name__}' object is not an instance of 'str'")
         # remove_scopes_with_empty_name: wellen applies it to VCD files only
         wf = _fstwave.Waveform(path, multi_threaded=bool(multi_threaded), remove_scopes_with_empty_name=False,
-                               load_body=False)
+                               load_body=False, hierarchy="pywellen-0.25")
         self._w = _Shared(wf, path, bool(stream_only))
 
     def __getitem__(self, key):

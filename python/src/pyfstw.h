@@ -304,6 +304,9 @@ PyObject *pyfstw_value_object(const fstw_value *v);
 /* The value of change i of s (scratch: fstw_signal_scratch_size(s) bytes);
  * RuntimeError when i is out of range. */
 PyObject *pyfstw_change_value(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len);
+/* The (time, value) tuple of change i of s, as Signal.all_changes() yields it;
+ * scratch as for pyfstw_change_value, or NULL (then allocated as needed). */
+PyObject *pyfstw_change_tuple(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len);
 
 /* ---------------------------------------------- fstwave.pywellen25 */
 

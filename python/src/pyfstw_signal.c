@@ -77,6 +77,23 @@ static PyObject *change_value(const fstw_signal *s, size_t i)
     return res;
 }
 
+PyObject *pyfstw_change_tuple(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len)
+{
+    PyObject *val = scratch ? pyfstw_change_value(s, i, scratch, scratch_len) : change_value(s, i);
+    if (!val)
+        return NULL;
+    PyObject *t = PyLong_FromUnsignedLongLong(fstw_signal_time(s, i));
+    PyObject *res = t ? PyTuple_New(2) : NULL;
+    if (!res) {
+        Py_DECREF(val);
+        Py_XDECREF(t);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(res, 0, t);
+    PyTuple_SET_ITEM(res, 1, val);
+    return res;
+}
+
 /* ============================================================ Signal */
 
 static const pyfstw_argspec value_at_time_args = PYFSTW_ARGSPEC("value_at_time", "O", "", "time");
@@ -331,25 +348,9 @@ static PyObject *ChangeIter_next(PyObject *op)
     pyfstw_SignalChangeIterObject *it = (pyfstw_SignalChangeIterObject *)op;
     if (it->pos >= it->end)
         return NULL;
-    const fstw_signal *s = it->signal->sig;
-    size_t i = it->pos;
-    PyObject *val = change_value(s, i);
-    if (!val)
-        return NULL;
-    PyObject *t = PyLong_FromUnsignedLongLong(fstw_signal_time(s, i));
-    if (!t) {
-        Py_DECREF(val);
-        return NULL;
-    }
-    PyObject *res = PyTuple_New(2);
-    if (!res) {
-        Py_DECREF(val);
-        Py_DECREF(t);
-        return NULL;
-    }
-    PyTuple_SET_ITEM(res, 0, t);
-    PyTuple_SET_ITEM(res, 1, val);
-    it->pos++;
+    PyObject *res = pyfstw_change_tuple(it->signal->sig, it->pos, NULL, 0);
+    if (res)
+        it->pos++;
     return res;
 }
 

@@ -10,28 +10,6 @@
  */
 #include "pyfstw.h"
 
-/* The (time, value) tuple of change i of s (scratch: see fstw_signal_value). */
-static PyObject *change_tuple(const fstw_signal *s, size_t i, uint8_t *scratch, size_t scratch_len)
-{
-    PyObject *v = pyfstw_change_value(s, i, scratch, scratch_len);
-    if (!v)
-        return NULL;
-    PyObject *t = PyLong_FromUnsignedLongLong(fstw_signal_time(s, i));
-    if (!t) {
-        Py_DECREF(v);
-        return NULL;
-    }
-    PyObject *res = PyTuple_New(2);
-    if (!res) {
-        Py_DECREF(v);
-        Py_DECREF(t);
-        return NULL;
-    }
-    PyTuple_SET_ITEM(res, 0, t);
-    PyTuple_SET_ITEM(res, 1, v);
-    return res;
-}
-
 /* A scratch buffer for fstw_signal_value: stackbuf when it is large enough,
  * else a PyMem block (NULL with MemoryError). */
 static uint8_t *scratch_for(const fstw_signal *s, uint8_t *stackbuf, size_t stacklen, size_t *len)
@@ -75,7 +53,7 @@ static PyObject *signal_slice(const fstw_signal *s, PyObject *slice)
         return NULL;
     }
     for (Py_ssize_t k = 0, i = start; k < n; k++, i += step) {
-        PyObject *item = change_tuple(s, (size_t)i, scratch, scratch_len);
+        PyObject *item = pyfstw_change_tuple(s, (size_t)i, scratch, scratch_len);
         if (!item) {
             Py_CLEAR(list);
             break;
@@ -117,7 +95,7 @@ static PyObject *signal_getitem(PyObject *module, PyObject *const *args, Py_ssiz
         uint8_t *scratch = scratch_for(s, stackbuf, sizeof stackbuf, &scratch_len);
         if (!scratch)
             return NULL;
-        PyObject *res = change_tuple(s, (size_t)i, scratch, scratch_len);
+        PyObject *res = pyfstw_change_tuple(s, (size_t)i, scratch, scratch_len);
         if (scratch != stackbuf)
             PyMem_Free(scratch);
         return res;

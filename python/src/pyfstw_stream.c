@@ -353,6 +353,33 @@ static uint32_t *refs_of(PyObject *list, size_t *n)
     return refs;
 }
 
+/* stream_time_steps streams the pieces of the derived signals it includes too
+ * (pywellen 0.25's augmented filter, StreamDerivedSignalInfo): their changes are
+ * in the steps' `changed` lists and their values in SignalValues.  Appends the
+ * pieces' refs to *refs (a PyMem array of *n); 0 or -1 with MemoryError. */
+static int add_pieces(const fstw_file *f, uint32_t **refs, size_t *n)
+{
+    size_t m = *n;
+    for (size_t i = 0; i < m; i++) {
+        size_t k = fstw_signal_inputs(f, (*refs)[i], NULL, 0);
+        if (k == 0)
+            continue;
+        fstw_piece *pieces = PyMem_Malloc(k * sizeof *pieces);
+        uint32_t *grown = pieces ? PyMem_Realloc(*refs, (*n + k) * sizeof **refs) : NULL;
+        if (!grown) {
+            PyMem_Free(pieces);
+            PyErr_NoMemory();
+            return -1;
+        }
+        *refs = grown;
+        fstw_signal_inputs(f, (*refs)[i], pieces, k);
+        for (size_t j = 0; j < k; j++)
+            (*refs)[(*n)++] = pieces[j].ref;
+        PyMem_Free(pieces);
+    }
+    return 0;
+}
+
 static PyObject *stream(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     pyfstw_state *st = (pyfstw_state *)PyModule_GetState(module);
@@ -372,6 +399,10 @@ static PyObject *stream(PyObject *module, PyObject *const *args, Py_ssize_t narg
     int all = args[2] == Py_None;
     if (!all && !(refs = refs_of(args[2], &n)))
         return NULL;
+    if (!all && time_steps && add_pieces(f, &refs, &n) < 0) {
+        PyMem_Free(refs);
+        return NULL;
+    }
 
     stream_run r;
     memset(&r, 0, sizeof r);

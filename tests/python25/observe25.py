@@ -249,13 +249,16 @@ def _time_steps(mod, path, include, probe_idx):
 
 
 def registry(w):
-    """waveform[signal_id] for every signal of w (once per signal)."""
+    """waveform[signal_id] for every signal of w (once per signal), each var as its
+    position in all_vars() (several vars can have one full name)."""
+    all_vars = w.all_vars()
+    pos = {v: i for i, v in reversed(list(enumerate(all_vars)))}
     seen, out = set(), []
-    for v in w.all_vars():
+    for v in all_vars:
         sid = v.signal_id
         if str(sid) not in seen:
             seen.add(str(sid))
-            out.append((str(sid), reprs(w[sid])))
+            out.append((str(sid), [(pos.get(x), repr(x)) for x in w[sid]]))
     return out
 
 

@@ -210,3 +210,149 @@ def test_other_fixtures_differential25(fixtures_dir, fixture_files):
     for name, rule in FIXTURE_RULES.items():
         if name not in EXPECTED_FIXTURES:
             assert name in used.get(rule, []), f'{name} should exercise {rule}: {used}'
+
+
+# ---------------------------------------------------------------------------------------
+# the deviations and behaviours that one file shows best (a multi-block fixture that
+# tests/fixtures/gen_fixtures.c writes with libfst)
+
+@pytest.fixture
+def example(fixtures_dir):
+    return str(fixtures_dir / 'multiblock_lz4.fst')
+
+
+def _first_var(mod, path):
+    w = mod.Waveform(path)
+    return w, next(v for v in w.all_vars() if len(v.signal) > 2)
+
+
+def test_dev_P4_second_stream_streams_again(example):
+    """P4: pywellen 0.25.7 streams nothing for a signal an earlier stream of the same
+    Waveform included; fstwave.pywellen25 streams the same changes every time, equal to
+    pywellen's first stream."""
+    runs = {}
+    for mod in (pywellen, fw25):
+        w, v = _first_var(mod, example)
+        per_call = []
+        for include in ([v.full_name], [v.full_name], None, [v]):
+            got = []
+            w.stream_changes(lambda t, s, val: got.append((t, str(s), val)), include)
+            per_call.append(got)
+        runs[mod.__name__] = per_call
+    pw, fw = runs['pywellen'], runs['fstwave.pywellen25']
+    assert pw[0] and pw[1] == [] and pw[3] == [], 'pywellen 0.25.7 no longer shows P4'
+    assert fw[0] == pw[0] and fw[1] == pw[0] and fw[3] == pw[0]
+    assert fw[2] == pw[2]  # include=None streams everything in both
+
+
+def test_dev_P5_registry_lists_each_var_once(example):
+    """P5: a var included twice is listed twice by pywellen's waveform[signal_id]."""
+    regs = {}
+    for mod in (pywellen, fw25):
+        w, v = _first_var(mod, example)
+        w.stream_changes(lambda *a: None, [v, v.full_name])
+        regs[mod.__name__] = [repr(x) for x in w[v.signal_id]]
+    assert regs['pywellen'] == [regs['fstwave.pywellen25'][0]] * 2, regs
+    assert len(regs['fstwave.pywellen25']) == 1
+
+
+def test_dev_P3_signal_id_compares_by_signal(example):
+    """P3: pywellen's SignalId compares by identity (a new object on every access)."""
+    for mod, same in ((pywellen, False), (fw25, True)):
+        w, v = _first_var(mod, example)
+        assert (v.signal_id == v.signal_id) is same
+        assert str(v.signal_id) == str(v.signal_id)
+    w, v = _first_var(fw25, example)
+    assert {v.signal_id: 1}[w[v.full_name].signal_id] == 1
+
+
+def test_dev_P6_missing_file_and_not_fst(tmp_path):
+    """P6 (D5): pywellen panics on a missing file and raises RuntimeError for a file that is
+    not a waveform; fstwave.pywellen25 raises FileNotFoundError and FstError (a RuntimeError)."""
+    missing = str(tmp_path / 'missing.fst')
+    pw = call(pywellen.Waveform, missing)
+    assert pw[0] == 'raised' and pw[1] == 'PanicException', pw
+    with pytest.raises(FileNotFoundError):
+        fw25.Waveform(missing)
+    text = tmp_path / 'text.fst'
+    text.write_text('hello')
+    with pytest.raises(RuntimeError):
+        pywellen.Waveform(str(text))
+    with pytest.raises(fstwave.FstError):
+        fw25.Waveform(str(text))
+
+
+def test_dev_P2_vcd_rejected(tmp_path):
+    """P2 (D7): pywellen 0.25.7 reads VCD; fstwave.pywellen25 raises FstError naming VCD."""
+    path = tmp_path / 'small.vcd'
+    path.write_text('$timescale 1ns $end\n$scope module top $end\n$var wire 1 ! clk $end\n'
+                    '$upscope $end\n$enddefinitions $end\n#0\n0!\n#5\n1!\n')
+    assert pywellen.Waveform(str(path)).file_format == 'VCD'
+    with pytest.raises(fstwave.FstError, match='VCD'):
+        fw25.Waveform(str(path))
+
+
+@pytest.mark.parametrize('mode', ['stream_changes', 'stream_time_steps'])
+def test_callback_exception_stops_the_stream(example, mode):
+    """An exception raised by the callback propagates and stops the stream, in both."""
+    for mod in (pywellen, fw25):
+        w = mod.Waveform(example)
+        calls = []
+
+        def cb(*args):
+            calls.append(args[0])
+            if len(calls) == 3:
+                raise ZeroDivisionError('stop here')
+
+        with pytest.raises(ZeroDivisionError, match='stop here'):
+            getattr(w, mode)(cb, None)
+        assert len(calls) == 3
+        # the Waveform streams again afterwards
+        n = []
+        getattr(w, mode)(lambda *a: n.append(1), None)
+        assert n
+
+
+def test_waveform_stream_refuses_signals(example):
+    """WaveformStream: signals cannot be loaded (RuntimeError with pywellen's message), the
+    streams work, repr names it."""
+    for mod in (pywellen, fw25):
+        w = mod.WaveformStream(example)
+        assert repr(w) == f'WaveformStream({example})'
+        v = w.all_vars()[0]
+        for get in (lambda: v.signal, lambda: v.tv, lambda: v[0]):
+            with pytest.raises(RuntimeError, match='stream only mode'):
+                get()
+        n = []
+        w.stream_changes(lambda *a: n.append(1), None)
+        assert n
+
+
+def test_kept_signal_values_keep_their_step(example):
+    """A SignalValues kept after its callback returned gives the values of its own time
+    step (wellen's copy-on-write), in both; one not kept is not copied."""
+    seen = {}
+    for mod in (pywellen, fw25):
+        w = mod.Waveform(example)
+        v = next(x for x in w.all_vars() if len(x.signal) > 3)
+        sid = v.signal_id
+        kept, during = [], []
+
+        def cb(t, vals, changed):
+            during.append((t, vals[sid]))
+            kept.append(vals)
+
+        w.stream_time_steps(cb, None)
+        after = [vals[sid] for vals in kept]
+        assert after == [x for _, x in during]
+        seen[mod.__name__] = during
+    assert seen['pywellen'] == seen['fstwave.pywellen25']
+
+
+def test_slices_equal_items(example):
+    """signal[:] (built in C) gives exactly list(signal) and the items one by one."""
+    w = fw25.Waveform(example)
+    for v in w.all_vars():
+        sig = v.signal
+        if len(sig):
+            assert sig[:] == list(sig) == [sig[i] for i in range(len(sig))]

@@ -13,8 +13,8 @@ reference for every comparison; ROOT the repository.  The checks, one line each:
   was installed without one);
 - for each FILE, what the API shows (header, time table, the scope tree walked with
   scopes()/vars(), every var, every signal loaded with load_signals(), its changes and
-  lookups) equals what the repository's fstwave shows for the same calls (``--summary``,
-  run by PY);
+  lookups, and the same through fstwave.pywellen25 with a stream, its stub installed)
+  equals what the repository's fstwave shows for the same calls (``--summary``, run by PY);
 - ``python -m fstwave dump FILE`` prints the same bytes as the repository's tool;
 - the ``fstwave`` console script runs (``fstwave info FILE``);
 - the installed fstwave/docs/*.md are the repository's docs/*.md, byte for byte, and the
@@ -92,6 +92,20 @@ def summary(path):
         lines.append("signal %r %d %r at(%d)=%r query=%r" % (
             v.full_name(h), len(changes), changes[:2] + changes[-2:], t_mid,
             s.value_at_time(t_mid), tuple(s.query_signal(t_mid))))
+
+    # fstwave.pywellen25 (pywellen 0.25's API, its stubs ship beside it): lookups, slices,
+    # and the first changes of a stream
+    import fstwave.pywellen25 as pw25
+
+    pkg = os.path.dirname(fstwave.__file__)
+    lines.append("pywellen25 stub %r" % os.path.isfile(os.path.join(pkg, "pywellen25.pyi")))
+    w25 = pw25.Waveform(path)
+    for v in w25.all_vars():
+        sig = v.signal
+        lines.append("pywellen25 %r %r %r %r" % (v, w25[v.full_name], len(sig), sig[:3] if len(sig) else []))
+    streamed = []
+    w25.stream_changes(lambda t, sid, value: streamed.append((t, str(sid), value)), None)
+    lines.append("pywellen25 stream %d %r" % (len(streamed), streamed[:20]))
     return lines
 
 
