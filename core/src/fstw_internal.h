@@ -422,7 +422,13 @@ struct fstw_file {
      * walks this list alongside a chain */
     uint32_t (*dups)[2];
     size_t n_dups;
+    /* pywellen 0.25's lookup index (fstw_lookup.c), built by the first lookup */
+    struct item_index *item_index;
 };
+
+/* ---- fstw_lookup.c */
+/* Frees the lookup index (fstw_close). */
+void fstwi_lookup_free(fstw_file *f);
 
 /* ---- fstw_body.c */
 /* The bytes a body load reads in progress units: every value-change block's

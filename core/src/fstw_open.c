@@ -474,6 +474,7 @@ void fstw_close(fstw_file *f)
     if (!f) return;
     fstwi_source_close(&f->src);
     free(f->geom);
+    fstwi_lookup_free(f);
     fstwi_hier_free(&f->hier);
     fstwi_chains_free(f);
     free(f->scope_names);
