@@ -10,8 +10,8 @@ Every measurement is a fresh child (bench/worker_py25.py, one JSON line), the sa
 both implementations; runs alternate the implementation order. The files are bench/run.py's
 generated ones (reused from build/bench/files, written when missing). Targets (issue 12):
 each operation at least 2x faster than pywellen 0.25.7, peak memory at or below. The
-``stream_changes`` rows on the 1.1 GB files run fstwave only (pywellen takes minutes there)
-and report its peak RSS, which must stay bounded by a block, not grow with the file.
+stream rows on the 1.1 GB files run fstwave only (pywellen takes minutes there) and report
+its peak RSS, which must stay bounded by a block, not grow with the file.
 Writes bench/RESULTS25.md and bench/results25.json.
 """
 import argparse
@@ -28,15 +28,16 @@ import run  # noqa: E402  (bench/run.py: files, children, statistics, machine fa
 ROOT = run.ROOT
 IMPLS = ['pywellen', 'fstwave']
 IMPL_TITLE = {'pywellen': 'pywellen 0.25.7', 'fstwave': 'fstwave.pywellen25'}
-OPS = ['open_lookup', 'slice_all', 'stream_changes']
+OPS = ['open_lookup', 'slice_all', 'stream_changes', 'stream_time_steps']
 OP_TITLE = {
     'open_lookup': 'open + `w[name]` of 2,000 vars',
     'slice_all': '`w[big].signal[:]` (load + slice)',
     'stream_changes': '`stream_changes(cb, None)`',
+    'stream_time_steps': '`stream_time_steps(cb, None)`',
 }
 DEFAULT_FILES = ['wide-lz4-100M', 'wide-zlib-100M', 'narrow-zlib-100M', 'clock-zlib-80M',
                  'narrow-zlib-1100M', 'wide-lz4-1100M']
-BIG = {'narrow-zlib-1100M', 'wide-lz4-1100M'}  # stream_changes only, fstwave only
+BIG = {'narrow-zlib-1100M', 'wide-lz4-1100M'}  # the streams only, fstwave only
 TARGET_SPEEDUP = 2.0
 
 
@@ -55,7 +56,7 @@ def bench_file(entry, args, save):
         raise SystemExit('run25.py: selection of %s failed: %s' % (entry['name'], info.get('error')))
     entry['selection'] = {k: info[k] for k in ('names', 'big', 'big_len')}
     run.warm_cache(entry['path'])
-    ops = ['stream_changes'] if entry['name'] in BIG else args.ops
+    ops = ['stream_changes', 'stream_time_steps'] if entry['name'] in BIG else args.ops
     impls = ['fstwave'] if entry['name'] in BIG else IMPLS
     for op in ops:
         if op not in args.ops:
@@ -92,7 +93,7 @@ def checks(entry):
     """Both implementations must have seen the same thing (names found, slice, changes)."""
     bad = []
     keys = {'open_lookup': ('found',), 'slice_all': ('len', 'first', 'last'),
-            'stream_changes': ('changes', 'time_sum')}
+            'stream_changes': ('changes', 'time_sum'), 'stream_time_steps': ('steps', 'changed')}
     for op, ks in keys.items():
         seen = {}
         for m in entry['measurements']:
@@ -152,8 +153,9 @@ def write_report(results, out):
               'over `all_vars()`;',
               '- load + slice: `w[big].signal[:]` of the file\'s longest signal among its first '
               'vars (the generated files\' clock: one change per time step), its first load;',
-              '- stream: `w.stream_changes(callback, None)` over the whole file, the callback '
-              'counting the changes and summing their times.', '']
+              '- streams: `w.stream_changes(callback, None)` over the whole file, the callback '
+              'counting the changes and summing their times; `w.stream_time_steps(callback, None)`, '
+              'the callback counting the steps and the changed signals.', '']
     for e in results['files']:
         for c in e.get('checks', []):
             lines.append('- CHECK FAILED: ' + c)

@@ -13,6 +13,8 @@ The same code runs both implementations, as a user's script would: ``import pywe
   ``slice_s`` the slice alone.
 - ``stream_changes``: ``w.stream_changes(callback, None)`` with a callback that counts the
   changes and sums their times (what the cheapest useful callback does).
+- ``stream_time_steps``: ``w.stream_time_steps(callback, None)`` with a callback that counts
+  the steps and the changed signals.
 - ``info`` (fstwave only): the selection, written to SEL.json: ``names`` and ``big``.
 
 The JSON line has ok, impl, op, file, the timings in seconds, ``baseline_rss_kb`` (ru_maxrss
@@ -57,7 +59,8 @@ def select(pw, path, n_names):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--impl', choices=('pywellen', 'fstwave'), required=True)
-    ap.add_argument('--op', choices=('open_lookup', 'slice_all', 'stream_changes', 'info'),
+    ap.add_argument('--op', choices=('open_lookup', 'slice_all', 'stream_changes', 'stream_time_steps',
+                                     'info'),
                     required=True)
     ap.add_argument('--file', required=True)
     ap.add_argument('--sel', required=True)
@@ -95,7 +98,7 @@ def main():
                 res.update(time_s=t2 - t0, load_s=t1 - t0, slice_s=t2 - t1, len=len(items),
                            first=repr(items[0]) if items else None,
                            last=repr(items[-1]) if items else None)
-            else:
+            elif a.op == 'stream_changes':
                 w = pw.Waveform(a.file)
                 acc = [0, 0]
 
@@ -107,6 +110,18 @@ def main():
                 w.stream_changes(callback, None)
                 t1 = clock()
                 res.update(time_s=t1 - t0, changes=acc[0], time_sum=acc[1])
+            else:
+                w = pw.Waveform(a.file)
+                acc = [0, 0]
+
+                def step(t, values, changed):
+                    acc[0] += 1
+                    acc[1] += len(changed)
+
+                t0 = clock()
+                w.stream_time_steps(step, None)
+                t1 = clock()
+                res.update(time_s=t1 - t0, steps=acc[0], changed=acc[1])
         res['peak_rss_kb'] = maxrss_kb()
         res['ok'] = True
     except BaseException as e:  # pywellen panics are BaseExceptions
