@@ -99,6 +99,7 @@ struct fstw_stream {
 
     fstwi_decoder d;       /* chain access (table source, inflater, buffers) */
     uint8_t *tmp;          /* value scratch: 2 * max_bits + 16 bytes */
+    uint8_t one;           /* a 1-bit change's state character */
     int have_prev;
     uint64_t prev_time;
     int finished;
@@ -511,14 +512,14 @@ static int take_change(fstw_stream *s, size_t slot, fstw_value *v, int *reported
     uint64_t vli;
     if (fstwi_varint(&c, &vli))
         CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-    uint8_t one;
+    uint8_t *one = &s->one; /* not on the stack: a string var's value may point at it */
     const uint8_t *val = NULL;
     size_t vlen = 0;
     double real = 0;
     int kind;
     if (g == 1) {
-        one = (vli & 1) ? (uint8_t)RCV[(vli >> 1) & 7] : (uint8_t)('0' + ((vli >> 1) & 1));
-        val = &one; vlen = 1; kind = 0;
+        *one = (vli & 1) ? (uint8_t)RCV[(vli >> 1) & 7] : (uint8_t)('0' + ((vli >> 1) & 1));
+        val = one; vlen = 1; kind = 0;
     } else if (g == FSTWI_GEOM_VARLEN) {
         uint64_t sl;
         if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))

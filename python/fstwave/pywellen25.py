@@ -24,15 +24,18 @@ decides per signal, a stream per value, as pywellen), str (MSB first, lowercase
 for events.
 
 Where this module differs from pywellen 0.25.7 (each difference fixes a crash
-or a result that contradicts the file; fstwave/docs/api.md lists them with the
-files that show them, tests/python25/test_differential25.py checks them):
-P1 files and values pywellen panics on or cannot read are read (fstwave's D5, D9);
-P2 FST files only (D7); P3 SignalId, Timescale and TimescaleUnit compare and hash
-by value; P4 every stream streams all the signals it includes (pywellen 0.25.7
-streams nothing for a signal an earlier stream of the same Waveform included);
-P5 ``w[signal_id]`` lists each var once; P6 OSError subclasses and FstError
-instead of PanicException and RuntimeError (D5); P7 FST port vars are read as
-the file holds them.  Paths may also be ``os.PathLike``.
+or a result that contradicts the file; fstwave/docs/api.md section 6.3 lists
+them with the files that show them, tests/python25/test_differential25.py
+checks them):
+P1 files and values pywellen panics on or cannot read are read (as fstwave's
+deviations D5 and D9 of fstwave/docs/api.md);
+P2 FST files only (as D7 of fstwave/docs/api.md); P3 SignalId, Timescale and
+TimescaleUnit compare and hash by value; P4 every stream streams all the signals
+it includes (pywellen 0.25.7 streams nothing for a signal an earlier stream of
+the same Waveform included); P5 ``w[signal_id]`` lists each var once; P6 OSError
+subclasses and FstError instead of PanicException and RuntimeError (as D5 of
+fstwave/docs/api.md); P7 FST port vars are read as the file holds them.  Paths
+may also be ``os.PathLike``.
 """
 
 import collections.abc
