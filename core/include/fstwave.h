@@ -674,6 +674,14 @@ FSTW_API int fstw_stream_next(fstw_stream *s, fstw_change *out, fstw_error *err)
  * next fstw_stream_next); 1, or 0 when it has had none or is not streamed. */
 FSTW_API int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out);
 
+/* With track_values: the value the signal of the change just reported had
+ * before it (valid until the next fstw_stream_next); 1, or 0 when it had none.
+ * A step's end is known only when the next step's first change is reported,
+ * and that change is then the latest value of its signal: the values of the
+ * finished step (pywellen 0.25's SignalValues of stream_time_steps) are
+ * fstw_stream_value's, except for that signal, whose is this one. */
+FSTW_API int fstw_stream_previous(const fstw_stream *s, fstw_value *out);
+
 /* Bytes of the blocks the stream reads (their lengths in the file), as the
  * progress of fstw_load_body_ex counts them: done so far and total. */
 FSTW_API void fstw_stream_progress(const fstw_stream *s, uint64_t *done, uint64_t *total);

@@ -76,8 +76,9 @@ size_t fstw_scope_items(const fstw_file *f, uint32_t scope, uint8_t *kind, uint3
 
 typedef struct item_index {
     size_t mask;             /* slots - 1 (a power of two) */
-    uint32_t *code;          /* per slot: 0 empty, else (id << 1 | is_var) + 1 */
-    uint32_t *hash;          /* per slot: the key's hash (low 32 bits) */
+    uint32_t *code;          /* per slot: 0 empty, else (id << 1 | is_var) + 1 (4 bytes a
+                                slot, the names compared in place: the index costs 4 to 8
+                                bytes per item) */
     uint64_t (*lengths)[2];  /* per internal scope: bit L set when an item name has length L < 128 */
     uint8_t *long_names;     /* per internal scope: an item name has 128 or more bytes */
 } item_index;
@@ -120,12 +121,10 @@ static size_t find_slot(const fstwi_hier *h, const item_index *x, uint32_t scope
 {
     size_t j = hv & x->mask;
     while (x->code[j]) {
-        if (x->hash[j] == hv) {
-            uint32_t s2, l2;
-            const uint8_t *n2;
-            item_name(h, x->code[j], &s2, &n2, &l2);
-            if (s2 == scope && l2 == len && (len == 0 || memcmp(n2, name, len) == 0)) return j;
-        }
+        uint32_t s2, l2;
+        const uint8_t *n2;
+        item_name(h, x->code[j], &s2, &n2, &l2);
+        if (s2 == scope && l2 == len && (len == 0 || memcmp(n2, name, len) == 0)) return j;
         j = (j + 1) & x->mask;
     }
     return j;
@@ -145,10 +144,8 @@ static int index_item(void *ctx, int kind, uint32_t id, uint32_t name_off, uint3
     uint64_t hv = fnv_start(c->scope);
     for (uint32_t k = 0; k < name_len; k++) hv = fnv_step(hv, name[k]);
     size_t j = find_slot(c->h, x, c->scope, name, name_len, fold(hv));
-    if (!x->code[j]) { /* the first item of that name keeps the slot */
+    if (!x->code[j]) /* the first item of that name keeps the slot */
         x->code[j] = ((id << 1) | (kind == FSTW_ITEM_VAR)) + 1;
-        x->hash[j] = fold(hv);
-    }
     if (name_len < 128) x->lengths[c->scope][name_len >> 6] |= 1ull << (name_len & 63);
     else x->long_names[c->scope] = 1;
     return 0;
@@ -158,7 +155,6 @@ static void index_free(item_index *x)
 {
     if (!x) return;
     free(x->code);
-    free(x->hash);
     free(x->lengths);
     free(x->long_names);
     free(x);
@@ -167,15 +163,14 @@ static void index_free(item_index *x)
 static item_index *index_build(const fstwi_hier *h)
 {
     size_t items = (size_t)h->n_scopes + h->n_vars, slots = 16;
-    while (slots < 2 * items) slots *= 2;
+    while (slots < items + items / 3) slots *= 2; /* at most 3/4 full */
     item_index *x = calloc(1, sizeof *x);
     if (!x) return NULL;
     x->mask = slots - 1;
     x->code = calloc(slots, sizeof *x->code);
-    x->hash = malloc(slots * sizeof *x->hash);
     x->lengths = calloc(h->n_scopes, sizeof *x->lengths);
     x->long_names = calloc(h->n_scopes, 1);
-    if (!x->code || !x->hash || !x->lengths || !x->long_names) { index_free(x); return NULL; }
+    if (!x->code || !x->lengths || !x->long_names) { index_free(x); return NULL; }
     for (uint32_t s = 0; s < h->n_scopes; s++) {
         build_ctx c = { h, x, s };
         each_item(h, s, index_item, &c);

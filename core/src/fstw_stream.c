@@ -25,13 +25,19 @@ static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
 
 /* the latest value of a streamed signal (track_values) */
 typedef struct last_value {
-    int has;
-    int kind;
+    uint8_t has;
+    uint8_t kind;
     uint32_t bits;
     double real;
-    size_t len, cap;
-    uint8_t *data;
+    size_t len, cap;       /* cap: bytes at heap */
+    uint8_t small[16];     /* the value when len <= 16 (one cache line a signal) */
+    uint8_t *heap;         /* a longer value */
 } last_value;
+
+static const uint8_t *lv_data(const last_value *l)
+{
+    return l->len <= sizeof l->small ? l->small : l->heap;
+}
 
 struct fstw_stream {
     fstw_file *f;
@@ -87,6 +93,7 @@ struct fstw_stream {
     uint32_t *emit;        /* their order at the end of the step */
     size_t n_emit;
     last_value *der_last;  /* per derived, with track */
+    last_value prev;       /* with track: the reported signal's value before its last change */
     uint32_t *dep_first, *dep_count, *dep_list; /* per slot: the derived signals it is a piece of */
     uint8_t *dtmp;         /* 3 * widest derived + 16 bytes */
     fstw_value *dvals;
@@ -292,11 +299,12 @@ void fstw_stream_close(fstw_stream *s)
 {
     if (!s) return;
     if (s->last)
-        for (size_t k = 0; k < s->n; k++) free(s->last[k].data);
+        for (size_t k = 0; k < s->n; k++) free(s->last[k].heap);
     free(s->last);
     if (s->der_last)
-        for (size_t k = 0; k < s->nder; k++) free(s->der_last[k].data);
+        for (size_t k = 0; k < s->nder; k++) free(s->der_last[k].heap);
     free(s->der_last);
+    free(s->prev.heap);
     free(s->report);
     free(s->der_ref);
     free(s->der);
@@ -577,21 +585,25 @@ static int same_value(const last_value *l, const fstw_value *v)
     switch (v->kind) {
     case FSTW_VAL_EVENT: return 0;
     case FSTW_VAL_REAL: return l->real == v->real;
-    default: return l->bits == v->bits && l->len == v->len && (v->len == 0 || memcmp(l->data, v->data, v->len) == 0);
+    default: return l->bits == v->bits && l->len == v->len && (v->len == 0 || memcmp(lv_data(l), v->data, v->len) == 0);
     }
 }
 
 static int remember(last_value *l, const fstw_value *v)
 {
-    if (v->len > l->cap) {
-        uint8_t *p = realloc(l->data, v->len);
-        if (!p) return -1;
-        l->data = p;
-        l->cap = v->len;
+    uint8_t *dst = l->small;
+    if (v->len > sizeof l->small) {
+        if (v->len > l->cap) {
+            uint8_t *p = realloc(l->heap, v->len);
+            if (!p) return -1;
+            l->heap = p;
+            l->cap = v->len;
+        }
+        dst = l->heap;
     }
-    if (v->len) memcpy(l->data, v->data, v->len);
+    if (v->len) memcpy(dst, v->data, v->len);
     l->len = v->len;
-    l->kind = v->kind;
+    l->kind = (uint8_t)v->kind;
     l->bits = v->bits;
     l->real = v->real;
     l->has = 1;
@@ -672,12 +684,20 @@ static int finish_change(fstw_stream *s, uint32_t ref, last_value *l, fstw_chang
     out->changed = 1;
     if (l) {
         out->changed = out->value.kind == FSTW_VAL_EVENT || !same_value(l, &out->value);
-        if (out->changed && remember(l, &out->value)) {
-            fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
-            return -1;
+        if (s->track) {
+            /* the value before this change (fstw_stream_previous) */
+            s->prev.has = 0;
+            if (l->has) {
+                fstw_value old = { l->kind, l->bits, lv_data(l), l->len, l->real };
+                if (remember(&s->prev, &old)) goto nomem;
+            }
         }
+        if (out->changed && remember(l, &out->value)) goto nomem;
     }
     return 1;
+nomem:
+    fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    return -1;
 }
 
 /* The value of derived signal k now (from its pieces' latest values), in
@@ -691,7 +711,7 @@ static void derived_value(fstw_stream *s, size_t k, fstw_value *v)
         if (l->has) {
             fstw_value *pv = &s->dvals[i];
             memset(pv, 0, sizeof *pv);
-            pv->kind = l->kind; pv->bits = l->bits; pv->data = l->data; pv->len = l->len; pv->real = l->real;
+            pv->kind = l->kind; pv->bits = l->bits; pv->data = lv_data(l); pv->len = l->len; pv->real = l->real;
             s->dptr[i] = pv;
         } else {
             s->dptr[i] = NULL;
@@ -808,7 +828,20 @@ int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out)
     memset(out, 0, sizeof *out);
     out->kind = l->kind;
     out->bits = l->bits;
-    out->data = l->data;
+    out->data = lv_data(l);
+    out->len = l->len;
+    out->real = l->real;
+    return 1;
+}
+
+int fstw_stream_previous(const fstw_stream *s, fstw_value *out)
+{
+    if (!s->track || !s->prev.has) return 0;
+    const last_value *l = &s->prev;
+    memset(out, 0, sizeof *out);
+    out->kind = l->kind;
+    out->bits = l->bits;
+    out->data = lv_data(l);
     out->len = l->len;
     out->real = l->real;
     return 1;

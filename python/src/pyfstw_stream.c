@@ -16,15 +16,13 @@
  *
  * SignalId objects are made once per signal per stream (lazily, in an array
  * indexed by signal ref).  SignalValues gives the latest value of each
- * streamed signal as of the end of its time step.  The core reports a step's
- * end only with the next step's first change (which it has then applied), so
- * this file keeps its own copy of each signal's latest raw value (one per
- * signal, no Python objects), updated after a finished step was dispatched.
- * The SignalValues object given to the callback reads that copy; when the
- * program still holds it after the callback returns (wellen's Arc::make_mut
+ * streamed signal as of the end of its time step, read from the core
+ * (fstw_stream_value; for the signal whose change began the next step, which
+ * the core has then applied, fstw_stream_previous).  When the program still
+ * holds the object after the callback returns (wellen's Arc::make_mut
  * copy-on-write), it is detached with a dict of its step's values and the
- * next step gets a new object.  Memory is bounded by one block (the core)
- * plus one value per streamed signal.
+ * next step gets a new object.  Memory is bounded by one block plus one value
+ * per streamed signal (the core's).
  */
 #include "pyfstw.h"
 
@@ -97,44 +95,24 @@ PyType_Spec pyfstw_SignalId_spec = {
     .slots = SignalId_slots,
 };
 
-/* ======================================================== value store */
-
-/* The latest raw value of one signal (a copy of an fstw_value). */
-typedef struct {
-    fstw_value v;  /* v.data points to buf */
-    uint8_t *buf;  /* PyMem, cap bytes */
-    size_t cap;
-    int has;
-} stored_value;
-
-static int store_value(stored_value *slot, const fstw_value *v)
-{
-    if (v->len > slot->cap) {
-        size_t cap = v->len < 16 ? 16 : v->len;
-        uint8_t *buf = PyMem_Realloc(slot->buf, cap);
-        if (!buf) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        slot->buf = buf;
-        slot->cap = cap;
-    }
-    if (v->len)
-        memcpy(slot->buf, v->data, v->len);
-    slot->v = *v;
-    slot->v.data = slot->buf;
-    slot->has = 1;
-    return 0;
-}
-
 /* ======================================================== SignalValues */
 
 typedef struct {
     PyObject_HEAD
-    const stored_value *live; /* the stream's values while attached, else NULL */
-    uint32_t n;               /* slots in live */
+    const fstw_stream *live;  /* the stream while attached, else NULL */
+    uint32_t pending;         /* while attached: the signal of the change that began the
+                                 next step (its value of this step is the one before it),
+                                 or UINT32_MAX */
     PyObject *snapshot;       /* dict {ref: value} once detached (NULL before) */
 } pyfstw_SignalValuesObject;
+
+/* The value of signal ref at the end of the step being dispatched: the core's
+ * latest, or for the signal whose change began the next step, the one before
+ * it (fstw_stream_previous).  1, or 0 when it has had none. */
+static int step_value(const fstw_stream *s, uint32_t pending, uint32_t ref, fstw_value *v)
+{
+    return ref == pending ? fstw_stream_previous(s, v) : fstw_stream_value(s, ref, v);
+}
 
 static void SignalValues_dealloc(PyObject *op)
 {
@@ -155,8 +133,9 @@ static PyObject *SignalValues_getitem(PyObject *op, PyObject *key)
     }
     uint32_t ref = ((pyfstw_SignalIdObject *)key)->ref;
     if (self->live) {
-        if (ref < self->n && self->live[ref].has)
-            return stream_value(&self->live[ref].v);
+        fstw_value v;
+        if (step_value(self->live, self->pending, ref, &v))
+            return stream_value(&v);
         Py_RETURN_NONE;
     }
     if (self->snapshot) {
@@ -209,10 +188,13 @@ typedef struct {
     PyObject *callback;
     uint32_t n_signals;
     PyObject **ids;        /* SignalId per ref, made on first use */
-    stored_value *values;  /* time steps only: latest value per ref */
+    fstw_stream *s;
     pyfstw_SignalValuesObject *vals; /* time steps only: the current step's object */
     PyObject *changed;     /* time steps only: list of SignalId of the pending step */
     uint64_t step_time;
+    PyObject *time_obj;    /* changes: the int of the last change's time, reused by the
+                              next changes of that time (ints are immutable) */
+    uint64_t time_val;
 } stream_run;
 
 static PyObject *run_signal_id(stream_run *r, uint32_t ref)
@@ -227,8 +209,8 @@ static pyfstw_SignalValuesObject *values_new(stream_run *r)
     PyTypeObject *tp = r->st->SignalValues_Type;
     pyfstw_SignalValuesObject *v = (pyfstw_SignalValuesObject *)tp->tp_alloc(tp, 0);
     if (v) {
-        v->live = r->values;
-        v->n = r->n_signals;
+        v->live = r->s;
+        v->pending = UINT32_MAX;
         v->snapshot = NULL;
     }
     return v;
@@ -243,10 +225,11 @@ static int values_detach(stream_run *r)
     if (!d)
         return -1;
     for (uint32_t ref = 0; ref < r->n_signals; ref++) {
-        if (!r->values[ref].has)
+        fstw_value sv;
+        if (!step_value(v->live, v->pending, ref, &sv))
             continue;
         PyObject *k = PyLong_FromUnsignedLong(ref);
-        PyObject *val = k ? stream_value(&r->values[ref].v) : NULL;
+        PyObject *val = k ? stream_value(&sv) : NULL;
         int rc = val ? PyDict_SetItem(d, k, val) : -1;
         Py_XDECREF(k);
         Py_XDECREF(val);
@@ -262,13 +245,15 @@ static int values_detach(stream_run *r)
     return 0;
 }
 
-/* Calls the callback for the pending time step, if it has changes. */
-static int dispatch_step(stream_run *r)
+/* Calls the callback for the pending time step, if it has changes; pending:
+ * the signal of the change that began the next step (UINT32_MAX at the end). */
+static int dispatch_step(stream_run *r, uint32_t pending)
 {
     if (PyList_GET_SIZE(r->changed) == 0)
         return 0;
     if (!r->vals && !(r->vals = values_new(r)))
         return -1;
+    r->vals->pending = pending;
     PyObject *t = PyLong_FromUnsignedLongLong(r->step_time);
     if (!t)
         return -1;
@@ -296,12 +281,10 @@ static int dispatch_step(stream_run *r)
 static int on_change_step(stream_run *r, const fstw_change *c)
 {
     if (c->new_step) {
-        if (dispatch_step(r) < 0)
+        if (dispatch_step(r, c->ref) < 0)
             return -1;
         r->step_time = c->time;
     }
-    if (store_value(&r->values[c->ref], &c->value) < 0)
-        return -1;
     if (c->changed) {
         PyObject *id = run_signal_id(r, c->ref);
         if (!id || PyList_Append(r->changed, id) < 0)
@@ -315,15 +298,18 @@ static int on_change(stream_run *r, const fstw_change *c)
     PyObject *id = run_signal_id(r, c->ref);
     if (!id)
         return -1;
-    PyObject *t = PyLong_FromUnsignedLongLong(c->time);
-    PyObject *v = t ? stream_value(&c->value) : NULL;
-    if (!v) {
-        Py_XDECREF(t);
-        return -1;
+    if (!r->time_obj || c->time != r->time_val) {
+        PyObject *t = PyLong_FromUnsignedLongLong(c->time);
+        if (!t)
+            return -1;
+        Py_XSETREF(r->time_obj, t);
+        r->time_val = c->time;
     }
-    PyObject *args[3] = {t, id, v};
+    PyObject *v = stream_value(&c->value);
+    if (!v)
+        return -1;
+    PyObject *args[3] = {r->time_obj, id, v};
     PyObject *res = PyObject_Vectorcall(r->callback, args, 3, NULL);
-    Py_DECREF(t);
     Py_DECREF(v);
     if (!res)
         return -1;
@@ -414,11 +400,9 @@ static PyObject *stream(PyObject *module, PyObject *const *args, Py_ssize_t narg
     memset(&err, 0, sizeof err);
     int ok = 0;
     r.ids = PyMem_Calloc(r.n_signals ? r.n_signals : 1, sizeof *r.ids);
-    if (time_steps) {
-        r.values = PyMem_Calloc(r.n_signals ? r.n_signals : 1, sizeof *r.values);
+    if (time_steps)
         r.changed = PyList_New(0);
-    }
-    if (!r.ids || (time_steps && (!r.values || !r.changed))) {
+    if (!r.ids || (time_steps && !r.changed)) {
         if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto out;
@@ -427,6 +411,7 @@ static PyObject *stream(PyObject *module, PyObject *const *args, Py_ssize_t narg
         pyfstw_raise(st, &err, wf->path);
         goto out;
     }
+    r.s = s;
     wf->hier->busy++; /* close() refuses while the stream runs (from the callback) */
     fstw_change c;
     uint32_t tick = 0;
@@ -437,7 +422,7 @@ static PyObject *stream(PyObject *module, PyObject *const *args, Py_ssize_t narg
             break;
         }
         if (rc == 0) {
-            ok = !time_steps || dispatch_step(&r) == 0;
+            ok = !time_steps || dispatch_step(&r, UINT32_MAX) == 0;
             break;
         }
         if (c.ref >= r.n_signals) {
@@ -470,12 +455,8 @@ out:
             Py_XDECREF(r.ids[i]);
         PyMem_Free(r.ids);
     }
-    if (r.values) {
-        for (uint32_t i = 0; i < r.n_signals; i++)
-            PyMem_Free(r.values[i].buf);
-        PyMem_Free(r.values);
-    }
     Py_XDECREF(r.changed);
+    Py_XDECREF(r.time_obj);
     PyMem_Free(refs);
     if (!ok)
         return NULL;
