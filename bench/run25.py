@@ -148,6 +148,27 @@ def write_report(results, out):
                                                                 cellf, e['size'] / 1e6))
     lines += ['', 'Every target of the table met.' if met_all else
               'Targets marked NOT MET are missed by the factor shown.', '']
+    floor = results.get('callback_floor_s')
+    if floor:
+        lines += ['### The streams without their callback', '',
+                  'A stream calls the Python callback once per change, and no stream can be faster '
+                  'than that callback: the `stream_changes` row\'s callback alone (`acc[0] += 1; '
+                  'acc[1] += t`, called from C with the same kinds of arguments) costs %.0f ns a call '
+                  'on this machine (`worker_py25.py --op callback_floor`). With a floor of F ns a change, '
+                  'a stream can be 2x faster than pywellen only if pywellen spends over 2F ns a change. '
+                  'What each stream spends beyond the callback, per change:' % (floor * 1e9), '',
+                  '| file | changes | pywellen 0.25.7 | fstwave.pywellen25 | ratio |', '|---|---|---|---|---|']
+        for e in results['files']:
+            s = summary(e).get('stream_changes', {})
+            p, f = s.get('pywellen'), s.get('fstwave')
+            n = next((m['changes'] for m in e['measurements'] if m.get('ok') and m['op'] == 'stream_changes'), 0)
+            if not (p and f and n):
+                continue
+            op_ = p['time_s'] / n - floor
+            of = f['time_s'] / n - floor
+            lines.append('| %s | %d | %.0f ns | %.0f ns | %s |' % (
+                e['name'], n, op_ * 1e9, of * 1e9, '%.2fx' % (op_ / of) if of > 0 else '—'))
+        lines.append('')
     lines += ['What the rows do (`bench/worker_py25.py`, the same script for both):', '',
               '- open + lookups: `Waveform(path)` then `w[name]` for 2,000 var full names spread '
               'over `all_vars()`;',
@@ -187,6 +208,16 @@ def main():
         (out / 'results25.json').write_text(json.dumps(results, indent=1) + '\n')
 
     t0 = time.monotonic()
+    if 'stream_changes' in args.ops:
+        floors = []
+        for _ in range(3):
+            m = run.run_child([args.python, str(BENCH / 'worker_py25.py'), '--impl', 'fstwave', '--op',
+                               'callback_floor', '--file', '-', '--sel', '-'], args.timeout)
+            if m.get('ok'):
+                floors.append(m['time_s'])
+        if floors:
+            results['callback_floor_s'] = run.med(floors)
+            run.log('callback floor: %.0f ns a call' % (results['callback_floor_s'] * 1e9))
     for name in args.files:
         path, gen = run.generate(name, args.gen_dir, args.gen_bin)
         e = {'name': name, 'path': str(path), 'size': os.path.getsize(path), 'measurements': []}

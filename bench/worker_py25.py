@@ -15,6 +15,10 @@ The same code runs both implementations, as a user's script would: ``import pywe
   changes and sums their times (what the cheapest useful callback does).
 - ``stream_time_steps``: ``w.stream_time_steps(callback, None)`` with a callback that counts
   the steps and the changed signals.
+- ``callback_floor`` (no file read): the cost of the ``stream_changes`` row's callback
+  alone, called from C (``map``) with the same kinds of arguments 2,000,000 times:
+  ``time_s`` per call.  A stream can be no faster than its callback; the runner subtracts
+  this floor to compare what the two streams themselves cost per change.
 - ``info`` (fstwave only): the selection, written to SEL.json: ``names`` and ``big``.
 
 The JSON line has ok, impl, op, file, the timings in seconds, ``baseline_rss_kb`` (ru_maxrss
@@ -60,7 +64,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--impl', choices=('pywellen', 'fstwave'), required=True)
     ap.add_argument('--op', choices=('open_lookup', 'slice_all', 'stream_changes', 'stream_time_steps',
-                                     'info'),
+                                     'callback_floor', 'info'),
                     required=True)
     ap.add_argument('--file', required=True)
     ap.add_argument('--sel', required=True)
@@ -70,7 +74,23 @@ def main():
     try:
         pw = importlib.import_module('pywellen' if a.impl == 'pywellen' else 'fstwave.pywellen25')
         res['baseline_rss_kb'] = maxrss_kb()
-        if a.op == 'info':
+        if a.op == 'callback_floor':
+            import collections
+            n = 2_000_000
+            acc = [0, 0]
+
+            def callback(t, signal, value):
+                acc[0] += 1
+                acc[1] += t
+
+            times = list(range(10**6, 10**6 + n))
+            ids = [object()] * n
+            values = [i & 1 for i in range(n)]
+            t0 = clock()
+            collections.deque(map(callback, times, ids, values), maxlen=0)
+            t1 = clock()
+            res.update(time_s=(t1 - t0) / n, calls=acc[0])
+        elif a.op == 'info':
             sel = select(pw, a.file, a.names)
             with open(a.sel, 'w') as f:
                 json.dump(sel, f)
