@@ -39,6 +39,19 @@ static const uint8_t *lv_data(const last_value *l)
     return l->len <= sizeof l->small ? l->small : l->heap;
 }
 
+/* l's value as an fstw_value (data in l); 1, or 0 when it has none. */
+static int lv_value(const last_value *l, fstw_value *out)
+{
+    if (!l || !l->has) return 0;
+    memset(out, 0, sizeof *out);
+    out->kind = l->kind;
+    out->bits = l->bits;
+    out->data = lv_data(l);
+    out->len = l->len;
+    out->real = l->real;
+    return 1;
+}
+
 struct fstw_stream {
     fstw_file *f;
     size_t n;              /* streamed signals (slots) */
@@ -707,15 +720,7 @@ static void derived_value(fstw_stream *s, size_t k, fstw_value *v)
     const fstwi_derived *d = s->der[k];
     const uint32_t *slots = s->der_slots + s->der_first[k];
     for (uint32_t i = 0; i < d->n; i++) {
-        const last_value *l = &s->last[slots[i]];
-        if (l->has) {
-            fstw_value *pv = &s->dvals[i];
-            memset(pv, 0, sizeof *pv);
-            pv->kind = l->kind; pv->bits = l->bits; pv->data = lv_data(l); pv->len = l->len; pv->real = l->real;
-            s->dptr[i] = pv;
-        } else {
-            s->dptr[i] = NULL;
-        }
+        s->dptr[i] = lv_value(&s->last[slots[i]], &s->dvals[i]) ? &s->dvals[i] : NULL;
     }
     uint8_t *chars = s->dtmp, *norm = s->dtmp + d->width, *packed = norm + d->width;
     fstwi_derive_compose(d, s->dptr, chars);
@@ -819,30 +824,13 @@ fail:
 int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out)
 {
     if (!s->track) return 0;
-    const last_value *l = NULL;
     int64_t slot = slot_of(s, ref);
-    if (slot >= 0 && s->report[slot]) l = &s->last[slot];
-    for (size_t k = 0; !l && k < s->nder; k++)
-        if (s->der_ref[k] == ref) l = &s->der_last[k];
-    if (!l || !l->has) return 0;
-    memset(out, 0, sizeof *out);
-    out->kind = l->kind;
-    out->bits = l->bits;
-    out->data = lv_data(l);
-    out->len = l->len;
-    out->real = l->real;
-    return 1;
+    if (slot >= 0 && s->report[slot]) return lv_value(&s->last[slot], out);
+    const uint32_t *hit = s->nder ? bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, cmp_u32) : NULL;
+    return hit ? lv_value(&s->der_last[hit - s->der_ref], out) : 0;
 }
 
 int fstw_stream_previous(const fstw_stream *s, fstw_value *out)
 {
-    if (!s->track || !s->prev.has) return 0;
-    const last_value *l = &s->prev;
-    memset(out, 0, sizeof *out);
-    out->kind = l->kind;
-    out->bits = l->bits;
-    out->data = lv_data(l);
-    out->len = l->len;
-    out->real = l->real;
-    return 1;
+    return s->track ? lv_value(&s->prev, out) : 0;
 }
