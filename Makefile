@@ -71,6 +71,8 @@ clean:
 
 VENV     := .venv
 VPY      := $(VENV)/bin/python
+# the second environment, with pywellen 0.25.7 (scripts/bootstrap25.sh)
+VENV25   := .venv25
 CORPUS   ?= ../shared/fst-corpus
 # the tests read the corpus in place (never copied); pytest and mocha get it from here
 export FSTWAVE_CORPUS := $(abspath $(CORPUS))
@@ -160,12 +162,12 @@ demo: python node $(BUILD)/example.fst
 test-python: python node fixtures   # node: tests/python/test_bench.py runs the Node worker too
 	$(VPY) -m pytest -q tests/python
 
-test-node: node python fixtures
+# .venv25: tests/node/stream-lookup.test.js compares with pywellen 0.25.7
+test-node: node python fixtures $(VENV25)/.fstwave-deps-1
 	npm test
 
 # fstwave.pywellen25 against pywellen 0.25.7, in its own environment .venv25
 # (scripts/bootstrap25.sh): the differential test and pywellen's own tests, ported
-VENV25 := .venv25
 $(VENV25)/.fstwave-deps-1: scripts/bootstrap25.sh
 	scripts/bootstrap25.sh
 
