@@ -4,10 +4,11 @@
  * VarRef) and the order of derived changes at the end of a stream step (an
  * FxHashSet of SignalRef drained).
  *
- * A model of Rust's std HashMap (hashbrown's SwissTable with SSE2 groups of
- * 16 control bytes, as on x86-64) with rustc-hash 2's FxHasher: a key's hash
+ * A model of Rust's std HashMap (hashbrown's SwissTable: groups of 16 control
+ * bytes with SSE2 on x86-64, of 8 on other machines) with rustc-hash 2's
+ * FxHasher: a key's hash
  * is rotl64((key * 0xf1357aea2e62a9c5), 26); its bucket index the hash's low
- * bits, its control byte the top 7 bits.  Insertion probes groups of 16
+ * bits, its control byte the top 7 bits.  Insertion probes groups
  * from that index (triangular steps) for the first empty slot; tables grow
  * (capacity 3, 7, 14, 28, ...: buckets 4, 8, 16, 32, ...) by re-inserting
  * in iteration order; iteration is bucket order.  Only what wellen's uses
@@ -18,7 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* hashbrown's group of control bytes: 16 with SSE2 (x86, x86-64: the machines
+ * pywellen's x86 wheels run on), 8 otherwise (NEON on ARM64, or its portable
+ * 64-bit word) */
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
 #define GROUP 16
+#else
+#define GROUP 8
+#endif
 #define CTRL_EMPTY 0xFF
 
 static uint64_t fx_hash(uint32_t key)
