@@ -1,4 +1,4 @@
-/* fstw_buf.c - growable byte buffers and bounded cursors over bytes. */
+/* fstw_buf.c - growable byte buffers, bounded cursors over bytes, the uint32_t order. */
 #include "fstw_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +101,10 @@ uint64_t fstwi_be64(const uint8_t *p)
     uint64_t v = 0;
     for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
     return v;
+}
+
+int fstwi_cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }

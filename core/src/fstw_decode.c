@@ -13,12 +13,7 @@
 #include <string.h>
 
 
-static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
 
-static uint32_t geom_of(const fstw_file *f, uint32_t ref)
-{
-    return ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
-}
 
 #define CORRUPT(...) return fstwi_fail(d->err, FSTW_ERR_FORMAT, __VA_ARGS__)
 #define CORRUPT_AT(offset, ...) return fstwi_fail_at(d->err, FSTW_ERR_FORMAT, offset, __VA_ARGS__)
@@ -210,46 +205,18 @@ static int decode_chain(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder
         dcur = cp.dcur;
     }
     while (c.p < c.end) {
-        uint64_t vli, delta;
-        if (fstwi_varint(&c, &vli)) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated chain of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-        uint8_t one;
-        const uint8_t *val = NULL;
-        size_t vlen = 0;
-        double real = 0;
-        int kind; /* 0 chars, 1 real, 2 bytes, 3 packed 2-state bits */
-        if (g == 1) {
-            if (vli & 1) { one = (uint8_t)RCV[(vli >> 1) & 7]; delta = vli >> 4; }
-            else { one = (uint8_t)('0' + ((vli >> 1) & 1)); delta = vli >> 2; }
-            val = &one; vlen = 1; kind = 0;
-        } else if (g == FSTWI_GEOM_VARLEN) {
-            uint64_t sl;
-            delta = vli >> 1;
-            if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
-                CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated string value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-            val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
-        } else if (g == FSTWI_GEOM_REAL) {
-            delta = vli >> 1;
-            if (c.end - c.p < 8) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated real value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-            real = fstwi_read_double(f, c.p); c.p += 8; kind = 1;
-        } else {
-            delta = vli >> 1;
-            if (vli & 1) {
-                if ((uint64_t)(c.end - c.p) < g) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-                val = c.p; vlen = g; c.p += g;
-                kind = 0;
-            } else {
-                size_t nb = ((size_t)g + 7) / 8;
-                if ((size_t)(c.end - c.p) < nb) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated value of signal %u", (unsigned long long)(b->offset - 1), bd->ref);
-                if (direct) {
-                    /* packed 2-state bits straight into packed storage */
-                    val = c.p; vlen = nb; c.p += nb; kind = 3;
-                } else {
-                    uint8_t *chars = d->tmp + 2 * (size_t)bd->bits + 16 + 8; /* after add_chars' scratch */
-                    for (uint32_t i = 0; i < g; i++) chars[i] = (c.p[i >> 3] >> (7 - (i & 7)) & 1) ? '1' : '0';
-                    c.p += nb;
-                    val = chars; vlen = g; kind = 0;
-                }
-            }
+        fstwi_record rec;
+        const char *cut = fstwi_read_record(f, g, &c, &rec);
+        if (cut) CORRUPT_AT(b->offset - 1, "block at offset %llu: truncated %s of signal %u", (unsigned long long)(b->offset - 1), cut, bd->ref);
+        uint64_t delta = rec.delta;
+        const uint8_t *val = rec.val;
+        size_t vlen = rec.len;
+        int kind = rec.kind;
+        if (kind == FSTWI_REC_PACKED && !direct) {
+            /* packed 2-state bits as text, for storage that is not packed or not as wide */
+            uint8_t *chars = d->tmp + 2 * (size_t)bd->bits + 16 + 8; /* after add_chars' scratch */
+            for (uint32_t i = 0; i < g; i++) chars[i] = (val[i >> 3] >> (7 - (i & 7)) & 1) ? '1' : '0';
+            val = chars; vlen = g; kind = FSTWI_REC_CHARS;
         }
         local = first ? delta : local + delta;
         first = 0;
@@ -259,10 +226,10 @@ static int decode_chain(fstwi_decoder *d, const fstwi_vc_block *b, fstwi_builder
         int64_t gi = change_index(f, b, local, &dcur);
         if (gi < 0) break;
         uint32_t idx = (uint32_t)gi;
-        int r = kind == 0 ? fstwi_builder_add_chars(bd, idx, val, vlen, d->tmp)
-              : kind == 1 ? fstwi_builder_add_real(bd, idx, real)
-              : kind == 2 ? fstwi_builder_add_bytes(bd, idx, val, vlen, d->tmp)
-                          : fstwi_builder_add_fst_bits(bd, idx, val, d->tmp);
+        int r = kind == FSTWI_REC_CHARS ? fstwi_builder_add_chars(bd, idx, val, vlen, d->tmp)
+              : kind == FSTWI_REC_REAL  ? fstwi_builder_add_real(bd, idx, rec.real)
+              : kind == FSTWI_REC_BYTES ? fstwi_builder_add_bytes(bd, idx, val, vlen, d->tmp)
+                                        : fstwi_builder_add_fst_bits(bd, idx, val, d->tmp);
         if (direct_ok) direct = !bd->ascii;
         if (r) return fstwi_fail(d->err, FSTW_ERR_NOMEM, "out of memory loading signal %u", bd->ref);
     }
@@ -332,7 +299,7 @@ int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
         const uint8_t *data;
         size_t dlen;
         if ((rc = fstwi_chain_get(d, b, ref, off, len, &data, &dlen))) return rc;
-        if ((rc = decode_chain(d, b, &bs[k], geom_of(f, ref), data, dlen))) return rc;
+        if ((rc = decode_chain(d, b, &bs[k], fstwi_geom(f, ref), data, dlen))) return rc;
     }
     return FSTW_OK;
 }

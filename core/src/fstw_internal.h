@@ -648,6 +648,72 @@ static inline double fstwi_read_double(const fstw_file *f, const uint8_t *p)
     return d;
 }
 
+/* ---- one change of a chain (FST format, libfst's value-change chains)
+ * A record is a varint vli then the value, by the signal's geometry g:
+ *   g == 1: the value is in vli (bit 0 clear: '0'/'1' in bit 1, delta vli >> 2;
+ *           set: x z h u w l - in bits 1-3, delta vli >> 4);
+ *   strings (FSTWI_GEOM_VARLEN): delta vli >> 1, a varint length, the bytes;
+ *   reals (FSTWI_GEOM_REAL): delta vli >> 1, 8 bytes;
+ *   other widths: delta vli >> 1, then g state characters (vli bit 0 set) or
+ *           ceil(g / 8) bytes of packed 2-state bits, first bit in the MSB.
+ * delta is in time-table steps of the block: the first record's is the step
+ * itself, the others' the distance from the previous record. */
+enum { FSTWI_REC_CHARS = 0, FSTWI_REC_REAL = 1, FSTWI_REC_BYTES = 2, FSTWI_REC_PACKED = 3 };
+typedef struct fstwi_record {
+    uint64_t delta;
+    int kind;              /* FSTWI_REC_* */
+    const uint8_t *val;    /* chars, bytes or packed bits (len bytes); for g == 1 at `one` */
+    size_t len;
+    double real;
+    uint8_t one;           /* the state character of a 1-bit record */
+} fstwi_record;
+
+/* The step delta of a record whose varint is vli, for geometry g. */
+static inline uint64_t fstwi_record_delta(uint32_t g, uint64_t vli)
+{
+    return g == 1 ? ((vli & 1) ? vli >> 4 : vli >> 2) : vli >> 1;
+}
+
+/* Reads the record at c (advancing it) into *r; r->val points into the chain,
+ * or at r->one (so r must outlive the use of a 1-bit value).  Returns NULL, or
+ * what is truncated ("chain", "string value", "real value", "value") for the
+ * caller's FSTW_ERR_FORMAT message. */
+static inline const char *fstwi_read_record(const fstw_file *f, uint32_t g, fstwi_cursor *c, fstwi_record *r)
+{
+    static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
+    uint64_t vli;
+    if (fstwi_varint(c, &vli)) return "chain";
+    r->delta = fstwi_record_delta(g, vli);
+    if (g == 1) {
+        r->one = (vli & 1) ? (uint8_t)RCV[(vli >> 1) & 7] : (uint8_t)('0' + ((vli >> 1) & 1));
+        r->val = &r->one; r->len = 1; r->kind = FSTWI_REC_CHARS;
+    } else if (g == FSTWI_GEOM_VARLEN) {
+        uint64_t sl;
+        if (fstwi_cur_varint(c, &sl) || sl > (uint64_t)(c->end - c->p)) return "string value";
+        r->val = c->p; r->len = (size_t)sl; c->p += sl; r->kind = FSTWI_REC_BYTES;
+    } else if (g == FSTWI_GEOM_REAL) {
+        if (c->end - c->p < 8) return "real value";
+        r->real = fstwi_read_double(f, c->p); c->p += 8; r->kind = FSTWI_REC_REAL;
+    } else if (vli & 1) {
+        if ((uint64_t)(c->end - c->p) < g) return "value";
+        r->val = c->p; r->len = g; c->p += g; r->kind = FSTWI_REC_CHARS;
+    } else {
+        size_t nb = ((size_t)g + 7) / 8;
+        if ((size_t)(c->end - c->p) < nb) return "value";
+        r->val = c->p; r->len = nb; c->p += nb; r->kind = FSTWI_REC_PACKED;
+    }
+    return NULL;
+}
+
+/* The geometry of signal ref (FSTWI_GEOM_VARLEN past the geometry block). */
+static inline uint32_t fstwi_geom(const fstw_file *f, uint32_t ref)
+{
+    return ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
+}
+
+/* qsort/bsearch order of uint32_t */
+int fstwi_cmp_u32(const void *a, const void *b);
+
 struct fstw_signal {
     uint32_t ref;
     uint8_t encoding;

@@ -48,11 +48,6 @@ void fstwi_split_counts(unsigned long *by_signal, unsigned long *by_block)
     *by_block = __atomic_load_n(&split_counts[1], __ATOMIC_RELAXED);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* What the parts of one load share. */
 typedef struct load_run {
@@ -378,7 +373,7 @@ static int load_file_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_
     size_t nu = 0;
     if (!uniq || !bs) { rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); goto done; }
     memcpy(uniq, refs, n * sizeof *uniq);
-    qsort(uniq, n, sizeof *uniq, cmp_u32);
+    qsort(uniq, n, sizeof *uniq, fstwi_cmp_u32);
     for (size_t i = 0; i < n; i++)
         if (nu == 0 || uniq[nu - 1] != uniq[i]) uniq[nu++] = uniq[i];
 
@@ -402,7 +397,7 @@ static int load_file_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_
     for (size_t k = 0; k < nu && !rc; k++)
         if (!(made[k] = fstwi_builder_finish(&bs[k], f))) rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
-        uint32_t *hit = bsearch(&refs[i], uniq, nu, sizeof *uniq, cmp_u32);
+        uint32_t *hit = bsearch(&refs[i], uniq, nu, sizeof *uniq, fstwi_cmp_u32);
         size_t k = (size_t)(hit - uniq);
         if (made[k]) { out[i] = made[k]; made[k] = NULL; }
         else {

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char RCV[8] = { 'x', 'z', 'h', 'u', 'w', 'l', '-', '?' };
 
 /* the latest value of a streamed signal (track_values) */
 typedef struct last_value {
@@ -119,7 +118,7 @@ struct fstw_stream {
 
     fstwi_decoder d;       /* chain access (table source, inflater, buffers) */
     uint8_t *tmp;          /* value scratch: 2 * max_bits + 16 bytes */
-    uint8_t one;           /* a 1-bit change's state character */
+    fstwi_record rec;      /* the change being taken (a 1-bit value points into it) */
     int have_prev;
     uint64_t prev_time;
     int finished;
@@ -130,22 +129,13 @@ static uint32_t slot_ref(const fstw_stream *s, size_t slot)
     return s->refs ? s->refs[slot] : (uint32_t)slot;
 }
 
-static uint32_t geom(const fstw_file *f, uint32_t ref)
-{
-    return ref < f->n_geom ? f->geom[ref] : FSTWI_GEOM_VARLEN;
-}
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* The slot of ref, or -1 when it is not streamed. */
 static int64_t slot_of(const fstw_stream *s, uint32_t ref)
 {
     if (!s->refs) return ref < s->n ? (int64_t)ref : -1;
-    const uint32_t *hit = bsearch(&ref, s->refs, s->n, sizeof *s->refs, cmp_u32);
+    const uint32_t *hit = bsearch(&ref, s->refs, s->n, sizeof *s->refs, fstwi_cmp_u32);
     return hit ? (int64_t)(hit - s->refs) : -1;
 }
 
@@ -165,7 +155,7 @@ static int add_ref(uint32_t **v, size_t *n, size_t *cap, uint32_t ref)
 static size_t sort_unique(uint32_t *v, size_t n)
 {
     if (!n) return 0;
-    qsort(v, n, sizeof *v, cmp_u32);
+    qsort(v, n, sizeof *v, fstwi_cmp_u32);
     size_t u = 1;
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[u - 1]) v[u++] = v[i];
@@ -273,7 +263,7 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
         !s->dep_count || ((track_values || s->nder) && !s->last))
         goto nomem;
     for (size_t k = 0; k < s->n; k++)
-        s->report[k] = all || bsearch(&s->refs[k], asked, n_asked, sizeof *asked, cmp_u32) != NULL;
+        s->report[k] = all || bsearch(&s->refs[k], asked, n_asked, sizeof *asked, fstwi_cmp_u32) != NULL;
     free(asked);
     asked = NULL;
     if (s->nder && plan_derived(s, h)) goto nomem;
@@ -286,7 +276,7 @@ int fstw_stream_open(fstw_file *f, const uint32_t *refs, size_t n, int all, int 
         s->bits[k] = shape.bits;
         fstwi_builder_free(&shape);
         if (rc) { fstw_stream_close(s); return rc; }
-        uint32_t g = geom(f, slot_ref(s, k));
+        uint32_t g = fstwi_geom(f, slot_ref(s, k));
         if (s->bits[k] > s->max_bits) s->max_bits = s->bits[k];
         if (g != FSTWI_GEOM_VARLEN && g > s->max_bits) s->max_bits = g;
     }
@@ -360,8 +350,7 @@ static int peek_delta(const fstw_stream *s, size_t slot, uint64_t *delta)
     fstwi_cursor c = { s->arena.data + s->pos[slot].head, s->arena.data + s->pos[slot].end };
     uint64_t vli;
     if (fstwi_varint(&c, &vli)) return -1;
-    uint32_t g = geom(s->f, slot_ref(s, slot));
-    *delta = g == 1 ? ((vli & 1) ? vli >> 4 : vli >> 2) : vli >> 1;
+    *delta = fstwi_record_delta(fstwi_geom(s->f, slot_ref(s, slot)), vli);
     return 0;
 }
 
@@ -528,40 +517,16 @@ static int shape_value(fstw_stream *s, size_t slot, int kind, const uint8_t *p, 
 static int take_change(fstw_stream *s, size_t slot, fstw_value *v, int *reported, fstw_error *err)
 {
     uint32_t ref = slot_ref(s, slot);
-    uint32_t g = geom(s->f, ref);
+    uint32_t g = fstwi_geom(s->f, ref);
     fstwi_cursor c = { s->arena.data + s->pos[slot].head, s->arena.data + s->pos[slot].end };
-    uint64_t vli;
-    if (fstwi_varint(&c, &vli))
-        CORRUPT("block at offset %llu: truncated chain of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-    uint8_t *one = &s->one; /* not on the stack: a string var's value may point at it */
-    const uint8_t *val = NULL;
-    size_t vlen = 0;
-    double real = 0;
-    int kind;
-    if (g == 1) {
-        *one = (vli & 1) ? (uint8_t)RCV[(vli >> 1) & 7] : (uint8_t)('0' + ((vli >> 1) & 1));
-        val = one; vlen = 1; kind = 0;
-    } else if (g == FSTWI_GEOM_VARLEN) {
-        uint64_t sl;
-        if (fstwi_cur_varint(&c, &sl) || sl > (uint64_t)(c.end - c.p))
-            CORRUPT("block at offset %llu: truncated string value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-        val = c.p; vlen = (size_t)sl; c.p += sl; kind = 2;
-    } else if (g == FSTWI_GEOM_REAL) {
-        if (c.end - c.p < 8)
-            CORRUPT("block at offset %llu: truncated real value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-        real = fstwi_read_double(s->f, c.p); c.p += 8; kind = 1;
-    } else if (vli & 1) {
-        if ((uint64_t)(c.end - c.p) < g)
-            CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-        val = c.p; vlen = g; c.p += g; kind = 0;
-    } else {
-        size_t nb = ((size_t)g + 7) / 8;
-        if ((size_t)(c.end - c.p) < nb)
-            CORRUPT("block at offset %llu: truncated value of signal %u", (unsigned long long)(s->b->offset - 1), ref);
-        val = c.p; vlen = nb; c.p += nb; kind = 3;
-    }
+    /* in the stream, not on the stack: a string var's value may point at a
+     * 1-bit record's character */
+    fstwi_record *rec = &s->rec;
+    const char *cut = fstwi_read_record(s->f, g, &c, rec);
+    if (cut)
+        CORRUPT("block at offset %llu: truncated %s of signal %u", (unsigned long long)(s->b->offset - 1), cut, ref);
     s->pos[slot].head = (uint64_t)(c.p - s->arena.data);
-    *reported = shape_value(s, slot, kind, val, vlen, real, g, v);
+    *reported = shape_value(s, slot, rec->kind, rec->val, rec->len, rec->real, g, v);
     return FSTW_OK;
 }
 
@@ -747,7 +712,7 @@ static void start_emitting(fstw_stream *s)
     s->n_emit = fstwi_fxset_order(&s->pend, keys);
     for (size_t i = 0; i < s->n_emit; i++) {
         uint32_t ref = keys[i] - 1;
-        const uint32_t *hit = bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, cmp_u32);
+        const uint32_t *hit = bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, fstwi_cmp_u32);
         keys[i] = (uint32_t)(hit - s->der_ref);
     }
     fstwi_fxset_clear(&s->pend);
@@ -826,7 +791,7 @@ int fstw_stream_value(const fstw_stream *s, uint32_t ref, fstw_value *out)
     if (!s->track) return 0;
     int64_t slot = slot_of(s, ref);
     if (slot >= 0 && s->report[slot]) return lv_value(&s->last[slot], out);
-    const uint32_t *hit = s->nder ? bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, cmp_u32) : NULL;
+    const uint32_t *hit = s->nder ? bsearch(&ref, s->der_ref, s->nder, sizeof *s->der_ref, fstwi_cmp_u32) : NULL;
     return hit ? lv_value(&s->der_last[hit - s->der_ref], out) : 0;
 }
 
