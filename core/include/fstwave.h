@@ -438,8 +438,8 @@ FSTW_API int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
  * Thread-safe: several threads may load from one f at once.  On error
  * nothing is returned (all partial results freed): FSTW_ERR_ARG (a ref out
  * of range), FSTW_ERR_FORMAT (malformed block, naming its offset),
- * FSTW_ERR_IO, FSTW_ERR_NOMEM.  Each out[i] is freed with fstw_signal_free
- * and must not outlive f. */
+ * FSTW_ERR_IO, FSTW_ERR_NOMEM.  Each out[i] comes with one holder, dropped
+ * with fstw_signal_free; signals may outlive f. */
 FSTW_API int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                       int multi_threaded, fstw_error *err);
 
@@ -453,7 +453,74 @@ FSTW_API int fstw_load_signals(fstw_file *f, const uint32_t *refs, size_t n, fst
 FSTW_API int fstw_load_signals_ex(fstw_file *f, const uint32_t *refs, size_t n, fstw_signal **out,
                          int multi_threaded, const fstw_progress *progress, fstw_error *err);
 
+/* Drops one holder of s (NULL is ignored); the last holder's call frees it.
+ * A loaded signal starts with one holder (the caller of fstw_load_signals);
+ * fstw_signal_hold and fstw_cache_put / fstw_cache_get add holders.  Safe
+ * from any thread (the count is atomic). */
 FSTW_API void fstw_signal_free(fstw_signal *s);
+/* Adds one holder to s (each is dropped by one fstw_signal_free); returns s.
+ * A held signal stays valid after fstw_close of its file. */
+FSTW_API fstw_signal *fstw_signal_hold(fstw_signal *s);
+/* The heap bytes s holds (its change times, values and string offsets plus
+ * the handle; not the time table, which the file and its signals share):
+ * what the signal cache's budget counts. */
+FSTW_API size_t fstw_signal_bytes(const fstw_signal *s);
+
+/* Process-wide counters of loaded signals (every fstw_signal not yet freed,
+ * from every file): how many and their fstw_signal_bytes.  For tests and
+ * memory reports ("the addon's own counters"); read atomically. */
+typedef struct fstw_memory_stats {
+    uint64_t signals;
+    uint64_t signal_bytes;
+} fstw_memory_stats;
+FSTW_API void fstw_memory_stats_get(fstw_memory_stats *out);
+
+/* ---------------------------------------------------------- signal cache
+ *
+ * The signal cache of the contract's revised D10 (api-contract section 2,
+ * docs/api.md D10): the most recently loaded signals, kept up to a budget of
+ * bytes (fstw_signal_bytes) even when nobody else holds them, so that loading
+ * a signal again is free.  The other half of D10 (a signal stays cached while
+ * the program holds it, as the same object) is the bindings': they keep weak
+ * references to their Signal objects and look here only when none is alive.
+ * One cache per open file, made by the binding.  Not thread-safe: a binding
+ * calls it from one thread at a time (under the GIL, on Node's main thread);
+ * the signals it holds may be read from any thread. */
+typedef struct fstw_cache fstw_cache;
+
+/* The budget bindings use when the user gives none, in bytes.  Chosen by
+ * measurement (bench/RESULTS.md): with it, peak memory stays at or below
+ * pywellen 0.20.5's on every benchmark operation. */
+#define FSTW_CACHE_DEFAULT_BYTES ((size_t)32 << 20)
+
+/* A new, empty cache that keeps up to budget bytes (0: keeps nothing);
+ * NULL when out of memory. */
+FSTW_API fstw_cache *fstw_cache_new(size_t budget);
+/* Drops every signal the cache holds and frees it (NULL is ignored). */
+FSTW_API void fstw_cache_free(fstw_cache *c);
+/* The cached signal of ref, with one holder added for the caller (drop it
+ * with fstw_signal_free), and made the most recent; NULL when not cached. */
+FSTW_API fstw_signal *fstw_cache_get(fstw_cache *c, uint32_t ref);
+/* Offers a freshly loaded signal: the cache adds its own holder and keeps s
+ * as the most recent (replacing an entry of the same ref), then drops the
+ * least recent signals until its bytes fit the budget (s too, when s alone
+ * is larger).  The caller keeps its own holder.  Returns 0, or
+ * FSTW_ERR_NOMEM (then nothing is kept; s is unchanged). */
+FSTW_API int fstw_cache_put(fstw_cache *c, fstw_signal *s);
+/* Drops the entry of ref at once (unload_signals); returns 1 when there was
+ * one, else 0. */
+FSTW_API int fstw_cache_drop(fstw_cache *c, uint32_t ref);
+/* Drops every entry (close, or a budget of 0). */
+FSTW_API void fstw_cache_clear(fstw_cache *c);
+/* Changes the budget, dropping the least recent entries that no longer fit. */
+FSTW_API void fstw_cache_set_budget(fstw_cache *c, size_t budget);
+/* What the cache holds now: entries, their bytes, and the budget. */
+typedef struct fstw_cache_stats {
+    size_t signals;
+    size_t bytes;
+    size_t budget;
+} fstw_cache_stats;
+FSTW_API void fstw_cache_stats_get(const fstw_cache *c, fstw_cache_stats *out);
 
 /* The signal ref, encoding and bit width (0 unless FSTW_ENC_BITS). */
 FSTW_API uint32_t fstw_signal_ref(const fstw_signal *s);

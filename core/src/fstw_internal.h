@@ -715,6 +715,8 @@ static inline uint32_t fstwi_geom(const fstw_file *f, uint32_t ref)
 int fstwi_cmp_u32(const void *a, const void *b);
 
 struct fstw_signal {
+    long holders;           /* fstw_signal_hold / fstw_signal_free; atomic */
+    size_t bytes;           /* fstw_signal_bytes, fixed when made */
     uint32_t ref;
     uint8_t encoding;
     uint32_t bits;

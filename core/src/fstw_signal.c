@@ -257,6 +257,39 @@ void fstwi_builder_project(fstwi_builder *b, uint64_t done, uint64_t total)
     project(&b->stroff, scale);
 }
 
+/* Process-wide counts of live signals (fstw_memory_stats_get). */
+static uint64_t live_signals, live_bytes;
+
+/* Gives a new signal its one holder and its bytes, and counts it as live. */
+static void count_live(fstw_signal *s, size_t bytes)
+{
+    s->holders = 1;
+    s->bytes = bytes;
+    __atomic_add_fetch(&live_signals, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&live_bytes, bytes, __ATOMIC_RELAXED);
+}
+
+/* The bytes of a built signal (fstw_signal_bytes). */
+static size_t signal_bytes(const fstw_signal *s)
+{
+    size_t dlen = s->str_off ? (size_t)s->str_off[s->n] : s->n * s->stride;
+    return sizeof *s + s->n * sizeof *s->tidx + dlen + (s->str_off ? (s->n + 1) * sizeof *s->str_off : 0);
+}
+
+fstw_signal *fstw_signal_hold(fstw_signal *s)
+{
+    if (s) __atomic_add_fetch(&s->holders, 1, __ATOMIC_RELAXED);
+    return s;
+}
+
+size_t fstw_signal_bytes(const fstw_signal *s) { return s->bytes; }
+
+void fstw_memory_stats_get(fstw_memory_stats *out)
+{
+    out->signals = __atomic_load_n(&live_signals, __ATOMIC_RELAXED);
+    out->signal_bytes = __atomic_load_n(&live_bytes, __ATOMIC_RELAXED);
+}
+
 /* Gives back the unused end of a buffer (growth leaves up to a third). */
 static void shrink(fstwi_buf *b)
 {
@@ -283,6 +316,7 @@ fstw_signal *fstwi_builder_finish(fstwi_builder *b, const fstw_file *f)
     s->n_tt = f->n_time;
     s->times = fstwi_times_hold(f->times);
     memset(b, 0, sizeof *b);
+    count_live(s, signal_bytes(s));
     return s;
 }
 
@@ -298,6 +332,7 @@ fstw_signal *fstwi_signal_clone(const fstw_signal *s)
     fstw_signal *c = malloc(sizeof *c);
     if (!c) return NULL;
     *c = *s;
+    count_live(c, s->bytes);
     c->tidx = NULL; c->data = NULL; c->str_off = NULL; c->sample = NULL;
     c->times = fstwi_times_hold(s->times);
     size_t dlen = s->encoding == FSTW_ENC_STRING ? (s->n ? s->str_off[s->n] : 0) : s->n * s->stride;
@@ -313,7 +348,9 @@ fstw_signal *fstwi_signal_clone(const fstw_signal *s)
 
 void fstw_signal_free(fstw_signal *s)
 {
-    if (!s) return;
+    if (!s || __atomic_sub_fetch(&s->holders, 1, __ATOMIC_ACQ_REL) != 0) return;
+    __atomic_sub_fetch(&live_signals, 1, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&live_bytes, s->bytes, __ATOMIC_RELAXED);
     free(s->tidx);
     free(s->data);
     free(s->str_off);

@@ -25,7 +25,7 @@ static const char *current;
 /* Sets (value) or removes (NULL) the environment variable
  * FSTWAVE_PARALLEL_MIN_BYTES ("0" makes every multi-threaded load of a
  * multi-block file run on threads). */
-static void set_parallel_min_bytes(const char *value)
+static inline void set_parallel_min_bytes(const char *value)
 {
 #ifdef _WIN32
     _putenv_s("FSTWAVE_PARALLEL_MIN_BYTES", value ? value : ""); /* "" removes it */
