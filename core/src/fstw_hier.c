@@ -23,6 +23,14 @@ typedef struct pending_attr {
     uint64_t handle;
 } pending_attr;
 
+/* An open-addressing table of ids (UINT32_MAX: an empty slot), a power of
+ * two in size and at most half full; its users hash and compare the ids'
+ * contents themselves and probe from hash & (cap - 1). */
+typedef struct id_table {
+    uint32_t *slot;
+    size_t cap, used;
+} id_table;
+
 typedef struct builder {
     fstwi_hier *h;
     int remove_empty;
@@ -37,9 +45,8 @@ typedef struct builder {
     /* scope stack: internal scope id, or UINT32_MAX for a flattened scope */
     uint32_t *stack;
     size_t depth, cap_stack;
-    /* (parent, name) -> scope, open addressing */
-    uint32_t *map;
-    size_t map_cap, map_used;
+    id_table map;              /* (parent, name) -> scope */
+    id_table ext_map;          /* contents -> h->var_ext id */
     pending_attr *attrs;
     size_t n_attrs, cap_attrs;
     /* enum handle -> enum id */
@@ -126,8 +133,8 @@ static int grow_sz(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* Every name is a slice of the hierarchy bytes (h->strings): no copy, only
- * its offset.  -1 for a slice outside them (cannot happen: every caller's
+/* While parsing, every name is a slice of the hierarchy bytes (h->strings):
+ * no copy, only its offset (compact_strings copies them out at the end).  -1 for a slice outside them (cannot happen: every caller's
  * pointer comes from the cursor over those bytes) or past 4 GB. */
 static int add_string(fstwi_hier *h, const void *s, size_t len, uint32_t *off)
 {
@@ -138,55 +145,87 @@ static int add_string(fstwi_hier *h, const void *s, size_t len, uint32_t *off)
     return 0;
 }
 
-static uint64_t hash_key(uint32_t parent, const uint8_t *s, size_t len)
+/* A hash of n bytes (8 at a time) mixed with seed. */
+static uint64_t bytes_hash(uint64_t seed, const uint8_t *p, size_t n)
 {
-    uint64_t x = 1469598103934665603ull ^ parent;
-    for (size_t i = 0; i < len; i++) x = (x ^ s[i]) * 1099511628211ull;
+    uint64_t x = (seed + n) * 0x9E3779B97F4A7C15ull, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        x = (x ^ w) * 0xBF58476D1CE4E5B9ull;
+        x ^= x >> 31;
+    }
+    w = 0;
+    if (n) memcpy(&w, p, n);
+    x = (x ^ w) * 0x94D049BB133111EBull;
     return x ^ (x >> 29);
 }
 
-static int map_put(builder *b, uint32_t scope);
+typedef uint64_t (*id_hash_fn)(const void *ctx, uint32_t id);
 
-/* Rehashes the scope map into cap slots (a power of two, more than twice the
- * entries); 0 or -1 (out of memory, map unchanged). */
-static int map_resize(builder *b, size_t cap)
+/* Makes t empty with cap slots (a power of two), rehashing the ids it held
+ * with hash(ctx, id); 0 or -1 (out of memory, t unchanged). */
+static int tab_resize(id_table *t, size_t cap, id_hash_fn hash, const void *ctx)
 {
-    size_t old_cap = b->map_cap;
-    uint32_t *old = b->map;
-    b->map_cap = cap;
-    b->map = malloc(b->map_cap * sizeof *b->map);
-    if (!b->map) { b->map = old; b->map_cap = old_cap; return -1; }
-    memset(b->map, 0xff, b->map_cap * sizeof *b->map);
-    b->map_used = 0;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i] != UINT32_MAX && map_put(b, old[i])) { free(old); return -1; }
-    free(old);
+    uint32_t *slot = malloc(cap * sizeof *slot);
+    if (!slot) return -1;
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->slot[i] == UINT32_MAX) continue;
+        size_t j = hash(ctx, t->slot[i]) & (cap - 1);
+        while (slot[j] != UINT32_MAX) j = (j + 1) & (cap - 1);
+        slot[j] = t->slot[i];
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
     return 0;
+}
+
+/* Room for one more id (call before probing for the slot it goes in). */
+static int tab_reserve(id_table *t, id_hash_fn hash, const void *ctx)
+{
+    if ((t->used + 1) * 2 <= t->cap) return 0;
+    return tab_resize(t, t->cap ? t->cap * 2 : 256, hash, ctx);
+}
+
+/* The first slot from hash that is empty (the probe found no match there). */
+static void tab_put(id_table *t, uint64_t hash, uint32_t id)
+{
+    size_t mask = t->cap - 1, i = hash & mask;
+    while (t->slot[i] != UINT32_MAX) i = (i + 1) & mask;
+    t->slot[i] = id;
+    t->used++;
+}
+
+static uint64_t scope_hash(const fstwi_hier *h, uint32_t parent, const uint8_t *s, size_t len)
+{
+    (void)h;
+    return bytes_hash(parent, s, len);
+}
+
+static uint64_t scope_hash_id(const void *ctx, uint32_t id)
+{
+    const fstwi_hier *h = ctx;
+    const fstwi_scope_rec *r = &h->scopes[id];
+    return scope_hash(h, r->parent, h->strings.data + r->name_off, r->name_len);
 }
 
 static int map_put(builder *b, uint32_t scope)
 {
-    if ((b->map_used + 1) * 2 > b->map_cap && map_resize(b, b->map_cap ? b->map_cap * 2 : 256)) return -1;
-    const fstwi_scope_rec *r = &b->h->scopes[scope];
-    size_t mask = b->map_cap - 1;
-    size_t i = hash_key(r->parent, b->h->strings.data + r->name_off, r->name_len) & mask;
-    while (b->map[i] != UINT32_MAX) i = (i + 1) & mask;
-    b->map[i] = scope;
-    b->map_used++;
+    if (tab_reserve(&b->map, scope_hash_id, b->h)) return -1;
+    tab_put(&b->map, scope_hash_id(b->h, scope), scope);
     return 0;
 }
 
 static uint32_t map_find(const builder *b, uint32_t parent, const uint8_t *s, size_t len)
 {
-    if (!b->map_cap) return UINT32_MAX;
-    size_t mask = b->map_cap - 1;
-    size_t i = hash_key(parent, s, len) & mask;
-    while (b->map[i] != UINT32_MAX) {
-        const fstwi_scope_rec *r = &b->h->scopes[b->map[i]];
+    if (!b->map.cap) return UINT32_MAX;
+    size_t mask = b->map.cap - 1;
+    for (size_t i = scope_hash(b->h, parent, s, len) & mask; b->map.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
+        const fstwi_scope_rec *r = &b->h->scopes[b->map.slot[i]];
         if (r->parent == parent && r->name_len == len &&
             memcmp(b->h->strings.data + r->name_off, s, len) == 0)
-            return b->map[i];
-        i = (i + 1) & mask;
+            return b->map.slot[i];
     }
     return UINT32_MAX;
 }
@@ -265,20 +304,44 @@ static const uint8_t vhdl_merge[17] = {
     1 /* Integer */, 3 /* Real */, 1, 1, 8 /* Time */, 255, 21 /* String */
 };
 
-/* The var's extension record (made on first use); NULL when out of memory.
- * The var is h->vars[id], which this does not move. */
-static fstwi_var_rec *var_ext(fstwi_hier *h, uint32_t id)
+/* A var's range, enum and VHDL type name when it has none of them. */
+static const fstwi_var_ext EXT_NONE = { 0, 0, FSTW_NONE, 0, UINT32_MAX };
+
+static uint64_t ext_hash_id(const void *ctx, uint32_t id)
 {
-    fstwi_var_rec *v = &h->vars[id];
-    if (v->ext != FSTW_NONE) return v;
-    if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext))
-        return NULL;
-    fstwi_var_ext *e = &h->var_ext[h->n_var_ext];
-    memset(e, 0, sizeof *e);
-    e->enum_id = FSTW_NONE;
-    e->vhdl_len = UINT32_MAX;
-    v->ext = h->n_var_ext++;
-    return v;
+    const fstwi_hier *h = ctx;
+    const fstwi_var_ext *e = &h->var_ext[id];
+    uint64_t x = bytes_hash((uint64_t)e->msb ^ ((uint64_t)e->enum_id << 32), (const uint8_t *)&e->lsb, 8);
+    if (e->vhdl_len != UINT32_MAX) x = bytes_hash(x, h->strings.data + e->vhdl_off, e->vhdl_len);
+    return x;
+}
+
+/* The id in h->var_ext of a record equal to *e (its type name compared by
+ * contents), added when there is none yet; 0 or -1 (out of memory). */
+static int ext_intern(builder *b, const fstwi_var_ext *e, uint32_t *out)
+{
+    fstwi_hier *h = b->h;
+    if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext) ||
+        tab_reserve(&b->ext_map, ext_hash_id, h))
+        return -1;
+    uint32_t id = h->n_var_ext;
+    h->var_ext[id] = *e; /* hashed in place, kept only when new */
+    uint64_t hash = ext_hash_id(h, id);
+    size_t mask = b->ext_map.cap - 1;
+    for (size_t i = hash & mask; b->ext_map.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
+        const fstwi_var_ext *o = &h->var_ext[b->ext_map.slot[i]];
+        if (o->msb == e->msb && o->lsb == e->lsb && o->enum_id == e->enum_id &&
+            o->vhdl_len == e->vhdl_len &&
+            (e->vhdl_len == UINT32_MAX ||
+             memcmp(h->strings.data + o->vhdl_off, h->strings.data + e->vhdl_off, e->vhdl_len) == 0)) {
+            *out = b->ext_map.slot[i];
+            return 0;
+        }
+    }
+    tab_put(&b->ext_map, hash, id);
+    h->n_var_ext++;
+    *out = id;
+    return 0;
 }
 
 /* handle_to_var to `want` entries (at most UINT32_MAX), new ones FSTW_NONE;
@@ -356,8 +419,8 @@ static void verilator_element(builder *b, fstwi_parsed_name *pn)
 
 static void var_index(const fstwi_hier *h, const fstwi_var_rec *v, int64_t *msb, int64_t *lsb)
 {
-    if (v->index == FSTW_INDEX_INLINE) { *msb = v->msb; *lsb = v->lsb; }
-    else { *msb = h->var_ext[v->ext].msb; *lsb = h->var_ext[v->ext].lsb; }
+    *msb = h->var_ext[v->ext].msb;
+    *lsb = h->var_ext[v->ext].lsb;
 }
 
 static uint64_t index_width(int64_t msb, int64_t lsb)
@@ -365,20 +428,16 @@ static uint64_t index_width(int64_t msb, int64_t lsb)
     return (uint64_t)(msb >= lsb ? msb - lsb : lsb - msb) + 1;
 }
 
-/* Var id's bit range becomes [msb:lsb] (its width with it). */
-static int set_var_index(fstwi_hier *h, uint32_t id, int64_t msb, int64_t lsb)
+/* Var id's bit range becomes [msb:lsb] (its width with it); 0 or -1. */
+static int set_var_index(builder *b, uint32_t id, int64_t msb, int64_t lsb)
 {
+    fstwi_hier *h = b->h;
     fstwi_var_rec *v = &h->vars[id];
-    if (msb >= INT32_MIN && msb <= INT32_MAX && lsb >= INT32_MIN && lsb <= INT32_MAX) {
-        v->index = FSTW_INDEX_INLINE;
-        v->msb = (int32_t)msb;
-        v->lsb = (int32_t)lsb;
-    } else {
-        if (!(v = var_ext(h, id))) return -1;
-        v->index = FSTW_INDEX_EXT;
-        h->var_ext[v->ext].msb = msb;
-        h->var_ext[v->ext].lsb = lsb;
-    }
+    fstwi_var_ext x = v->ext != FSTW_NONE ? h->var_ext[v->ext] : EXT_NONE;
+    x.msb = msb;
+    x.lsb = lsb;
+    if (ext_intern(b, &x, &v->ext)) return -1;
+    v->has_index = 1;
     uint64_t w = index_width(msb, lsb);
     v->bitwidth = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
     return 0;
@@ -426,7 +485,7 @@ static int merge_split(builder *b, const fstwi_parsed_name *pn, uint8_t fst_type
     if (pv->name_len != pn->name_len ||
         (pn->name_len && memcmp(h->strings.data + pv->name_off, pn->name, pn->name_len) != 0))
         return 0;
-    if (pv->index == FSTW_INDEX_NONE) return 0;
+    if (!pv->has_index) return 0;
     int64_t pmsb, plsb;
     var_index(h, pv, &pmsb, &plsb);
     uint32_t d = b->var_derived[prev];
@@ -443,9 +502,9 @@ static int merge_split(builder *b, const fstwi_parsed_name *pn, uint8_t fst_type
     int new_is_msb = pn->lsb == pmsb + 1, new_is_lsb = plsb == pn->msb + 1;
     if (!new_is_msb && !new_is_lsb) return 0;
     if (new_is_msb) {
-        if (set_var_index(h, prev, pn->msb, plsb) || add_piece(dv, signal_ref, length, 1)) return -1;
+        if (set_var_index(b, prev, pn->msb, plsb) || add_piece(dv, signal_ref, length, 1)) return -1;
     } else {
-        if (set_var_index(h, prev, pmsb, pn->lsb) || add_piece(dv, signal_ref, length, 0)) return -1;
+        if (set_var_index(b, prev, pmsb, pn->lsb) || add_piece(dv, signal_ref, length, 0)) return -1;
     }
     return 1;
 }
@@ -596,17 +655,11 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     v->direction = direction;
     v->signal_ref = signal_ref;
     v->ext = FSTW_NONE;
-    if (!pn.has_index) {
-        v->index = FSTW_INDEX_NONE;
-    } else if (pn.msb >= INT32_MIN && pn.msb <= INT32_MAX && pn.lsb >= INT32_MIN && pn.lsb <= INT32_MAX) {
-        v->index = FSTW_INDEX_INLINE;
-        v->msb = (int32_t)pn.msb;
-        v->lsb = (int32_t)pn.lsb;
-    } else {
-        v->index = FSTW_INDEX_EXT;
-        if (!(v = var_ext(h, id))) return -1;
-        h->var_ext[v->ext].msb = pn.msb;
-        h->var_ext[v->ext].lsb = pn.lsb;
+    fstwi_var_ext x = EXT_NONE;
+    int has_ext = v->has_index = (uint8_t)(pn.has_index != 0);
+    if (pn.has_index) {
+        x.msb = pn.msb;
+        x.lsb = pn.lsb;
     }
     switch (fst_type) {
     case 21: v->encoding = FSTW_ENC_STRING; break;              /* GEN_STRING */
@@ -618,19 +671,20 @@ static int add_var(builder *b, uint8_t fst_type, uint8_t direction, const uint8_
     while (b->n_attrs) {
         pending_attr *a = &b->attrs[--b->n_attrs];
         if (a->kind == 1) {
-            if (!(v = var_ext(h, id))) return -1;
-            h->var_ext[v->ext].vhdl_off = a->str_off;
-            h->var_ext[v->ext].vhdl_len = a->str_len;
+            x.vhdl_off = a->str_off;
+            x.vhdl_len = a->str_len;
+            has_ext = 1;
             uint8_t t = vhdl_merge[a->vhdl_data_type];
             if (t != 255) v->var_type = t;
         } else if (a->kind == 2) {
             uint32_t e = enum_map_get(b, a->handle);
             if (e != FSTW_NONE) {
-                if (!(v = var_ext(h, id))) return -1;
-                h->var_ext[v->ext].enum_id = e;
+                x.enum_id = e;
+                has_ext = 1;
             }
         }
     }
+    if (has_ext && ext_intern(b, &x, &v->ext)) return -1;
     h->n_vars++;
 
     if (signal_ref >= h->cap_handles) {
@@ -748,6 +802,85 @@ static int finish(fstwi_hier *h)
     return 0;
 }
 
+/* ---- the names copied out of the hierarchy block, each distinct one once
+ * (a VHDL design repeats its entities' names in every instance: 400,000
+ * vars of an nvc file have a few thousand names), so that the block (names,
+ * attributes, entry bytes) can be freed after the parse */
+typedef struct str_pool {
+    fstwi_buf buf;
+    id_table tab;
+    uint32_t *off, *len;       /* per distinct string */
+    uint32_t n, cap_off, cap_len;
+} str_pool;
+
+static uint64_t pool_hash_id(const void *ctx, uint32_t id)
+{
+    const str_pool *p = ctx;
+    return bytes_hash(0, p->buf.data + p->off[id], p->len[id]);
+}
+
+/* *off becomes the offset in the pool of the string at h->strings.data +
+ * *off of len bytes (added when new); 0 or -1 (out of memory, or a pool
+ * past 4 GB). */
+static int pool_add(str_pool *p, const fstwi_hier *h, uint32_t *off, uint32_t len)
+{
+    if (len == 0 || len == UINT32_MAX) return 0; /* empty, or none (vhdl_len) */
+    const uint8_t *s = h->strings.data + *off;
+    if (tab_reserve(&p->tab, pool_hash_id, p)) return -1;
+    uint64_t hash = bytes_hash(0, s, len);
+    size_t mask = p->tab.cap - 1;
+    for (size_t i = hash & mask; p->tab.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
+        uint32_t id = p->tab.slot[i];
+        if (p->len[id] == len && memcmp(p->buf.data + p->off[id], s, len) == 0) {
+            *off = p->off[id];
+            return 0;
+        }
+    }
+    if (p->buf.len + len > UINT32_MAX ||
+        grow((void **)&p->off, &p->cap_off, (size_t)p->n + 1, sizeof *p->off) ||
+        grow((void **)&p->len, &p->cap_len, (size_t)p->n + 1, sizeof *p->len))
+        return -1;
+    p->off[p->n] = (uint32_t)p->buf.len;
+    p->len[p->n] = len;
+    if (fstwi_buf_append(&p->buf, s, len)) return -1;
+    tab_put(&p->tab, hash, p->n);
+    *off = p->off[p->n++];
+    return 0;
+}
+
+/* Replaces h->strings (the hierarchy block) by a pool of the distinct names
+ * the records point at (scope, component, var, VHDL type, enum and enum pair
+ * names), rewriting every offset; 0 or -1 (out of memory: h is then freed
+ * by the caller as it stands). */
+static int compact_strings(fstwi_hier *h)
+{
+    str_pool p;
+    memset(&p, 0, sizeof p);
+    int rc = fstwi_buf_reserve_exact(&p.buf, 4096); /* never NULL, as the block */
+    for (uint32_t i = 0; i < h->n_scopes && !rc; i++)
+        rc = pool_add(&p, h, &h->scopes[i].name_off, h->scopes[i].name_len) ||
+             pool_add(&p, h, &h->scopes[i].comp_off, h->scopes[i].comp_len);
+    for (uint32_t i = 0; i < h->n_vars && !rc; i++)
+        rc = pool_add(&p, h, &h->vars[i].name_off, h->vars[i].name_len);
+    for (uint32_t i = 0; i < h->n_var_ext && !rc; i++)
+        rc = pool_add(&p, h, &h->var_ext[i].vhdl_off, h->var_ext[i].vhdl_len);
+    for (uint32_t i = 0; i < h->n_enums && !rc; i++)
+        rc = pool_add(&p, h, &h->enums[i].name_off, h->enums[i].name_len);
+    for (size_t i = 0; i < (size_t)h->n_pairs * 2 && !rc; i++)
+        rc = pool_add(&p, h, &h->pair_offs[2 * i], h->pair_offs[2 * i + 1]);
+    free(p.tab.slot);
+    free(p.off);
+    free(p.len);
+    if (rc) {
+        fstwi_buf_free(&p.buf);
+        return -1;
+    }
+    fstwi_buf_set_cap(&p.buf, p.buf.len ? p.buf.len : 1); /* a failure keeps the slack */
+    fstwi_buf_free(&h->strings);
+    h->strings = p.buf;
+    return 0;
+}
+
 #define NEED(expr, what)                                                                    \
     do {                                                                                    \
         if ((expr) < 0) {                                                                   \
@@ -792,7 +925,8 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
         while (mc < 2 * ns) mc *= 2;
         if (grow((void **)&h->vars, &h->cap_vars, hint_cap(hints->vars, len, 5), sizeof *h->vars) ||
             grow((void **)&h->scopes, &h->cap_scopes, ns, sizeof *h->scopes) ||
-            grow_handles(h, hint_cap(hints->handles, len, 5)) || map_resize(&b, mc))
+            grow_handles(h, hint_cap(hints->handles, len, 5)) ||
+            tab_resize(&b.map, mc, scope_hash_id, h))
             goto nomem;
     }
 
@@ -900,13 +1034,14 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
             goto done;
         }
     }
-    if (number_derived(h) || finish(h)) goto nomem;
+    if (number_derived(h) || finish(h) || compact_strings(h)) goto nomem;
     goto done;
 nomem:
     rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory while building the hierarchy");
 done:
     free(b.stack);
-    free(b.map);
+    free(b.map.slot);
+    free(b.ext_map.slot);
     free(b.attrs);
     free(b.enum_handles);
     free(b.enum_ids);

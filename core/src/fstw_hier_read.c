@@ -1,7 +1,7 @@
 /* fstw_hier_read.c - what a read hierarchy answers (fstw_hier.c builds it):
  * scope and var records, counts, top-level lists, pywellen's all_vars order,
  * the Var rules (width, predicates), the signal-ref check, path lookup and
- * enum tables.  Names are byte slices of the uncompressed hierarchy block. */
+ * enum tables.  Names are byte slices of h->strings (fstw_hier.c). */
 #include "fstw_internal.h"
 #include <string.h>
 
@@ -75,10 +75,9 @@ int fstw_var_get(const fstw_file *f, uint32_t id, fstw_var_info *out)
         if (out->encoding == FSTW_ENC_EVENT) { out->encoding = FSTW_ENC_BITS; out->bitwidth = 0; }
     }
     const fstwi_var_ext *e = v->ext != FSTW_NONE ? &f->hier.var_ext[v->ext] : NULL;
-    out->has_index = v->index != FSTW_INDEX_NONE;
-    out->msb = out->lsb = 0;
-    if (v->index == FSTW_INDEX_INLINE) { out->msb = v->msb; out->lsb = v->lsb; }
-    if (v->index == FSTW_INDEX_EXT) { out->msb = e->msb; out->lsb = e->lsb; }
+    out->has_index = v->has_index;
+    out->msb = v->has_index ? e->msb : 0;
+    out->lsb = v->has_index ? e->lsb : 0;
     out->enum_id = e ? e->enum_id : FSTW_NONE;
     out->has_vhdl_type_name = e && e->vhdl_len != UINT32_MAX;
     out->vhdl_type_name = out->has_vhdl_type_name ? str_at(f, e->vhdl_off, e->vhdl_len) : str_at(f, 0, 0);

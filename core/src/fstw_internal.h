@@ -255,22 +255,22 @@ typedef struct fstwi_scope_rec {
     uint32_t *vars, n_vars;
 } fstwi_scope_rec;
 
-/* A var in 36 bytes (a file may declare millions; each byte is paid in page
- * faults at open): a bit range that fits int32 and no enum or VHDL type name
- * is inline, anything else is in h->var_ext. */
-enum { FSTW_INDEX_NONE = 0, FSTW_INDEX_INLINE = 1, FSTW_INDEX_EXT = 2 };
+/* A var in 28 bytes (a file may declare millions; each byte is paid in page
+ * faults at open): its bit range, enum and VHDL type name are in h->var_ext,
+ * one record per distinct combination shared by all vars that have it (an nvc
+ * file gives each of 400,000 vars one of a few type names). */
 typedef struct fstwi_var_rec {
     uint32_t name_off, name_len;
     uint32_t parent;          /* internal scope id; 0 = top level */
     uint32_t bitwidth;
     uint32_t signal_ref;
-    uint8_t var_type, direction, encoding, index; /* index: FSTW_INDEX_* */
-    int32_t msb, lsb;         /* when index == FSTW_INDEX_INLINE */
-    uint32_t ext;             /* into h->var_ext, or FSTW_NONE */
+    uint8_t var_type, direction, encoding, has_index; /* has_index: the range is in ext */
+    uint32_t ext;             /* into h->var_ext, or FSTW_NONE (no range, enum or type name) */
 } fstwi_var_rec;
 
+/* Shared by every var with the same contents (never changed once made). */
 typedef struct fstwi_var_ext {
-    int64_t msb, lsb;            /* when the var's index == FSTW_INDEX_EXT */
+    int64_t msb, lsb;            /* the bit range when the var's has_index, else 0 */
     uint32_t enum_id;            /* FSTW_NONE: none */
     uint32_t vhdl_off, vhdl_len; /* vhdl_len == UINT32_MAX: none */
 } fstwi_var_ext;
@@ -281,7 +281,8 @@ typedef struct fstwi_enum_rec {
 } fstwi_enum_rec;
 
 typedef struct fstwi_hier {
-    fstwi_buf strings;          /* the uncompressed hierarchy block: names are slices of it */
+    fstwi_buf strings;          /* every distinct name once (the hierarchy block's names,
+                                   copied out when it is parsed: the block is freed) */
     fstwi_scope_rec *scopes;    /* [0] is the root */
     uint32_t n_scopes, cap_scopes;
     fstwi_var_rec *vars;
