@@ -23,13 +23,15 @@ typedef struct pending_attr {
     uint64_t handle;
 } pending_attr;
 
-/* An open-addressing table of ids (UINT32_MAX: an empty slot), a power of
- * two in size and at most half full; its users hash and compare the ids'
- * contents themselves and probe from hash & (cap - 1). */
+/* An open-addressing table of ids, a power of two in size and at most half
+ * full; a slot holds an id and the 32-bit hash of its contents (the upper
+ * half; TAB_EMPTY when free), so that a probe reads the contents of an id
+ * only when the hashes agree (a scope's record is a cache miss). */
 typedef struct id_table {
-    uint32_t *slot;
+    uint64_t *slot;
     size_t cap, used;
 } id_table;
+#define TAB_EMPTY UINT64_MAX
 
 typedef struct builder {
     fstwi_hier *h;
@@ -145,34 +147,37 @@ static int add_string(fstwi_hier *h, const void *s, size_t len, uint32_t *off)
     return 0;
 }
 
-/* A hash of n bytes (8 at a time) mixed with seed. */
-static uint64_t bytes_hash(uint64_t seed, const uint8_t *p, size_t n)
+/* A hash of n bytes (8 at a time, the last 8 overlapping; no variable-size
+ * copies: names are short) mixed with seed. */
+static inline uint64_t bytes_hash(uint64_t seed, const uint8_t *p, size_t n)
 {
-    uint64_t x = (seed + n) * 0x9E3779B97F4A7C15ull, w;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&w, p, 8);
-        x = (x ^ w) * 0xBF58476D1CE4E5B9ull;
-        x ^= x >> 31;
+    uint64_t x = (seed + n) * 0x9E3779B97F4A7C15ull, w = 0;
+    if (n >= 8) {
+        const uint8_t *last = p + n - 8;
+        for (; p < last; p += 8) {
+            memcpy(&w, p, 8);
+            x = (x ^ w) * 0xBF58476D1CE4E5B9ull;
+            x ^= x >> 31;
+        }
+        memcpy(&w, last, 8);
+    } else {
+        for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
     }
-    w = 0;
-    if (n) memcpy(&w, p, n);
     x = (x ^ w) * 0x94D049BB133111EBull;
     return x ^ (x >> 29);
 }
 
-typedef uint64_t (*id_hash_fn)(const void *ctx, uint32_t id);
-
-/* Makes t empty with cap slots (a power of two), rehashing the ids it held
- * with hash(ctx, id); 0 or -1 (out of memory, t unchanged). */
-static int tab_resize(id_table *t, size_t cap, id_hash_fn hash, const void *ctx)
+/* Makes t's slots cap (a power of two, above twice the ids it holds); 0 or
+ * -1 (out of memory, t unchanged). */
+static int tab_resize(id_table *t, size_t cap)
 {
-    uint32_t *slot = malloc(cap * sizeof *slot);
+    uint64_t *slot = malloc(cap * sizeof *slot);
     if (!slot) return -1;
     memset(slot, 0xff, cap * sizeof *slot);
     for (size_t i = 0; i < t->cap; i++) {
-        if (t->slot[i] == UINT32_MAX) continue;
-        size_t j = hash(ctx, t->slot[i]) & (cap - 1);
-        while (slot[j] != UINT32_MAX) j = (j + 1) & (cap - 1);
+        if (t->slot[i] == TAB_EMPTY) continue;
+        size_t j = (size_t)(t->slot[i] >> 32) & (cap - 1);
+        while (slot[j] != TAB_EMPTY) j = (j + 1) & (cap - 1);
         slot[j] = t->slot[i];
     }
     free(t->slot);
@@ -181,51 +186,60 @@ static int tab_resize(id_table *t, size_t cap, id_hash_fn hash, const void *ctx)
     return 0;
 }
 
-/* Room for one more id (call before probing for the slot it goes in). */
-static int tab_reserve(id_table *t, id_hash_fn hash, const void *ctx)
+/* Room for one more id; 0 or -1. */
+static int tab_reserve(id_table *t)
 {
     if ((t->used + 1) * 2 <= t->cap) return 0;
-    return tab_resize(t, t->cap ? t->cap * 2 : 256, hash, ctx);
+    return tab_resize(t, t->cap ? t->cap * 2 : 256);
 }
 
-/* The first slot from hash that is empty (the probe found no match there). */
-static void tab_put(id_table *t, uint64_t hash, uint32_t id)
+/* The next id from slot *i on whose hash is `hash`, or UINT32_MAX at the
+ * first free slot (*i is then where an id of that hash goes).  Start with
+ * *i = hash & (cap - 1); the table must have slots. */
+static uint32_t tab_next(const id_table *t, size_t *i, uint32_t hash)
 {
-    size_t mask = t->cap - 1, i = hash & mask;
-    while (t->slot[i] != UINT32_MAX) i = (i + 1) & mask;
-    t->slot[i] = id;
+    size_t mask = t->cap - 1;
+    for (; t->slot[*i] != TAB_EMPTY; *i = (*i + 1) & mask)
+        if ((uint32_t)(t->slot[*i] >> 32) == hash) {
+            uint32_t id = (uint32_t)t->slot[*i];
+            *i = (*i + 1) & mask;
+            return id;
+        }
+    return UINT32_MAX;
+}
+
+/* Adds id of hash `hash` (call tab_reserve first). */
+static void tab_put(id_table *t, uint32_t hash, uint32_t id)
+{
+    size_t i = hash & (t->cap - 1);
+    while (tab_next(t, &i, hash) != UINT32_MAX) {}
+    t->slot[i] = (uint64_t)hash << 32 | id;
     t->used++;
 }
 
-static uint64_t scope_hash(const fstwi_hier *h, uint32_t parent, const uint8_t *s, size_t len)
+static uint32_t scope_hash(uint32_t parent, const uint8_t *s, size_t len)
 {
-    (void)h;
-    return bytes_hash(parent, s, len);
-}
-
-static uint64_t scope_hash_id(const void *ctx, uint32_t id)
-{
-    const fstwi_hier *h = ctx;
-    const fstwi_scope_rec *r = &h->scopes[id];
-    return scope_hash(h, r->parent, h->strings.data + r->name_off, r->name_len);
+    return (uint32_t)(bytes_hash(parent, s, len) >> 32);
 }
 
 static int map_put(builder *b, uint32_t scope)
 {
-    if (tab_reserve(&b->map, scope_hash_id, b->h)) return -1;
-    tab_put(&b->map, scope_hash_id(b->h, scope), scope);
+    const fstwi_scope_rec *r = &b->h->scopes[scope];
+    if (tab_reserve(&b->map)) return -1;
+    tab_put(&b->map, scope_hash(r->parent, b->h->strings.data + r->name_off, r->name_len), scope);
     return 0;
 }
 
 static uint32_t map_find(const builder *b, uint32_t parent, const uint8_t *s, size_t len)
 {
     if (!b->map.cap) return UINT32_MAX;
-    size_t mask = b->map.cap - 1;
-    for (size_t i = scope_hash(b->h, parent, s, len) & mask; b->map.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
-        const fstwi_scope_rec *r = &b->h->scopes[b->map.slot[i]];
+    uint32_t hash = scope_hash(parent, s, len), id;
+    size_t i = hash & (b->map.cap - 1);
+    while ((id = tab_next(&b->map, &i, hash)) != UINT32_MAX) {
+        const fstwi_scope_rec *r = &b->h->scopes[id];
         if (r->parent == parent && r->name_len == len &&
             memcmp(b->h->strings.data + r->name_off, s, len) == 0)
-            return b->map.slot[i];
+            return id;
     }
     return UINT32_MAX;
 }
@@ -307,13 +321,11 @@ static const uint8_t vhdl_merge[17] = {
 /* A var's range, enum and VHDL type name when it has none of them. */
 static const fstwi_var_ext EXT_NONE = { 0, 0, FSTW_NONE, 0, UINT32_MAX };
 
-static uint64_t ext_hash_id(const void *ctx, uint32_t id)
+static uint32_t ext_hash(const fstwi_hier *h, const fstwi_var_ext *e)
 {
-    const fstwi_hier *h = ctx;
-    const fstwi_var_ext *e = &h->var_ext[id];
     uint64_t x = bytes_hash((uint64_t)e->msb ^ ((uint64_t)e->enum_id << 32), (const uint8_t *)&e->lsb, 8);
     if (e->vhdl_len != UINT32_MAX) x = bytes_hash(x, h->strings.data + e->vhdl_off, e->vhdl_len);
-    return x;
+    return (uint32_t)(x >> 32);
 }
 
 /* The id in h->var_ext of a record equal to *e (its type name compared by
@@ -321,25 +333,24 @@ static uint64_t ext_hash_id(const void *ctx, uint32_t id)
 static int ext_intern(builder *b, const fstwi_var_ext *e, uint32_t *out)
 {
     fstwi_hier *h = b->h;
-    if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext) ||
-        tab_reserve(&b->ext_map, ext_hash_id, h))
-        return -1;
-    uint32_t id = h->n_var_ext;
-    h->var_ext[id] = *e; /* hashed in place, kept only when new */
-    uint64_t hash = ext_hash_id(h, id);
-    size_t mask = b->ext_map.cap - 1;
-    for (size_t i = hash & mask; b->ext_map.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
-        const fstwi_var_ext *o = &h->var_ext[b->ext_map.slot[i]];
+    if (tab_reserve(&b->ext_map)) return -1;
+    uint32_t hash = ext_hash(h, e), id;
+    size_t i = hash & (b->ext_map.cap - 1);
+    while ((id = tab_next(&b->ext_map, &i, hash)) != UINT32_MAX) {
+        const fstwi_var_ext *o = &h->var_ext[id];
         if (o->msb == e->msb && o->lsb == e->lsb && o->enum_id == e->enum_id &&
             o->vhdl_len == e->vhdl_len &&
             (e->vhdl_len == UINT32_MAX ||
              memcmp(h->strings.data + o->vhdl_off, h->strings.data + e->vhdl_off, e->vhdl_len) == 0)) {
-            *out = b->ext_map.slot[i];
+            *out = id;
             return 0;
         }
     }
+    if (grow((void **)&h->var_ext, &h->cap_var_ext, (size_t)h->n_var_ext + 1, sizeof *h->var_ext))
+        return -1;
+    id = h->n_var_ext++;
+    h->var_ext[id] = *e;
     tab_put(&b->ext_map, hash, id);
-    h->n_var_ext++;
     *out = id;
     return 0;
 }
@@ -813,12 +824,6 @@ typedef struct str_pool {
     uint32_t n, cap_off, cap_len;
 } str_pool;
 
-static uint64_t pool_hash_id(const void *ctx, uint32_t id)
-{
-    const str_pool *p = ctx;
-    return bytes_hash(0, p->buf.data + p->off[id], p->len[id]);
-}
-
 /* *off becomes the offset in the pool of the string at h->strings.data +
  * *off of len bytes (added when new); 0 or -1 (out of memory, or a pool
  * past 4 GB). */
@@ -826,11 +831,10 @@ static int pool_add(str_pool *p, const fstwi_hier *h, uint32_t *off, uint32_t le
 {
     if (len == 0 || len == UINT32_MAX) return 0; /* empty, or none (vhdl_len) */
     const uint8_t *s = h->strings.data + *off;
-    if (tab_reserve(&p->tab, pool_hash_id, p)) return -1;
-    uint64_t hash = bytes_hash(0, s, len);
-    size_t mask = p->tab.cap - 1;
-    for (size_t i = hash & mask; p->tab.slot[i] != UINT32_MAX; i = (i + 1) & mask) {
-        uint32_t id = p->tab.slot[i];
+    if (tab_reserve(&p->tab)) return -1;
+    uint32_t hash = (uint32_t)(bytes_hash(0, s, len) >> 32), id;
+    size_t i = hash & (p->tab.cap - 1);
+    while ((id = tab_next(&p->tab, &i, hash)) != UINT32_MAX) {
         if (p->len[id] == len && memcmp(p->buf.data + p->off[id], s, len) == 0) {
             *off = p->off[id];
             return 0;
@@ -926,7 +930,7 @@ int fstwi_hier_parse(fstwi_hier *h, uint8_t *data, size_t len, const fstwi_hier_
         if (grow((void **)&h->vars, &h->cap_vars, hint_cap(hints->vars, len, 5), sizeof *h->vars) ||
             grow((void **)&h->scopes, &h->cap_scopes, ns, sizeof *h->scopes) ||
             grow_handles(h, hint_cap(hints->handles, len, 5)) ||
-            tab_resize(&b.map, mc, scope_hash_id, h))
+            tab_resize(&b.map, mc))
             goto nomem;
     }
 
