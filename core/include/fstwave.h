@@ -477,10 +477,10 @@ FSTW_API void fstw_memory_stats_get(fstw_memory_stats *out);
 
 /* ---------------------------------------------------------- signal cache
  *
- * The signal cache of the contract's revised D10 (api-contract section 2,
- * docs/api.md D10): the most recently loaded signals, kept up to a budget of
- * bytes (fstw_signal_bytes) even when nobody else holds them, so that loading
- * a signal again is free.  The other half of D10 (a signal stays cached while
+ * The signal cache (deviation D10 in docs/api.md, section 3.5 there): the
+ * most recently loaded signals, kept up to a budget of bytes
+ * (fstw_signal_bytes) even when nobody else holds them, so that loading a
+ * signal again is free.  The other half of that rule (a signal stays cached while
  * the program holds it, as the same object) is the bindings': they keep weak
  * references to their Signal objects and look here only when none is alive.
  * One cache per open file, made by the binding.  Not thread-safe: a binding
