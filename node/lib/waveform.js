@@ -388,7 +388,7 @@ class Waveform {
    * `signals` kept and their `bytes` (the signals nobody holds plus any held one that is
    * also among the most recent), and the `budget` (`signalCacheBytes`).  Signals the program
    * holds outside that set are not counted here (see `memoryStats()` of the package).  Also
-   * after `close()` (then empty).  Extension (contract D10).
+   * after `close()` (then empty).  Extension (D10 in docs/api.md).
    * @returns {{signals: number, bytes: number, budget: number}}
    */
   signalCacheStats() {
@@ -445,7 +445,7 @@ class Waveform {
    * Drops the signals of the given Signals or Vars from this Waveform's cache at once (both
    * the kept recent signal and the identity of a held Signal: the next load reads the file
    * and gives a new Signal; unknown ones are ignored).  Signal objects still referenced
-   * elsewhere stay valid; their memory is freed by garbage collection.  Extension (D10).
+   * elsewhere stay valid; their memory is freed by garbage collection.  Extension (D10 in docs/api.md).
    * @param {Iterable<Signal | Var>} signalsOrVars
    * @throws {TypeError} for items that are neither.
    */

@@ -15,7 +15,7 @@
  *   nfstw_view.c    windows of changes and summaries as typed arrays
  *   nfstw_render.c  renderSvg/showText (sync and async): the tool's picture and text
  *   nfstw_stream.c  streams of changes (streamOpen, streamNext/streamNextAsync, streamClose)
- *   nfstw_cache.c   a Waveform's signal cache (D10): weak references to live
+ *   nfstw_cache.c   a Waveform's signal cache (D10 in docs/api.md): weak references to live
  *                   Signal objects plus the core's cache of recent signals
  *   nfstw_signal.c  signal handles and their values, cursor values
  *   nfstw_work.c    the work layer: one core call run inline (sync natives)

@@ -1,6 +1,6 @@
 /*
  * nfstw_cache.c - a Waveform's signal cache, the contract's revised D10
- * (docs/api.md D10; the rules of the core's half are in fstwave.h, "signal
+ * (D10 in docs/api.md; the rules of the core's half are in fstwave.h, "signal
  * cache"):
  *
  *   - while the program holds a Signal, getSignal gives that same object:
