@@ -15,8 +15,9 @@
  * Exit codes: 0 success, 1 error reading the file, a signal name the file does not have or
  * a bad window (one line `fstwave: error: FILE: ...` on stderr), 2 usage error.  Long loads
  * draw a progress bar on stderr when it is a terminal.  Output is written as it is produced (synchronous writes to
- * fd 1 in 256 KiB chunks); every command holds at most one batch of signals (`--batch-size`); a closed output pipe (`| head`) ends the program quietly with
- * exit code 1.
+ * fd 1 in 256 KiB chunks); a closed output pipe (`| head`) ends the program quietly with
+ * exit code 1.  Every command holds at most one batch of signals at a time (`dump` loads
+ * `--batch-size` signals per pass and frees them once written, lib/dump-format.js).
  */
 
 const fs = require('fs');
