@@ -21,12 +21,11 @@ const { timescaleOf } = require('./time');
 /** Value encodings reported by the addon. */
 const ENC_BITS = 0;
 
-/** An array of n `undefined` with fast elements (`new Array(n)` of 100,000 or more is a
- * slow dictionary in V8). */
+/** An array of n `undefined` with fast (holey) elements: `fill` keeps the elements fast
+ * where `new Array(n)` alone of 100,000 or more is a slow dictionary in V8, and it is one
+ * builtin loop instead of n pushes. */
 function denseArray(n) {
-  const a = [];
-  for (let i = 0; i < n; i++) a.push(undefined);
-  return a;
+  return new Array(n).fill(undefined);
 }
 
 /** pywellen's optional `hier` argument: a Hierarchy or nothing (accepted and ignored). */
@@ -42,12 +41,15 @@ function checkHier(h, method) {
  */
 class HierarchyState {
   #header = null;
-  #vars = null; // Var wrappers by id, filled lazily
+  #vars = null; // Var wrappers by id, filled lazily (all of allVars() in one loop)
   #scopes = null;
+  #varInfo = null; // the addon's varInfo objects by var id, filled lazily
+  #scopeInfo = null;
   #varNames = null; // [all var full names, Uint32Array offsets] | false (see fullName)
   #uniqueNames = null; // [unique vars' full names, offsets, positions | null] | false
   #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
+  #allIds = null; // Uint32Array 0..varCount-1
   #refs = null; // Uint32Array: signal ref by var id
 
   /** @param {object} handle the addon's file handle (nfstw_file.c) */
@@ -67,10 +69,37 @@ class HierarchyState {
     return (a[id] ??= new Var(kInternal, this, id));
   }
 
+  /**
+   * The Vars of the var ids `ids` (made in one loop, so a walk of every var pays one
+   * monomorphic loop instead of a cache check per step), in the by-id cache of `var()`.
+   * @param {Uint32Array} ids
+   * @returns {Array<Var | undefined>} the by-id cache
+   */
+  varsOf(ids) {
+    const a = (this.#vars ??= denseArray(this.header().varCount));
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      if (a[id] === undefined) a[id] = new Var(kInternal, this, id);
+    }
+    return a;
+  }
+
   /** The Scope of scope id `id` (one object per id). @returns {Scope} */
   scope(id) {
     const a = (this.#scopes ??= denseArray(this.header().scopeCount));
     return (a[id] ??= new Scope(kInternal, this, id));
+  }
+
+  /** The addon's varInfo of var `id` (cached per id: a Var holds only its state and id). */
+  varInfo(id) {
+    const a = (this.#varInfo ??= denseArray(this.header().varCount));
+    return (a[id] ??= native.varInfo(this.handle, id));
+  }
+
+  /** The addon's scopeInfo of scope `id` (cached per id). */
+  scopeInfo(id) {
+    const a = (this.#scopeInfo ??= denseArray(this.header().scopeCount));
+    return (a[id] ??= native.scopeInfo(this.handle, id));
   }
 
   /**
@@ -115,6 +144,16 @@ class HierarchyState {
     return code % 2 === 1 ? this.var((code - 1) / 2) : this.scope(code / 2);
   }
 
+  /** Every var id in order (allVars({includeAliases: true})). @returns {Uint32Array} */
+  allVarIds() {
+    if (this.#allIds === null) {
+      const ids = new Uint32Array(this.header().varCount);
+      for (let i = 0; i < ids.length; i++) ids[i] = i;
+      this.#allIds = ids;
+    }
+    return this.#allIds;
+  }
+
   /** The var ids of allVars(), pywellen's order. @returns {Uint32Array} */
   uniqueVars() {
     return (this.#unique ??= native.uniqueVars(this.handle));
@@ -155,9 +194,8 @@ class Hierarchy {
         includeAliases = options.includeAliases;
       }
     }
-    if (includeAliases) return new VarIter(kInternal, this.#s, null, this.#s.header().varCount);
-    const unique = this.#s.uniqueVars();
-    return new VarIter(kInternal, this.#s, unique, unique.length);
+    if (includeAliases) return new VarIter(kInternal, this.#s, this.#s.allVarIds());
+    return new VarIter(kInternal, this.#s, this.#s.uniqueVars());
   }
 
   /**
@@ -218,7 +256,6 @@ class Hierarchy {
 class Scope {
   #s;
   #id;
-  #info = null;
 
   /** @hideconstructor */
   constructor(token, state, id) {
@@ -228,7 +265,7 @@ class Scope {
   }
 
   #i() {
-    return (this.#info ??= native.scopeInfo(this.#s.handle, this.#id));
+    return this.#s.scopeInfo(this.#id);
   }
 
   /**
@@ -270,8 +307,7 @@ class Scope {
    */
   vars(hier) {
     checkHier(hier, 'vars');
-    const ids = native.scopeVars(this.#s.handle, this.#id);
-    return new VarIter(kInternal, this.#s, ids, ids.length);
+    return new VarIter(kInternal, this.#s, native.scopeVars(this.#s.handle, this.#id));
   }
 
   /**
@@ -331,7 +367,6 @@ class VarIndex {
 class Var {
   #s;
   #id;
-  #info = null;
 
   /** @hideconstructor */
   constructor(token, state, id) {
@@ -341,7 +376,7 @@ class Var {
   }
 
   #i() {
-    return (this.#info ??= native.varInfo(this.#s.handle, this.#id));
+    return this.#s.varInfo(this.#id);
   }
 
   /** The var id (internal, lib/render.js). */
@@ -503,25 +538,23 @@ class Var {
  * A lazy iterator over Var objects (works with `for...of` and spreading).
  */
 class VarIter {
-  #s;
+  #a;
   #ids;
-  #n;
   #pos = 0;
 
   /** @hideconstructor */
-  constructor(token, state, ids, n) {
+  constructor(token, state, ids) {
     checkInternal(token, 'VarIter');
-    this.#s = state;
-    this.#ids = ids; // null: 0..n-1
-    this.#n = n;
+    this.#a = state.varsOf(ids); // the Vars by id, every one of ids made
+    this.#ids = ids;
   }
 
   /** @returns {IteratorResult<Var, undefined>} */
   next() {
-    if (this.#pos >= this.#n) return { value: undefined, done: true };
-    const id = this.#ids === null ? this.#pos : this.#ids[this.#pos];
-    this.#pos++;
-    return { value: this.#s.var(id), done: false };
+    const p = this.#pos;
+    if (p >= this.#ids.length) return { value: undefined, done: true };
+    this.#pos = p + 1;
+    return { value: this.#a[this.#ids[p]], done: false };
   }
 
   /** @returns {VarIter} this */

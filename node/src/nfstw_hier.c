@@ -210,8 +210,9 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
  * ~20 ns): [names, Uint32Array offsets (count + 1)] for the ids ids[0..n)
  * (all ids in order when ids is NULL), or null when a name is not ASCII
  * (offsets would not be UTF-16 units) or the names exceed 256 MB; the JS
- * layer then asks name by name.  The lengths are summed first: one buffer
- * of the exact size. */
+ * layer then asks name by name.  One pass over the names: each is written
+ * straight into a buffer that doubles when a name does not fit (that name
+ * is then written again), instead of a pass that sums the lengths first. */
 #define ALL_NAMES_MAX ((size_t)256 << 20)
 
 static napi_value joined_names(napi_env env, nfstw_wave *w, int is_var, const uint32_t *ids, uint32_t n)
@@ -223,26 +224,36 @@ static napi_value joined_names(napi_env env, nfstw_wave *w, int is_var, const ui
         napi_create_typedarray(env, napi_uint32_array, (size_t)n + 1, ab, 0, &offs) != napi_ok)
         return NULL;
     uint32_t *off = odata;
-    size_t total = 0;
-    for (uint32_t k = 0; k < n && total <= ALL_NAMES_MAX; k++)
-        total += fn(w->file, ids ? ids[k] : k, NULL, 0);
-    if (total > ALL_NAMES_MAX)
-        return nfstw_null(env);
-    char *buf = malloc(total + 1);
-    if (!buf) {
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
-        return NULL;
-    }
-    size_t len = 0;
-    int plain = 1;
-    for (uint32_t k = 0; k < n; k++) {
+    size_t cap = (size_t)n * 32 + 64, len = 0;
+    char *buf = malloc(cap);
+    int plain = 1, oom = buf == NULL;
+    for (uint32_t k = 0; k < n && plain && !oom; k++) {
+        uint32_t id = ids ? ids[k] : k;
+        size_t m = fn(w->file, id, buf + len, cap - len);
+        if (len + m >= cap) { /* did not fit (the +1 is the core's NUL) */
+            if (len + m + 1 > ALL_NAMES_MAX) {
+                free(buf);
+                return nfstw_null(env);
+            }
+            size_t ncap = cap * 2 > len + m + 1 ? cap * 2 : len + m + 1;
+            char *nbuf = realloc(buf, ncap);
+            if (!nbuf) {
+                oom = 1;
+                break;
+            }
+            buf = nbuf;
+            cap = ncap;
+            fn(w->file, id, buf + len, cap - len);
+        }
         off[k] = (uint32_t)len;
-        size_t m = fn(w->file, ids ? ids[k] : k, buf + len, total + 1 - len);
         for (size_t i = 0; i < m; i++)
             if ((unsigned char)buf[len + i] >= 0x80) { plain = 0; break; }
-        if (!plain)
-            break;
         len += m;
+    }
+    if (oom) {
+        free(buf);
+        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+        return NULL;
     }
     if (!plain) {
         free(buf);
