@@ -28,6 +28,16 @@ function denseArray(n) {
   return new Array(n).fill(undefined);
 }
 
+/**
+ * Name `k` of the addon's joined names `[chunks, offsets, chunkOf, starts]` (nfstw_hier.c
+ * joined_names): a slice of its chunk string.
+ */
+function cutName(names, k) {
+  const c = names[2][k];
+  const start = names[3][c];
+  return names[0][c].slice(names[1][k] - start, names[1][k + 1] - start);
+}
+
 /** pywellen's optional `hier` argument: a Hierarchy or nothing (accepted and ignored). */
 function checkHier(h, method) {
   if (h !== undefined && h !== null && !(h instanceof Hierarchy)) {
@@ -45,8 +55,8 @@ class HierarchyState {
   #scopes = null;
   #varInfo = null; // the addon's varInfo objects by var id, filled lazily
   #scopeInfo = null;
-  #varNames = null; // [all var full names, Uint32Array offsets] | false (see fullName)
-  #uniqueNames = null; // [unique vars' full names, offsets, positions | null] | false
+  #varNames = null; // every var's full name, joined (see fullName) | false: name by name
+  #uniqueNames = null; // the unique vars' full names, joined, + positions | null | false
   #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
   #allIds = null; // Uint32Array 0..varCount-1
@@ -103,23 +113,23 @@ class HierarchyState {
   }
 
   /**
-   * The full name of var `id` (`isVar`) or scope `id`.  Names come in one string, cut with
-   * slice (see native varFullNames): first the unique vars' (what allVars() yields: a file
-   * with many aliases has several times more vars), then every var's; one by one when the
-   * names are not ASCII.
+   * The full name of var `id` (`isVar`) or scope `id`.  Names come in a few strings, cut
+   * with slice (see native varFullNames, nfstw_hier.c joined_names): first the unique vars'
+   * (what allVars() yields: a file with many aliases has several times more vars), then
+   * every var's; one by one when the names are not ASCII.
    * @returns {string}
    */
   fullName(id, isVar) {
     if (isVar) {
       const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
       if (u) {
-        const p = u[2] === null ? id : u[2][id];
-        if (p >= 0) return u[0].slice(u[1][p], u[1][p + 1]);
+        const p = u[4] === null ? id : u[4][id];
+        if (p >= 0) return cutName(u, p);
       }
     }
     const c = isVar ? (this.#varNames ??= native.varFullNames(this.handle) ?? false)
       : (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
-    if (c) return c[0].slice(c[1][id], c[1][id + 1]);
+    if (c) return cutName(c, id);
     return isVar ? native.varFullName(this.handle, id) : native.scopeFullName(this.handle, id);
   }
 
