@@ -269,7 +269,7 @@ class Scope {
 
   /** @hideconstructor */
   constructor(token, state, id) {
-    checkInternal(token, 'Scope');
+    if (token !== kInternal) checkInternal(token, 'Scope');
     this.#s = state;
     this.#id = id;
   }
@@ -380,7 +380,7 @@ class Var {
 
   /** @hideconstructor */
   constructor(token, state, id) {
-    checkInternal(token, 'Var');
+    if (token !== kInternal) checkInternal(token, 'Var'); // inline: one call less per Var
     this.#s = state;
     this.#id = id;
   }
