@@ -18,6 +18,9 @@ const { kInternal, checkInternal, kVarId, IteratorPrototype } = require('./inter
 const { typeError, describe } = require('./args');
 const { timescaleOf } = require('./time');
 
+/** Signal refs asked for one by one before the array of all of them is made. */
+const REF_CALLS = 64;
+
 /** Value encodings reported by the addon. */
 const ENC_BITS = 0;
 
@@ -61,6 +64,7 @@ class HierarchyState {
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
   #allIds = null; // Uint32Array 0..varCount-1
   #refs = null; // Uint32Array: signal ref by var id
+  #refCalls = 0; // signalRef() calls answered one by one so far
 
   /** @param {object} handle the addon's file handle (nfstw_file.c) */
   constructor(handle) {
@@ -131,6 +135,17 @@ class HierarchyState {
       : (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
     if (c) return cutName(c, id);
     return isVar ? native.varFullName(this.handle, id) : native.scopeFullName(this.handle, id);
+  }
+
+  /**
+   * The signal ref of var `id`: a native call each for the first REF_CALLS, then from the
+   * array of all of them (a first getSignal of a file with 400,000 vars need not make it;
+   * a batch load or a walk does once).
+   * @returns {number}
+   */
+  signalRef(id) {
+    if (this.#refs === null && ++this.#refCalls <= REF_CALLS) return native.varSignalRef(this.handle, id);
+    return this.refs()[id];
   }
 
   /** Signal ref by var id. @returns {Uint32Array} */
@@ -534,7 +549,7 @@ class Var {
    * @returns {number}
    */
   signalRef() {
-    return this.#s.refs()[this.#id];
+    return this.#s.signalRef(this.#id);
   }
 
   [util.inspect.custom]() {

@@ -17,6 +17,7 @@
  *     position by var id | null
  *   varInfo(h, id) -> { name, parent, varType, direction, encoding, bitwidth,
  *                       signalRef, msb, lsb, enumId, vhdlTypeName }
+ *   varSignalRef(h, id) -> the signal ref of var id
  *   varSignalRefs(h) -> Uint32Array: the signal ref of every var, by var id
  *   enumType(h, enumId) -> [name, [[value, literal], ...]]
  *   lookupVar(h, path) -> var id, or -1
@@ -421,6 +422,18 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
     return o;
 }
 
+/* The signal ref of one var (a first getSignal need not make the array of
+ * all of them). */
+static napi_value fn_var_signal_ref(napi_env env, napi_callback_info info)
+{
+    uint32_t id;
+    fstw_var_info vi;
+    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
+    if (!w || get_var(env, w, id, &vi) < 0)
+        return NULL;
+    return nfstw_u32(env, vi.signal_ref);
+}
+
 /* The signal ref of every var, by var id (one call instead of a varInfo per
  * var on the hot path of batch loads). */
 static napi_value fn_var_signal_refs(napi_env env, napi_callback_info info)
@@ -533,6 +546,7 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports)
         NFSTW_FN("uniqueVarFullNames", fn_unique_var_full_names),
         NFSTW_FN("scopeFullNames", fn_scope_full_names),
         NFSTW_FN("varInfo", fn_var_info),
+        NFSTW_FN("varSignalRef", fn_var_signal_ref),
         NFSTW_FN("varSignalRefs", fn_var_signal_refs),
         NFSTW_FN("enumType", fn_enum_type),
         NFSTW_FN("lookupVar", fn_lookup_var),
