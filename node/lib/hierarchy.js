@@ -140,7 +140,7 @@ class HierarchyState {
   /**
    * The signal ref of var `id`: a native call each for the first REF_CALLS, then from the
    * array of all of them (a first getSignal of a file with 400,000 vars need not make it;
-   * a batch load or a walk does once).
+   * a load of more vars makes it once).
    * @returns {number}
    */
   signalRef(id) {
@@ -205,8 +205,10 @@ class Hierarchy {
    * signal order, the Var for each signal being the *last* one declared with its handle
    * (pywellen 0.20.5's `get_unique_signals_vars`, which code compares counts against).  With
    * `{ includeAliases: true }` every declared var, in hierarchy declaration order (extension).
+   * The Var objects are made (the first time) by this call, in one loop; the iterator hands
+   * them out.
    * @param {{includeAliases?: boolean}} [options]
-   * @returns {VarIter} a lazy iterator
+   * @returns {VarIter} an iterator
    */
   allVars(options) {
     let includeAliases = false;
@@ -560,7 +562,8 @@ class Var {
 }
 
 /**
- * A lazy iterator over Var objects (works with `for...of` and spreading).
+ * An iterator over Var objects (works with `for...of` and spreading): the Vars of a list of
+ * var ids, made when the iterator is made (HierarchyState#varsOf).
  */
 class VarIter {
   #a;
