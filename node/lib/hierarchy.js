@@ -54,11 +54,11 @@ function checkHier(h, method) {
  */
 class HierarchyState {
   #header = null;
-  #vars = null; // Var wrappers by id, filled lazily (all of allVars() in one loop)
+  #vars = null; // Var wrappers by id, filled lazily
   #scopes = null;
   #varInfo = null; // the addon's varInfo objects by var id, filled lazily
   #scopeInfo = null;
-  #varNames = null; // every var's full name, joined (see fullName) | false: name by name
+  #varNames = null; // every var's full name, joined (see varFullName) | false: name by name
   #uniqueNames = null; // the unique vars' full names, joined, + positions | null | false
   #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
@@ -79,23 +79,12 @@ class HierarchyState {
 
   /** The Var of var id `id` (one object per id). @returns {Var} */
   var(id) {
-    const a = (this.#vars ??= denseArray(this.header().varCount));
-    return (a[id] ??= new Var(kInternal, this, id));
+    return (this.varArray()[id] ??= new Var(kInternal, this, id));
   }
 
-  /**
-   * The Vars of the var ids `ids` (made in one loop, so a walk of every var pays one
-   * monomorphic loop instead of a cache check per step), in the by-id cache of `var()`.
-   * @param {Uint32Array} ids
-   * @returns {Array<Var | undefined>} the by-id cache
-   */
-  varsOf(ids) {
-    const a = (this.#vars ??= denseArray(this.header().varCount));
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k];
-      if (a[id] === undefined) a[id] = new Var(kInternal, this, id);
-    }
-    return a;
+  /** The Vars by var id (`undefined` where none is made yet), for VarIter. @returns {Array} */
+  varArray() {
+    return (this.#vars ??= denseArray(this.header().varCount));
   }
 
   /** The Scope of scope id `id` (one object per id). @returns {Scope} */
@@ -116,25 +105,32 @@ class HierarchyState {
     return (a[id] ??= native.scopeInfo(this.handle, id));
   }
 
+  /** The full name of scope `id` (see varFullName). @returns {string} */
+  scopeFullName(id) {
+    const c = (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
+    return c ? cutName(c, id) : native.scopeFullName(this.handle, id);
+  }
+
   /**
-   * The full name of var `id` (`isVar`) or scope `id`.  Names come in a few strings, cut
-   * with slice (see native varFullNames, nfstw_hier.c joined_names): first the unique vars'
-   * (what allVars() yields: a file with many aliases has several times more vars), then
-   * every var's; one by one when the names are not ASCII.
+   * The full name of var `id`.  Names come in a few strings, cut with slice (see native
+   * varFullNames, nfstw_hier.c joined_names): first the unique vars' (what allVars() yields:
+   * a file with many aliases has several times more vars), then every var's; one by one when
+   * the names are not ASCII.  The unique vars' cut is cutName's, written out: one function
+   * call less on the path of a walk.
    * @returns {string}
    */
-  fullName(id, isVar) {
-    if (isVar) {
-      const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
-      if (u) {
-        const p = u[4] === null ? id : u[4][id];
-        if (p >= 0) return cutName(u, p);
+  varFullName(id) {
+    const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
+    if (u) {
+      const p = u[4] === null ? id : u[4][id];
+      if (p >= 0) {
+        const c = u[2][p];
+        const start = u[3][c];
+        return u[0][c].slice(u[1][p] - start, u[1][p + 1] - start);
       }
     }
-    const c = isVar ? (this.#varNames ??= native.varFullNames(this.handle) ?? false)
-      : (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
-    if (c) return cutName(c, id);
-    return isVar ? native.varFullName(this.handle, id) : native.scopeFullName(this.handle, id);
+    const a = (this.#varNames ??= native.varFullNames(this.handle) ?? false);
+    return a ? cutName(a, id) : native.varFullName(this.handle, id);
   }
 
   /**
@@ -205,8 +201,7 @@ class Hierarchy {
    * signal order, the Var for each signal being the *last* one declared with its handle
    * (pywellen 0.20.5's `get_unique_signals_vars`, which code compares counts against).  With
    * `{ includeAliases: true }` every declared var, in hierarchy declaration order (extension).
-   * The Var objects are made (the first time) by this call, in one loop; the iterator hands
-   * them out.
+   * The Var objects are made as the iterator reaches them (the first time; then kept).
    * @param {{includeAliases?: boolean}} [options]
    * @returns {VarIter} an iterator
    */
@@ -313,7 +308,7 @@ class Scope {
    */
   fullName(hier) {
     checkHier(hier, 'fullName');
-    return this.#s.fullName(this.#id, false);
+    return this.#s.scopeFullName(this.#id);
   }
 
   /**
@@ -428,8 +423,8 @@ class Var {
    * @returns {string}
    */
   fullName(hier) {
-    checkHier(hier, 'fullName');
-    return this.#s.fullName(this.#id, true);
+    if (hier !== undefined) checkHier(hier, 'fullName'); // inline: the hot path of a walk
+    return this.#s.varFullName(this.#id);
   }
 
   /**
@@ -562,10 +557,11 @@ class Var {
 }
 
 /**
- * An iterator over Var objects (works with `for...of` and spreading): the Vars of a list of
- * var ids, made when the iterator is made (HierarchyState#varsOf).
+ * A lazy iterator over Var objects (works with `for...of` and spreading): the Vars of a list
+ * of var ids, each made when first reached.
  */
 class VarIter {
+  #s;
   #a;
   #ids;
   #pos = 0;
@@ -573,7 +569,8 @@ class VarIter {
   /** @hideconstructor */
   constructor(token, state, ids) {
     checkInternal(token, 'VarIter');
-    this.#a = state.varsOf(ids); // the Vars by id, every one of ids made
+    this.#s = state;
+    this.#a = state.varArray();
     this.#ids = ids;
   }
 
@@ -582,7 +579,10 @@ class VarIter {
     const p = this.#pos;
     if (p >= this.#ids.length) return { value: undefined, done: true };
     this.#pos = p + 1;
-    return { value: this.#a[this.#ids[p]], done: false };
+    const id = this.#ids[p];
+    // made here on first need (one Var per id, kept by the state); a loop of its own that
+    // made them all measured no faster on 100,000 vars and slower on 2,000 (its OSR compile)
+    return { value: this.#a[id] ?? (this.#a[id] = new Var(kInternal, this.#s, id)), done: false };
   }
 
   /** @returns {VarIter} this */

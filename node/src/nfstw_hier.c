@@ -12,7 +12,7 @@
  *   scopeScopes(h, id), scopeVars(h, id) -> Uint32Array
  *   scopeFullName(h, id), varFullName(h, id) -> string
  *   varFullNames(h), scopeFullNames(h) -> [chunk strings, Uint32Array offsets,
- *     Uint16Array chunk by name, Float64Array chunk starts] | null (joined_names)
+ *     Uint16Array chunk by name, Uint32Array chunk starts] | null (joined_names)
  *   uniqueVarFullNames(h) -> the same for the unique vars, plus [4]: Int32Array
  *     position by var id | null
  *   varInfo(h, id) -> { name, parent, varType, direction, encoding, bitwidth,
@@ -210,7 +210,7 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
 /* Full names of vars (or scopes) in a few strings, for the JS layer to cut
  * with String#slice (a call per name costs ~300 ns through Node-API, a slice
  * ~20 ns): [chunks (Array of strings), Uint32Array offsets (count + 1, the
- * names laid end to end), Uint16Array chunk of each name, Float64Array start
+ * names laid end to end), Uint16Array chunk of each name, Uint32Array start
  * offset of each chunk] for the ids ids[0..n) (all ids in order when ids is
  * NULL); name k is chunks[c].slice(offsets[k] - starts[c], offsets[k + 1] -
  * starts[c]) with c = chunk[k].  null when a name is not ASCII (offsets
@@ -224,7 +224,7 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
 
 typedef struct names_out {
     napi_value chunks;
-    double *starts; /* grows with the chunks */
+    uint32_t *starts; /* grows with the chunks */
     uint32_t n_chunks, cap_starts;
     int plain; /* every byte so far < 0x80 */
 } names_out;
@@ -243,7 +243,7 @@ static int names_flush(napi_env env, names_out *out, const char *buf, size_t len
     }
     if (out->n_chunks == out->cap_starts) {
         uint32_t cap = out->cap_starts ? out->cap_starts * 2 : 16;
-        double *st = realloc(out->starts, cap * sizeof *st);
+        uint32_t *st = realloc(out->starts, cap * sizeof *st);
         if (!st)
             return -1;
         out->starts = st;
@@ -253,7 +253,7 @@ static int names_flush(napi_env env, names_out *out, const char *buf, size_t len
     if (napi_create_string_latin1(env, buf, len, &str) != napi_ok ||
         napi_set_element(env, out->chunks, out->n_chunks, str) != napi_ok)
         return -1;
-    out->starts[out->n_chunks++] = (double)start;
+    out->starts[out->n_chunks++] = (uint32_t)start;
     return 0;
 }
 
@@ -317,10 +317,10 @@ static napi_value joined_names(napi_env env, nfstw_wave *w, int is_var, const ui
         return NULL;
     }
     off[n] = (uint32_t)total;
-    napi_status st = napi_create_arraybuffer(env, (size_t)out.n_chunks * sizeof(double), &sdata, &sab);
+    napi_status st = napi_create_arraybuffer(env, (size_t)out.n_chunks * sizeof(uint32_t), &sdata, &sab);
     if (st == napi_ok) {
-        memcpy(sdata, out.starts, (size_t)out.n_chunks * sizeof(double));
-        st = napi_create_typedarray(env, napi_float64_array, out.n_chunks, sab, 0, &starts);
+        memcpy(sdata, out.starts, (size_t)out.n_chunks * sizeof(uint32_t));
+        st = napi_create_typedarray(env, napi_uint32_array, out.n_chunks, sab, 0, &starts);
     }
     free(out.starts);
     if (st != napi_ok || napi_create_array_with_length(env, 4, &arr) != napi_ok ||
