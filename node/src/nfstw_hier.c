@@ -131,6 +131,15 @@ static int get_var(napi_env env, nfstw_wave *w, uint32_t id, fstw_var_info *vi)
     return 0;
 }
 
+/* The var of the (handle, var id) arguments into *vi; NULL with an exception
+ * pending when they are bad. */
+static nfstw_wave *var_args(napi_env env, napi_callback_info info, fstw_var_info *vi)
+{
+    uint32_t id;
+    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
+    return w && get_var(env, w, id, vi) == 0 ? w : NULL;
+}
+
 static napi_value parent_value(napi_env env, uint32_t parent)
 {
     return nfstw_i64(env, parent == FSTW_NONE ? -1 : (int64_t)parent);
@@ -391,10 +400,8 @@ static napi_value fn_scope_full_names(napi_env env, napi_callback_info info)
 
 static napi_value fn_var_info(napi_env env, napi_callback_info info)
 {
-    uint32_t id;
     fstw_var_info vi;
-    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
-    if (!w || get_var(env, w, id, &vi) < 0)
+    if (!var_args(env, info, &vi))
         return NULL;
     int64_t width = fstw_var_width(&vi); /* pywellen's bitwidth(): -1 for None */
     napi_value o;
@@ -426,12 +433,8 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
  * all of them). */
 static napi_value fn_var_signal_ref(napi_env env, napi_callback_info info)
 {
-    uint32_t id;
     fstw_var_info vi;
-    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
-    if (!w || get_var(env, w, id, &vi) < 0)
-        return NULL;
-    return nfstw_u32(env, vi.signal_ref);
+    return var_args(env, info, &vi) ? nfstw_u32(env, vi.signal_ref) : NULL;
 }
 
 /* The signal ref of every var, by var id (one call instead of a varInfo per
