@@ -82,12 +82,14 @@ typedef struct {
     uint8_t xz; /* may take x/z values */
     uint8_t width; /* 1, 8, 16, 32, 64 (8 for reals, as the writer counts) */
     uint8_t special; /* current value is x/z (1-bit) */
+    uint8_t vtype; /* deep shape: index into VTYPES (ports copy their signal's type) */
     uint64_t val; /* current value, or the bits of a double */
 } Sig;
 
 typedef struct {
     uint64_t steps, changes, flushes, bytes;
-    uint32_t nvars, naliases, nscopes;
+    uint32_t nsig, nvars, naliases, nscopes, maxdepth;
+    uint64_t name_chars; /* sum of the full-name lengths of all vars (deep shape) */
     int blocks;
 } Stats;
 
@@ -193,7 +195,8 @@ static uint64_t parse_size(const char *s)
 /* ---- the generator -------------------------------------------------------------------- */
 typedef struct {
     const Opts *o;
-    Sig *sig; /* [nsig + 1] */
+    Sig *sig; /* [cap], index = handle */
+    uint32_t cap;
     uint32_t *hot; /* hot handles */
     uint32_t nhot;
     uint32_t *stamp; /* step stamp per handle (no two changes of one signal per step) */
@@ -225,11 +228,11 @@ static void declare(Gen *g)
     fstWriterSetScope(ctx, FST_ST_VCD_MODULE, "top", NULL);
     g->st.nscopes++;
     h = fstWriterCreateVar(ctx, FST_VT_VCD_WIRE, FST_VD_INPUT, 1, "clk", 0);
-    g->sig[h] = (Sig){K_BIT, B_RANDOM, 0, 1, 0, 0};
+    g->sig[h] = (Sig){K_BIT, B_RANDOM, 0, 1, 0, 0, 0};
     g->st.nvars++;
     if (n >= 2) {
         h = fstWriterCreateVar(ctx, FST_VT_VCD_WIRE, FST_VD_INPUT, 1, "rst_n", 0);
-        g->sig[h] = (Sig){K_BIT, B_RANDOM, 0, 1, 0, 0};
+        g->sig[h] = (Sig){K_BIT, B_RANDOM, 0, 1, 0, 0, 0};
         g->st.nvars++;
     }
     uint32_t rest = n > 2 ? n - 2 : 0;
@@ -257,7 +260,7 @@ static void declare(Gen *g)
                 else
                     snprintf(nm, sizeof nm, "%s_%u", base, j / NNAMES);
                 uint32_t gi = made + done; /* 0-based index among the core signals */
-                Sig sg = {K_BIT, B_RANDOM, 0, 1, 0, 0};
+                Sig sg = {K_BIT, B_RANDOM, 0, 1, 0, 0, 0};
                 uint32_t r = rbelow(1000);
                 if (gi % 997 == 500) {
                     sg.kind = K_REAL;
@@ -323,12 +326,245 @@ static void declare(Gen *g)
         fstWriterSetUpscope(ctx);
     }
     fstWriterSetUpscope(ctx);
+    g->st.nsig = n;
+}
 
-    /* hot signals: 2 % of the core signals (at least one) */
-    g->nhot = 0;
-    uint32_t want = rest / 50 ? rest / 50 : (rest ? 1 : 0);
-    for (uint32_t i = 0; i < want; i++)
-        g->hot[g->nhot++] = 3 + rbelow(rest);
+/* ---- the deep shape: a VHDL design as nvc writes it -------------------------------------
+ * tb_soc_top (vhdl_architecture: clk, rst_n, ...) > u_dut_fabric (ports
+ * clk_i, rst_n_i as aliases, own signals) > g_compute_tile(T) (vhdl_for_generate, one per tile
+ * until --signals is reached) > u_compute_tile_core, the tile's entity (depth 4) > child instances down to
+ * level 8, whose records are the deepest scopes (depth 9). An entity is a type: (level, id)
+ * seeds its own PRNG, so every instance of it declares the same names, types and children
+ * (names repeat as in a real design). Each entity: 1-4 ports (aliases of its parent's
+ * signals, of the same type, named *_i / *_o), 1-4 own signals, 0-2 records (vhdl_record
+ * scopes of 3-6 fields; one in four is an array of 2-4 records `name[k]`), and below level
+ * 8, 1-3 child slots: an instance `u_...` (vhdl_architecture), or a generate loop of 2-4
+ * copies named `g_...(i)` (vhdl_for_generate) or `g_...__i` (vhdl_generate), each holding
+ * an instance. Vars carry VHDL types (fstWriterCreateVar2: std_logic, std_logic_vector,
+ * unsigned, signed, integer, real) as nvc writes them. */
+static const char *const DW[] = {
+    "axi", "interconnect", "master", "slave", "port", "arbiter", "round_robin", "fifo", "async",
+    "sync", "dma", "engine", "channel", "descriptor", "ctrl", "status", "pipeline", "stage",
+    "decoder", "encoder", "crc", "checker", "packet", "buffer", "memory", "controller",
+    "register", "bank", "irq", "handler", "timer", "watchdog", "uart", "spi", "i2c", "eth",
+    "mac", "phy", "pcs", "serdes", "lane", "deskew", "elastic", "credit", "flow", "scheduler",
+    "queue", "manager", "cache", "tag", "data", "array", "coherency", "snoop", "filter", "bridge",
+    "clock", "domain", "crossing", "reset", "synchronizer", "debug", "trace", "unit", "rx", "tx",
+    "addr", "burst", "write", "read", "resp", "cmd"};
+#define NDW ((uint32_t)(sizeof DW / sizeof DW[0]))
+static const char *const DFIELDS[] = {"valid", "ready", "data", "addr", "last", "strb", "id",
+                                      "user", "resp", "burst", "len", "size", "prot", "lock",
+                                      "cache", "qos", "err", "busy"};
+#define NDFIELDS ((uint32_t)(sizeof DFIELDS / sizeof DFIELDS[0]))
+/* VHDL types: FST var type, bits, FST_SDT_VHDL_* of the element type and the declared type's
+   name, as nvc writes them (a std_logic_vector or signed is an array of std_ulogic; pywellen
+   0.20.5 prints a TODO line for each var with FST_SDT_VHDL_SIGNED/UNSIGNED) */
+static const struct {
+    uint8_t vt, width, sdt;
+    const char *name;
+} VTYPES[] = {
+    {FST_VT_SV_LOGIC, 1, FST_SDT_VHDL_STD_LOGIC, "STD_LOGIC"},
+    {FST_VT_SV_LOGIC, 4, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "STD_LOGIC_VECTOR"},
+    {FST_VT_SV_LOGIC, 8, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "STD_LOGIC_VECTOR"},
+    {FST_VT_SV_LOGIC, 32, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "STD_LOGIC_VECTOR"},
+    {FST_VT_SV_LOGIC, 64, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "STD_LOGIC_VECTOR"},
+    {FST_VT_SV_LOGIC, 16, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "UNSIGNED"},
+    {FST_VT_SV_LOGIC, 18, FST_SDT_VHDL_STD_ULOGIC_VECTOR, "SIGNED"},
+    {FST_VT_VCD_INTEGER, 32, FST_SDT_VHDL_INTEGER, "INTEGER"},
+    {FST_VT_VCD_REAL, 8, FST_SDT_VHDL_REAL, "REAL"},
+};
+#define DEEP_TYPES 16 /* entity types per level */
+#define DEEP_TILE_DEPTH 4 /* scope depth of a tile's entity */
+#define DEEP_MAX_DEPTH 9 /* the deepest scopes (records of the deepest entities) */
+#define DEEP_MAX_OWN 64
+
+static uint32_t lbelow(uint64_t *ls, uint32_t n) { return (uint32_t)(((splitmix(ls) >> 32) * n) >> 32); }
+
+/* a VHDL type index drawn from the entity's PRNG: mostly std_logic, rarely real */
+static uint8_t deep_vtype(uint64_t *ls)
+{
+    uint32_t r = lbelow(ls, 100);
+    return r < 55 ? 0 : r < 62 ? 1 : r < 70 ? 2 : r < 78 ? 3 : r < 82 ? 4 : r < 89 ? 5 : r < 94 ? 6 : r < 99 ? 7 : 8;
+}
+
+/* "PREFIX w1[_w2]SUFFIX" from the entity's PRNG into buf */
+static void deep_name(uint64_t *ls, char *buf, size_t n, const char *prefix, uint32_t words,
+                      const char *suffix)
+{
+    size_t k = (size_t)snprintf(buf, n, "%s%s", prefix, DW[lbelow(ls, NDW)]);
+    for (uint32_t i = 1; i < words && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "_%s", DW[lbelow(ls, NDW)]);
+    if (k < n)
+        snprintf(buf + k, n - k, "%s", suffix);
+}
+
+typedef struct {
+    Gen *g;
+    size_t plen[16]; /* full-name prefix length per open depth, with its trailing dot */
+    int depth;
+} Deep;
+
+static void deep_scope(Deep *d, enum fstScopeType t, const char *name)
+{
+    fstWriterSetScope(d->g->ctx, t, name, NULL);
+    d->g->st.nscopes++;
+    d->depth++;
+    d->plen[d->depth] = d->plen[d->depth - 1] + strlen(name) + 1;
+    if ((uint32_t)d->depth > d->g->st.maxdepth)
+        d->g->st.maxdepth = (uint32_t)d->depth;
+}
+
+static void deep_up(Deep *d)
+{
+    fstWriterSetUpscope(d->g->ctx);
+    d->depth--;
+}
+
+/* one var of VHDL type vt; alias 0 makes a new signal (returns its handle, grows g->sig) */
+static fstHandle deep_var(Deep *d, uint8_t vt, enum fstVarDir dir, const char *name, fstHandle alias)
+{
+    Gen *g = d->g;
+    fstHandle h = fstWriterCreateVar2(g->ctx, VTYPES[vt].vt, dir, VTYPES[vt].width, name, alias,
+                                      VTYPES[vt].name, FST_SVT_VHDL_SIGNAL, VTYPES[vt].sdt);
+    g->st.nvars++;
+    g->st.name_chars += d->plen[d->depth] + strlen(name);
+    if (alias) {
+        g->st.naliases++;
+        return alias;
+    }
+    if (h >= g->cap) {
+        uint32_t cap = g->cap * 2;
+        Sig *ns = realloc(g->sig, cap * sizeof(Sig));
+        if (!ns)
+            die("%s", "out of memory");
+        memset(ns + g->cap, 0, (cap - g->cap) * sizeof(Sig));
+        g->sig = ns, g->cap = cap;
+    }
+    Sig sg = {K_BIT, B_RANDOM, 0, VTYPES[vt].width, 0, vt, 0};
+    if (VTYPES[vt].vt == FST_VT_VCD_REAL)
+        sg.kind = K_REAL;
+    else if (sg.width > 1) {
+        sg.kind = K_VEC;
+        sg.behave = VTYPES[vt].sdt == FST_SDT_VHDL_INTEGER ? B_COUNTER : (h % 3 == 0) ? B_FSM : B_RANDOM;
+    }
+    sg.xz = (h % 211 == 7) && sg.kind != K_REAL;
+    g->sig[h] = sg;
+    g->st.nsig++;
+    return h;
+}
+
+/* one instance of entity (depth, id) inside the open scope (at scope depth d->depth), ports
+   aliasing parent[] */
+static void deep_entity(Deep *d, uint32_t id, const fstHandle *parent, uint32_t npar)
+{
+    Gen *g = d->g;
+    uint32_t depth = (uint32_t)d->depth;
+    uint64_t ls = g->o->seed * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)depth << 40) ^ id;
+    fstHandle own[DEEP_MAX_OWN];
+    uint32_t nown = 0;
+    char name[112], sub[96];
+
+    uint32_t np = 2 + lbelow(&ls, 3);
+    for (uint32_t i = 0; i < np && npar; i++) {
+        fstHandle t = parent[lbelow(&ls, 64) % npar];
+        int out = (int)lbelow(&ls, 3) == 0;
+        deep_name(&ls, name, sizeof name, "", 1 + lbelow(&ls, 2), out ? "_o" : "_i");
+        deep_var(d, g->sig[t].vtype, out ? FST_VD_OUTPUT : FST_VD_INPUT, name, t);
+    }
+    uint32_t ns = 1 + lbelow(&ls, 4);
+    for (uint32_t i = 0; i < ns; i++) {
+        uint8_t vt = deep_vtype(&ls);
+        deep_name(&ls, name, sizeof name, "s_", 1 + lbelow(&ls, 2), lbelow(&ls, 2) ? "_q" : "");
+        own[nown++] = deep_var(d, vt, FST_VD_IMPLICIT, name, 0);
+    }
+    uint32_t nr = lbelow(&ls, 3);
+    for (uint32_t r = 0; r < nr; r++) {
+        uint32_t copies = lbelow(&ls, 4) == 0 ? 2 + lbelow(&ls, 3) : 0;
+        uint32_t nf = 2 + lbelow(&ls, 3), f0 = lbelow(&ls, NDFIELDS);
+        uint8_t fvt[8];
+        for (uint32_t f = 0; f < nf; f++)
+            fvt[f] = deep_vtype(&ls);
+        deep_name(&ls, sub, sizeof sub, "r_", 1 + lbelow(&ls, 2), "");
+        for (uint32_t c = 0; c < (copies ? copies : 1); c++) {
+            if (copies)
+                snprintf(name, sizeof name, "%s[%u]", sub, c);
+            else
+                snprintf(name, sizeof name, "%s", sub);
+            deep_scope(d, FST_ST_VHDL_RECORD, name);
+            for (uint32_t f = 0; f < nf; f++) {
+                fstHandle h = deep_var(d, fvt[f], FST_VD_IMPLICIT, DFIELDS[(f0 + f) % NDFIELDS], 0);
+                if (nown < DEEP_MAX_OWN)
+                    own[nown++] = h;
+            }
+            deep_up(d);
+        }
+    }
+    if (depth + 1 >= DEEP_MAX_DEPTH) /* room for records only */
+        return;
+    uint32_t slots = 1 + lbelow(&ls, 3);
+    for (uint32_t sl = 0; sl < slots; sl++) {
+        uint32_t kind = lbelow(&ls, 10); /* 0-1: for-generate, 2: generate __i, else instance */
+        uint32_t child = lbelow(&ls, DEEP_TYPES);
+        if (depth + 2 >= DEEP_MAX_DEPTH) /* a generate scope would push records too deep */
+            kind = 3;
+        uint32_t copies = kind <= 2 ? 2 + lbelow(&ls, 3) : 1;
+        char num[16] = "";
+        if (lbelow(&ls, 3) == 0)
+            snprintf(num, sizeof num, "_%u", lbelow(&ls, 8));
+        deep_name(&ls, name, sizeof name, "u_", 1 + lbelow(&ls, 2), num);
+        deep_name(&ls, sub, sizeof sub, "g_", 1, "");
+        for (uint32_t c = 0; c < copies; c++) {
+            char gname[112];
+            if (kind <= 2) {
+                snprintf(gname, sizeof gname, kind < 2 ? "%s(%u)" : "%s__%u", sub, c);
+                deep_scope(d, kind < 2 ? FST_ST_VHDL_FOR_GENERATE : FST_ST_VHDL_GENERATE, gname);
+            }
+            deep_scope(d, FST_ST_VHDL_ARCHITECTURE, name);
+            deep_entity(d, child, own, nown);
+            deep_up(d);
+            if (kind <= 2)
+                deep_up(d);
+        }
+    }
+}
+
+/* Declares the deep shape's hierarchy (see above) until g->o->nsig signals exist. */
+static void declare_deep(Gen *g)
+{
+    Deep d;
+    memset(&d, 0, sizeof d);
+    d.g = g;
+    d.plen[0] = 0;
+    uint64_t ls = g->o->seed;
+    fstHandle top[8], dut[8];
+    uint32_t ntop = 0, ndut = 0;
+    deep_scope(&d, FST_ST_VHDL_ARCHITECTURE, "tb_soc_top");
+    top[ntop++] = deep_var(&d, 0, FST_VD_IMPLICIT, "clk", 0); /* handle 1: the clock */
+    top[ntop++] = deep_var(&d, 0, FST_VD_IMPLICIT, "rst_n", 0); /* handle 2 */
+    top[ntop++] = deep_var(&d, 7, FST_VD_IMPLICIT, "s_test_phase", 0);
+    top[ntop++] = deep_var(&d, 0, FST_VD_IMPLICIT, "s_sim_done", 0);
+    deep_scope(&d, FST_ST_VHDL_ARCHITECTURE, "u_dut_fabric");
+    deep_var(&d, 0, FST_VD_INPUT, "clk_i", top[0]);
+    deep_var(&d, 0, FST_VD_INPUT, "rst_n_i", top[1]);
+    dut[ndut++] = top[0];
+    dut[ndut++] = top[1];
+    for (uint32_t i = 0; i < 4; i++) {
+        char name[64];
+        uint8_t vt = deep_vtype(&ls);
+        deep_name(&ls, name, sizeof name, "s_", 2, "");
+        dut[ndut++] = deep_var(&d, vt, FST_VD_IMPLICIT, name, 0);
+    }
+    for (uint32_t t = 0; g->st.nsig < g->o->nsig; t++) {
+        char name[64];
+        snprintf(name, sizeof name, "g_compute_tile(%u)", t);
+        deep_scope(&d, FST_ST_VHDL_FOR_GENERATE, name);
+        deep_scope(&d, FST_ST_VHDL_ARCHITECTURE, "u_compute_tile_core");
+        deep_entity(&d, t % DEEP_TYPES, dut, ndut);
+        deep_up(&d);
+        deep_up(&d);
+    }
+    deep_up(&d);
+    deep_up(&d);
 }
 
 static inline void account(Gen *g, uint32_t h)
@@ -426,13 +662,10 @@ static int run(const Opts *o, const char *path, int mode, double max_vchg, doubl
     Gen g;
     memset(&g, 0, sizeof g);
     g.o = o;
-    uint32_t n = o->nsig;
-    g.sig = calloc(n + 1, sizeof(Sig));
-    g.hot = calloc(n / 50 + 2, sizeof(uint32_t));
-    g.stamp = calloc(n + 1, sizeof(uint32_t));
-    g.last_gen = calloc(n + 1, sizeof(uint32_t));
-    g.last_idx = calloc(n + 1, sizeof(uint32_t));
-    if (!g.sig || !g.hot || !g.stamp || !g.last_gen || !g.last_idx)
+    int deep = !strcmp(o->shape, "deep");
+    g.cap = o->nsig + 1;
+    g.sig = calloc(g.cap, sizeof(Sig));
+    if (!g.sig)
         die("%s", "out of memory");
     rseed(o->seed);
 
@@ -440,11 +673,26 @@ static int run(const Opts *o, const char *path, int mode, double max_vchg, doubl
     if (!g.ctx)
         die("cannot create '%s'", path);
     fstWriterSetPackType(g.ctx, o->pack);
-    fstWriterSetFileType(g.ctx, FST_FT_VERILOG);
-    fstWriterSetTimescale(g.ctx, -9);
+    fstWriterSetFileType(g.ctx, deep ? FST_FT_VHDL : FST_FT_VERILOG);
+    fstWriterSetTimescale(g.ctx, deep ? -15 : -9);
     fstWriterSetVersion(g.ctx, "fstwave bench gen_fst");
     fstWriterSetDate(g.ctx, GEN_DATE);
-    declare(&g);
+    if (deep)
+        declare_deep(&g);
+    else
+        declare(&g);
+    uint32_t n = g.st.nsig;
+    g.hot = calloc(n / 50 + 2, sizeof(uint32_t));
+    g.stamp = calloc(n + 1, sizeof(uint32_t));
+    g.last_gen = calloc(n + 1, sizeof(uint32_t));
+    g.last_idx = calloc(n + 1, sizeof(uint32_t));
+    if (!g.hot || !g.stamp || !g.last_gen || !g.last_idx)
+        die("%s", "out of memory");
+    /* hot signals: 2 % of the signals after clk and rst_n (at least one) */
+    uint32_t rest = n > 2 ? n - 2 : 0;
+    uint32_t want = rest / 50 ? rest / 50 : (rest ? 1 : 0);
+    for (uint32_t i = 0; i < want; i++)
+        g.hot[g.nhot++] = 3 + rbelow(rest);
 
     double block_bytes = o->block_mb * MIB;
     uint64_t t = 0;
@@ -555,8 +803,8 @@ int main(int argc, char **argv)
                 usage();
             i++;
             if (!strcmp(a, "--shape")) {
-                if (strcmp(v, "wide") && strcmp(v, "narrow"))
-                    die("bad --shape '%s' (wide or narrow)", v);
+                if (strcmp(v, "wide") && strcmp(v, "narrow") && strcmp(v, "deep"))
+                    die("bad --shape '%s' (wide, narrow or deep)", v);
                 o.shape = v;
             } else if (!strcmp(a, "--pack")) {
                 o.pack_name = v;
@@ -594,11 +842,11 @@ int main(int argc, char **argv)
     }
     if (!o.out || !o.target)
         usage();
-    int wide = !strcmp(o.shape, "wide");
+    int wide = !strcmp(o.shape, "wide"), deep = !strcmp(o.shape, "deep");
     if (!o.nsig)
-        o.nsig = wide ? 100000 : 2000;
+        o.nsig = wide ? 100000 : deep ? 300000 : 2000;
     if (!o.change_pct)
-        o.change_pct = wide ? 3.0 : 10.0;
+        o.change_pct = wide ? 3.0 : deep ? 0.2 : 10.0;
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -644,11 +892,12 @@ int main(int argc, char **argv)
     double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("gen_fst: version=%d out=%s shape=%s pack=%s seed=%llu signals=%u vars=%u aliases=%u "
            "scopes=%u blocks=%d flushes=%llu steps=%llu changes=%llu bytes=%llu "
-           "target=%llu block_mb=%g seconds=%.1f\n",
-           GEN_FORMAT_VERSION, o.out, o.shape, o.pack_name, (unsigned long long)o.seed, o.nsig, st.nvars,
+           "target=%llu block_mb=%g depth=%u name_avg=%.1f seconds=%.1f\n",
+           GEN_FORMAT_VERSION, o.out, o.shape, o.pack_name, (unsigned long long)o.seed, st.nsig, st.nvars,
            st.naliases, st.nscopes, st.blocks, (unsigned long long)st.flushes,
            (unsigned long long)st.steps, (unsigned long long)st.changes,
-           (unsigned long long)st.bytes, (unsigned long long)o.target, o.block_mb, secs);
+           (unsigned long long)st.bytes, (unsigned long long)o.target, o.block_mb, st.maxdepth,
+           st.nvars ? (double)st.name_chars / st.nvars : 0.0, secs);
     if (st.bytes < o.target) {
         fprintf(stderr, "gen_fst: %s is %llu bytes, below the target %llu\n", o.out,
                 (unsigned long long)st.bytes, (unsigned long long)o.target);

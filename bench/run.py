@@ -47,6 +47,9 @@ FILES = {
     # 100 signals: over 13 M time steps, so the clock (the query signal) has over 10 M changes,
     # the window copy-out target's signal (issue 11)
     'clock-zlib-80M': ['--shape', 'narrow', '--pack', 'zlib', '--size', '80M', '--signals', '100'],
+    # the shape of a real nvc file (issue 13): 417,595 vars (300,117 signals), 115,061 VHDL
+    # scopes, depth 9, full names of 115.6 characters on average; a small body
+    'deep-vhdl-420k': ['--shape', 'deep', '--pack', 'zlib', '--size', '2M'],
 }
 LONG_SIGNAL = 10_000_000  # changes of the window copy-out target's signal
 DEFAULT_FILES = ['corpus'] + list(FILES)

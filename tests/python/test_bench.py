@@ -6,6 +6,7 @@ and fstwave read them, the counts are what the generator printed, the files have
 blocks, pywellen and fstwave see the same names and changes, the generator is deterministic,
 and a worker prints the JSON line the runner needs. A few seconds.
 """
+import collections
 import hashlib
 import importlib.util
 import json
@@ -25,7 +26,7 @@ pywellen = pytest.importorskip('pywellen')
 ROOT = Path(__file__).resolve().parents[2]
 GEN = ROOT / 'build' / 'bench' / 'gen_fst'
 TARGET = 2 * 1024 * 1024  # --size 2M
-SHAPE_ARGS = {'wide': ['--signals', '5000'], 'narrow': []}
+SHAPE_ARGS = {'wide': ['--signals', '5000'], 'narrow': [], 'deep': ['--signals', '3000']}
 
 
 def _load_run_module():
@@ -123,6 +124,57 @@ def test_generated_file(files, shape, pack):
         assert len(b) > 1, names[i]
 
 
+def _scopes(h, scopes, depth=1):
+    """(depth, scope) of every scope under SCOPES of hierarchy H, depth first."""
+    for s in scopes:
+        yield depth, s
+        yield from _scopes(h, s.scopes(h), depth + 1)
+
+
+@pytest.mark.parametrize('pack', ['zlib', 'lz4'])
+def test_deep_shape(gen, tmp_path, pack):
+    """--shape deep: a VHDL design as nvc writes it (the deep-vhdl-420k bench file, here at
+    3,000 signals): both readers see the counts the generator printed, the same names in the
+    same order, the depth, the mean full-name length, VHDL scope and var types, names that
+    repeat from instance to instance, and the same changes."""
+    path = tmp_path / 'deep.fst'
+    summ = generate(gen, path, 'deep', pack)
+    assert summ['shape'] == 'deep' and int(summ['blocks']) > 1
+    pw = pywellen.Waveform(str(path))
+    fw = fstwave.Waveform(str(path))
+    signals = int(summ['signals'])
+    assert 3000 <= signals < 3000 * 1.5  # stops at the first tile past --signals
+    pw_vars = list(pw.hierarchy.all_vars())
+    fw_vars = list(fw.hierarchy.all_vars())
+    assert len(pw_vars) == len(fw_vars) == signals
+    names = [v.full_name(pw.hierarchy) for v in pw_vars]
+    assert names == [v.full_name(fw.hierarchy) for v in fw_vars]
+    every = [v.full_name(fw.hierarchy) for v in fw.hierarchy.all_vars(include_aliases=True)]
+    assert len(every) == int(summ['vars']) == signals + int(summ['aliases'])
+    assert int(summ['aliases']) > signals // 4  # ports: aliases of the parent's signals
+    assert abs(sum(map(len, every)) / len(every) - float(summ['name_avg'])) < 0.05
+    assert 100 < float(summ['name_avg']) < 130
+    # scopes: the count and the depth the generator printed, VHDL types, nvc-style names
+    scopes = list(_scopes(pw.hierarchy, pw.hierarchy.top_scopes()))
+    assert len(scopes) == int(summ['scopes'])
+    assert max(d for d, _ in scopes) == int(summ['depth']) == 9
+    assert max(n.count('.') for n in every) == 9  # a var in a scope at depth 9
+    kinds = {s.scope_type() for _, s in scopes}
+    assert {'vhdl_architecture', 'vhdl_for_generate', 'vhdl_generate', 'vhdl_record'} <= kinds
+    assert any('(0).' in n for n in names) and any('__1.' in n for n in names)
+    assert names[0].startswith('tb_soc_top.')
+    # entities are types: a leaf name recurs under many instances, as in a real design
+    leaves = collections.Counter(n.rsplit('.', 2)[-2] + '.' + n.rsplit('.', 1)[-1] for n in names)
+    assert leaves.most_common(1)[0][1] >= 10
+    assert {v.vhdl_type_name(pw.hierarchy) for v in pw_vars} >= {'STD_LOGIC',
+                                                                 'STD_LOGIC_VECTOR', 'REAL'}
+    # the body: every change, and a few signals identical in both readers
+    sigs = fw.load_signals(fw_vars)
+    assert sum(len(s) for s in sigs) == int(summ['changes'])
+    for i in sorted(set(random.Random(7).sample(range(signals), 8) + [0])):
+        assert list(pw.get_signal(pw_vars[i]).all_changes()) == list(sigs[i].all_changes())
+
+
 def test_deterministic(gen, tmp_path):
     a, b, c = tmp_path / 'a.fst', tmp_path / 'b.fst', tmp_path / 'c.fst'
     generate(gen, a, 'narrow', 'lz4')
@@ -132,6 +184,10 @@ def test_deterministic(gen, tmp_path):
     assert digest[0] == digest[1]
     assert digest[0] != digest[2]
     assert sorted(p.name for p in tmp_path.iterdir()) == ['a.fst', 'b.fst', 'c.fst']  # no leftovers
+    d, e = tmp_path / 'd.fst', tmp_path / 'e.fst'
+    generate(gen, d, 'deep', 'zlib')
+    generate(gen, e, 'deep', 'zlib')
+    assert d.read_bytes() == e.read_bytes()
 
 
 def test_bad_arguments(gen, tmp_path):
