@@ -234,9 +234,10 @@ int fstwi_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t ou
 int fstwi_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-/* A reusable zlib inflate state (one per thread); zero-initialise, end with
+/* A reusable inflate state (one per thread): libdeflate's decompressor and
+ * zlib's stream (fstw_decompress.c); zero-initialise, end with
  * fstwi_inflater_end. */
-typedef struct fstwi_inflater { void *state; } fstwi_inflater;
+typedef struct fstwi_inflater { void *state, *ld; } fstwi_inflater;
 int fstwi_inflater_zlib(fstwi_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 void fstwi_inflater_end(fstwi_inflater *z);
 /* A value-change chain of pack type 'F' (FastLZ), '4' (LZ4) or anything else
