@@ -11,15 +11,18 @@
  * header's end time are skipped, as the load does) are located with the
  * core's chain-table index and read into memory; only the decompression is
  * timed: LZ4_decompress_safe ('4'), fastlz_decompress ('F'), or for zlib
- * chains inflate on one z_stream reset per chain (inflateReset, as the core
- * keeps one).  Chains stored unpacked cost nothing.  Not counted: the frame
+ * chains libdeflate_zlib_decompress, as the core (core/src/fstw_decompress.c;
+ * with --zlib: zlib's inflate on one z_stream reset per chain, what the core
+ * did before libdeflate, for comparison).  Chains stored unpacked cost
+ * nothing.  Not counted: the frame
  * (initial values, one zlib stream per load), the chain tables, the reads,
  * the decode of the changes.
  *
- * Output: one JSON line: {"file", "pack", "runs", "ops": {"get_signal_first",
+ * Output: one JSON line: {"file", "pack", "zlib_lib", "runs", "ops": {"get_signal_first",
  * "get_signal_next_median", "get_signal_next_total", "load_1pct",
  * "load_10pct"} (seconds, median over the runs), "chains": {op: count},
- * "packed_bytes": {op: n}, "unpacked_bytes": {op: n}}.  Exit status 1 with a
+ * "packed_bytes": {op: n}, "unpacked_bytes": {op: n}} (chains, packed and
+ * unpacked bytes: of the chains decompressed, per run).  Exit status 1 with a
  * message on stderr when the file or the selection cannot be read. */
 #include "fstw_internal.h"
 #include "fastlz.h"
@@ -29,10 +32,10 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
-#ifdef FLOOR_LIBDEFLATE
-#include <libdeflate.h>
+#include "libdeflate.h"
+
 static struct libdeflate_decompressor *ld;
-#endif
+static int use_zlib;   /* --zlib: zlib's inflate for zlib chains instead */
 
 static double now_s(void)
 {
@@ -89,7 +92,7 @@ static long sel_ints(const char *json, const char *key, long **out)
     return v ? n : -1;
 }
 
-/* ---- decompression, as the core's library calls do it */
+/* ---- decompression, with the core's libraries */
 
 typedef struct chain {
     const uint8_t *in;
@@ -108,9 +111,9 @@ static int unpack(uint8_t pack, const chain *c, uint8_t *out)
     case 'F':
         return fastlz_decompress(c->in, (int)c->in_len, out, (int)c->out_len) == (int)c->out_len ? 0 : -1;
     default:
-#ifdef FLOOR_LIBDEFLATE
-        return libdeflate_zlib_decompress(ld, c->in, c->in_len, out, c->out_len, NULL) == LIBDEFLATE_SUCCESS ? 0 : -1;
-#endif
+        if (!use_zlib)
+            return libdeflate_zlib_decompress(ld, c->in, c->in_len, out, c->out_len, NULL) == LIBDEFLATE_SUCCESS
+                       ? 0 : -1;
         if (inflateReset(&zs) != Z_OK) return -1;
         zs.next_in = (Bytef *)c->in;
         zs.avail_in = (uInt)c->in_len;
@@ -161,8 +164,8 @@ static int floor_of(fstw_file *f, const uint32_t *refs, size_t n, tally *t, uint
             cs[nc].in_len = (size_t)(c.end - c.p);
             cs[nc].out_len = (size_t)ulen;
             packed.len += len;
-            t->packed += cs[nc].in_len;
             if (ulen == 0) continue;     /* stored unpacked: nothing to decompress */
+            t->packed += cs[nc].in_len;
             if (ulen > out_max) out_max = (size_t)ulen;
             nc++;
         }
@@ -215,9 +218,13 @@ static uint32_t *refs_of(fstw_file *f, const long *vi, long n)
 int main(int argc, char **argv)
 {
     int runs = 5, a = 1;
-    if (argc > 2 && !strcmp(argv[1], "--runs")) { runs = atoi(argv[2]); a = 3; }
+    for (;;) {
+        if (argc > a + 1 && !strcmp(argv[a], "--runs")) { runs = atoi(argv[a + 1]); a += 2; }
+        else if (argc > a && !strcmp(argv[a], "--zlib")) { use_zlib = 1; a++; }
+        else break;
+    }
     if (argc - a != 2 || runs < 1) {
-        fprintf(stderr, "usage: floor [--runs N] FILE.fst SEL.json\n");
+        fprintf(stderr, "usage: floor [--runs N] [--zlib] FILE.fst SEL.json\n");
         return 1;
     }
     const char *path = argv[a], *selp = argv[a + 1];
@@ -230,9 +237,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (inflateInit2(&zs, 15) != Z_OK) { fprintf(stderr, "floor: zlib init failed\n"); return 1; }
-#ifdef FLOOR_LIBDEFLATE
     if (!(ld = libdeflate_alloc_decompressor())) { fprintf(stderr, "floor: libdeflate init failed\n"); return 1; }
-#endif
     static const char *const keys[] = { "first", "next", "pct1", "pct10" };
     long nsel[4];
     uint32_t *refs[4];
@@ -269,7 +274,8 @@ int main(int argc, char **argv)
         t[1].seconds = median(per_call, (size_t)nsel[1]);
         for (int o = 0; o < 5; o++) { samples[o][r] = t[o].seconds; counts[o] = t[o]; }
     }
-    printf("{\"file\": \"%s\", \"pack\": \"%c\", \"runs\": %d, \"ops\": {", path, pack ? pack : '-', runs);
+    printf("{\"file\": \"%s\", \"pack\": \"%c\", \"zlib_lib\": \"%s\", \"runs\": %d, \"ops\": {", path,
+           pack ? pack : '-', use_zlib ? "zlib" : "libdeflate", runs);
     for (int o = 0; o < 5; o++) printf("%s\"%s\": %.9f", o ? ", " : "", ops[o], median(samples[o], (size_t)runs));
     const char *what[3] = { "chains", "packed_bytes", "unpacked_bytes" };
     for (int w = 0; w < 3; w++) {
@@ -285,6 +291,7 @@ int main(int argc, char **argv)
     free(per_call);
     free(sel);
     inflateEnd(&zs);
+    libdeflate_free_decompressor(ld);
     fstw_close(f);
     return 0;
 }

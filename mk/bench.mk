@@ -47,7 +47,7 @@ BENCH_CORE_A  := $(or $(CORE_A),$(BENCH_BUILD)/libfstwave.a)
 
 $(BENCH_FLOOR): bench/floor.c $(BENCH_CORE_A) $(wildcard core/include/*.h core/src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -Icore/include -Icore/src -I$(BENCH_LIBFST) $< $(BENCH_CORE_A) -lz -lpthread -o $@
+	$(CC) $(BENCH_CFLAGS) -Icore/include -Icore/src -I$(BENCH_LIBFST) -Ivendor/libdeflate $< $(BENCH_CORE_A) -lz -lpthread -o $@
 
 bench-floor: $(BENCH_FLOOR)
 
