@@ -17,11 +17,32 @@
 #include "fastlz.h"
 #include "libdeflate.h"
 
+/* libdeflate picks its code for the processor at its first call, writing
+ * its globals without a lock (the same values from every thread: harmless,
+ * but a data race): that first call is made once, under a process-wide lock,
+ * on an empty zlib stream. */
+static int ld_ready;
+static fstwi_mutex ld_lock = FSTWI_MUTEX_INITIALIZER;
+
+static void ld_first_call(struct libdeflate_decompressor *d)
+{
+    static const uint8_t empty[] = { 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 };
+    uint8_t out[1];
+    fstwi_mutex_lock(&ld_lock);
+    if (!ld_ready) {
+        (void)libdeflate_zlib_decompress(d, empty, sizeof empty, out, 0, NULL);
+        __atomic_store_n(&ld_ready, 1, __ATOMIC_RELEASE);
+    }
+    fstwi_mutex_unlock(&ld_lock);
+}
+
 /* libdeflate's inflate of a zlib stream into exactly out_len bytes; 0 or -1. */
 static int deflate_exact(struct libdeflate_decompressor *d, const uint8_t *in, size_t in_len,
                          uint8_t *out, size_t out_len)
 {
-    return d && libdeflate_zlib_decompress(d, in, in_len, out, out_len, NULL) == LIBDEFLATE_SUCCESS ? 0 : -1;
+    if (!d) return -1;
+    if (!__atomic_load_n(&ld_ready, __ATOMIC_ACQUIRE)) ld_first_call(d);
+    return libdeflate_zlib_decompress(d, in, in_len, out, out_len, NULL) == LIBDEFLATE_SUCCESS ? 0 : -1;
 }
 
 /* Runs an initialised inflate stream over exactly in_len bytes into exactly

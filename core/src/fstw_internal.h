@@ -155,6 +155,7 @@ int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len
  * (no winpthreads DLL to ship beside an extension, and MSVC has no pthreads). */
 #ifdef _WIN32
 typedef struct fstwi_mutex { void *srw; } fstwi_mutex;  /* an SRWLOCK */
+#define FSTWI_MUTEX_INITIALIZER { NULL }                   /* SRWLOCK_INIT */
 void fstwi_mutex_init(fstwi_mutex *m);
 void fstwi_mutex_lock(fstwi_mutex *m);
 void fstwi_mutex_unlock(fstwi_mutex *m);
@@ -166,6 +167,7 @@ typedef struct fstwi_thread {
 } fstwi_thread;
 #else
 typedef pthread_mutex_t fstwi_mutex;
+#define FSTWI_MUTEX_INITIALIZER PTHREAD_MUTEX_INITIALIZER  /* a static mutex, no init call */
 static inline void fstwi_mutex_init(fstwi_mutex *m) { pthread_mutex_init(m, NULL); }
 static inline void fstwi_mutex_lock(fstwi_mutex *m) { pthread_mutex_lock(m); }
 static inline void fstwi_mutex_unlock(fstwi_mutex *m) { pthread_mutex_unlock(m); }
