@@ -1,7 +1,8 @@
 """Build of the fstwave._fstwave extension (metadata is in pyproject.toml).
 
 The extension compiles the C core (core/src/*.c), the vendored LZ4 and FastLZ
-decompressors (vendor/libfst/lz4.c, vendor/libfst/fastlz.c) and the binding
+decompressors (vendor/libfst/lz4.c, vendor/libfst/fastlz.c), libdeflate's
+decompressor (vendor/libdeflate/lib, unmodified) and the binding
 (python/fstwave/_fstwave.c, python/src/*.c); it links the system zlib and
 pthreads.  The sdist gets every one of these files from here: setuptools puts
 an Extension's sources and its `depends` (every header the sources include)
@@ -78,9 +79,17 @@ class build_ext(_build_ext):
         super().build_extensions()
 
 
+# libdeflate's decompressor, vendored unmodified (vendor/libdeflate/README.md)
+LIBDEFLATE_SRCS = [
+    "vendor/libdeflate/lib/" + f
+    for f in ("adler32.c", "deflate_decompress.c", "zlib_decompress.c", "utils.c",
+              "x86/cpu_features.c", "arm/cpu_features.c")
+]
+
 sources = (
     _rel("core/src/*.c")
     + ["vendor/libfst/lz4.c", "vendor/libfst/fastlz.c"]
+    + LIBDEFLATE_SRCS
     + ["python/fstwave/_fstwave.c"]
     + _rel("python/src/*.c")
 )
@@ -88,10 +97,11 @@ sources = (
 ext = Extension(
     "fstwave._fstwave",
     sources=sources,
-    include_dirs=["core/include", "vendor/libfst", "python/src"],
+    include_dirs=["core/include", "vendor/libfst", "vendor/libdeflate", "python/src"],
     depends=_rel("core/include/*.h")
     + _rel("core/src/*.h")
     + ["vendor/libfst/lz4.h", "vendor/libfst/fastlz.h"]
+    + _rel("vendor/libdeflate/*.h") + _rel("vendor/libdeflate/lib/*.h") + _rel("vendor/libdeflate/lib/*/*.h")
     + _rel("python/src/*.h"),
     define_macros=[("LZ4LIB_VISIBILITY", "")],
     libraries=["z", "pthread"],

@@ -425,11 +425,12 @@ FSTW_API int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
 /* Loads the given signals (signal refs, each < fstw_signal_count) in one pass
  * over the value-change blocks; loads the body first if needed.  out[i]
  * receives the signal of refs[i] (repeated refs give separate handles).
- * The first load of a file also indexes every block's chain table (FST
- * format: per-signal chain offsets); later loads of a few signals read only
- * small windows of those tables and their own chains (reads at offsets), so each costs
- * about one read per block instead of a pass over the file (libfst and
- * pywellen decode every chain table on every load).
+ * A load also indexes each block's chain table (FST format: per-signal
+ * chain offsets) as far as the highest signal it wants, once per file (a later
+ * load of a higher signal extends the index); loads of a few signals then
+ * read only small windows of those tables and their own chains (reads at
+ * offsets), so each costs about one read per block instead of a pass over
+ * the file (libfst and pywellen decode every chain table on every load).
  * multi_threaded allows worker threads: when the estimated work is large
  * (about 512 KB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
  * overrides it), the work is split between up to one thread per CPU: by
