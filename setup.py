@@ -31,6 +31,7 @@ installed docstrings and `fstwave --help` cite.
 
 import glob
 import os
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
@@ -72,7 +73,14 @@ class build_py(_build_py):
 class build_ext(_build_ext):
     """build_ext without the interpreter's -Wl,-rpath link flags (pyenv's LDSHARED adds
     its own lib directory): the extension needs no runpath (it links libz and libc, not
-    libpython), and a wheel must not carry a directory of the machine that built it."""
+    libpython), and a wheel must not carry a directory of the machine that built it.
+    It builds the static libraries first (build_clib: libdeflate), also when run alone
+    (`setup.py build_ext --inplace`), since the extension links them."""
+
+    def run(self):
+        if self.distribution.has_c_libraries():
+            self.run_command("build_clib")
+        super().run()
 
     def build_extensions(self):
         self.compiler.linker_so = [a for a in self.compiler.linker_so if not a.startswith("-Wl,-rpath")]
@@ -86,10 +94,23 @@ LIBDEFLATE_SRCS = [
               "x86/cpu_features.c", "arm/cpu_features.c")
 ]
 
+# built as a static library of its own (build_clib) so that the linker can keep its
+# symbols, which libdeflate marks visible, out of the extension's exports
+libdeflate = ("fstwave_libdeflate", {
+    "sources": LIBDEFLATE_SRCS,
+    "include_dirs": ["vendor/libdeflate"],
+    "cflags": ["-O2", "-fvisibility=hidden"],
+})
+if sys.platform.startswith("linux"):
+    HIDE_LIBS = ["-Wl,--exclude-libs,ALL"]
+elif sys.platform == "darwin":
+    HIDE_LIBS = ["-Wl,-exported_symbol,_PyInit__fstwave"]
+else:
+    HIDE_LIBS = []
+
 sources = (
     _rel("core/src/*.c")
     + ["vendor/libfst/lz4.c", "vendor/libfst/fastlz.c"]
-    + LIBDEFLATE_SRCS
     + ["python/fstwave/_fstwave.c"]
     + _rel("python/src/*.c")
 )
@@ -106,7 +127,7 @@ ext = Extension(
     define_macros=[("LZ4LIB_VISIBILITY", "")],
     libraries=["z", "pthread"],
     extra_compile_args=["-std=gnu11", "-O2", "-pthread", "-fvisibility=hidden"],
-    extra_link_args=["-pthread"],
+    extra_link_args=["-pthread"] + HIDE_LIBS,
 )
 
-setup(ext_modules=[ext], cmdclass={"build_py": build_py, "build_ext": build_ext})
+setup(ext_modules=[ext], libraries=[libdeflate], cmdclass={"build_py": build_py, "build_ext": build_ext})
