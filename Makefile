@@ -26,6 +26,13 @@ LIBFST_A    := $(BUILD)/libfst.a
 # gcc 12 gives none with -Wall -Wextra today).
 LIBFST_CFLAGS ?=
 
+# libdeflate's decompressor (vendor/libdeflate: the core inflates zlib streams of known size with it;
+# see vendor/libdeflate/README.md)
+LIBDEFLATE_DIR  := vendor/libdeflate
+LIBDEFLATE_SRCS := $(addprefix $(LIBDEFLATE_DIR)/lib/,adler32.c deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c)
+LIBDEFLATE_OBJS := $(patsubst $(LIBDEFLATE_DIR)/%.c,$(BUILD)/libdeflate/%.o,$(LIBDEFLATE_SRCS))
+LIBDEFLATE_HDRS := $(shell find $(LIBDEFLATE_DIR) -name '*.h')
+
 .PHONY: all fixtures check-fixtures clean
 all: $(BUILD)/make_example $(BUILD)/gen_fixtures $(BUILD)/example.fst
 
@@ -80,8 +87,8 @@ CORE_SRCS := $(wildcard core/src/*.c)
 CORE_HDRS := $(wildcard core/include/*.h core/src/*.h)
 CORE_OBJS := $(patsubst core/src/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_A    := $(BUILD)/libfstwave.a
-CORE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Icore/include -I$(LIBFST_DIR)
-PYEXT_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard python/src/*.c python/src/*.h) python/fstwave/_fstwave.c setup.py
+CORE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Icore/include -I$(LIBFST_DIR) -Ivendor/libdeflate
+PYEXT_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(LIBDEFLATE_SRCS) $(LIBDEFLATE_HDRS) $(wildcard python/src/*.c python/src/*.h) python/fstwave/_fstwave.c setup.py
 
 .PHONY: demo test test-c test-python test-python25 test-node python node
 
@@ -89,7 +96,12 @@ $(BUILD)/core/%.o: core/src/%.c $(CORE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
 
-$(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o
+# libdeflate, unmodified: its own warnings off
+$(BUILD)/libdeflate/%.o: $(LIBDEFLATE_DIR)/%.c $(LIBDEFLATE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 -w -I$(LIBDEFLATE_DIR) -c $< -o $@
+
+$(CORE_A): $(CORE_OBJS) $(BUILD)/libfst/lz4.o $(BUILD)/libfst/fastlz.o $(LIBDEFLATE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -140,7 +152,7 @@ python: $(BUILD)/.pyext-stamp
 
 # npm ci installs node-gyp and mocha and runs the install script (node/build.js),
 # which builds the addon against the local Node headers; rebuilt when C changes
-NODE_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(wildcard node/src/*.c node/src/*.h) binding.gyp node/build.js
+NODE_SRCS := $(CORE_SRCS) $(CORE_HDRS) $(LIBDEFLATE_SRCS) $(LIBDEFLATE_HDRS) $(wildcard node/src/*.c node/src/*.h) binding.gyp node/build.js
 node_modules/.package-lock.json: package.json package-lock.json
 	@echo "make: installing node-gyp and mocha with their dependencies from the npm registry into node_modules/ (npm ci, package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,7 +1,8 @@
 """Build of the fstwave._fstwave extension (metadata is in pyproject.toml).
 
 The extension compiles the C core (core/src/*.c), the vendored LZ4 and FastLZ
-decompressors (vendor/libfst/lz4.c, vendor/libfst/fastlz.c) and the binding
+decompressors (vendor/libfst/lz4.c, vendor/libfst/fastlz.c), libdeflate's
+decompressor (vendor/libdeflate/lib, unmodified) and the binding
 (python/fstwave/_fstwave.c, python/src/*.c); it links the system zlib and
 pthreads.  The sdist gets every one of these files from here: setuptools puts
 an Extension's sources and its `depends` (every header the sources include)
@@ -30,6 +31,7 @@ installed docstrings and `fstwave --help` cite.
 
 import glob
 import os
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
@@ -71,12 +73,40 @@ class build_py(_build_py):
 class build_ext(_build_ext):
     """build_ext without the interpreter's -Wl,-rpath link flags (pyenv's LDSHARED adds
     its own lib directory): the extension needs no runpath (it links libz and libc, not
-    libpython), and a wheel must not carry a directory of the machine that built it."""
+    libpython), and a wheel must not carry a directory of the machine that built it.
+    It builds the static libraries first (build_clib: libdeflate), also when run alone
+    (`setup.py build_ext --inplace`), since the extension links them."""
+
+    def run(self):
+        if self.distribution.has_c_libraries():
+            self.run_command("build_clib")
+        super().run()
 
     def build_extensions(self):
         self.compiler.linker_so = [a for a in self.compiler.linker_so if not a.startswith("-Wl,-rpath")]
         super().build_extensions()
 
+
+# libdeflate's decompressor, vendored unmodified (vendor/libdeflate/README.md)
+LIBDEFLATE_SRCS = [
+    "vendor/libdeflate/lib/" + f
+    for f in ("adler32.c", "deflate_decompress.c", "zlib_decompress.c", "utils.c",
+              "x86/cpu_features.c", "arm/cpu_features.c")
+]
+
+# built as a static library of its own (build_clib) so that the linker can keep its
+# symbols, which libdeflate marks visible, out of the extension's exports
+libdeflate = ("fstwave_libdeflate", {
+    "sources": LIBDEFLATE_SRCS,
+    "include_dirs": ["vendor/libdeflate"],
+    "cflags": ["-O2", "-fvisibility=hidden"],
+})
+if sys.platform.startswith("linux"):
+    HIDE_LIBS = ["-Wl,--exclude-libs,ALL"]
+elif sys.platform == "darwin":
+    HIDE_LIBS = ["-Wl,-exported_symbol,_PyInit__fstwave"]
+else:
+    HIDE_LIBS = []
 
 sources = (
     _rel("core/src/*.c")
@@ -88,15 +118,16 @@ sources = (
 ext = Extension(
     "fstwave._fstwave",
     sources=sources,
-    include_dirs=["core/include", "vendor/libfst", "python/src"],
+    include_dirs=["core/include", "vendor/libfst", "vendor/libdeflate", "python/src"],
     depends=_rel("core/include/*.h")
     + _rel("core/src/*.h")
     + ["vendor/libfst/lz4.h", "vendor/libfst/fastlz.h"]
+    + _rel("vendor/libdeflate/*.h") + _rel("vendor/libdeflate/lib/*.h") + _rel("vendor/libdeflate/lib/*/*.h")
     + _rel("python/src/*.h"),
     define_macros=[("LZ4LIB_VISIBILITY", "")],
     libraries=["z", "pthread"],
     extra_compile_args=["-std=gnu11", "-O2", "-pthread", "-fvisibility=hidden"],
-    extra_link_args=["-pthread"],
+    extra_link_args=["-pthread"] + HIDE_LIBS,
 )
 
-setup(ext_modules=[ext], cmdclass={"build_py": build_py, "build_ext": build_ext})
+setup(ext_modules=[ext], libraries=[libdeflate], cmdclass={"build_py": build_py, "build_ext": build_ext})

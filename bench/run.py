@@ -602,6 +602,7 @@ def write_report(results, out_dir, args):
                 cell(summ, op, 'fstwave-node', metric, runs),
                 fmt_r(ratio(pw, py)), fmt_r(ratio(pw, nd)), fmt_r(ratio(nd, py))))
         L.extend(viewer_table(summ, runs))
+        L.extend(floor_table(e, runs))
         if 'query' in summ:
             cps = ['%s %.2g/s' % (IMPL_TITLE[i], summ['query'][i]['calls_per_s']['median'])
                    for i in IMPLS if i in summ['query'] and 'calls_per_s' in summ['query'][i]]
@@ -644,6 +645,65 @@ def write_report(results, out_dir, args):
     if results.get('plot'):
         L.append('## Plot\n\n![time against file size](%s)\n' % results['plot'])
     (Path(out_dir) / 'RESULTS.md').write_text('\n'.join(L) + '\n')
+
+
+# ---- the floor of each load (bench/floor.c): decompressing the same chains, nothing else
+
+FLOOR_ROWS = [
+    ('get_signal_first', 'get_signal', 'first_s', 'get_signal: first call'),
+    ('get_signal_next_median', 'get_signal', 'next_median_s', 'get_signal: next 100, median per call'),
+    ('get_signal_next_total', 'get_signal', 'next_total_s', 'get_signal: next 100, total'),
+    ('load_1pct', 'load_1pct', 'time_s', 'load 1 % (load_signals, one thread)'),
+    ('load_10pct', 'load_10pct', 'time_s', 'load 10 % (load_signals, one thread)'),
+]
+
+
+def measure_floor(entry, args, sel_path):
+    """Run the floor tool (args.floor_bin, args.runs runs inside it) on ENTRY's file and
+    selection SEL_PATH; returns its JSON dict, or {'error': ...} when it is missing or fails."""
+    if not Path(args.floor_bin).exists():
+        return {'error': 'no floor tool at %s (make bench-floor)' % args.floor_bin}
+    cmd = [args.floor_bin, '--runs', str(args.runs), entry['path'], str(sel_path)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {'error': 'floor tool timed out'}
+    if p.returncode != 0 or not p.stdout.strip():
+        return {'error': 'floor tool failed: %s' % (p.stderr.strip() or p.returncode)}
+    res = json.loads(p.stdout.strip().splitlines()[-1])
+    log('  floor (%s chains): %s' % (res.get('pack'), ', '.join(
+        '%s %s' % (k, fmt_t(v)) for k, v in res['ops'].items())))
+    return res
+
+
+def floor_table(entry, runs):
+    """The floor rows of ENTRY's report: each load's median time as a multiple of its floor."""
+    fl = entry.get('floor')
+    if not fl:
+        return []
+    if 'error' in fl:
+        return ['\nFloor: %s.' % fl['error']]
+    summ = entry['summary']
+    L = ['\nFloor of each load: the time to decompress the same chains with the same library and '
+         'nothing else (`bench/floor.c`: chains of pack type `%s`, zlib ones through %s; median '
+         'of %d runs; not counted: frames, chain tables, reads, decoding). Each load as a '
+         'multiple of its floor (– when the load unpacks no chain, or a floor below 10 µs: such '
+         'chains are stored unpacked):\n'
+         % (fl.get('pack'), fl.get('zlib_lib'), fl.get('runs', runs)),
+         '| load | floor | chains unpacked | fstwave (Python) | × floor | fstwave (Node) | × floor |',
+         '|---|---|---|---|---|---|---|']
+    for key, op, metric, label in FLOOR_ROWS:
+        if op not in summ or key not in fl['ops']:
+            continue
+        f, n = fl['ops'][key], fl['chains'][key]
+        py = get_med(summ, op, 'fstwave-py', metric)
+        nd = get_med(summ, op, 'fstwave-node', metric)
+        # below 10 µs the floor is the clock's own cost (a median call may unpack nothing)
+        mult = (lambda t: fmt_r(ratio(t, f)) if n and f >= 1e-5 and t is not None else '–')
+        L.append('| %s | %s | %d | %s | %s | %s | %s |' % (
+            label, fmt_t(f), n, '–' if py is None else fmt_t(py), mult(py),
+            '–' if nd is None else fmt_t(nd), mult(nd)))
+    return L
 
 
 VIEW_ROWS = [
@@ -991,6 +1051,8 @@ def main():
     ap.add_argument('--gen-dir', default=str(ROOT / 'build' / 'bench' / 'files'))
     ap.add_argument('--gen-bin', default=str(ROOT / 'build' / 'bench' / 'gen_fst'))
     ap.add_argument('--work-dir', default=str(ROOT / 'build' / 'bench' / 'work'))
+    ap.add_argument('--floor-bin', default=str(ROOT / 'build' / 'bench' / 'floor'),
+                    help='the floor tool (bench/floor.c, make bench-floor); missing: no floor rows')
     ap.add_argument('--corpus', default=os.environ.get('CORPUS', str(ROOT.parent / 'shared' / 'fst-corpus')))
     ap.add_argument('--timeout', type=int, help='seconds per child (default 3600, quick 300)')
     ap.add_argument('--slow-seconds', type=float, default=60,
@@ -1070,6 +1132,7 @@ def main():
         e['measurements'] = []
         results['files'].append(e)
         bench_file(e, args, sel_path, sel, results, save)
+        e['floor'] = measure_floor(e, args, sel_path)
         e['checks'] = cross_checks(e)
         for c in e['checks']:
             log('  CHECK FAILED: ' + c)

@@ -9,6 +9,7 @@
 #                         bench/RESULTS25.md, bench/results25.json (make bench runs it too)
 #   make bench-files      only write the missing benchmark files
 #   make bench-gen        only build the generator, $(BENCH_GEN)
+#   make bench-floor      only build the floor tool, $(BENCH_FLOOR) (bench/floor.c)
 #
 # Knobs: BENCH_ARGS (extra bench/run.py options, e.g. BENCH_ARGS='--runs 3 --files
 # wide-lz4-100M corpus'); BENCH_CFLAGS.  Files are generated under $(BUILD) only, never into
@@ -27,17 +28,28 @@ BENCH_VPY     := $(or $(VPY),.venv/bin/python)
 BENCH_CORPUS   = $(or $(CORPUS),../shared/fst-corpus)
 BENCH_CFLAGS  ?= -O2 -std=gnu11 -Wall -Wextra
 BENCH_ARGS    ?=
-BENCH_RUN_ARGS = bench/run.py --gen-bin $(BENCH_GEN) --gen-dir $(BENCH_FILES) \
+BENCH_RUN_ARGS = bench/run.py --gen-bin $(BENCH_GEN) --floor-bin $(BENCH_DIR)/floor --gen-dir $(BENCH_FILES) \
                  --work-dir $(BENCH_DIR)/work --corpus $(BENCH_CORPUS)
 BENCH_RUN      = $(BENCH_VPY) $(BENCH_RUN_ARGS)
 
-.PHONY: bench bench25 bench-quick bench-files bench-gen bench-deps
+.PHONY: bench bench25 bench-quick bench-files bench-gen bench-floor bench-deps
 
 $(BENCH_GEN): bench/gen_fst.c $(BENCH_LIBFST_A) $(wildcard $(BENCH_LIBFST)/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -I$(BENCH_LIBFST) $< $(BENCH_LIBFST_A) -lz -lm -o $@
 
 bench-gen: $(BENCH_GEN)
+
+# the floor of each load (bench/floor.c): the core's chain index and the same
+# decompression libraries as the core
+BENCH_FLOOR   := $(BENCH_DIR)/floor
+BENCH_CORE_A  := $(or $(CORE_A),$(BENCH_BUILD)/libfstwave.a)
+
+$(BENCH_FLOOR): bench/floor.c $(BENCH_CORE_A) $(wildcard core/include/*.h core/src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -Icore/include -Icore/src -I$(BENCH_LIBFST) -Ivendor/libdeflate $< $(BENCH_CORE_A) -lz -lpthread -o $@
+
+bench-floor: $(BENCH_FLOOR)
 
 # matplotlib for the plot, from PyPI into the project's .venv when missing
 $(BENCH_DIR)/.matplotlib-ok: python
@@ -46,7 +58,7 @@ $(BENCH_DIR)/.matplotlib-ok: python
 	    $(BENCH_VPY) -m pip install -q --disable-pip-version-check matplotlib
 	@touch $@
 
-bench-deps: $(BENCH_GEN) python node $(BENCH_DIR)/.matplotlib-ok
+bench-deps: $(BENCH_GEN) $(BENCH_FLOOR) python node $(BENCH_DIR)/.matplotlib-ok
 
 # generating needs no binding: any Python 3 runs the runner for that
 bench-files: $(BENCH_GEN)

@@ -51,12 +51,15 @@ FUZZ_SAN_ENV   := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0:max_al
 
 # own file lists, so this fragment works wherever the root Makefile includes it
 FUZZ_LIBFST     := $(or $(LIBFST_DIR),vendor/libfst)
+FUZZ_LIBDEFLATE := vendor/libdeflate
 FUZZ_SRC_CFLAGS := -g -O2 -std=gnu11 -fno-omit-frame-pointer -Icore/include -I$(FUZZ_LIBFST) \
-                   -fno-sanitize-recover=all
+                   -I$(FUZZ_LIBDEFLATE) -fno-sanitize-recover=all
 # FUZZ_CORE=DIR builds the harness over another copy of core/src (e.g. one with
 # a proposed patch applied, to go on fuzzing past an open finding)
 FUZZ_CORE       ?= core/src
-FUZZ_LIB_SRCS   := $(wildcard $(FUZZ_CORE)/*.c) $(FUZZ_LIBFST)/lz4.c
+FUZZ_LIB_SRCS   := $(wildcard $(FUZZ_CORE)/*.c) $(FUZZ_LIBFST)/lz4.c \
+                   $(addprefix $(FUZZ_LIBDEFLATE)/lib/,adler32.c deflate_decompress.c zlib_decompress.c \
+                     utils.c x86/cpu_features.c arm/cpu_features.c)
 FUZZ_DEPS       := $(FUZZ_LIB_SRCS) $(wildcard core/include/*.h $(FUZZ_CORE)/*.h) \
                    tests/fuzz/fuzz_open.c $(FUZZ_DIR)/.clang-ok
 

@@ -31,11 +31,14 @@ MINGW_CC     ?= $(MINGW_HOST)-gcc
 MINGW_AR     ?= $(MINGW_HOST)-ar
 MINGW_LIBFST := $(or $(LIBFST_DIR),vendor/libfst)
 MINGW_CFLAGS ?= -O2 -g -std=gnu11 -Wall -Wextra
-MINGW_STD    := -D__USE_MINGW_ANSI_STDIO=1 -Icore/include -I$(MINGW_LIBFST)
+MINGW_STD    := -D__USE_MINGW_ANSI_STDIO=1 -Icore/include -I$(MINGW_LIBFST) -Ivendor/libdeflate
+MINGW_LIBDEFLATE := $(or $(LIBDEFLATE_SRCS),$(addprefix vendor/libdeflate/lib/,adler32.c \
+                    deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c))
 MINGW_SRCS   := $(or $(CORE_SRCS),$(wildcard core/src/*.c))
 MINGW_HDRS   := $(or $(CORE_HDRS),$(wildcard core/include/*.h core/src/*.h))
 MINGW_OBJS   := $(patsubst core/src/%.c,$(MINGW_DIR)/core/%.o,$(MINGW_SRCS)) \
-                $(MINGW_DIR)/libfst/lz4.o $(MINGW_DIR)/libfst/fastlz.o
+                $(MINGW_DIR)/libfst/lz4.o $(MINGW_DIR)/libfst/fastlz.o \
+                $(patsubst vendor/libdeflate/%.c,$(MINGW_DIR)/libdeflate/%.o,$(MINGW_LIBDEFLATE))
 MINGW_A      := $(MINGW_DIR)/libfstwave.a
 MINGW_TEST   := $(MINGW_DIR)/test_core.exe
 MINGW_THREADS := $(MINGW_DIR)/test_threads.exe
@@ -79,6 +82,11 @@ $(MINGW_DIR)/core/%.o: core/src/%.c $(MINGW_HDRS) | $(MINGW_TOOLS)
 $(MINGW_DIR)/libfst/%.o: $(MINGW_LIBFST)/%.c | $(MINGW_TOOLS)
 	@mkdir -p $(@D)
 	$(MINGW_CC) $(MINGW_CFLAGS) $(MINGW_STD) -c $< -o $@
+
+# libdeflate, vendored unmodified: its own warnings off
+$(MINGW_DIR)/libdeflate/%.o: vendor/libdeflate/%.c | $(MINGW_TOOLS)
+	@mkdir -p $(@D)
+	$(MINGW_CC) -O2 -g -std=gnu11 -w -Ivendor/libdeflate -c $< -o $@
 
 $(MINGW_A): $(MINGW_OBJS)
 	@rm -f $@

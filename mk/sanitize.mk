@@ -33,7 +33,9 @@ SAN_LIBFST    := $(or $(LIBFST_DIR),vendor/libfst)
 SAN_CC        ?= $(or $(CC),cc)
 SAN_CORE_SRCS := $(or $(CORE_SRCS),$(wildcard core/src/*.c))
 SAN_CORE_HDRS := $(or $(CORE_HDRS),$(wildcard core/include/*.h core/src/*.h))
-SAN_STD       := -std=gnu11 -Wall -Wextra -Icore/include -I$(SAN_LIBFST)
+SAN_LIBDEFLATE_SRCS := $(or $(LIBDEFLATE_SRCS),$(addprefix vendor/libdeflate/lib/,adler32.c \
+                       deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c))
+SAN_STD       := -std=gnu11 -Wall -Wextra -Icore/include -I$(SAN_LIBFST) -Ivendor/libdeflate
 
 # every FST file of the corpus, the generated fixtures and the bundled example
 # (recursive: expanded when a recipe runs, after `fixtures` has written them)
@@ -48,7 +50,8 @@ SAN_ALL_FILES    = $(SAN_CORPUS_FILES) $(sort $(wildcard $(SAN_BUILD)/fixtures/*
 SAN_DIR    := $(SAN_BUILD)/asan
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 SAN_OBJS   := $(patsubst core/src/%.c,$(SAN_DIR)/core/%.o,$(SAN_CORE_SRCS)) \
-              $(SAN_DIR)/libfst/lz4.o $(SAN_DIR)/libfst/fastlz.o
+              $(SAN_DIR)/libfst/lz4.o $(SAN_DIR)/libfst/fastlz.o \
+              $(patsubst vendor/libdeflate/%.c,$(SAN_DIR)/libdeflate/%.o,$(SAN_LIBDEFLATE_SRCS))
 SAN_ENV    := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -64,6 +67,10 @@ $(SAN_DIR)/libfst/lz4.o: $(SAN_LIBFST)/lz4.c
 # (fastlz.c: `*(const uint16_t *)` on x86); UBSan's alignment check would stop on the
 # first FastLZ chain.  Vendored code is not edited, so this one file is compiled without
 # the alignment check (every other check, and ASan, stays on).
+$(SAN_DIR)/libdeflate/%.o: vendor/libdeflate/%.c
+	@mkdir -p $(@D)
+	$(SAN_CC) $(SAN_FLAGS) -std=gnu11 -w -Ivendor/libdeflate -c $< -o $@
+
 $(SAN_DIR)/libfst/fastlz.o: $(SAN_LIBFST)/fastlz.c
 	@mkdir -p $(@D)
 	$(SAN_CC) $(SAN_FLAGS) -fno-sanitize=alignment -std=gnu11 -I$(SAN_LIBFST) -c $< -o $@
@@ -143,13 +150,13 @@ TSAN_FLAGS := -fsanitize=thread -g -O1
 # corpus files under 200 kB (all but the two largest, which only make TSan slow) + fixtures
 TSAN_FILES  = $(sort $(shell find $(CORPUS) -name '*.fst' -size -200k)) $(sort $(wildcard $(SAN_BUILD)/fixtures/*.fst))
 
-$(TSAN_DIR)/test_threads: tests/c/test_threads.c $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c
+$(TSAN_DIR)/test_threads: tests/c/test_threads.c $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c $(SAN_LIBDEFLATE_SRCS)
 	@mkdir -p $(@D)
-	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
+	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c $(SAN_LIBDEFLATE_SRCS) -lz -lpthread -o $@
 
-$(TSAN_DIR)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c
+$(TSAN_DIR)/test_progress: tests/c/test_progress.c tests/c/check.h tests/c/same_signal.h $(SAN_CORE_SRCS) $(SAN_CORE_HDRS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c $(SAN_LIBDEFLATE_SRCS)
 	@mkdir -p $(@D)
-	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c -lz -lpthread -o $@
+	$(SAN_CC) $(TSAN_FLAGS) $(SAN_STD) $< $(SAN_CORE_SRCS) $(SAN_LIBFST)/lz4.c $(SAN_LIBFST)/fastlz.c $(SAN_LIBDEFLATE_SRCS) -lz -lpthread -o $@
 
 test-tsan: $(TSAN_DIR)/test_threads $(TSAN_DIR)/test_progress fixtures
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_DIR)/test_threads $(TSAN_FILES)

@@ -16,7 +16,8 @@
  * a bad window (one line `fstwave: error: FILE: ...` on stderr), 2 usage error.  Long loads
  * draw a progress bar on stderr when it is a terminal.  Output is written as it is produced (synchronous writes to
  * fd 1 in 256 KiB chunks); a closed output pipe (`| head`) ends the program quietly with
- * exit code 1.
+ * exit code 1.  Every command holds at most one batch of signals at a time (`dump` loads
+ * `--batch-size` signals per pass and frees them once written, lib/dump-format.js).
  */
 
 const fs = require('fs');
@@ -26,7 +27,7 @@ const { DEFAULT_BATCH_SIZE, writeDump } = require('./lib/dump-format');
 const { walkScopes, count, topLevelVars } = require('./lib/walk');
 
 const PROG = 'fstwave';
-const FLUSH_AT = 1 << 18; // characters of text buffered before a write to stdout
+const FLUSH_AT = 1 << 18; // bytes of text buffered before a write to stdout
 
 // ---------------------------------------------------------------------------
 // Output
@@ -54,26 +55,36 @@ function writeAll(fd, buf) {
   }
 }
 
-/** Buffered line writer on fd 1 (UTF-8, no newline translation). */
+/**
+ * Buffered line writer on fd 1 (UTF-8, no newline translation).  Each line is encoded into
+ * one reused buffer at once, so its string dies young: keeping the strings until a flush
+ * (and joining them) had them promoted to V8's old generation, whose garbage then grew the
+ * heap by a hundred MB over a long dump.
+ */
 class Out {
   constructor(fd) {
     this.fd = fd;
-    this.parts = [];
-    this.size = 0;
+    this.buf = Buffer.allocUnsafe(FLUSH_AT);
+    this.pos = 0;
   }
 
   line(s) {
-    this.parts.push(s);
-    this.size += s.length + 1;
-    if (this.size >= FLUSH_AT) this.flush();
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    if (this.pos + 3 * s.length + 1 > this.buf.length) {
+      this.flush();
+      if (3 * s.length + 1 > this.buf.length) {
+        writeAll(this.fd, Buffer.from(s + '\n', 'utf8'));
+        return;
+      }
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.buf[this.pos++] = 0x0a;
   }
 
   flush() {
-    if (this.parts.length) {
-      const text = this.parts.join('\n') + '\n';
-      this.parts = [];
-      this.size = 0;
-      writeAll(this.fd, Buffer.from(text, 'utf8'));
+    if (this.pos > 0) {
+      writeAll(this.fd, this.buf.subarray(0, this.pos));
+      this.pos = 0;
     }
   }
 }

@@ -60,6 +60,31 @@ export interface WaveformOptions extends WorkOptions {
   removeScopesWithEmptyName?: boolean;
   /** Read the body at open (default true); otherwise on first need. */
   loadBody?: boolean;
+  /**
+   * Budget in bytes of the Waveform's cache of recently loaded signals that the program no
+   * longer holds (contract D10, docs/api.md): `null` / omitted is the core's default
+   * (`FSTW_CACHE_DEFAULT_BYTES`, 32 MiB); 0 keeps only the Signals the program holds.
+   * @throws {RangeError} (from the constructor / `open`) when negative or not an integer
+   */
+  signalCacheBytes?: number | bigint | null;
+}
+
+/** What `Waveform#signalCacheStats()` reports. */
+export interface SignalCacheStats {
+  /** Signals the cache of recent loads keeps (unheld ones plus held ones among them). */
+  signals: number;
+  /** Their bytes (the core's `fstw_signal_bytes`: times, values, string offsets). */
+  bytes: number;
+  /** The budget in bytes (`signalCacheBytes`). */
+  budget: number;
+}
+
+/** What the package's `memoryStats()` reports: every loaded signal of the process. */
+export interface MemoryStats {
+  /** Loaded signals not yet freed (every Waveform, every thread). */
+  signals: number;
+  /** Their bytes, counted as `SignalCacheStats.bytes`. */
+  signalBytes: number;
 }
 
 /**
@@ -158,9 +183,17 @@ export interface QueryResult {
 
 /**
  * An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).  After `close()`
- * every method throws an `Error` with code `ERR_FSTWAVE_CLOSED` ("I/O operation on closed
- * waveform"), and so does every Hierarchy / Scope / Var method that reads the file; loaded
- * Signals stay readable.
+ * every method but `signalCacheStats()` throws an `Error` with code `ERR_FSTWAVE_CLOSED`
+ * ("I/O operation on closed waveform"), and so does every Hierarchy / Scope / Var method
+ * that reads the file; loaded Signals stay readable.
+ *
+ * The signal cache (contract D10, revised; docs/api.md): a loaded Signal stays the same
+ * object while the program holds it (the Waveform keeps a weak reference); once nobody
+ * holds it, the most recently loaded signals stay kept up to `signalCacheBytes`, so a new
+ * load of one wraps it without reading the file.  `unloadSignals` drops at once, `close`
+ * clears.  The memory of a dropped Signal is freed once garbage collection found it
+ * unreachable (reported to V8 as external memory, so that comes soon), at the latest at
+ * the next signal load.
  */
 export class Waveform {
   /**
@@ -184,7 +217,11 @@ export class Waveform {
   loadBodyAsync(options?: WorkOptions): Promise<void>;
   /** True once the body has been read. */
   bodyLoaded(): boolean;
-  /** The (cached) Signal of a var. @throws {TypeError} when `v` is not a Var */
+  /**
+   * The Signal of a var: the same object while the program holds it, else a new one over
+   * the cache's kept signal, else loaded (blocking) and cached.
+   * @throws {TypeError} when `v` is not a Var
+   */
   getSignal(v: Var): Signal;
   /** The (cached) Signal of the var at a dotted path. @throws {FstwaveError} FST_NO_VAR */
   getSignalFromPath(absHierarchyPath: string): Signal;
@@ -201,8 +238,13 @@ export class Waveform {
   loadSignals(vars: Iterable<Var>, options?: WorkOptions): Signal[];
   /** Like `loadSignals` but on the libuv thread pool. An aborted load caches nothing. */
   loadSignalsAsync(vars: Iterable<Var>, options?: WorkOptions): Promise<Signal[]>;
-  /** Drops the given signals from the cache. */
+  /**
+   * Drops the given signals from the cache at once (the kept signal and the identity of a
+   * held Signal: the next load reads the file again).  Held Signals stay valid.
+   */
   unloadSignals(signalsOrVars: Iterable<Signal | Var>): void;
+  /** What the cache of recent loads holds now (also after `close()`: then empty). */
+  signalCacheStats(): SignalCacheStats;
   /**
    * Cursor values: for each item what `signal.valueAtTime(t)` gives, in one call; the
    * signals of Vars are loaded first (blocking, cached).
@@ -211,8 +253,9 @@ export class Waveform {
   /** Like `valuesAtTime`, loading the signals of Vars with `loadSignalsAsync(vars, options)`. */
   valuesAtTimeAsync(signalsOrVars: Iterable<Signal | Var>, t: TimeArg, options?: WorkOptions): Promise<Array<Value | null>>;
   /**
-   * Closes the file (idempotent).  Async calls in flight complete first (the file is closed
-   * when the last one ends); signals they load are returned, not cached.
+   * Closes the file (idempotent) and clears the signal cache.  Async calls in flight
+   * complete first (the file is closed when the last one ends); signals they load are
+   * returned, not cached.
    */
   close(): void;
   /** True once `close()` was called. */
@@ -378,6 +421,12 @@ export class Timescale {
 export const version: string;
 /** The Node-API version the addon was built for (8). */
 export const napiVersion: number;
+/**
+ * Every loaded signal of the process not yet freed (the core's counters, all Waveforms and
+ * threads) and their bytes.  A dropped Signal counts until garbage collection found it
+ * unreachable and no Waveform's cache keeps it.
+ */
+export function memoryStats(): MemoryStats;
 /** Diagnostics (not part of the contract): files and signals held by this thread's addon. */
 export function _nativeStats(): { openFiles: number; liveSignals: number };
 

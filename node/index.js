@@ -11,7 +11,7 @@
  *   lib/native.js     the addon loader
  *   lib/internal.js   what the modules share and users do not (constructor token, symbols)
  *   lib/args.js       argument validation (type checks, paths, options)
- *   lib/waveform.js   Waveform: open, body load, the signal cache
+ *   lib/waveform.js   Waveform: open, body load, the signal cache (with node/src/nfstw_cache.c)
  *   lib/hierarchy.js  Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter
  *   lib/signal.js     Signal, SignalChangeIter, the query buffer
  *   lib/time.js       TimeTable, Timescale, TimescaleUnit
@@ -45,6 +45,18 @@ const { TimeTable, Timescale, TimescaleUnit } = require('./lib/time');
 const { AbortError } = require('./lib/abort');
 
 /**
+ * Process-wide counters of loaded signals (the core's `fstw_memory_stats_get`): how many
+ * signals are loaded and not yet freed, from every Waveform of every thread, and their
+ * bytes (times, values and string offsets, as `signalCacheBytes` counts them; not the time
+ * tables).  A Signal nobody holds any more is counted until garbage collection has found it
+ * unreachable and no Waveform cache keeps it (contract D10, docs/api.md).  Extension.
+ * @returns {{signals: number, signalBytes: number}}
+ */
+function memoryStats() {
+  return native.memoryStats();
+}
+
+/**
  * Diagnostics for tests: how many files and signals this thread's addon instance holds open.
  * Not part of the contract.
  * @returns {{openFiles: number, liveSignals: number}}
@@ -69,5 +81,6 @@ module.exports = {
   AbortError,
   version: '0.1.0',
   napiVersion: native.napiVersion,
+  memoryStats,
   _nativeStats,
 };

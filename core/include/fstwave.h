@@ -425,11 +425,12 @@ FSTW_API int64_t fstw_time_index_at(const fstw_file *f, uint64_t t);
 /* Loads the given signals (signal refs, each < fstw_signal_count) in one pass
  * over the value-change blocks; loads the body first if needed.  out[i]
  * receives the signal of refs[i] (repeated refs give separate handles).
- * The first load of a file also indexes every block's chain table (FST
- * format: per-signal chain offsets); later loads of a few signals read only
- * small windows of those tables and their own chains (reads at offsets), so each costs
- * about one read per block instead of a pass over the file (libfst and
- * pywellen decode every chain table on every load).
+ * A load also indexes each block's chain table (FST format: per-signal
+ * chain offsets) as far as the highest signal it wants, once per file (a later
+ * load of a higher signal extends the index); loads of a few signals then
+ * read only small windows of those tables and their own chains (reads at
+ * offsets), so each costs about one read per block instead of a pass over
+ * the file (libfst and pywellen decode every chain table on every load).
  * multi_threaded allows worker threads: when the estimated work is large
  * (about 512 KB of chains; FSTWAVE_PARALLEL_MIN_BYTES in the environment
  * overrides it), the work is split between up to one thread per CPU: by
@@ -477,10 +478,10 @@ FSTW_API void fstw_memory_stats_get(fstw_memory_stats *out);
 
 /* ---------------------------------------------------------- signal cache
  *
- * The signal cache of the contract's revised D10 (api-contract section 2,
- * docs/api.md D10): the most recently loaded signals, kept up to a budget of
- * bytes (fstw_signal_bytes) even when nobody else holds them, so that loading
- * a signal again is free.  The other half of D10 (a signal stays cached while
+ * The signal cache (deviation D10 in docs/api.md, section 3.5 there): the
+ * most recently loaded signals, kept up to a budget of bytes
+ * (fstw_signal_bytes) even when nobody else holds them, so that loading a
+ * signal again is free.  The other half of that rule (a signal stays cached while
  * the program holds it, as the same object) is the bindings': they keep weak
  * references to their Signal objects and look here only when none is alive.
  * One cache per open file, made by the binding.  Not thread-safe: a binding

@@ -1,5 +1,5 @@
 /*
- * fstw_cache.c - the signal cache of the contract's revised D10: the most
+ * fstw_cache.c - the signal cache (D10 in docs/api.md, section 3.5): the most
  * recently loaded signals of one file, kept up to a budget of bytes.
  *
  * Entries live in one array, linked from the most recent to the least

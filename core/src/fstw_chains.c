@@ -11,10 +11,12 @@
  * next one starts; the last one ends at the table.
  *
  * libfst and pywellen decode a block's whole table for every load (~1 ms for
- * 100k handles).  Here the first load of a block records the decoder state
- * every FSTW_CKPT_EVERY handles (24 bytes each: ~3 MB for 100k handles and
- * 150 blocks); later loads of a few signals resume at the checkpoint before
- * each handle and read a small window of the table at its offset.  Batch loads
+ * 100k handles).  Here a block's table is indexed only as far as a load needs
+ * it: the decoder state every FSTW_CKPT_EVERY handles (24 bytes each: ~3 MB
+ * for 100k handles and 150 blocks), from the start of the table up to the
+ * highest handle the load wants, extended by later loads that want higher
+ * handles.  A load of a few signals resumes at the checkpoint before each
+ * handle and reads a small window of the table at its offset.  Batch loads
  * that want many handles of a block parse its whole table instead. */
 #include "fstw_internal.h"
 #include <stdlib.h>
@@ -98,16 +100,19 @@ static int read_layout(const fstw_file *f, const fstwi_vc_block *b, layout *L, f
 /* ---- reading entries */
 
 /* Points *out at the table's bytes at pos: at least min(ENTRY_MAX, left) of
- * them (*avail). */
+ * them (*avail).  On a miss the window is read again at pos: t->hint bytes
+ * (at least WINDOW), so a pass over much of the table reads it in few calls. */
 static int table_bytes(fstwi_table_src *t, uint64_t pos, const uint8_t **out, size_t *avail)
 {
     const fstwi_vc_block *b = t->b;
     uint64_t left = b->table_len - pos;
-    if (t->have_whole) { *avail = (size_t)left; *out = t->whole.data + pos; return FSTW_OK; }
     size_t need = left < ENTRY_MAX ? (size_t)left : ENTRY_MAX;
-    if (!(pos >= t->win_pos && pos - t->win_pos + need <= t->win_len)) {
-        size_t n = left < WINDOW ? (size_t)left : WINDOW;
-        if (fstwi_buf_reserve(&t->win, WINDOW)) return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+    if (!(t->win_len && pos >= t->win_pos && pos - t->win_pos + need <= t->win_len)) {
+        uint64_t want = t->hint > WINDOW ? t->hint : WINDOW;
+        size_t n = left < want ? (size_t)left : (size_t)want;
+        t->win_len = 0;
+        if (fstwi_buf_reserve(&t->win, n ? n : 1))
+            return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory for %zu bytes of a chain table", n);
         int rc = fstwi_source_read(&t->f->src, b->table_off + pos, t->win.data, n, "chain table", t->err);
         if (rc) return rc;
         t->win_pos = pos;
@@ -188,26 +193,27 @@ static int entry_next(fstwi_table_src *t, fstwi_chain_ckpt *s, entry *e)
 }
 
 /* The common entry, inline (the index and the dense parse decode every entry
- * of every block): a chain delta (the signal has a chain) in a one- or
- * two-byte varint, from the whole table (t->have_whole).  1 with s advanced
+ * they pass): a chain delta (the signal has a chain) in a one- or two-byte
+ * varint, from the window read (t->win).  1 with s advanced
  * past it as entry_next would and *delta set; 0 for any other entry, and for
- * a chain outside its block, which entry_next then decodes (and reports).
- * Same reading as entry_next: alias2 blocks store a signed varint whose value
- * halved is the delta when positive. */
+ * a chain outside its block, and for an entry not inside the window read,
+ * which entry_next then decodes (and reports, or reads).  Same reading as
+ * entry_next: alias2 blocks store a signed varint whose value halved is the
+ * delta when positive. */
 static inline int fast_data_entry(const fstwi_table_src *t, fstwi_chain_ckpt *s, uint64_t *delta)
 {
     const fstwi_vc_block *b = t->b;
-    const uint8_t *d = t->whole.data;
     uint64_t pos = s->pos;
-    if (s->idx >= b->maxh || pos + 2 > b->table_len) return 0;
-    uint8_t c0 = d[pos];
+    if (s->idx >= b->maxh || pos < t->win_pos || pos + 2 > t->win_pos + t->win_len) return 0;
+    const uint8_t *d = t->win.data + (pos - t->win_pos);
+    uint8_t c0 = d[0];
     if (!(c0 & 1)) return 0;
     uint64_t v;
     unsigned nb;
     if (c0 < 0x80) { v = c0; nb = 1; }
-    else if (d[pos + 1] < 0x80) { v = (c0 & 0x7fu) | ((uint64_t)d[pos + 1] << 7); nb = 2; }
+    else if (d[1] < 0x80) { v = (c0 & 0x7fu) | ((uint64_t)d[1] << 7); nb = 2; }
     else return 0;
-    if (b->type == FSTW_BL_VCDATA_DYN_ALIAS2 && ((d[pos + nb - 1] & 0x40) || v >> 1 == 0))
+    if (b->type == FSTW_BL_VCDATA_DYN_ALIAS2 && ((d[nb - 1] & 0x40) || v >> 1 == 0))
         return 0; /* an alias */
     if (v >> 1 > (b->table_off - b->vc_start) - s->offset) return 0;
     *delta = v >> 1;
@@ -217,49 +223,99 @@ static inline int fast_data_entry(const fstwi_table_src *t, fstwi_chain_ckpt *s,
     return 1;
 }
 
-/* ---- building the index */
-
-static int read_whole(fstwi_table_src *t)
+/* fast_data_entry over a run of entries, the state in registers (the index
+ * pass): advances s past every common entry before handle `stop` in the
+ * window read; stops at handle `stop`, at any other entry and at the window's
+ * last byte, leaving those to the caller. */
+static void fast_run(const fstwi_table_src *t, fstwi_chain_ckpt *s, uint64_t stop)
 {
     const fstwi_vc_block *b = t->b;
-    t->whole.len = 0;
-    if (fstwi_buf_reserve(&t->whole, b->table_len + 1))
-        return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory for a chain table of %llu bytes",
-                         (unsigned long long)b->table_len);
-    int rc = fstwi_source_read(&t->f->src, b->table_off, t->whole.data, b->table_len, "chain table", t->err);
-    if (rc) return rc;
-    t->whole.len = b->table_len;
-    t->have_whole = 1;
-    return FSTW_OK;
+    if (s->pos < t->win_pos || s->pos >= t->win_pos + t->win_len) return;
+    const uint8_t *p = t->win.data + (s->pos - t->win_pos);
+    const uint8_t *const end = t->win.data + t->win_len - 1;  /* two bytes left at p < end */
+    const uint64_t region = b->table_off - b->vc_start;
+    const int alias2 = b->type == FSTW_BL_VCDATA_DYN_ALIAS2;
+    uint64_t off = s->offset, idx = s->idx;
+    if (stop > b->maxh) stop = b->maxh;
+    while (idx < stop && p < end) {
+        uint8_t c0 = p[0];
+        uint64_t v;
+        unsigned nb;
+        if (!(c0 & 1)) break;
+        if (c0 < 0x80) { v = c0; nb = 1; }
+        else if (p[1] < 0x80) { v = (c0 & 0x7fu) | ((uint64_t)p[1] << 7); nb = 2; }
+        else break;
+        if (alias2 && ((p[nb - 1] & 0x40) || v >> 1 == 0)) break; /* an alias */
+        if (v >> 1 > region - off) break;
+        off += v >> 1;
+        p += nb;
+        idx++;
+    }
+    s->pos = t->win_pos + (uint64_t)(p - t->win.data);
+    s->offset = off;
+    s->idx = (uint32_t)idx;
 }
 
-/* One pass over the whole table: checkpoints, and every entry checked. */
-static int build_index(fstwi_table_src *t, fstwi_chain_ckpt **out, uint32_t *n_out)
+/* ---- building the index */
+
+/* Extends b's checkpoints until they cover handle `upto` (all of them when
+ * upto >= maxh): decodes the table from the last published checkpoint on,
+ * every entry passed checked, into a private array, then publishes the new
+ * checkpoints under the file's lock (another thread may have extended the
+ * same block meanwhile: the checkpoints are the same, the furthest wins).
+ * Readers take b->ckpt[j] only for j < ckpt_done (read with acquire). */
+static int extend_index(fstwi_table_src *t, fstwi_vc_block *b, uint64_t upto)
 {
-    const fstwi_vc_block *b = t->b;
-    uint32_t n = (uint32_t)(b->maxh / FSTW_CKPT_EVERY) + 1;
-    fstwi_chain_ckpt *ck = malloc(n * sizeof *ck);
-    if (!ck) return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+    uint32_t n = b->n_ckpt;
+    uint64_t need64 = upto / FSTW_CKPT_EVERY + 1;
+    uint32_t need = need64 < n ? (uint32_t)need64 : n;
+    uint32_t done = __atomic_load_n(&b->ckpt_done, __ATOMIC_ACQUIRE);
+    if (done >= need) return FSTW_OK;
+    uint32_t base = done ? done - 1 : 0, j = base;
     fstwi_chain_ckpt s = { 0, 0, 0, 0 };
-    uint32_t j = 0;
-    int rc;
-    for (;;) {
-        fstwi_chain_ckpt before = s;
-        uint64_t delta;
-        if (fast_data_entry(t, &s, &delta)) {
-            if (j < n && (uint64_t)j * FSTW_CKPT_EVERY <= before.idx) ck[j++] = before;
+    if (done) s = b->ckpt[base];
+    fstwi_chain_ckpt *ck = malloc((n - base) * sizeof *ck);
+    if (!ck) return fstwi_fail(t->err, FSTW_ERR_NOMEM, "out of memory");
+    /* read the table in one go up to about where handle need * EVERY lies
+     * (the entries are about equally long), the rest as it comes */
+    uint64_t left = b->table_len - s.pos;
+    if (need < n && b->maxh > s.idx) {
+        double frac = (double)((uint64_t)need * FSTW_CKPT_EVERY - s.idx) / (double)(b->maxh - s.idx);
+        uint64_t est = (uint64_t)((double)left * frac * 1.1) + 4096;
+        t->hint = est < left ? est : left;
+    } else {
+        t->hint = left;
+    }
+    int rc = FSTW_OK;
+    while (j < need) {
+        /* the state before the entry of handle j * EVERY: checkpoint j */
+        fast_run(t, &s, (uint64_t)j * FSTW_CKPT_EVERY);
+        if (s.idx == (uint64_t)j * FSTW_CKPT_EVERY) {
+            ck[j++ - base] = s;
             continue;
         }
+        fstwi_chain_ckpt before = s;
         entry e;
-        if ((rc = entry_next(t, &s, &e))) { free(ck); return rc; }
-        if (e.kind == E_END) break;
+        if ((rc = entry_next(t, &s, &e))) break;
+        if (e.kind == E_END) {
+            while (j < n) ck[j++ - base] = s;
+            break;
+        }
         uint64_t end_idx = (uint64_t)e.idx + e.count;
-        while (j < n && (uint64_t)j * FSTW_CKPT_EVERY < end_idx) ck[j++] = before;
+        while (j < n && (uint64_t)j * FSTW_CKPT_EVERY < end_idx) ck[j++ - base] = before;
     }
-    while (j < n) ck[j++] = s;
-    *out = ck;
-    *n_out = n;
-    return FSTW_OK;
+    t->hint = 0;
+    if (!rc) {
+        fstwi_mutex_lock(&t->f->lock);
+        uint32_t d = b->ckpt_done;
+        if (d < j) {
+            memcpy(b->ckpt + d, ck + (d - base), (size_t)(j - d) * sizeof *ck);
+            __atomic_store_n(&b->ckpt_done, j, __ATOMIC_RELEASE);
+        }
+        fstwi_mutex_unlock(&t->f->lock);
+    }
+    free(ck);
+    return rc;
 }
 
 /* Whole-table parse into per-handle chains (the dense mode). */
@@ -321,53 +377,52 @@ static int parse_dense(fstwi_table_src *t)
     return FSTW_OK;
 }
 
+/* The first call for a block reads its layout and publishes it with an
+ * empty index (chains_ready; two threads may read it, one result is kept). */
+static int ensure_layout(fstw_file *f, fstwi_vc_block *b, fstw_error *err)
+{
+    if (__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) return FSTW_OK;
+    layout L;
+    int rc = read_layout(f, b, &L, err);
+    if (rc) return rc;
+    uint32_t n = (uint32_t)(L.maxh / FSTW_CKPT_EVERY) + 1;
+    fstwi_chain_ckpt *ck = malloc(n * sizeof *ck);
+    if (!ck) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
+    fstwi_mutex_lock(&f->lock);
+    if (!b->chains_ready) {
+        b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
+        b->table_len = L.table_len; b->maxh = L.maxh;
+        b->ckpt = ck; b->n_ckpt = n;
+        b->ckpt_done = 0;
+        ck = NULL;
+        __atomic_store_n(&b->chains_ready, 1, __ATOMIC_RELEASE);
+    }
+    fstwi_mutex_unlock(&f->lock);
+    free(ck);
+    return FSTW_OK;
+}
+
 int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, size_t n_wanted,
-                        fstw_error *err)
+                        uint32_t max_ref, fstw_error *err)
 {
     t->f = f;
     t->b = b;
     t->err = err;
-    t->have_whole = 0;
     t->dense = 0;
     t->win_pos = 0;
     t->win_len = 0;
+    t->hint = 0;
     int rc;
-    if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) {
-        layout L;
-        if ((rc = read_layout(f, b, &L, err))) return rc;
-        /* built on a private copy of the block's fixed fields (another thread
-         * may be publishing the same block's index meanwhile), published under
-         * the lock before chains_ready */
-        fstwi_vc_block tmp;
-        memset(&tmp, 0, sizeof tmp);
-        tmp.type = b->type; tmp.offset = b->offset; tmp.length = b->length;
-        tmp.incomplete = b->incomplete; tmp.frame_off = b->frame_off; tmp.tt_count = b->tt_count;
-        tmp.tt_packed = b->tt_packed;
-        tmp.pack = L.pack; tmp.vc_start = L.vc_start; tmp.table_off = L.table_off;
-        tmp.table_len = L.table_len; tmp.maxh = L.maxh;
-        t->b = &tmp;
-        fstwi_chain_ckpt *ck = NULL;
-        uint32_t n = 0;
-        rc = read_whole(t);
-        if (!rc) rc = build_index(t, &ck, &n);
-        t->b = b;
-        if (rc) return rc;
-        fstwi_mutex_lock(&f->lock);
-        if (!b->chains_ready) {
-            b->pack = L.pack; b->vc_start = L.vc_start; b->table_off = L.table_off;
-            b->table_len = L.table_len; b->maxh = L.maxh;
-            b->ckpt = ck; b->n_ckpt = n;
-            ck = NULL;
-            __atomic_store_n(&b->chains_ready, 1, __ATOMIC_RELEASE);
-        }
-        fstwi_mutex_unlock(&f->lock);
-        free(ck);
-    }
+    if ((rc = ensure_layout(f, b, err))) return rc;
+    if (!b->maxh) return FSTW_OK;
     /* a walk from a checkpoint decodes about FSTW_CKPT_EVERY / 2 entries:
-     * for many wanted signals one parse of the whole table costs less */
-    if (!b->maxh || (uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) < b->maxh) return FSTW_OK;
-    if (!t->have_whole && (rc = read_whole(t))) return rc;
-    return parse_dense(t);
+     * for many wanted signals one parse of the whole table costs less (and
+     * needs no checkpoints) */
+    if ((uint64_t)n_wanted * (FSTW_CKPT_EVERY / 2) < b->maxh) return extend_index(t, b, max_ref);
+    t->hint = b->table_len;
+    rc = parse_dense(t);
+    t->hint = 0;
+    return rc;
 }
 
 int fstwi_chain_find(fstwi_table_src *t, uint32_t ref, uint64_t *off, uint64_t *len)
@@ -386,6 +441,10 @@ int fstwi_chain_find(fstwi_table_src *t, uint32_t ref, uint64_t *off, uint64_t *
     uint32_t h = ref, from = ref;
     int via_alias = 0, rc;
     for (;;) {
+        /* an alias may lead past the handles indexed so far */
+        if (h / FSTW_CKPT_EVERY >= __atomic_load_n(&b->ckpt_done, __ATOMIC_ACQUIRE) &&
+            (rc = extend_index(t, t->b, h)))
+            return rc;
         fstwi_chain_ckpt s = b->ckpt[h / FSTW_CKPT_EVERY];
         entry e;
         for (;;) {
@@ -418,7 +477,6 @@ int fstwi_chain_find(fstwi_table_src *t, uint32_t ref, uint64_t *off, uint64_t *
 
 void fstwi_table_src_free(fstwi_table_src *t)
 {
-    fstwi_buf_free(&t->whole);
     fstwi_buf_free(&t->win);
     free(t->loc);
     free(t->clen);

@@ -289,7 +289,10 @@ int fstwi_decode_block(fstwi_decoder *d, fstwi_vc_block *b, int with_frame,
     int rc;
     if (with_frame && (rc = read_frame(d, b, refs, bs, n))) return rc;
     if (b->incomplete || b->tt_count == 0) return FSTW_OK;
-    if ((rc = fstwi_chains_prepare(&d->tsrc, f, b, n, d->err))) return rc;
+    uint32_t max_ref = 0;
+    for (size_t k = 0; k < n; k++)
+        if (refs[k] > max_ref) max_ref = refs[k];
+    if ((rc = fstwi_chains_prepare(&d->tsrc, f, b, n, max_ref, d->err))) return rc;
     for (size_t k = 0; k < n; k++) {
         uint32_t ref = refs[k];
         uint64_t off, len;

@@ -155,6 +155,7 @@ int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len
  * (no winpthreads DLL to ship beside an extension, and MSVC has no pthreads). */
 #ifdef _WIN32
 typedef struct fstwi_mutex { void *srw; } fstwi_mutex;  /* an SRWLOCK */
+#define FSTWI_MUTEX_INITIALIZER { NULL }                   /* SRWLOCK_INIT */
 void fstwi_mutex_init(fstwi_mutex *m);
 void fstwi_mutex_lock(fstwi_mutex *m);
 void fstwi_mutex_unlock(fstwi_mutex *m);
@@ -166,6 +167,7 @@ typedef struct fstwi_thread {
 } fstwi_thread;
 #else
 typedef pthread_mutex_t fstwi_mutex;
+#define FSTWI_MUTEX_INITIALIZER PTHREAD_MUTEX_INITIALIZER  /* a static mutex, no init call */
 static inline void fstwi_mutex_init(fstwi_mutex *m) { pthread_mutex_init(m, NULL); }
 static inline void fstwi_mutex_lock(fstwi_mutex *m) { pthread_mutex_lock(m); }
 static inline void fstwi_mutex_unlock(fstwi_mutex *m) { pthread_mutex_unlock(m); }
@@ -234,9 +236,10 @@ int fstwi_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t ou
 int fstwi_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-/* A reusable zlib inflate state (one per thread); zero-initialise, end with
+/* A reusable inflate state (one per thread): libdeflate's decompressor and
+ * zlib's stream (fstw_decompress.c); zero-initialise, end with
  * fstwi_inflater_end. */
-typedef struct fstwi_inflater { void *state; } fstwi_inflater;
+typedef struct fstwi_inflater { void *state, *ld; } fstwi_inflater;
 int fstwi_inflater_zlib(fstwi_inflater *z, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 void fstwi_inflater_end(fstwi_inflater *z);
 /* A value-change chain of pack type 'F' (FastLZ), '4' (LZ4) or anything else
@@ -377,8 +380,10 @@ typedef struct fstwi_vc_block {
     uint64_t tt_shift;    /* 1 when the block start time was put in front (first block) */
     int tt_sorted;        /* its times never decrease */
     uint64_t tt_limit;    /* when sorted: entries with time <= the header's end time */
-    /* chain layout and sparse chain-table index, set once by fstw_chains.c
-     * (chains_ready is read and published atomically) */
+    /* chain layout, set once by fstw_chains.c (chains_ready is read and
+     * published atomically), and the sparse chain-table index, built only as
+     * far as the loads so far needed: ckpt[0, ckpt_done) (ckpt_done read and
+     * published atomically; it only grows) */
     int chains_ready;
     uint8_t pack;         /* 'Z'/'!' zlib, 'F' FastLZ, '4' LZ4 */
     uint64_t vc_start;    /* absolute offset of the pack byte; chain offsets count from it */
@@ -387,6 +392,7 @@ typedef struct fstwi_vc_block {
     uint64_t maxh;        /* handles covered by the chain table */
     uint32_t n_ckpt;      /* maxh / FSTW_CKPT_EVERY + 1 */
     fstwi_chain_ckpt *ckpt; /* ckpt[j]: state at the entry that covers handle j * FSTW_CKPT_EVERY */
+    uint32_t ckpt_done;   /* checkpoints built so far (n_ckpt: the whole table) */
 } fstwi_vc_block;
 
 struct fstw_file {
@@ -479,16 +485,16 @@ void fstwi_times_release(fstwi_times *tt);       /* one holder less; tt may be N
 /* ---- fstw_chains.c: where a signal's chain lies in a value-change block */
 
 /* Reads the chain table of block b.  A table source gives the table's bytes
- * to the lookups: the whole table (after fstwi_chains_prepare read it) or a
- * window read at its offset around the entry being decoded. */
+ * to the lookups: a window read at its offset around the entry being decoded
+ * (as much of the table as a pass over it will decode, or a small window for
+ * a lookup). */
 typedef struct fstwi_table_src {
     fstw_file *f;
     fstwi_vc_block *b;
-    fstwi_buf whole;          /* the whole table when have_whole */
-    int have_whole;
     fstwi_buf win;            /* window of the table at win_pos */
     uint64_t win_pos;
     size_t win_len;
+    uint64_t hint;            /* bytes to read on a window miss (0: a small window) */
     /* dense mode: every handle's chain (offset from vc_start, packed length) */
     uint64_t *loc, *clen;
     size_t cap_dense;
@@ -496,13 +502,14 @@ typedef struct fstwi_table_src {
     fstw_error *err;
 } fstwi_table_src;
 
-/* Gets block b ready for lookups of n_wanted signals: its layout and
- * checkpoints are built on the first call (reading the whole table, kept in
- * t->whole); when many of the block's signals are wanted, the whole table is
- * parsed into per-handle offsets (cheaper than a checkpoint walk per signal).
+/* Gets block b ready for lookups of n_wanted signals, none above max_ref:
+ * its layout is read on the first call; its checkpoints are extended up to
+ * max_ref (reading and decoding the table only that far: UINT32_MAX for all);
+ * when many of the block's signals are wanted, the whole table is parsed into
+ * per-handle offsets instead (cheaper than a checkpoint walk per signal).
  * Thread-safe: two threads may build the same block; one result is published. */
 int fstwi_chains_prepare(fstwi_table_src *t, fstw_file *f, fstwi_vc_block *b, size_t n_wanted,
-                        fstw_error *err);
+                        uint32_t max_ref, fstw_error *err);
 /* Chain of signal `ref` in the prepared block: absolute file offset and packed
  * length in bytes (length 0: no value changes of that signal in the block).
  * Aliases resolve as libfst's table parse does.  Errors: FSTW_ERR_FORMAT (a

@@ -139,20 +139,26 @@ static void *run_part(void *arg)
     return NULL;
 }
 
-/* How many threads, from the estimated bytes to read. */
-static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, size_t n_refs)
+/* How many threads, from the estimated bytes to read (refs: n_refs, the
+ * highest max_ref). */
+static size_t plan_threads(const fstw_file *f, const size_t *blocks, size_t nb, size_t n_refs,
+                           uint32_t max_ref)
 {
     unsigned cpus = fstwi_cpu_count();
     if (cpus < 2 || nb < 2) return 1;
+    uint32_t nsig = fstw_signal_count(f);
     uint64_t vc_bytes = 0, unindexed = 0;
     for (size_t i = 0; i < nb; i++) {
         const fstwi_vc_block *b = &f->blocks[blocks[i]];
         vc_bytes += b->length;
-        if (!__atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)) unindexed += b->length;
+        /* the handles up to max_ref not indexed yet, as a share of the block */
+        uint64_t from = __atomic_load_n(&b->chains_ready, __ATOMIC_ACQUIRE)
+                            ? (uint64_t)__atomic_load_n(&b->ckpt_done, __ATOMIC_ACQUIRE) * FSTW_CKPT_EVERY : 0;
+        if (nsig && from <= max_ref)
+            unindexed += (uint64_t)((double)b->length * (double)(max_ref + 1 - from) / (double)nsig);
     }
-    uint32_t nsig = fstw_signal_count(f);
-    /* the refs' share of the chains, plus the chain tables the first load reads
-     * (about 1 % of a block) */
+    /* the refs' share of the chains, plus the part of the chain tables the
+     * load indexes (about 1 % of a block) */
     uint64_t est = nsig ? (uint64_t)((double)vc_bytes * (double)n_refs / (double)nsig) : 0;
     est += unindexed / 100;
     if (est < parallel_min_bytes()) return 1;
@@ -386,7 +392,7 @@ static int load_file_signals(fstw_file *f, const uint32_t *refs, size_t n, fstw_
     }
     /* the frame of the first block is read when the time table has a slot for it */
     int frame_block = (nb && f->blocks[blocks[0]].tt_shift) ? 0 : -1;
-    size_t nthreads = multi_threaded ? plan_threads(f, blocks, nb, nu) : 1;
+    size_t nthreads = multi_threaded ? plan_threads(f, blocks, nb, nu, uniq[nu - 1]) : 1;
     if ((rc = decode_blocks(f, blocks, nb, frame_block, uniq, bs, nu, max_bits, nthreads, &pr,
                             body_bytes, err)))
         goto done;

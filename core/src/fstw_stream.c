@@ -395,11 +395,12 @@ static int start_block(fstw_stream *s, fstw_error *err)
     b->incomplete = fb->incomplete; b->frame_off = fb->frame_off;
     b->tt_count = s->bt_n;
     b->tt_packed = packed;
-    if (__atomic_load_n(&fb->chains_ready, __ATOMIC_ACQUIRE)) {
-        /* the file's chain-table index: published, no longer changed */
+    if (__atomic_load_n(&fb->chains_ready, __ATOMIC_ACQUIRE) &&
+        __atomic_load_n(&fb->ckpt_done, __ATOMIC_ACQUIRE) == fb->n_ckpt) {
+        /* the file's chain-table index, complete: no longer changed */
         b->pack = fb->pack; b->vc_start = fb->vc_start; b->table_off = fb->table_off;
         b->table_len = fb->table_len; b->maxh = fb->maxh;
-        b->ckpt = fb->ckpt; b->n_ckpt = fb->n_ckpt;
+        b->ckpt = fb->ckpt; b->n_ckpt = b->ckpt_done = fb->n_ckpt;
         b->chains_ready = 1;
     } else {
         s->own_index = 1;
@@ -420,7 +421,7 @@ static int start_block(fstw_stream *s, fstw_error *err)
         if (!s->tc_head) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     }
     memset(s->tc_head, 0, s->bt_n * sizeof *s->tc_head);
-    if ((rc = fstwi_chains_prepare(&s->d.tsrc, f, b, s->n, err))) return rc;
+    if ((rc = fstwi_chains_prepare(&s->d.tsrc, f, b, s->n, UINT32_MAX, err))) return rc;
     for (size_t k = 0; k < s->n; k++) {
         uint32_t ref = slot_ref(s, k);
         uint64_t off, len;

@@ -68,12 +68,16 @@ const OPTION_NAMES = ['multiThreaded', 'removeScopesWithEmptyName', 'loadBody'];
 /**
  * The options of `new Waveform()` / `Waveform.open()` with their defaults filled in.
  * @param {unknown} options `undefined`, `null` or an object with boolean (or undefined)
- *   `multiThreaded`, `removeScopesWithEmptyName`, `loadBody`; other keys are ignored
- * @returns {{multiThreaded: boolean, removeScopesWithEmptyName: boolean, loadBody: boolean}}
- * @throws {TypeError} when `options` is not an object or an option is not a boolean.
+ *   `multiThreaded`, `removeScopesWithEmptyName`, `loadBody`, and `signalCacheBytes` (a
+ *   non-negative integral number or bigint, or `null` / `undefined` for the core's default,
+ *   handed to the addon's cacheNew); other keys are ignored
+ * @returns {{multiThreaded: boolean, removeScopesWithEmptyName: boolean, loadBody: boolean,
+ *   signalCacheBytes: number | bigint | null}}
+ * @throws {TypeError} when `options` is not an object or an option has the wrong type;
+ *   {RangeError} for a negative or non-integral `signalCacheBytes`.
  */
 function parseOptions(options) {
-  const opts = { multiThreaded: true, removeScopesWithEmptyName: false, loadBody: true };
+  const opts = { multiThreaded: true, removeScopesWithEmptyName: false, loadBody: true, signalCacheBytes: null };
   if (options === undefined || options === null) return opts;
   if (typeof options !== 'object') throw typeError(`options must be an object, got ${describe(options)}`);
   for (const k of OPTION_NAMES) {
@@ -81,6 +85,16 @@ function parseOptions(options) {
     if (v === undefined) continue;
     if (typeof v !== 'boolean') throw typeError(`options.${k} must be a boolean, got ${describe(v)}`);
     opts[k] = v;
+  }
+  const b = options.signalCacheBytes;
+  if (b !== undefined && b !== null) {
+    if (typeof b !== 'number' && typeof b !== 'bigint') {
+      throw typeError(`options.signalCacheBytes must be a number, a bigint or null, got ${describe(b)}`);
+    }
+    if (b < 0 || (typeof b === 'number' && !Number.isSafeInteger(b))) {
+      throw rangeError(`options.signalCacheBytes must be a non-negative integer, got ${b}`);
+    }
+    opts.signalCacheBytes = b;
   }
   return opts;
 }

@@ -10,6 +10,7 @@
 'use strict';
 
 const { walkScopes, topLevelVars } = require('./walk');
+const { kLoadUncached, kSignalFree } = require('./internal');
 
 /** The version number in the first record. */
 const DUMP_FORMAT_VERSION = 1;
@@ -152,7 +153,9 @@ function varRecords(h, v, out) {
  * @param {import('../index').Waveform} w the file, body loaded or not (the time table loads it)
  * @param {{line(s: string): void}} out receives each line, without its newline
  * @param {number} [batchSize] signals loaded per pass over the file (1 or more; default
- *   DEFAULT_BATCH_SIZE), then unloaded, so memory stays bounded; does not change the output
+ *   DEFAULT_BATCH_SIZE), outside the Waveform's signal cache, and freed as soon as they are
+ *   written, so at most one batch is held at any time (also in this one long synchronous
+ *   run, where garbage collection alone would free them late); does not change the output
  * @throws {Error} the API's errors (`FST_FORMAT`, `EIO`, ...) from reading the file; the
  *   lines written until then stay written.
  */
@@ -197,7 +200,7 @@ function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
   // signals, in allVars() order (one var per signal, ascending signalRef)
   let nSignals = 0;
   const writeBatch = (batch) => {
-    const signals = w.loadSignals(batch);
+    const signals = w[kLoadUncached](batch);
     for (let i = 0; i < batch.length; i++) {
       const v = batch[i];
       const sig = signals[i];
@@ -207,7 +210,7 @@ function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
       const fmt = valueFormatter(v);
       for (const [t, val] of sig.allChanges()) out.line('c ' + String(t) + ' ' + fmt(val));
     }
-    w.unloadSignals(signals);
+    for (const sig of signals) sig[kSignalFree]();
   };
   let batch = [];
   for (const v of h.allVars()) {

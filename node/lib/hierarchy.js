@@ -18,15 +18,27 @@ const { kInternal, checkInternal, kVarId, IteratorPrototype } = require('./inter
 const { typeError, describe } = require('./args');
 const { timescaleOf } = require('./time');
 
+/** Signal refs asked for one by one before the array of all of them is made. */
+const REF_CALLS = 64;
+
 /** Value encodings reported by the addon. */
 const ENC_BITS = 0;
 
-/** An array of n `undefined` with fast elements (`new Array(n)` of 100,000 or more is a
- * slow dictionary in V8). */
+/** An array of n `undefined` with fast (holey) elements: `fill` keeps the elements fast
+ * where `new Array(n)` alone of 100,000 or more is a slow dictionary in V8, and it is one
+ * builtin loop instead of n pushes. */
 function denseArray(n) {
-  const a = [];
-  for (let i = 0; i < n; i++) a.push(undefined);
-  return a;
+  return new Array(n).fill(undefined);
+}
+
+/**
+ * Name `k` of the addon's joined names `[chunks, offsets, chunkOf, starts]` (nfstw_hier.c
+ * joined_names): a slice of its chunk string.
+ */
+function cutName(names, k) {
+  const c = names[2][k];
+  const start = names[3][c];
+  return names[0][c].slice(names[1][k] - start, names[1][k + 1] - start);
 }
 
 /** pywellen's optional `hier` argument: a Hierarchy or nothing (accepted and ignored). */
@@ -44,11 +56,15 @@ class HierarchyState {
   #header = null;
   #vars = null; // Var wrappers by id, filled lazily
   #scopes = null;
-  #varNames = null; // [all var full names, Uint32Array offsets] | false (see fullName)
-  #uniqueNames = null; // [unique vars' full names, offsets, positions | null] | false
+  #varInfo = null; // the addon's varInfo objects by var id, filled lazily
+  #scopeInfo = null;
+  #varNames = null; // every var's full name, joined (see varFullName) | false: name by name
+  #uniqueNames = null; // the unique vars' full names, joined, + positions | null | false
   #scopeNames = null;
   #unique = null; // Uint32Array of var ids, pywellen's all_vars() order
+  #allIds = null; // Uint32Array 0..varCount-1
   #refs = null; // Uint32Array: signal ref by var id
+  #refCalls = 0; // signalRef() calls answered one by one so far
 
   /** @param {object} handle the addon's file handle (nfstw_file.c) */
   constructor(handle) {
@@ -63,8 +79,12 @@ class HierarchyState {
 
   /** The Var of var id `id` (one object per id). @returns {Var} */
   var(id) {
-    const a = (this.#vars ??= denseArray(this.header().varCount));
-    return (a[id] ??= new Var(kInternal, this, id));
+    return (this.varArray()[id] ??= new Var(kInternal, this, id));
+  }
+
+  /** The Vars by var id (`undefined` where none is made yet), for VarIter. @returns {Array} */
+  varArray() {
+    return (this.#vars ??= denseArray(this.header().varCount));
   }
 
   /** The Scope of scope id `id` (one object per id). @returns {Scope} */
@@ -73,25 +93,55 @@ class HierarchyState {
     return (a[id] ??= new Scope(kInternal, this, id));
   }
 
+  /** The addon's varInfo of var `id` (cached per id: a Var holds only its state and id). */
+  varInfo(id) {
+    const a = (this.#varInfo ??= denseArray(this.header().varCount));
+    return (a[id] ??= native.varInfo(this.handle, id));
+  }
+
+  /** The addon's scopeInfo of scope `id` (cached per id). */
+  scopeInfo(id) {
+    const a = (this.#scopeInfo ??= denseArray(this.header().scopeCount));
+    return (a[id] ??= native.scopeInfo(this.handle, id));
+  }
+
+  /** The full name of scope `id` (see varFullName). @returns {string} */
+  scopeFullName(id) {
+    const c = (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
+    return c ? cutName(c, id) : native.scopeFullName(this.handle, id);
+  }
+
   /**
-   * The full name of var `id` (`isVar`) or scope `id`.  Names come in one string, cut with
-   * slice (see native varFullNames): first the unique vars' (what allVars() yields: a file
-   * with many aliases has several times more vars), then every var's; one by one when the
-   * names are not ASCII.
+   * The full name of var `id`.  Names come in a few strings, cut with slice (see native
+   * varFullNames, nfstw_hier.c joined_names): first the unique vars' (what allVars() yields:
+   * a file with many aliases has several times more vars), then every var's; one by one when
+   * the names are not ASCII.  The unique vars' cut is cutName's, written out: one function
+   * call less on the path of a walk.
    * @returns {string}
    */
-  fullName(id, isVar) {
-    if (isVar) {
-      const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
-      if (u) {
-        const p = u[2] === null ? id : u[2][id];
-        if (p >= 0) return u[0].slice(u[1][p], u[1][p + 1]);
+  varFullName(id) {
+    const u = (this.#uniqueNames ??= native.uniqueVarFullNames(this.handle) ?? false);
+    if (u) {
+      const p = u[4] === null ? id : u[4][id];
+      if (p >= 0) {
+        const c = u[2][p];
+        const start = u[3][c];
+        return u[0][c].slice(u[1][p] - start, u[1][p + 1] - start);
       }
     }
-    const c = isVar ? (this.#varNames ??= native.varFullNames(this.handle) ?? false)
-      : (this.#scopeNames ??= native.scopeFullNames(this.handle) ?? false);
-    if (c) return c[0].slice(c[1][id], c[1][id + 1]);
-    return isVar ? native.varFullName(this.handle, id) : native.scopeFullName(this.handle, id);
+    const a = (this.#varNames ??= native.varFullNames(this.handle) ?? false);
+    return a ? cutName(a, id) : native.varFullName(this.handle, id);
+  }
+
+  /**
+   * The signal ref of var `id`: a native call each for the first REF_CALLS, then from the
+   * array of all of them (a first getSignal of a file with 400,000 vars need not make it;
+   * a load of more vars makes it once).
+   * @returns {number}
+   */
+  signalRef(id) {
+    if (this.#refs === null && ++this.#refCalls <= REF_CALLS) return native.varSignalRef(this.handle, id);
+    return this.refs()[id];
   }
 
   /** Signal ref by var id. @returns {Uint32Array} */
@@ -113,6 +163,16 @@ class HierarchyState {
     const code = native.lookupItem(this.handle, scopeId, path);
     if (code < 0) return undefined;
     return code % 2 === 1 ? this.var((code - 1) / 2) : this.scope(code / 2);
+  }
+
+  /** Every var id in order (allVars({includeAliases: true})). @returns {Uint32Array} */
+  allVarIds() {
+    if (this.#allIds === null) {
+      const ids = new Uint32Array(this.header().varCount);
+      for (let i = 0; i < ids.length; i++) ids[i] = i;
+      this.#allIds = ids;
+    }
+    return this.#allIds;
   }
 
   /** The var ids of allVars(), pywellen's order. @returns {Uint32Array} */
@@ -141,8 +201,9 @@ class Hierarchy {
    * signal order, the Var for each signal being the *last* one declared with its handle
    * (pywellen 0.20.5's `get_unique_signals_vars`, which code compares counts against).  With
    * `{ includeAliases: true }` every declared var, in hierarchy declaration order (extension).
+   * The Var objects are made as the iterator reaches them (the first time; then kept).
    * @param {{includeAliases?: boolean}} [options]
-   * @returns {VarIter} a lazy iterator
+   * @returns {VarIter} an iterator
    */
   allVars(options) {
     let includeAliases = false;
@@ -155,9 +216,8 @@ class Hierarchy {
         includeAliases = options.includeAliases;
       }
     }
-    if (includeAliases) return new VarIter(kInternal, this.#s, null, this.#s.header().varCount);
-    const unique = this.#s.uniqueVars();
-    return new VarIter(kInternal, this.#s, unique, unique.length);
+    if (includeAliases) return new VarIter(kInternal, this.#s, this.#s.allVarIds());
+    return new VarIter(kInternal, this.#s, this.#s.uniqueVars());
   }
 
   /**
@@ -218,17 +278,16 @@ class Hierarchy {
 class Scope {
   #s;
   #id;
-  #info = null;
 
   /** @hideconstructor */
   constructor(token, state, id) {
-    checkInternal(token, 'Scope');
+    if (token !== kInternal) checkInternal(token, 'Scope');
     this.#s = state;
     this.#id = id;
   }
 
   #i() {
-    return (this.#info ??= native.scopeInfo(this.#s.handle, this.#id));
+    return this.#s.scopeInfo(this.#id);
   }
 
   /**
@@ -249,7 +308,7 @@ class Scope {
    */
   fullName(hier) {
     checkHier(hier, 'fullName');
-    return this.#s.fullName(this.#id, false);
+    return this.#s.scopeFullName(this.#id);
   }
 
   /**
@@ -270,8 +329,7 @@ class Scope {
    */
   vars(hier) {
     checkHier(hier, 'vars');
-    const ids = native.scopeVars(this.#s.handle, this.#id);
-    return new VarIter(kInternal, this.#s, ids, ids.length);
+    return new VarIter(kInternal, this.#s, native.scopeVars(this.#s.handle, this.#id));
   }
 
   /**
@@ -331,17 +389,16 @@ class VarIndex {
 class Var {
   #s;
   #id;
-  #info = null;
 
   /** @hideconstructor */
   constructor(token, state, id) {
-    checkInternal(token, 'Var');
+    if (token !== kInternal) checkInternal(token, 'Var'); // inline: one call less per Var
     this.#s = state;
     this.#id = id;
   }
 
   #i() {
-    return (this.#info ??= native.varInfo(this.#s.handle, this.#id));
+    return this.#s.varInfo(this.#id);
   }
 
   /** The var id (internal, lib/render.js). */
@@ -366,8 +423,8 @@ class Var {
    * @returns {string}
    */
   fullName(hier) {
-    checkHier(hier, 'fullName');
-    return this.#s.fullName(this.#id, true);
+    if (hier !== undefined) checkHier(hier, 'fullName'); // inline: the hot path of a walk
+    return this.#s.varFullName(this.#id);
   }
 
   /**
@@ -489,7 +546,7 @@ class Var {
    * @returns {number}
    */
   signalRef() {
-    return this.#s.refs()[this.#id];
+    return this.#s.signalRef(this.#id);
   }
 
   [util.inspect.custom]() {
@@ -500,28 +557,32 @@ class Var {
 }
 
 /**
- * A lazy iterator over Var objects (works with `for...of` and spreading).
+ * A lazy iterator over Var objects (works with `for...of` and spreading): the Vars of a list
+ * of var ids, each made when first reached.
  */
 class VarIter {
   #s;
+  #a;
   #ids;
-  #n;
   #pos = 0;
 
   /** @hideconstructor */
-  constructor(token, state, ids, n) {
+  constructor(token, state, ids) {
     checkInternal(token, 'VarIter');
     this.#s = state;
-    this.#ids = ids; // null: 0..n-1
-    this.#n = n;
+    this.#a = state.varArray();
+    this.#ids = ids;
   }
 
   /** @returns {IteratorResult<Var, undefined>} */
   next() {
-    if (this.#pos >= this.#n) return { value: undefined, done: true };
-    const id = this.#ids === null ? this.#pos : this.#ids[this.#pos];
-    this.#pos++;
-    return { value: this.#s.var(id), done: false };
+    const p = this.#pos;
+    if (p >= this.#ids.length) return { value: undefined, done: true };
+    this.#pos = p + 1;
+    const id = this.#ids[p];
+    // made here on first need (one Var per id, kept by the state); a loop of its own that
+    // made them all measured no faster on 100,000 vars and slower on 2,000 (its OSR compile)
+    return { value: this.#a[id] ?? (this.#a[id] = new Var(kInternal, this.#s, id)), done: false };
   }
 
   /** @returns {VarIter} this */

@@ -35,6 +35,13 @@ const kSignalRef = Symbol('fstwave.signalRef');
 /** The name of Signal's method that returns its addon handle, for `Waveform#valuesAtTime`. */
 const kSignalHandle = Symbol('fstwave.signalHandle');
 
+/** The names of Waveform's method that loads Signals outside its cache (never found again,
+ * owned by the caller alone) and of Signal's that frees such a Signal's memory at once (it
+ * is unusable afterwards): how the tool (lib/dump-format.js) holds one batch at a time even
+ * in one long synchronous run, where garbage collection would free dropped Signals late. */
+const kLoadUncached = Symbol('fstwave.loadUncached');
+const kSignalFree = Symbol('fstwave.signalFree');
+
 /** The name of Waveform's method that returns its HierarchyState (the file handle, Vars by
  * id), and of Var's that returns its var id, for lib/render.js. */
 const kWaveState = Symbol('fstwave.waveState');
@@ -57,5 +64,6 @@ function attachMethods(Class, methods) {
 }
 
 module.exports = {
-  kInternal, checkInternal, kSignalRef, kSignalHandle, kWaveState, kVarId, IteratorPrototype, attachMethods,
+  kInternal, checkInternal, kSignalRef, kSignalHandle, kLoadUncached, kSignalFree, kWaveState, kVarId,
+  IteratorPrototype, attachMethods,
 };

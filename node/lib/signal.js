@@ -9,7 +9,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, checkInternal, kSignalRef, kSignalHandle, IteratorPrototype } = require('./internal');
+const { kInternal, checkInternal, kSignalRef, kSignalHandle, kSignalFree, IteratorPrototype } = require('./internal');
 
 /* sigQuery's out-parameters (see node/src/nfstw_module.c): change index, next change index
  * (float64, -1 for none), actual time and next time (uint64). */
@@ -68,6 +68,9 @@ native.setQueryBuffer(queryBuffer);
  */
 class SignalChangeIter {
   #s;
+  // The Signal itself, kept reachable while the iterator is: the Waveform's cache frees a
+  // handle's core signal as soon as its Signal is collected (node/src/nfstw_cache.c).
+  #signal;
   #pos; // next change to fetch from the addon
   #end;
   #buf = null; // [t, v, t, v, ...] fetched but not yielded
@@ -75,8 +78,9 @@ class SignalChangeIter {
   #chunk = 16;
 
   /** @hideconstructor */
-  constructor(token, handle, start, end) {
+  constructor(token, signal, handle, start, end) {
     checkInternal(token, 'SignalChangeIter');
+    this.#signal = signal;
     this.#s = handle;
     this.#pos = start;
     this.#end = end;
@@ -120,7 +124,10 @@ Object.setPrototypeOf(SignalChangeIter.prototype, IteratorPrototype);
  * any width), `string` (MSB first, lowercase `0 1 x z h u w l -`) for bit vectors with other
  * states, `number` for reals, `string` (Latin-1) for strings and `""` for events (deviation
  * D4 in docs/api.md).  Times are `bigint` in timescale units.  A Signal keeps its file open
- * while it is reachable.
+ * while it is reachable.  While the program holds a Signal, its Waveform hands out this same
+ * object for its signal (deviation D10 in docs/api.md); once it is collected its memory is
+ * freed (or kept in the Waveform's cache of recent signals, `signalCacheBytes`).  Its
+ * iterators keep it reachable.
  */
 class Signal {
   #s;
@@ -144,6 +151,12 @@ class Signal {
     return this.#s;
   }
 
+  /** Frees the signal's memory now (internal, for Signals of Waveform[kLoadUncached] only:
+   * every later call throws ERR_FSTWAVE_CLOSED; see lib/internal.js). */
+  [kSignalFree]() {
+    native.sigDispose(this.#s);
+  }
+
   /** The number of stored changes (after pywellen's de-duplication). @type {number} */
   get length() {
     if (this.#len < 0) this.#len = native.sigLength(this.#s);
@@ -156,7 +169,7 @@ class Signal {
    * @returns {SignalChangeIter}
    */
   allChanges() {
-    return new SignalChangeIter(kInternal, this.#s, 0, this.length);
+    return new SignalChangeIter(kInternal, this, this.#s, 0, this.length);
   }
 
   /**
@@ -166,7 +179,7 @@ class Signal {
    * @throws {RangeError} for a negative or non-integral `t`.
    */
   allChangesAfter(t) {
-    return new SignalChangeIter(kInternal, this.#s, native.sigLowerBound(this.#s, t), this.length);
+    return new SignalChangeIter(kInternal, this, this.#s, native.sigLowerBound(this.#s, t), this.length);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Waveform: an open FST file (pywellen's `Waveform` plus the contract's extensions), its
  * sync and async open and body load, and the per-file cache of loaded Signals, over the
- * addon's file handle (node/src/nfstw_file.c) and signal loads (nfstw_signal.c).
+ * addon's file handle (node/src/nfstw_file.c), signal loads (nfstw_load.c) and signal cache
+ * (nfstw_cache.c: weak references to the live Signals plus the core's cache of recent ones).
  *
  * @module fstwave/lib/waveform
  */
@@ -9,7 +10,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, kSignalRef, kSignalHandle, kWaveState } = require('./internal');
+const { kInternal, kSignalRef, kSignalHandle, kLoadUncached, kWaveState } = require('./internal');
 const { typeError, describe, parseOptions, toPath } = require('./args');
 const { parseWorkOptions, controlled } = require('./abort');
 const { HierarchyState, Hierarchy, Var } = require('./hierarchy');
@@ -38,9 +39,17 @@ function closedError() {
  * body too (the time table and the index of value-change blocks); with `loadBody: false` the
  * body is read on first need (`timeTable`, any signal load, `loadBody()`).
  *
- * Loaded signals are cached per Waveform, keyed by signal ref, until `unloadSignals()`
- * (deviation D10 in docs/api.md: pywellen re-reads the file on every `get_signal`).  The
- * file stays open as long as the Waveform, its Hierarchy, a Var, a Scope or a Signal of it
+ * The signal cache (deviation D10 in docs/api.md, revised; pywellen re-reads the file on
+ * every `get_signal`): a loaded Signal stays the same object as long as the program holds it
+ * (the Waveform keeps only a weak reference to it); once nobody holds it, the most recently
+ * loaded signals are still kept, up to `signalCacheBytes` bytes (their core storage, not
+ * the time table), so loading one again wraps the kept signal in a new Signal without
+ * reading the file; anything else is read again.  `unloadSignals()` drops signals from
+ * the cache at once, `close()` clears it, `signalCacheStats()` says what it holds and the
+ * package's `memoryStats()` counts every loaded signal of the process.  The memory of a
+ * dropped Signal is freed once garbage collection has found it unreachable (the addon
+ * reports it to V8 as external memory so that collection comes soon), at the latest on the
+ * next signal load.  The file stays open as long as the Waveform, its Hierarchy, a Var, a Scope or a Signal of it
  * is reachable, until `close()` (or `[Symbol.dispose]()`); else it is closed by garbage
  * collection, or when the worker / environment that opened it exits.
  *
@@ -62,7 +71,7 @@ class Waveform {
   #multiThreaded;
   #state;
   #hier;
-  #cache = new Map();
+  #cache; // the addon's signal cache (node/src/nfstw_cache.c)
   #timeTable = null;
   #closed = false;
 
@@ -72,8 +81,12 @@ class Waveform {
    *
    * @param {string | Buffer | URL} path the FST file
    * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean,
+   *   signalCacheBytes?: number | bigint | null,
    *   signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    *   `multiThreaded` (default true) allows several threads for body and signal loads;
+   *   `signalCacheBytes` (default `null`: the core's `FSTW_CACHE_DEFAULT_BYTES`, 32 MiB) is
+   *   the budget in bytes of the cache of recently loaded signals nobody holds (0: keep only
+   *   what the program holds; see the class);
    *   `removeScopesWithEmptyName` (default false) removes scopes named "" and attaches their
    *   children to the parent (deviation D8 in docs/api.md: wellen does this for VCD only);
    *   `loadBody` (default true) reads the body now instead of on first need; `signal` and
@@ -83,7 +96,8 @@ class Waveform {
    *   `syscall`) for operating-system errors; code `FST_FORMAT` for a file that is not FST
    *   (VCD and GHW files are named as such, deviation D7) or is corrupt (deviation D5);
    *   both described in docs/api.md.
-   * @throws {TypeError} for a bad path or bad options.
+   * @throws {TypeError} for a bad path or bad options; {RangeError} for a negative or
+   *   non-integral `signalCacheBytes`.
    * @throws {AbortError} code `ABORT_ERR` when the signal was aborted.
    */
   constructor(path, options) {
@@ -92,6 +106,7 @@ class Waveform {
       this.#h = options.handle;
       this.#path = options.path;
       this.#multiThreaded = options.opts.multiThreaded;
+      this.#cache = native.cacheNew(this.#h, options.opts.signalCacheBytes);
     } else {
       const opts = parseOptions(options);
       const work = parseWorkOptions(options, 'Waveform');
@@ -100,6 +115,7 @@ class Waveform {
         native.open(p, opts.multiThreaded, opts.removeScopesWithEmptyName, opts.loadBody, flag, onProgress));
       this.#path = p;
       this.#multiThreaded = opts.multiThreaded;
+      this.#cache = native.cacheNew(this.#h, opts.signalCacheBytes);
     }
     this.#state = new HierarchyState(this.#h);
     this.#hier = new Hierarchy(kInternal, this.#state);
@@ -113,6 +129,7 @@ class Waveform {
    *
    * @param {string | Buffer | URL} path
    * @param {{multiThreaded?: boolean, removeScopesWithEmptyName?: boolean, loadBody?: boolean,
+   *   signalCacheBytes?: number | bigint | null,
    *   signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    * @returns {Promise<Waveform>}
    */
@@ -197,8 +214,9 @@ class Waveform {
   }
 
   /**
-   * The Signal of `v` (any var of its signal; aliases share one Signal).  Loaded once
-   * (blocking) and cached until `unloadSignals()` (deviation D10 in docs/api.md).
+   * The Signal of `v` (any var of its signal; aliases share one Signal): the same object as
+   * long as the program holds it, else a new one over the cache's kept signal, else loaded
+   * (blocking) and cached (deviation D10 in docs/api.md; see the class).
    * @param {Var} v a Var of this file
    * @returns {Signal}
    * @throws {TypeError} when `v` is not a Var; {RangeError} when its signal ref is out of
@@ -206,7 +224,11 @@ class Waveform {
    */
   getSignal(v) {
     this.#check();
-    return this.#loadRefs([this.#refOf(v, 'getSignal')], this.#multiThreaded)[0];
+    const ref = this.#refOf(v, 'getSignal');
+    const found = native.cacheGet(this.#cache, ref);
+    if (found instanceof Signal) return found;
+    if (found !== undefined) return this.#adopt([ref], [found], false)[0];
+    return this.#loadRefs([ref], this.#multiThreaded)[0];
   }
 
   /**
@@ -252,7 +274,7 @@ class Waveform {
   /**
    * The Signals of `vars`, in the same order, loading every uncached one in one pass over the
    * file (blocking; spread over threads when the Waveform is `multiThreaded`).  Cached like
-   * `getSignal()`.  Extension.
+   * `getSignal()` (a var twice, or two aliases: one Signal).  Extension.
    * @param {Iterable<Var>} vars
    * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    *   as described for the class (called synchronously); an aborted load caches nothing
@@ -269,7 +291,7 @@ class Waveform {
    * running.  Values are converted lazily when asked for, so completing even a large load
    * costs only one small object per signal on the main thread.  Concurrent calls are safe;
    * when two calls load the same signal the first result to arrive is cached and returned by
-   * both.
+   * both (one Signal object, as long as it is held).
    * @param {Iterable<Var>} vars
    * @param {{signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    *   as described for the class; an aborted load rejects with an AbortError and
@@ -280,34 +302,36 @@ class Waveform {
     this.#check();
     const work = parseWorkOptions(options, 'loadSignalsAsync');
     const refs = this.#refsOf(vars, 'loadSignalsAsync');
-    const { result, missing } = this.#lookup(refs);
+    const { byRef, missing } = this.#lookup(refs);
     // with options, even a load of cached signals goes to the core, which reports (0, 0)
     if (missing.length > 0 || work.signal !== undefined || work.onProgress !== undefined) {
       const batch = await controlled(work, (flag, onProgress) =>
         native.loadSignalsAsync(this.#h, Uint32Array.from(missing), this.#multiThreaded, flag, onProgress));
-      const loaded = new Map();
       // Signal objects are made in slices, yielding to the event loop between them, so that
       // even a load of very many signals never blocks the loop for long.
       for (let start = 0; start < missing.length; start += ASYNC_SLICE) {
         if (start > 0) await yieldToEventLoop();
         const end = Math.min(missing.length, start + ASYNC_SLICE);
         const handles = native.batchTake(batch, start, end);
-        for (let j = start; j < end; j++) {
-          const ref = missing[j];
-          if (this.#cache.has(ref)) {
-            native.sigDispose(handles[j - start]); // another call got there first
+        const sliceRefs = missing.slice(start, end);
+        // another call may have got there first: its Signal wins while it is held
+        const live = this.#closed ? [] : native.cacheFind(this.#cache, Uint32Array.from(sliceRefs), true);
+        const newRefs = [];
+        const newHandles = [];
+        for (let j = 0; j < sliceRefs.length; j++) {
+          if (live[j] !== undefined) {
+            byRef.set(sliceRefs[j], live[j]);
+            native.sigDispose(handles[j]);
           } else {
-            const sig = new Signal(kInternal, handles[j - start], ref);
-            loaded.set(ref, sig);
-            if (!this.#closed) this.#cache.set(ref, sig); // closed meanwhile: returned, not cached
+            newRefs.push(sliceRefs[j]);
+            newHandles.push(handles[j]);
           }
         }
-      }
-      for (let i = 0; i < refs.length; i++) {
-        if (result[i] === undefined) result[i] = this.#cache.get(refs[i]) ?? loaded.get(refs[i]);
+        const sigs = this.#adopt(newRefs, newHandles, true); // closed meanwhile: returned, not cached
+        for (let j = 0; j < sigs.length; j++) byRef.set(newRefs[j], sigs[j]);
       }
     }
-    return result;
+    return refs.map((r) => byRef.get(r));
   }
 
   /**
@@ -345,18 +369,30 @@ class Waveform {
   }
 
   /**
-   * Closes the file: every method of this Waveform, and every method of its Hierarchy,
-   * Scopes and Vars that reads the file, throws `Error` code `ERR_FSTWAVE_CLOSED`
-   * ("I/O operation on closed waveform") from now on.  Loaded Signals stay readable (the core
-   * keeps what they need).  Async calls already in flight complete first: the file is closed
+   * Closes the file: every method of this Waveform (but `signalCacheStats()`), and every
+   * method of its Hierarchy, Scopes and Vars that reads the file, throws `Error` code
+   * `ERR_FSTWAVE_CLOSED` ("I/O operation on closed waveform") from now on.  The signal
+   * cache is cleared.  Loaded Signals stay readable (the core keeps what they need).  Async calls already in flight complete first: the file is closed
    * when the last of them ends (their promises settle as without the close; signals they load
    * are returned but not cached).  Idempotent.  Extension (contract section 6).
    */
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    this.#cache.clear();
+    native.cacheClear(this.#cache);
     native.close(this.#h);
+  }
+
+  /**
+   * What the cache of recently loaded signals holds now (the core's `fstw_cache_stats_get`):
+   * `signals` kept and their `bytes` (the signals nobody holds plus any held one that is
+   * also among the most recent), and the `budget` (`signalCacheBytes`).  Signals the program
+   * holds outside that set are not counted here (see `memoryStats()` of the package).  Also
+   * after `close()` (then empty).  Extension (D10 in docs/api.md).
+   * @returns {{signals: number, bytes: number, budget: number}}
+   */
+  signalCacheStats() {
+    return native.cacheStats(this.#cache);
   }
 
   /** True once `close()` was called. @type {boolean} */
@@ -370,6 +406,20 @@ class Waveform {
 
   /** The HierarchyState of the open file (internal, lib/render.js). */
   [kWaveState]() { this.#check(); return this.#state; }
+
+  /**
+   * New Signals of `vars` (an array of Vars of this file), loaded in one pass whatever the
+   * cache holds and not cached: only the caller has them, so it may free them at once with
+   * Signal[kSignalFree] (internal, lib/internal.js; the tool's dump).
+   * @param {Var[]} vars
+   * @returns {Signal[]}
+   */
+  [kLoadUncached](vars) {
+    this.#check();
+    const refs = this.#refsOf(vars, 'loadSignals');
+    const handles = native.loadSignals(this.#h, Uint32Array.from(refs), this.#multiThreaded, undefined, undefined);
+    return handles.map((h, i) => new Signal(kInternal, h, refs[i]));
+  }
 
   /** Items of valuesAtTime: each a Signal, or a Var whose Signal is vars' next load. */
   #cursorItems(signalsOrVars, method) {
@@ -392,9 +442,10 @@ class Waveform {
   }
 
   /**
-   * Drops the signals of the given Signals or Vars from this Waveform's cache (unknown ones
-   * are ignored).  Signal objects still referenced elsewhere stay valid; their memory is
-   * freed by garbage collection.  Extension.
+   * Drops the signals of the given Signals or Vars from this Waveform's cache at once (both
+   * the kept recent signal and the identity of a held Signal: the next load reads the file
+   * and gives a new Signal; unknown ones are ignored).  Signal objects still referenced
+   * elsewhere stay valid; their memory is freed by garbage collection.  Extension (D10 in docs/api.md).
    * @param {Iterable<Signal | Var>} signalsOrVars
    * @throws {TypeError} for items that are neither.
    */
@@ -403,13 +454,13 @@ class Waveform {
     if (signalsOrVars === null || typeof signalsOrVars?.[Symbol.iterator] !== 'function') {
       throw typeError('unloadSignals(): expected an iterable of Signal or Var');
     }
+    const refs = [];
     for (const item of signalsOrVars) {
-      let ref;
-      if (item instanceof Signal) ref = item[kSignalRef]();
-      else if (item instanceof Var) ref = item.signalRef();
+      if (item instanceof Signal) refs.push(item[kSignalRef]());
+      else if (item instanceof Var) refs.push(item.signalRef());
       else throw typeError(`unloadSignals(): expected Signal or Var items, got ${describe(item)}`);
-      this.#cache.delete(ref);
     }
+    native.cacheDrop(this.#cache, Uint32Array.from(refs));
   }
 
   #refOf(v, method) {
@@ -426,39 +477,56 @@ class Waveform {
     return refs;
   }
 
-  /** Cached Signals into result[], the refs to load (each once) into missing[]. */
+  /**
+   * New Signals over the addon's signal handles of refs, registered in the cache (offer: a
+   * fresh load, also offered to the core's cache of recent signals) unless the Waveform is
+   * closed (then they are returned, not cached).
+   */
+  #adopt(refs, handles, offer) {
+    const sigs = new Array(handles.length);
+    for (let i = 0; i < handles.length; i++) sigs[i] = new Signal(kInternal, handles[i], refs[i]);
+    if (!this.#closed && sigs.length > 0) native.cacheAdd(this.#cache, sigs, handles, offer);
+    return sigs;
+  }
+
+  /** The cached Signals by ref (held ones, or new ones over kept signals), and the refs to
+   * load (each once) in missing[]. */
   #lookup(refs) {
-    const result = new Array(refs.length);
+    const uniq = refs.length === 1 ? refs : [...new Set(refs)];
+    const found = native.cacheFind(this.#cache, Uint32Array.from(uniq), false);
+    const byRef = new Map();
     const missing = [];
-    const pending = new Set();
-    for (let i = 0; i < refs.length; i++) {
-      const s = this.#cache.get(refs[i]);
-      if (s !== undefined) result[i] = s;
-      else if (!pending.has(refs[i])) {
-        pending.add(refs[i]);
-        missing.push(refs[i]);
+    const keptRefs = [];
+    const kept = [];
+    for (let i = 0; i < uniq.length; i++) {
+      const s = found[i];
+      if (s === undefined) missing.push(uniq[i]);
+      else if (s instanceof Signal) byRef.set(uniq[i], s);
+      else {
+        keptRefs.push(uniq[i]);
+        kept.push(s);
       }
     }
-    return { result, missing };
+    const sigs = this.#adopt(keptRefs, kept, false);
+    for (let i = 0; i < sigs.length; i++) byRef.set(keptRefs[i], sigs[i]);
+    return { byRef, missing };
   }
 
   #loadRefs(refs, multiThreaded, work = { signal: undefined, onProgress: undefined }) {
-    const { result, missing } = this.#lookup(refs);
+    const { byRef, missing } = this.#lookup(refs);
     if (missing.length > 0 || work.signal !== undefined || work.onProgress !== undefined) {
       const handles = controlled(work, (flag, onProgress) =>
         native.loadSignals(this.#h, Uint32Array.from(missing), multiThreaded, flag, onProgress));
-      for (let j = 0; j < missing.length; j++) {
-        this.#cache.set(missing[j], new Signal(kInternal, handles[j], missing[j]));
-      }
-      for (let i = 0; i < refs.length; i++) if (result[i] === undefined) result[i] = this.#cache.get(refs[i]);
+      const sigs = this.#adopt(missing, handles, true);
+      for (let j = 0; j < missing.length; j++) byRef.set(missing[j], sigs[j]);
     }
-    return result;
+    return refs.map((r) => byRef.get(r));
   }
 
   [util.inspect.custom]() {
     const p = typeof this.#path === 'string' ? this.#path : Buffer.from(this.#path).toString();
     if (this.#closed) return `Waveform <${p}> closed`;
-    return `Waveform <${p}> body_loaded=${this.bodyLoaded()} cached_signals=${this.#cache.size}`;
+    return `Waveform <${p}> body_loaded=${this.bodyLoaded()} cached_signals=${this.signalCacheStats().signals}`;
   }
 }
 

@@ -15,6 +15,8 @@
  *   nfstw_view.c    windows of changes and summaries as typed arrays
  *   nfstw_render.c  renderSvg/showText (sync and async): the tool's picture and text
  *   nfstw_stream.c  streams of changes (streamOpen, streamNext/streamNextAsync, streamClose)
+ *   nfstw_cache.c   a Waveform's signal cache (D10 in docs/api.md): weak references to live
+ *                   Signal objects plus the core's cache of recent signals
  *   nfstw_signal.c  signal handles and their values, cursor values
  *   nfstw_work.c    the work layer: one core call run inline (sync natives)
  *                   or on the thread pool (async natives), settled in one place
@@ -28,6 +30,8 @@
  *
  *   file handle   - nfstw_wave  (one open fstw_file)
  *   signal handle - nfstw_sig   (one loaded fstw_signal; a reference on its wave)
+ *   cache handle  - nfstw_cache (one Waveform's signal cache, nfstw_cache.c;
+ *                   no reference on the wave: it only holds signals)
  *   load batch    - the result of an async load, taken apart by batchTake
  *                   (nfstw_load.c; a reference on its wave)
  *   stream handle - one core stream of changes (nfstw_stream.c; a reference
@@ -78,6 +82,8 @@ typedef struct nfstw_work nfstw_work;
 typedef struct nfstw_work_ops nfstw_work_ops;
 typedef struct nfstw_prog nfstw_prog;
 typedef struct nfstw_hold nfstw_hold;
+typedef struct nfstw_cache nfstw_cache;
+typedef struct nfstw_tracked nfstw_tracked;
 
 struct nfstw_inst {
     nfstw_wave *waves;   /* live waves attached to this env (doubly linked) */
@@ -91,6 +97,9 @@ struct nfstw_inst {
      * time), kept alive by qbuf_ref */
     uint8_t *qbuf;
     napi_ref qbuf_ref;
+    /* the signal handles registered in any Waveform's signal cache, for its
+     * sweeps (nfstw_cache.c; NULL until the first) */
+    nfstw_tracked *tracked;
 };
 
 struct nfstw_wave {
@@ -113,6 +122,15 @@ struct nfstw_sig {
     nfstw_wave *wave;        /* strong (a ref) until released */
     nfstw_sig *prev, *next;  /* in wave->sigs while sig != NULL */
     int64_t ext_mem;
+    /* The entry of a Waveform's signal cache (nfstw_cache.c) while the
+     * handle is registered there: `forget` (set by the cache, a function
+     * pointer so that the handle's finalizer calls up to the cache without a
+     * loop between the two files) unregisters it; NULL when not registered. */
+    void (*forget)(napi_env env, nfstw_sig *s);
+    nfstw_cache *cache;      /* the cache that can find it, or NULL */
+    napi_ref weak;           /* weak reference to the JS Signal object */
+    size_t slot;             /* index in the instance's tracked handles */
+    uint32_t ref;            /* the signal ref, kept for after sig is freed */
 };
 
 /* A hold: something that keeps its wave's file open between works (a core
@@ -229,6 +247,10 @@ void nfstw_wave_hold(nfstw_wave *w, nfstw_hold *h);
  * close() was called or the env torn down and nothing else is busy);
  * idempotent.  env may be NULL (teardown, finalizers). */
 void nfstw_wave_unhold(napi_env env, nfstw_hold *h);
+
+/* bytes were freed outside the paths above (nfstw_cache.c: a collected
+ * Waveform's kept signals): counted towards the next malloc_trim. */
+void nfstw_inst_note_freed(nfstw_inst *inst, int64_t bytes);
 
 /* Reports what the core holds for w's file (estimated) to V8, so that the
  * GC knows dropping a Waveform frees memory; call again after it grew. */
@@ -352,6 +374,10 @@ napi_status nfstw_load_init(napi_env env, napi_value exports);
 napi_status nfstw_view_init(napi_env env, napi_value exports);
 napi_status nfstw_render_init(napi_env env, napi_value exports);
 napi_status nfstw_stream_init(napi_env env, napi_value exports);
+napi_status nfstw_cache_init(napi_env env, napi_value exports);
+/* The instance's tracked signal handles are let go (its finalizer: the env
+ * is going away); the handles' own finalizers then skip the cache. */
+void nfstw_cache_inst_free(nfstw_inst *inst);
 
 #define NFSTW_FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 

@@ -11,11 +11,13 @@
  *   scopeInfo(h, id) -> { name, scopeType, parent }      (parent -1 at top level)
  *   scopeScopes(h, id), scopeVars(h, id) -> Uint32Array
  *   scopeFullName(h, id), varFullName(h, id) -> string
- *   varFullNames(h), scopeFullNames(h) -> [all names joined, Uint32Array offsets] | null
- *   uniqueVarFullNames(h) -> [the unique vars' names joined, offsets,
- *                             Int32Array position by var id | null] | null
+ *   varFullNames(h), scopeFullNames(h) -> [chunk strings, Uint32Array offsets,
+ *     Uint16Array chunk by name, Uint32Array chunk starts] | null (joined_names)
+ *   uniqueVarFullNames(h) -> the same for the unique vars, plus [4]: Int32Array
+ *     position by var id | null
  *   varInfo(h, id) -> { name, parent, varType, direction, encoding, bitwidth,
  *                       signalRef, msb, lsb, enumId, vhdlTypeName }
+ *   varSignalRef(h, id) -> the signal ref of var id
  *   varSignalRefs(h) -> Uint32Array: the signal ref of every var, by var id
  *   enumType(h, enumId) -> [name, [[value, literal], ...]]
  *   lookupVar(h, path) -> var id, or -1
@@ -129,6 +131,15 @@ static int get_var(napi_env env, nfstw_wave *w, uint32_t id, fstw_var_info *vi)
     return 0;
 }
 
+/* The var of the (handle, var id) arguments into *vi; NULL with an exception
+ * pending when they are bad. */
+static nfstw_wave *var_args(napi_env env, napi_callback_info info, fstw_var_info *vi)
+{
+    uint32_t id;
+    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
+    return w && get_var(env, w, id, vi) == 0 ? w : NULL;
+}
+
 static napi_value parent_value(napi_env env, uint32_t parent)
 {
     return nfstw_i64(env, parent == FSTW_NONE ? -1 : (int64_t)parent);
@@ -205,54 +216,125 @@ static napi_value fn_var_full_name(napi_env env, napi_callback_info info)
     return full_name(env, info, 1);
 }
 
-/* Full names of vars (or scopes) in one string, for the JS layer to cut
+/* Full names of vars (or scopes) in a few strings, for the JS layer to cut
  * with String#slice (a call per name costs ~300 ns through Node-API, a slice
- * ~20 ns): [names, Uint32Array offsets (count + 1)] for the ids ids[0..n)
- * (all ids in order when ids is NULL), or null when a name is not ASCII
- * (offsets would not be UTF-16 units) or the names exceed 256 MB; the JS
- * layer then asks name by name.  The lengths are summed first: one buffer
- * of the exact size. */
+ * ~20 ns): [chunks (Array of strings), Uint32Array offsets (count + 1, the
+ * names laid end to end), Uint16Array chunk of each name, Uint32Array start
+ * offset of each chunk] for the ids ids[0..n) (all ids in order when ids is
+ * NULL); name k is chunks[c].slice(offsets[k] - starts[c], offsets[k + 1] -
+ * starts[c]) with c = chunk[k].  null when a name is not ASCII (offsets
+ * would not be UTF-16 units) or the names exceed 256 MB; the JS layer then
+ * asks name by name.  The names are written into one reused buffer of
+ * NAMES_CHUNK bytes, each chunk made a string when it is full: no buffer of
+ * all the names next to the strings' copy of them, and a buffer that stays
+ * in the cache (the names of a file with 400,000 vars are ~40 MB). */
 #define ALL_NAMES_MAX ((size_t)256 << 20)
+#define NAMES_CHUNK ((size_t)1 << 20)
+
+typedef struct names_out {
+    napi_value chunks;
+    uint32_t *starts; /* grows with the chunks */
+    uint32_t n_chunks, cap_starts;
+    int plain; /* every byte so far < 0x80 */
+} names_out;
+
+/* Makes buf[0..len) (names from offset `start` on) the next chunk string;
+ * -1 on a failure (exception pending or out of memory), 0 otherwise (also
+ * when a byte is not ASCII: out->plain is then 0). */
+static int names_flush(napi_env env, names_out *out, const char *buf, size_t len, size_t start)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++) /* an OR over the bytes: one vectorized pass */
+        any |= (unsigned char)buf[i];
+    if (any >= 0x80) {
+        out->plain = 0;
+        return 0;
+    }
+    if (out->n_chunks == out->cap_starts) {
+        uint32_t cap = out->cap_starts ? out->cap_starts * 2 : 16;
+        uint32_t *st = realloc(out->starts, cap * sizeof *st);
+        if (!st)
+            return -1;
+        out->starts = st;
+        out->cap_starts = cap;
+    }
+    napi_value str;
+    if (napi_create_string_latin1(env, buf, len, &str) != napi_ok ||
+        napi_set_element(env, out->chunks, out->n_chunks, str) != napi_ok)
+        return -1;
+    out->starts[out->n_chunks++] = (uint32_t)start;
+    return 0;
+}
 
 static napi_value joined_names(napi_env env, nfstw_wave *w, int is_var, const uint32_t *ids, uint32_t n)
 {
     size_t (*fn)(const fstw_file *, uint32_t, char *, size_t) = is_var ? fstw_var_full_name : fstw_scope_full_name;
-    void *odata = NULL;
-    napi_value ab, offs, str, arr;
-    if (napi_create_arraybuffer(env, ((size_t)n + 1) * sizeof(uint32_t), &odata, &ab) != napi_ok ||
-        napi_create_typedarray(env, napi_uint32_array, (size_t)n + 1, ab, 0, &offs) != napi_ok)
+    void *odata = NULL, *cdata = NULL, *sdata = NULL;
+    napi_value oab, offs, cab, chunk_of, sab, starts, arr;
+    names_out out = {.plain = 1};
+    if (napi_create_arraybuffer(env, ((size_t)n + 1) * sizeof(uint32_t), &odata, &oab) != napi_ok ||
+        napi_create_typedarray(env, napi_uint32_array, (size_t)n + 1, oab, 0, &offs) != napi_ok ||
+        napi_create_arraybuffer(env, (size_t)n * sizeof(uint16_t), &cdata, &cab) != napi_ok ||
+        napi_create_typedarray(env, napi_uint16_array, n, cab, 0, &chunk_of) != napi_ok ||
+        napi_create_array(env, &out.chunks) != napi_ok)
         return NULL;
     uint32_t *off = odata;
-    size_t total = 0;
-    for (uint32_t k = 0; k < n && total <= ALL_NAMES_MAX; k++)
-        total += fn(w->file, ids ? ids[k] : k, NULL, 0);
-    if (total > ALL_NAMES_MAX)
-        return nfstw_null(env);
-    char *buf = malloc(total + 1);
-    if (!buf) {
-        nfstw_throw_plain(env, "ENOMEM", "out of memory");
+    uint16_t *cof = cdata;
+    size_t cap = NAMES_CHUNK, len = 0, total = 0;
+    char *buf = malloc(cap);
+    int fail = buf == NULL, too_big = 0;
+    for (uint32_t k = 0; k < n && !fail && out.plain; k++) {
+        uint32_t id = ids ? ids[k] : k;
+        size_t m = fn(w->file, id, buf + len, cap - len);
+        if (len + m >= cap) { /* did not fit (the +1 is the core's NUL) */
+            if (len > 0 && names_flush(env, &out, buf, len, total - len) < 0) {
+                fail = 1;
+                break;
+            }
+            len = 0;
+            if (m + 1 > cap) {
+                char *nbuf = realloc(buf, m + 1);
+                if (!nbuf) {
+                    fail = 1;
+                    break;
+                }
+                buf = nbuf;
+                cap = m + 1;
+            }
+            fn(w->file, id, buf, cap);
+        }
+        if (total + m > ALL_NAMES_MAX || out.n_chunks > UINT16_MAX) {
+            too_big = 1;
+            break;
+        }
+        off[k] = (uint32_t)total;
+        cof[k] = (uint16_t)out.n_chunks;
+        len += m;
+        total += m;
+    }
+    if (!fail && !too_big && out.plain && (len > 0 || out.n_chunks == 0) &&
+        names_flush(env, &out, buf, len, total - len) < 0)
+        fail = 1;
+    free(buf);
+    if (fail || too_big || !out.plain) {
+        free(out.starts);
+        if (!fail)
+            return nfstw_null(env);
+        bool pending = false;
+        if (napi_is_exception_pending(env, &pending) == napi_ok && !pending)
+            nfstw_throw_plain(env, "ENOMEM", "out of memory");
         return NULL;
     }
-    size_t len = 0;
-    int plain = 1;
-    for (uint32_t k = 0; k < n; k++) {
-        off[k] = (uint32_t)len;
-        size_t m = fn(w->file, ids ? ids[k] : k, buf + len, total + 1 - len);
-        for (size_t i = 0; i < m; i++)
-            if ((unsigned char)buf[len + i] >= 0x80) { plain = 0; break; }
-        if (!plain)
-            break;
-        len += m;
+    off[n] = (uint32_t)total;
+    napi_status st = napi_create_arraybuffer(env, (size_t)out.n_chunks * sizeof(uint32_t), &sdata, &sab);
+    if (st == napi_ok) {
+        memcpy(sdata, out.starts, (size_t)out.n_chunks * sizeof(uint32_t));
+        st = napi_create_typedarray(env, napi_uint32_array, out.n_chunks, sab, 0, &starts);
     }
-    if (!plain) {
-        free(buf);
-        return nfstw_null(env);
-    }
-    off[n] = (uint32_t)len;
-    napi_status st = napi_create_string_latin1(env, buf, len, &str);
-    free(buf);
-    if (st != napi_ok || napi_create_array_with_length(env, 2, &arr) != napi_ok ||
-        napi_set_element(env, arr, 0, str) != napi_ok || napi_set_element(env, arr, 1, offs) != napi_ok)
+    free(out.starts);
+    if (st != napi_ok || napi_create_array_with_length(env, 4, &arr) != napi_ok ||
+        napi_set_element(env, arr, 0, out.chunks) != napi_ok || napi_set_element(env, arr, 1, offs) != napi_ok ||
+        napi_set_element(env, arr, 2, chunk_of) != napi_ok || napi_set_element(env, arr, 3, starts) != napi_ok)
         return NULL;
     return arr;
 }
@@ -267,9 +349,9 @@ static napi_value all_full_names(napi_env env, napi_callback_info info, int is_v
 
 /* The full names of the unique vars (pywellen's all_vars(): what a walk of
  * the hierarchy asks for; files with many aliases have several times more
- * vars): [names, offsets by position in the unique list, Int32Array
- * position by var id (-1: an alias) or null when the unique vars are all
- * vars in id order], or null as joined_names. */
+ * vars): joined_names' four items by position in the unique list, plus
+ * [4]: Int32Array position by var id (-1: an alias) or null when the unique
+ * vars are all vars in id order; or null as joined_names. */
 static napi_value fn_unique_var_full_names(napi_env env, napi_callback_info info)
 {
     nfstw_wave *w = wave_arg(env, info);
@@ -301,7 +383,7 @@ static napi_value fn_unique_var_full_names(napi_env env, napi_callback_info info
             if (u[k] < nv)
                 p[u[k]] = (int32_t)k;
     }
-    if (napi_set_element(env, names, 2, pos) != napi_ok)
+    if (napi_set_element(env, names, 4, pos) != napi_ok)
         return NULL;
     return names;
 }
@@ -318,10 +400,8 @@ static napi_value fn_scope_full_names(napi_env env, napi_callback_info info)
 
 static napi_value fn_var_info(napi_env env, napi_callback_info info)
 {
-    uint32_t id;
     fstw_var_info vi;
-    nfstw_wave *w = wave_id_args(env, info, &id, "var id");
-    if (!w || get_var(env, w, id, &vi) < 0)
+    if (!var_args(env, info, &vi))
         return NULL;
     int64_t width = fstw_var_width(&vi); /* pywellen's bitwidth(): -1 for None */
     napi_value o;
@@ -347,6 +427,14 @@ static napi_value fn_var_info(napi_env env, napi_callback_info info)
                                         : nfstw_null(env)))
         return NULL;
     return o;
+}
+
+/* The signal ref of one var (a first getSignal need not make the array of
+ * all of them). */
+static napi_value fn_var_signal_ref(napi_env env, napi_callback_info info)
+{
+    fstw_var_info vi;
+    return var_args(env, info, &vi) ? nfstw_u32(env, vi.signal_ref) : NULL;
 }
 
 /* The signal ref of every var, by var id (one call instead of a varInfo per
@@ -461,6 +549,7 @@ napi_status nfstw_hier_init(napi_env env, napi_value exports)
         NFSTW_FN("uniqueVarFullNames", fn_unique_var_full_names),
         NFSTW_FN("scopeFullNames", fn_scope_full_names),
         NFSTW_FN("varInfo", fn_var_info),
+        NFSTW_FN("varSignalRef", fn_var_signal_ref),
         NFSTW_FN("varSignalRefs", fn_var_signal_refs),
         NFSTW_FN("enumType", fn_enum_type),
         NFSTW_FN("lookupVar", fn_lookup_var),

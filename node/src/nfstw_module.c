@@ -1,7 +1,7 @@
 /*
  * nfstw_module.c - module initialisation, the per-instance state's life
  * (instance data, env cleanup hook) and the diagnostics natives (stats,
- * setQueryBuffer).  Uses the other files; none uses this one.
+ * memoryStats, setQueryBuffer).  Uses the other files; none uses this one.
  *
  * The addon is context-aware (NAPI_MODULE_INIT): it is initialised once per
  * env (main thread, each worker_thread), and all its state lives in the
@@ -38,6 +38,7 @@ static void inst_finalize(napi_env env, void *data, void *hint)
     nfstw_inst_detach_all(inst);
     if (inst->qbuf_ref)
         napi_delete_reference(env, inst->qbuf_ref);
+    nfstw_cache_inst_free(inst);
     free(inst);
 }
 
@@ -55,6 +56,20 @@ static napi_value fn_stats(napi_env env, napi_callback_info info)
         return NULL;
     nfstw_set(env, o, "openFiles", a);
     nfstw_set(env, o, "liveSignals", b);
+    return o;
+}
+
+/* memoryStats() -> { signals, signalBytes }: the core's process-wide counters
+ * of loaded signals (fstw_memory_stats_get), every file and thread. */
+static napi_value fn_memory_stats(napi_env env, napi_callback_info info)
+{
+    (void)info;
+    fstw_memory_stats st;
+    napi_value o;
+    fstw_memory_stats_get(&st);
+    if (napi_create_object(env, &o) != napi_ok || nfstw_set(env, o, "signals", nfstw_i64(env, (int64_t)st.signals)) ||
+        nfstw_set(env, o, "signalBytes", nfstw_i64(env, (int64_t)st.signal_bytes)))
+        return NULL;
     return o;
 }
 
@@ -104,13 +119,14 @@ NAPI_MODULE_INIT()
 
     napi_property_descriptor props[] = {
         NFSTW_FN("stats", fn_stats),
+        NFSTW_FN("memoryStats", fn_memory_stats),
         NFSTW_FN("setQueryBuffer", fn_set_query_buffer),
     };
     if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok ||
         nfstw_file_init(env, exports) != napi_ok || nfstw_hier_init(env, exports) != napi_ok ||
         nfstw_signal_init(env, exports) != napi_ok || nfstw_load_init(env, exports) != napi_ok ||
         nfstw_view_init(env, exports) != napi_ok || nfstw_render_init(env, exports) != napi_ok ||
-        nfstw_stream_init(env, exports) != napi_ok)
+        nfstw_stream_init(env, exports) != napi_ok || nfstw_cache_init(env, exports) != napi_ok)
         return NULL;
 
     napi_value v;

@@ -33,31 +33,19 @@ static const napi_type_tag SIG_TAG = {0x6673747761766532ULL, 0x7369676e616c6861U
 
 /* ============================================================ handles */
 
-/* Roughly what the core holds for s (a time index and a value per change),
+/* What the core holds for s (fstw_signal_bytes) plus the handle struct,
  * reported to V8 so that dropping Signals lets the GC see memory to free. */
 static int64_t sig_mem_estimate(const fstw_signal *s)
 {
-    size_t per = 4;
-    switch (fstw_signal_encoding(s)) {
-    case FSTW_ENC_BITS: /* packed while 2-state, one byte per bit otherwise */
-        per += fstw_signal_scratch_size(s) ? fstw_signal_bitwidth(s) : (fstw_signal_bitwidth(s) + 7) / 8;
-        break;
-    case FSTW_ENC_REAL:
-        per += 8;
-        break;
-    case FSTW_ENC_STRING:
-        per += 24;
-        break;
-    default:
-        break;
-    }
-    return 128 + (int64_t)(fstw_signal_len(s) * per);
+    return (int64_t)(fstw_signal_bytes(s) + sizeof(nfstw_sig));
 }
 
 static void sig_finalize(napi_env env, void *data, void *hint)
 {
     (void)hint;
     nfstw_sig *s = (nfstw_sig *)data;
+    if (s->forget)
+        s->forget(env, s); /* registered in a Waveform's signal cache (nfstw_cache.c) */
     nfstw_sig_release(env, s);
     free(s);
 }

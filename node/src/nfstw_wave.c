@@ -64,6 +64,11 @@ static void note_freed(nfstw_inst *inst, int64_t bytes)
 #endif
 }
 
+void nfstw_inst_note_freed(nfstw_inst *inst, int64_t bytes)
+{
+    note_freed(inst, bytes);
+}
+
 /* Rough size of what the core holds for an open file. */
 static int64_t wave_mem_estimate(const nfstw_wave *w)
 {

@@ -26,6 +26,9 @@ For waveform viewers (fstwave/docs/api.md section 2.7, beyond pywellen): Signal.
 (a Changes of bulk arrays), Signal.summary (a Summary of equal slices),
 Waveform.values_at_time (cursor values), ``progress=`` on the long calls (an
 exception raised in it, or Ctrl-C, cancels them), Waveform.close() and ``with``.
+Memory (deviation D10 in fstwave/docs/api.md): a Signal stays the same object while the program holds it,
+and the most recent signals are kept up to ``Waveform(..., signal_cache_bytes=N)``;
+``Waveform.signal_cache_stats()`` and ``fstwave.memory_stats()`` report them.
 The arrays (class Array) implement the buffer protocol: ``numpy.asarray`` wraps
 them without a copy (NumPy is optional: ``pip install fstwave[numpy]``)::
 
@@ -66,6 +69,7 @@ from ._fstwave import (
     VarIndex,
     VarIter,
     Waveform,
+    memory_stats,
 )
 
 __version__ = "0.1.0"
@@ -89,4 +93,5 @@ __all__ = [
     "VarIter",
     "Waveform",
     "__version__",
+    "memory_stats",
 ]

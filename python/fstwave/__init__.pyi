@@ -13,6 +13,7 @@ from typing import (
     Literal,
     Optional,
     Tuple,
+    TypedDict,
     Union,
     final,
     overload,
@@ -38,7 +39,26 @@ __all__ = [
     "VarIter",
     "Waveform",
     "__version__",
+    "memory_stats",
 ]
+
+class SignalCacheStats(TypedDict):
+    """Waveform.signal_cache_stats(): what the cache of recent signals keeps now."""
+
+    signals: int  #: signals in the cache
+    bytes: int  #: their bytes (changes and values; fstw_signal_bytes)
+    budget: int  #: signal_cache_bytes (bytes)
+
+class MemoryStats(TypedDict):
+    """fstwave.memory_stats(): the loaded signals still in memory, process-wide."""
+
+    signals: int  #: signals held by a Signal object or a signal cache
+    signal_bytes: int  #: their bytes (changes and values)
+
+def memory_stats() -> MemoryStats:
+    """Process-wide counters of the loaded signals still in memory (every Waveform): back
+    to their earlier values once every Signal is dropped and its signals unloaded
+    (unload_signals) or their Waveform closed. Extension (deviation D10, fstwave/docs/api.md)."""
 
 #: A signal value: int (2-state bit vector), str (bit vector with x/z/...,
 #: string, or "" for an event) or float (real).
@@ -117,7 +137,12 @@ class Waveform:
         load_body: bool = True,
         progress: _Progress = None,
         hierarchy: Optional[Literal["pywellen-0.20", "pywellen-0.25"]] = None,
-    ) -> "Waveform": ...
+        signal_cache_bytes: Optional[int] = None,
+    ) -> "Waveform":
+        """``signal_cache_bytes``: the byte budget of the cache of recent signals (None: the
+        core's default, 32 MiB; 0: keep only the Signals the program holds). ValueError
+        when negative, TypeError when not an int (deviation D10,
+        fstwave/docs/api.md)."""
     def close(self) -> None:
         """Closes the file (idempotent); RuntimeError while a load of it is running."""
     def __enter__(self) -> "Waveform": ...
@@ -132,13 +157,20 @@ class Waveform:
     def time_range(self) -> Tuple[int, int]: ...
     def load_body(self, progress: _Progress = None) -> None: ...
     def body_loaded(self) -> bool: ...
-    def get_signal(self, var: "Var") -> "Signal": ...
+    def get_signal(self, var: "Var") -> "Signal":
+        """The Signal of var: the same object while the program holds it; else from the
+        cache of recent signals (no file read), else read from the file (deviation D10,
+        fstwave/docs/api.md)."""
     def get_signal_from_path(self, abs_hierarchy_path: str) -> "Signal": ...
     def load_signals(self, vars: Iterable["Var"], progress: _Progress = None) -> List["Signal"]: ...
     def load_signals_multithreaded(self, vars: Iterable["Var"], progress: _Progress = None) -> List["Signal"]: ...
     def values_at_time(self, signals_or_vars: Iterable[Union["Signal", "Var"]], time: int) -> List[Optional[_Value]]:
         """For each item, exactly ``signal.value_at_time(time)`` (Vars' signals loaded in one batch)."""
-    def unload_signals(self, signals_or_vars: Iterable[Union["Signal", "Var"]], /) -> None: ...
+    def unload_signals(self, signals_or_vars: Iterable[Union["Signal", "Var"]], /) -> None:
+        """Drops these signals from the cache at once; the next load reads the file and gives
+        a new Signal (held Signals stay valid). TypeError for other items."""
+    def signal_cache_stats(self) -> SignalCacheStats:
+        """What the cache of recent signals keeps now (empty after close())."""
     def render_svg(
         self,
         vars: Iterable[Union["Var", str]],

@@ -3,14 +3,16 @@
  * Waveform class.  The other classes live in python/src/pyfstw_*.c; the
  * object model is described in python/src/pyfstw.h.
  *
- * Signal cache and threading: each Waveform keeps a dict {signal_ref:
- * Signal}.  It is read and written only with the GIL held; the GIL is
- * released only around core calls that do file work (fstw_open,
- * fstw_load_body, fstw_load_signals), which are thread-safe per file.  A
- * load first collects the refs missing from the cache (GIL held), loads them
- * in one core call (GIL released), then, GIL held again, inserts each new
- * Signal unless another thread inserted one for the same ref meanwhile (then
- * the new one is freed and the cached one returned).
+ * Signal cache and threading: each Waveform keeps a pyfstw_sigcache
+ * (python/src/pyfstw_cache.c: weak references to the live Signals and the
+ * core's cache of recent signals: deviation D10 of docs/api.md).  It is read and
+ * written only with the GIL held; the GIL is released only around core
+ * calls that do file work (fstw_open, fstw_load_body, fstw_load_signals),
+ * which are thread-safe per file.  A load first collects the refs the cache
+ * cannot give (GIL held), loads them in one core call (GIL released), then,
+ * GIL held again, adopts each new signal, unless another thread made a
+ * Signal of the same ref meanwhile (then the new one is freed and that
+ * Signal returned): concurrent loads of one signal give one object.
  *
  * Progress and cancel (fstwave/docs/api.md section 2.7): the long calls take
  * progress=callable(done, total) and are cancelled by an exception raised
@@ -67,8 +69,8 @@ static int wf_ensure_body(pyfstw_WaveformObject *self, PyObject *progress, const
 }
 
 static const pyfstw_argspec Waveform_args =
-    PYFSTW_ARGSPEC("Waveform", "O", "pppOO", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body",
-                   "progress", "hierarchy");
+    PYFSTW_ARGSPEC("Waveform", "O", "pppOOO", "path", "multi_threaded", "remove_scopes_with_empty_name", "load_body",
+                   "progress", "hierarchy", "signal_cache_bytes");
 static const pyfstw_argspec load_body_args = PYFSTW_ARGSPEC("load_body", "", "O", "progress");
 static const pyfstw_argspec load_signals_args = PYFSTW_ARGSPEC("load_signals", "O", "O", "vars", "progress");
 static const pyfstw_argspec load_signals_mt_args =
@@ -85,11 +87,41 @@ static int flag_arg(PyObject *arg, int dflt)
     return arg ? PyObject_IsTrue(arg) : dflt;
 }
 
+/* The budget of signal_cache_bytes= (None or not given: the core's
+ * default; an int >= 0, larger than size_t clamped).  0 or -1. */
+static int cache_budget_arg(PyObject *arg, size_t *out)
+{
+    *out = FSTW_CACHE_DEFAULT_BYTES;
+    if (!arg || arg == Py_None)
+        return 0;
+    if (PyBool_Check(arg) || !PyIndex_Check(arg))
+        return pyfstw_bad_argument("Waveform", "signal_cache_bytes", "None or int", arg);
+    PyObject *n = PyNumber_Index(arg);
+    if (!n)
+        return -1;
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(n, &overflow);
+    Py_DECREF(n);
+    if (v == -1 && !overflow && PyErr_Occurred())
+        return -1;
+    if (overflow < 0 || v < 0) {
+        PyErr_SetString(PyExc_ValueError, "Waveform(): signal_cache_bytes must be None or an int >= 0");
+        return -1;
+    }
+    if (overflow > 0 || (unsigned long long)v > (unsigned long long)SIZE_MAX) {
+        *out = SIZE_MAX;
+        return 0;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
 static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PyObject *argv[6];
+    PyObject *argv[7];
     pyfstw_progress p;
-    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0)
+    size_t budget;
+    if (pyfstw_parse_tuple_args(&Waveform_args, args, kwds, argv) < 0 || cache_budget_arg(argv[6], &budget) < 0)
         return NULL;
     int rules = FSTW_HIERARCHY_PYWELLEN_020;
     if (argv[5] && argv[5] != Py_None) {
@@ -167,8 +199,7 @@ static PyObject *Waveform_new(PyTypeObject *type, PyObject *args, PyObject *kwds
     self->multi_threaded = multi_threaded;
     self->time_table = NULL;
     self->weakreflist = NULL;
-    self->cache = PyDict_New();
-    if (!self->cache) {
+    if (pyfstw_sigcache_init(&self->sigs, budget) < 0) {
         Py_DECREF(self);
         return NULL;
     }
@@ -181,9 +212,9 @@ static void Waveform_dealloc(PyObject *op)
     PyTypeObject *tp = Py_TYPE(op);
     if (self->weakreflist)
         PyObject_ClearWeakRefs(op);
-    /* Signals first: each frees its fstw_signal; the file is closed when the
-     * Hierarchy's last reference goes (possibly right here). */
-    Py_CLEAR(self->cache);
+    /* the cache first (its signals); the file is closed when the
+     * Hierarchy's last reference goes (possibly right here) */
+    pyfstw_sigcache_free(&self->sigs);
     Py_CLEAR(self->time_table);
     Py_CLEAR(self->hier);
     Py_CLEAR(self->path);
@@ -270,15 +301,18 @@ static int wf_var_ref(pyfstw_WaveformObject *self, PyObject *obj, uint32_t *ref,
     return 0;
 }
 
-/* Returns a new list of n Signals for refs (cached ones reused, the missing
- * ones loaded in one core call, reporting to progress: a callable, or NULL
- * or None).  Refs come from wf_var_ref, which checked that the file is open. */
+/* Returns a new list of n Signals for refs: those the signal cache gives
+ * (pyfstw_sigcache_find: live, or from the core cache), the others loaded in
+ * one core call, reporting to progress (a callable, or NULL or None), and
+ * adopted by the cache.  Refs come from wf_var_ref, which checked that the
+ * file is open. */
 static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs, size_t n, int multi_threaded,
                               PyObject *progress, const char *fname)
 {
     pyfstw_state *st = pyfstw_state_of((PyObject *)self);
     PyObject *result = PyList_New((Py_ssize_t)n);
-    PyObject *pending = NULL;
+    PyObject *pending = NULL; /* {signal_ref: index in missing} */
+    PyObject **got = NULL;    /* the Signals of missing[], once adopted */
     uint32_t *missing = NULL;
     fstw_signal **out = NULL;
     size_t m = 0, j = 0;
@@ -292,38 +326,37 @@ static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs,
     if (n == 0 && !p.callable)
         return result;
     missing = PyMem_Malloc((n ? n : 1) * sizeof *missing);
-    pending = PySet_New(NULL);
+    pending = PyDict_New();
     if (!missing || !pending) {
         PyErr_NoMemory();
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        PyObject *key = PyLong_FromUnsignedLong(refs[i]);
-        if (!key)
-            goto fail;
-        PyObject *sig = PyDict_GetItemWithError(self->cache, key); /* borrowed */
+        PyObject *sig = pyfstw_sigcache_find(&self->sigs, st, self->hier, refs[i]);
         if (sig) {
-            Py_INCREF(sig);
             PyList_SET_ITEM(result, (Py_ssize_t)i, sig);
-        } else if (PyErr_Occurred()) {
-            Py_DECREF(key);
-            goto fail;
-        } else {
-            int has = PySet_Contains(pending, key);
-            if (has < 0 || (!has && PySet_Add(pending, key) < 0)) {
-                Py_DECREF(key);
-                goto fail;
-            }
-            if (!has)
-                missing[m++] = refs[i];
+            continue;
         }
-        Py_DECREF(key);
+        if (PyErr_Occurred())
+            goto fail;
+        PyObject *key = PyLong_FromUnsignedLong(refs[i]);
+        int has = key ? PyDict_Contains(pending, key) : -1;
+        PyObject *idx = has == 0 ? PyLong_FromSize_t(m) : NULL;
+        if (has == 0 && (!idx || PyDict_SetItem(pending, key, idx) < 0))
+            has = -1;
+        Py_XDECREF(idx);
+        Py_XDECREF(key);
+        if (has < 0)
+            goto fail;
+        if (!has)
+            missing[m++] = refs[i];
     }
 
     if (m > 0 || p.callable) {
         /* with a callable, an all-cached call still reports (0, 0) (the core's rule) */
         out = PyMem_Calloc(m ? m : 1, sizeof *out);
-        if (!out) {
+        got = PyMem_Calloc(m ? m : 1, sizeof *got);
+        if (!out || !got) {
             PyErr_NoMemory();
             goto fail;
         }
@@ -334,80 +367,57 @@ static PyObject *wf_load_refs(pyfstw_WaveformObject *self, const uint32_t *refs,
         int rc = fstw_load_signals_ex(self->hier->file, missing, m, out, multi_threaded, &p.core, &err);
         int raised = pyfstw_progress_end(&p);
         self->hier->busy--;
-        if (raised && rc != FSTW_OK) {
-            PyMem_Free(out); /* the core returned nothing */
-            out = NULL;
-        }
+        if (raised && rc != FSTW_OK)
+            memset(out, 0, (m ? m : 1) * sizeof *out); /* the core returned nothing */
         if (raised)
             goto fail; /* frees out[] when the call completed anyway */
         if (rc != FSTW_OK) {
-            PyMem_Free(out);
-            out = NULL;
+            memset(out, 0, (m ? m : 1) * sizeof *out);
             pyfstw_raise(st, &err, self->path);
             goto fail;
         }
         for (j = 0; j < m; j++) {
-            PyObject *key = PyLong_FromUnsignedLong(missing[j]);
-            if (!key)
-                goto fail;
-            PyObject *existing = PyDict_GetItemWithError(self->cache, key);
-            if (existing || PyErr_Occurred()) {
-                /* another thread cached this signal while we were loading */
-                fstw_signal_free(out[j]);
-                out[j] = NULL;
-                Py_DECREF(key);
-                if (!existing)
-                    goto fail;
-                continue;
-            }
-            PyObject *sigobj = pyfstw_signal_new(st, self->hier, out[j]);
-            if (!sigobj) {
-                Py_DECREF(key);
-                goto fail;
-            }
-            out[j] = NULL; /* owned by sigobj now */
-            int r = PyDict_SetItem(self->cache, key, sigobj);
-            Py_DECREF(sigobj);
-            Py_DECREF(key);
-            if (r < 0)
+            fstw_signal *sig = out[j];
+            out[j] = NULL; /* the cache takes it, even on error */
+            if (!(got[j] = pyfstw_sigcache_adopt(&self->sigs, st, self->hier, sig)))
                 goto fail;
         }
-        PyMem_Free(out);
-        out = NULL;
-        /* fill the slots that were not cached before (the GIL was held since
-         * the inserts, so they are all in the cache) */
+        /* the slots the cache could not give: from got[], through pending */
         for (size_t i = 0; i < n; i++) {
             if (PyList_GET_ITEM(result, (Py_ssize_t)i))
                 continue;
             PyObject *key = PyLong_FromUnsignedLong(refs[i]);
-            if (!key)
-                goto fail;
-            PyObject *sig = PyDict_GetItemWithError(self->cache, key);
-            Py_DECREF(key);
-            if (!sig) {
+            PyObject *idx = key ? PyDict_GetItemWithError(pending, key) : NULL; /* borrowed */
+            Py_XDECREF(key);
+            if (!idx) { /* every missing ref is in pending */
                 if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_RuntimeError, "signal vanished from the cache");
+                    PyErr_SetString(PyExc_RuntimeError, "signal missing from a load");
                 goto fail;
             }
+            PyObject *sig = got[PyLong_AsSize_t(idx)];
             Py_INCREF(sig);
             PyList_SET_ITEM(result, (Py_ssize_t)i, sig);
         }
     }
-    PyMem_Free(missing);
-    Py_DECREF(pending);
-    return result;
+    goto done;
 
 fail:
+    Py_CLEAR(result);
+done:
     if (out) {
         for (size_t k = 0; k < m; k++)
             if (out[k])
                 fstw_signal_free(out[k]);
         PyMem_Free(out);
     }
+    if (got) {
+        for (size_t k = 0; k < m; k++)
+            Py_XDECREF(got[k]);
+        PyMem_Free(got);
+    }
     PyMem_Free(missing);
     Py_XDECREF(pending);
-    Py_DECREF(result);
-    return NULL;
+    return result;
 }
 
 static PyObject *wf_load_one(pyfstw_WaveformObject *self, uint32_t ref)
@@ -578,7 +588,7 @@ static PyObject *Waveform_close(PyObject *op, PyObject *unused)
         return NULL;
     }
     self->hier->file = NULL;
-    PyDict_Clear(self->cache); /* Signals still referenced stay readable */
+    pyfstw_sigcache_clear(&self->sigs); /* Signals still referenced stay readable */
     Py_CLEAR(self->time_table);
     fstw_close(f);
     Py_RETURN_NONE;
@@ -639,16 +649,7 @@ static PyObject *Waveform_unload_signals(PyObject *op, PyObject *items)
             return NULL;
         }
         Py_DECREF(item);
-        PyObject *key = PyLong_FromUnsignedLong(ref);
-        if (!key) {
-            Py_DECREF(it);
-            return NULL;
-        }
-        int has = PyDict_Contains(self->cache, key);
-        if (has > 0)
-            has = PyDict_DelItem(self->cache, key) < 0 ? -1 : 0;
-        Py_DECREF(key);
-        if (has < 0) {
+        if (pyfstw_sigcache_forget(&self->sigs, ref) < 0) {
             Py_DECREF(it);
             return NULL;
         }
@@ -664,10 +665,58 @@ static PyObject *Waveform_repr(PyObject *op)
     pyfstw_WaveformObject *self = (pyfstw_WaveformObject *)op;
     if (!self->hier->file)
         return PyUnicode_FromFormat("<Waveform %R closed>", self->path);
-    return PyUnicode_FromFormat("<Waveform %R body_loaded=%s cached_signals=%zd>", self->path,
-                                fstw_body_loaded(self->hier->file) ? "True" : "False",
-                                PyDict_GET_SIZE(self->cache));
+    fstw_cache_stats cs;
+    fstw_cache_stats_get(self->sigs.recent, &cs);
+    return PyUnicode_FromFormat("<Waveform %R body_loaded=%s cached_signals=%zu>", self->path,
+                                fstw_body_loaded(self->hier->file) ? "True" : "False", cs.signals);
 }
+
+/* A new dict {name: int} of n entries (values as unsigned 64-bit). */
+static PyObject *stats_dict(const char *const *names, const unsigned long long *values, int n)
+{
+    PyObject *d = PyDict_New();
+    for (int i = 0; d && i < n; i++) {
+        PyObject *v = PyLong_FromUnsignedLongLong(values[i]);
+        if (!v || PyDict_SetItemString(d, names[i], v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
+static PyObject *Waveform_signal_cache_stats(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    static const char *const names[] = {"signals", "bytes", "budget"};
+    fstw_cache_stats cs;
+    fstw_cache_stats_get(((pyfstw_WaveformObject *)op)->sigs.recent, &cs);
+    unsigned long long v[] = {cs.signals, cs.bytes, cs.budget};
+    return stats_dict(names, v, 3);
+}
+
+static PyObject *module_memory_stats(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    static const char *const names[] = {"signals", "signal_bytes"};
+    fstw_memory_stats ms;
+    fstw_memory_stats_get(&ms);
+    unsigned long long v[] = {ms.signals, ms.signal_bytes};
+    return stats_dict(names, v, 2);
+}
+
+static PyMethodDef module_functions[] = {
+    {"memory_stats", module_memory_stats, METH_NOARGS,
+     "memory_stats()\n--\n\n"
+     "Process-wide counters of the loaded signals still in memory, from every\n"
+     "Waveform (the core's fstw_memory_stats_get): ``{'signals': int,\n"
+     "'signal_bytes': int}``, the number of signals and their heap bytes (changes,\n"
+     "values; not the time table). A signal stays counted while a Signal object holds\n"
+     "it or a signal cache keeps it (deviation D10, fstwave/docs/api.md); dropping\n"
+     "every Signal and calling unload_signals() or close() brings the counters back.\n"
+     "Extension (not in pywellen 0.20.5)."},
+    {NULL, NULL, 0, NULL},
+};
 
 static PyGetSetDef Waveform_getset[] = {
     {"hierarchy", Waveform_get_hierarchy, NULL,
@@ -698,10 +747,12 @@ static PyMethodDef Waveform_methods[] = {
      "body_loaded($self, /)\n--\n\nTrue once the body has been read."},
     {"get_signal", PYFSTW_FASTCALL_FN(Waveform_get_signal), PYFSTW_METH_FASTCALL,
      "get_signal($self, var)\n--\n\n"
-     "The Signal of ``var`` (any var of its signal, aliases included). Loaded once and\n"
-     "cached until unload_signals() (deviation D10 in fstwave/docs/api.md: pywellen\n"
-     "re-reads every call);\n"
-     "the GIL is released while loading. Raises TypeError for a non-Var, FstError for\n"
+     "The Signal of ``var`` (any var of its signal, aliases included). Cached\n"
+     "(deviation D10 in fstwave/docs/api.md: pywellen re-reads every call): while the\n"
+     "program holds the Signal, the same object is returned; when nobody holds it,\n"
+     "the most recent signals up to ``signal_cache_bytes`` (see Waveform) are kept\n"
+     "and a new Signal is made from them without reading the file; else it is read\n"
+     "again. unload_signals() drops it at once. The GIL is released while loading. Raises TypeError for a non-Var, FstError for\n"
      "malformed data, OSError for read errors."},
     {"get_signal_from_path", PYFSTW_FASTCALL_FN(Waveform_get_signal_from_path), PYFSTW_METH_FASTCALL,
      "get_signal_from_path($self, abs_hierarchy_path)\n--\n\n"
@@ -749,9 +800,19 @@ static PyMethodDef Waveform_methods[] = {
      "__exit__($self, *exc_info)\n--\n\nCalls close(); exceptions propagate."},
     {"unload_signals", Waveform_unload_signals, METH_O,
      "unload_signals($self, signals_or_vars, /)\n--\n\n"
-     "Drops the signals of the given Signal or Var objects from this Waveform's cache\n"
-     "(missing ones are ignored). Signal objects still referenced elsewhere stay\n"
-     "valid. Extension."},
+     "Drops the signals of the given Signal or Var objects from this Waveform's signal\n"
+     "cache at once: the core cache frees them (unless a Signal object still holds\n"
+     "them) and their Signal objects are forgotten, so the next load reads the file\n"
+     "and gives a new object (missing ones are ignored). Signal objects still\n"
+     "referenced elsewhere stay valid. Raises TypeError for other items. Extension\n"
+     "(deviation D10, fstwave/docs/api.md)."},
+    {"signal_cache_stats", Waveform_signal_cache_stats, METH_NOARGS,
+     "signal_cache_stats($self, /)\n--\n\n"
+     "What the signal cache of recent signals (the core's fstw_cache) keeps now:\n"
+     "``{'signals': int, 'bytes': int, 'budget': int}``, bytes as fstw_signal_bytes\n"
+     "counts them and the budget of ``signal_cache_bytes``. Signal objects the\n"
+     "program holds are not counted unless they are also among the recent ones.\n"
+     "After close() it is empty. Extension (deviation D10, fstwave/docs/api.md)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -762,7 +823,7 @@ static PyMemberDef Waveform_members[] = {
 
 static PyType_Slot Waveform_slots[] = {
     {Py_tp_doc, "Waveform(path, multi_threaded=True, remove_scopes_with_empty_name=False, load_body=True, "
-                "progress=None, hierarchy=None)\n"
+                "progress=None, hierarchy=None, signal_cache_bytes=None)\n"
                 "--\n\n"
                 "An open FST waveform file (pywellen 0.20.5's Waveform plus extensions).\n\n"
                 "``path`` is a str or os.PathLike. Opening reads the header and the hierarchy\n"
@@ -773,7 +834,13 @@ static PyType_Slot Waveform_slots[] = {
                 "(deviation D8, fstwave/docs/api.md). ``hierarchy``: 'pywellen-0.20' (the\n"
                 "default) builds the hierarchy as wellen 0.20.5 does; 'pywellen-0.25' as wellen\n"
                 "0.25 does (fstwave.pywellen25 opens files so): split vectors become one var\n"
-                "with a derived signal, Verilator's array elements are named as 0.25 names them.\n\n"
+                "with a derived signal, Verilator's array elements are named as 0.25 names them.\n"
+                "``signal_cache_bytes`` (extension; deviation D10, fstwave/docs/api.md): besides\n"
+                "the Signals the program holds (always the same object while held), the most\n"
+                "recently loaded signals are kept up to this many bytes of their data (None:\n"
+                "the core's default FSTW_CACHE_DEFAULT_BYTES, 32 MiB; 0: keep only what the\n"
+                "program holds); see signal_cache_stats() and fstwave.memory_stats(). A\n"
+                "negative value raises ValueError, a non-int TypeError.\n\n"
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"
                 "``filename`` set) for OS errors, fstwave.FstError (a RuntimeError) for files\n"
                 "that are not FST or are corrupt (deviations D5 and D7, fstwave/docs/api.md),\n"
@@ -908,7 +975,7 @@ static int module_exec(PyObject *m)
         add_type(m, &st->SignalValues_Type, &pyfstw_SignalValues_spec) < 0)
         return -1;
     /* the private functions of fstwave.pywellen25 */
-    if (PyModule_AddFunctions(m, pyfstw_signal25_functions) < 0 ||
+    if (PyModule_AddFunctions(m, module_functions) < 0 || PyModule_AddFunctions(m, pyfstw_signal25_functions) < 0 ||
         PyModule_AddFunctions(m, pyfstw_items_functions) < 0 ||
         PyModule_AddFunctions(m, pyfstw_stream_functions) < 0)
         return -1;

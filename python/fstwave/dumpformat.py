@@ -235,7 +235,8 @@ def write_dump(w, out, batch_size=DEFAULT_BATCH_SIZE):
     ``out`` takes the lines (str, no newline): ``out.line(s)`` for one,
     ``out.lines(iterable)`` for several (``fstwave.cli`` buffers them to stdout).  The
     signals are loaded ``batch_size`` vars at a time (``load_signals`` then
-    ``unload_signals``), so memory stays bounded; the output does not depend on it.
+    ``unload_signals``, which frees them at once: the signal cache of deviation D10, docs/api.md),
+    so at most one batch of signals is in memory; the output does not depend on it.
     Raises what the API raises (FstError, OSError) when the file is corrupt or
     unreadable; the lines written until then stay written, without the ``end`` record.
     """
@@ -292,6 +293,7 @@ def write_dump(w, out, batch_size=DEFAULT_BATCH_SIZE):
             )
             fmt = value_formatter(v)
             out.lines("c %d %s" % (t, fmt(val)) for t, val in changes)
+            del sig, changes  # so that at most one batch is held, not one more signal
         w.unload_signals(signals)
         del signals
 

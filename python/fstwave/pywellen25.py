@@ -101,7 +101,8 @@ class _Shared:
         return lst + [v for v in self.vars_of_signal.get(ref, ()) if v not in lst]
 
     def signal(self, var20):
-        """The loaded fstwave.Signal of var20 (loaded once, cached by fstwave.Waveform)."""
+        """The loaded fstwave.Signal of var20 (cached by fstwave.Waveform: the same object
+        while held, the recent ones kept up to its signal_cache_bytes)."""
         if self.stream_only:
             raise RuntimeError(_STREAM_ONLY_MSG)
         return self.wf.get_signal(var20)
@@ -400,16 +401,20 @@ class Waveform:
     included for that signal.  ``remove_scopes_with_empty_name`` has no effect on
     FST files (as in pywellen 0.25.7).  Raises FileNotFoundError/OSError when
     the file cannot be read and fstwave.FstError (a RuntimeError) when it is
-    not an FST file or is malformed (pywellen panics or raises RuntimeError)."""
+    not an FST file or is malformed (pywellen panics or raises RuntimeError).
+    ``signal_cache_bytes`` (an fstwave extension, keyword only) is passed to the
+    fstwave.Waveform underneath: the byte budget of its cache of recent signals
+    (deviation D10, fstwave/docs/api.md; ValueError when negative)."""
 
     __slots__ = ("_w", "__weakref__")
 
-    def __init__(self, path, multi_threaded=True, remove_scopes_with_empty_name=True, stream_only=False):
+    def __init__(self, path, multi_threaded=True, remove_scopes_with_empty_name=True, stream_only=False, *,
+                 signal_cache_bytes=None):
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"argument 'path': '{type(path).__name__}' object is not an instance of 'str'")
         # remove_scopes_with_empty_name: wellen applies it to VCD files only
         wf = _fstwave.Waveform(path, multi_threaded=bool(multi_threaded), remove_scopes_with_empty_name=False,
-                               load_body=False, hierarchy="pywellen-0.25")
+                               load_body=False, hierarchy="pywellen-0.25", signal_cache_bytes=signal_cache_bytes)
         self._w = _Shared(wf, path, bool(stream_only))
 
     def __getitem__(self, key):

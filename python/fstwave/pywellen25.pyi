@@ -94,7 +94,12 @@ class Waveform:
         multi_threaded: bool = True,
         remove_scopes_with_empty_name: bool = True,
         stream_only: bool = False,
-    ) -> None: ...
+        *,
+        signal_cache_bytes: Optional[int] = None,
+    ) -> None:
+        """``signal_cache_bytes`` (fstwave extension, keyword only): the budget of the
+        cache of recent signals, as fstwave.Waveform's (None: 32 MiB; 0: keep only what
+        the program holds)."""
     @overload
     def __getitem__(self, key: str) -> Union[Var, Scope]: ...
     @overload

@@ -4,9 +4,11 @@
  * Object model (no reference cycles, so no type needs GC support):
  *
  *   Waveform ──> Hierarchy (owns the fstw_file; closes it in its dealloc)
- *      │  └─ cache dict {signal_ref: Signal}, TimeTable (lazily), path
+ *      │  └─ signal cache (pyfstw_sigcache: weakrefs to live Signals and the
+ *      │     core's fstw_cache), TimeTable (lazily), path
  *      │
  *   Var, Scope, VarIter, ScopeIter, TimeTable, Signal ──> Hierarchy
+ *   Signal ──> the live dict of its Waveform's signal cache (weakrefs only)
  *   SignalChangeIter ──> Signal
  *   Changes, Summary ──> Array (each owns a copy of its data; no file)
  *
@@ -82,11 +84,17 @@ static inline fstw_file *pyfstw_open_file(pyfstw_HierarchyObject *h)
     return h->file;
 }
 
+/* The signal cache of one Waveform (pyfstw_cache.c; D10 in docs/api.md). */
+typedef struct {
+    PyObject *live;     /* dict: int signal_ref -> weakref to the live Signal */
+    fstw_cache *recent; /* the core's cache of recent signals (byte budget) */
+} pyfstw_sigcache;
+
 typedef struct {
     PyObject_HEAD
     pyfstw_HierarchyObject *hier; /* strong; the file owner (hier->file: NULL after close()) */
     PyObject *path;               /* os.fspath(path) as given (str or bytes) */
-    PyObject *cache;              /* dict: int signal_ref -> Signal */
+    pyfstw_sigcache sigs;         /* the signal cache */
     PyObject *time_table;         /* TimeTable or NULL until first asked */
     int multi_threaded;
     PyObject *weakreflist;
@@ -122,7 +130,9 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     pyfstw_HierarchyObject *hier;
-    fstw_signal *sig; /* owned: freed in dealloc (before hier is released) */
+    fstw_signal *sig; /* one holder, dropped in dealloc (before hier is released) */
+    PyObject *live;   /* the dict of pyfstw_sigcache.live it is remembered in, or NULL */
+    PyObject *weakreflist;
 } pyfstw_SignalObject;
 
 typedef struct {
@@ -275,6 +285,69 @@ int pyfstw_as_unsigned(PyObject *obj, uint64_t max, uint64_t *out);
  * fields code, reason and offset (see fstwave.FstError).  filename (may be
  * NULL) becomes OSError.filename. */
 PyObject *pyfstw_raise(pyfstw_state *st, const fstw_error *err, PyObject *filename);
+
+/* ---------------------------------------------------- signal cache */
+
+/* The object a weak reference points to (a new reference), or NULL when it
+ * is dead (no exception). */
+static inline PyObject *pyfstw_weak_get(PyObject *wr)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *obj = NULL;
+    return PyWeakref_GetRef(wr, &obj) > 0 ? obj : NULL;
+#else
+    PyObject *obj = PyWeakref_GetObject(wr); /* borrowed; Py_None when dead */
+    if (obj == Py_None || !obj)
+        return NULL;
+    Py_INCREF(obj);
+    return obj;
+#endif
+}
+
+/* Sets c up with an empty dict and a core cache of budget bytes.  0, or -1
+ * with MemoryError. */
+int pyfstw_sigcache_init(pyfstw_sigcache *c, size_t budget);
+/* Forgets every live Signal and empties the core cache (close()); Signals
+ * still referenced stay readable. */
+void pyfstw_sigcache_clear(pyfstw_sigcache *c);
+/* pyfstw_sigcache_clear, then frees what c owns (the Waveform's dealloc). */
+void pyfstw_sigcache_free(pyfstw_sigcache *c);
+/* The Signal of ref without reading the file (a new reference): the live
+ * one, else a new Signal around the core cache's signal (then remembered as
+ * the live one).  NULL when neither exists (no exception) or on error
+ * (exception set: check PyErr_Occurred). */
+PyObject *pyfstw_sigcache_find(pyfstw_sigcache *c, pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t ref);
+/* Takes a freshly loaded sig (its holder is consumed): returns the live
+ * Signal of its ref when another thread made one meanwhile (sig freed),
+ * else a new Signal around sig, remembered as live and offered to the core
+ * cache (fstw_cache_put).  NULL with an exception on error. */
+PyObject *pyfstw_sigcache_adopt(pyfstw_sigcache *c, pyfstw_state *st, pyfstw_HierarchyObject *hier,
+                                fstw_signal *sig);
+/* unload_signals: drops ref from the core cache and forgets its live Signal
+ * at once (that Signal stays valid; the next load makes a new one).  0 or -1. */
+int pyfstw_sigcache_forget(pyfstw_sigcache *c, uint32_t ref);
+
+/* Called by a dying Signal of ref remembered in the dict live (after its
+ * weak references were cleared): removes its entry unless the entry is a
+ * newer live Signal's.  Errors are reported as unraisable; a pending
+ * exception is kept.  Inline so that pyfstw_signal.c and pyfstw_cache.c
+ * do not call each other. */
+static inline void pyfstw_sigcache_forget_dead(PyObject *live, uint32_t ref)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *key = PyLong_FromUnsignedLong(ref);
+    PyObject *wr = key ? PyDict_GetItemWithError(live, key) : NULL; /* borrowed */
+    PyObject *obj = wr ? pyfstw_weak_get(wr) : NULL;
+    if (obj)
+        Py_DECREF(obj); /* a newer Signal of ref (after unload_signals): keep its entry */
+    else if (wr)
+        PyDict_DelItem(live, key);
+    if (PyErr_Occurred())
+        PyErr_WriteUnraisable(live);
+    Py_XDECREF(key);
+    PyErr_Restore(type, value, tb);
+}
 
 /* ---------------------------------------------------------- objects */
 

@@ -117,7 +117,14 @@ static void Signal_dealloc(PyObject *op)
 {
     pyfstw_SignalObject *self = (pyfstw_SignalObject *)op;
     PyTypeObject *tp = Py_TYPE(op);
-    /* free the signal before the file it points into can be closed */
+    if (self->weakreflist)
+        PyObject_ClearWeakRefs(op);
+    if (self->live) { /* its entry in the Waveform's signal cache goes with it */
+        pyfstw_sigcache_forget_dead(self->live, fstw_signal_ref(self->sig));
+        Py_CLEAR(self->live);
+    }
+    /* drop its holder before the file it points into can be closed (the
+     * core cache may hold the signal longer: that is the core's business) */
     if (self->sig) {
         fstw_signal_free(self->sig);
         self->sig = NULL;
@@ -308,6 +315,11 @@ static PyMethodDef Signal_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyMemberDef Signal_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(pyfstw_SignalObject, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot Signal_slots[] = {
     {Py_tp_doc, "The changes of one signal, loaded from the file.\n\n"
                 "Not constructible: use Waveform.get_signal() and friends. Values are int for\n"
@@ -316,10 +328,13 @@ static PyType_Slot Signal_slots[] = {
                 "(Latin-1) for strings and '' for events (deviation D4 in\n"
                 "fstwave/docs/api.md). Times are in timescale units. ``len(signal)`` is the\n"
                 "number of changes; a Signal is always truthy (as in pywellen). It keeps its\n"
-                "file open while it exists."},
+                "file open while it exists. While the program holds a Signal, loading its\n"
+                "signal again gives this same object (the signal cache, deviation D10 in\n"
+                "fstwave/docs/api.md); it supports weak references."},
     {Py_tp_dealloc, Signal_dealloc},
     {Py_tp_repr, Signal_repr},
     {Py_tp_methods, Signal_methods},
+    {Py_tp_members, Signal_members},
     {Py_sq_length, Signal_len},
     {Py_nb_bool, always_true},
     PYFSTW_NO_NEW_SLOT

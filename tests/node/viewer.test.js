@@ -254,7 +254,7 @@ describe('viewer API: windows, summaries and cursor values on every file', funct
     const vars = [...w.hierarchy.allVars()];
     const [, end] = w.timeRange;
     const got = await w.valuesAtTimeAsync(vars, end / 2n);
-    const signals = w.loadSignals(vars); // cached by the async load: no second read
+    const signals = w.loadSignals(vars); // kept by the cache of recent loads (D10): no second read
     assert.deepStrictEqual(got, signals.map((s) => s.valueAtTime(end / 2n)));
     assert.strictEqual(w.getSignal(vars[0]), signals[0]);
   });

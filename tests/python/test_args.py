@@ -50,7 +50,7 @@ def objects():
 def methods(objects):
     """(label, callable, fname, a valid value for each parameter)."""
     w, h, v, s, sig = objects
-    out = [('Waveform', fstwave.Waveform, 'Waveform', [str(EXAMPLE), False, False, False, None, 'pywellen-0.20']),
+    out = [('Waveform', fstwave.Waveform, 'Waveform', [str(EXAMPLE), False, False, False, None, 'pywellen-0.20', 0]),
            ('Waveform.load_body', w.load_body, 'load_body', [None]),
            ('Waveform.load_signals', w.load_signals, 'load_signals', [[v], None]),
            ('Waveform.load_signals_multithreaded', w.load_signals_multithreaded,

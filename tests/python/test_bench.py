@@ -288,3 +288,48 @@ def test_viewer_targets_and_gaps_from_measurements():
     # nothing to say when every target is met
     fine = entry('fine', 2 * run.GB, 13_000_000, (0.02, 6.0, 90_000_000), (0.01, 0.5, 0.009, 16, 10))
     assert run.viewer_gaps({'files': [fine]}) == []
+
+
+FLOOR = ROOT / 'build' / 'bench' / 'floor'
+
+
+@pytest.mark.parametrize('pack,code', [('zlib', 'Z'), ('fastlz', 'F'), ('lz4', '4')])
+def test_floor_tool(files, tmp_path, pack, code):
+    """bench/floor.c on the runner's selection: the floor of every load op, its chains unpacked
+    with the file's pack type (zlib through libdeflate and, with --zlib, through zlib: the same
+    chains and bytes either way); the report's floor rows; a bad selection is an error."""
+    subprocess.run(['make', '-s', str(FLOOR.relative_to(ROOT))], cwd=ROOT, check=True)
+    run = _load_run_module()
+    path, summ = files[('narrow', pack)]
+    args = types.SimpleNamespace(python=sys.executable, timeout=120, seed=1)
+    info, sel_path, sel = run.file_info(str(path), args, str(tmp_path))
+    outs = []
+    for extra in ([], ['--zlib']):
+        p = subprocess.run([str(FLOOR), '--runs', '2'] + extra + [str(path), str(sel_path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert p.returncode == 0, p.stderr
+        outs.append(json.loads(p.stdout))
+    fl, fz = outs
+    assert fl['pack'] == code and fl['runs'] == 2
+    assert (fl['zlib_lib'], fz['zlib_lib']) == ('libdeflate', 'zlib')
+    ops = ['get_signal_first', 'get_signal_next_median', 'get_signal_next_total', 'load_1pct',
+           'load_10pct']
+    assert sorted(fl['ops']) == sorted(ops)
+    assert all(fl['ops'][k] >= 0 for k in ops)
+    for key in ('chains', 'packed_bytes', 'unpacked_bytes'):
+        assert fl[key] == fz[key]
+    # 10 % of the signals unpack more chains than 1 %, and a narrow file's chains are packed
+    assert fl['chains']['load_10pct'] > fl['chains']['load_1pct'] > 0
+    assert fl['unpacked_bytes']['load_10pct'] > fl['packed_bytes']['load_10pct'] > 0
+    # the report: each load as a multiple of its floor
+    floor = dict(fl, ops=dict(fl['ops'], load_1pct=0.002))
+    entry = {'floor': floor, 'summary': {'load_1pct': {'fstwave-py': {'time_s': {'median': 0.006}}}}}
+    rows = run.floor_table(entry, 2)
+    row = [r for r in rows if r.startswith('| load 1 %')]
+    assert len(row) == 1 and '| 2 ms | %d | 6 ms | 3.00× |' % fl['chains']['load_1pct'] in row[0], rows
+    assert run.floor_table({'floor': {'error': 'x'}, 'summary': {}}, 2) == ['\nFloor: x.']
+    bad = tmp_path / 'bad.sel.json'
+    bad.write_text('{"first": 0}')
+    p = subprocess.run([str(FLOOR), str(path), str(bad)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    assert p.returncode == 1 and 'floor:' in p.stderr
