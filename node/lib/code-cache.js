@@ -81,7 +81,6 @@ function load(name) {
   if (produced !== null) produced.set(name, { script, source });
   const m = new Module(filename, module);
   m.filename = filename;
-  m.paths = Module._nodeModulePaths(LIB);
   const plain = Module.createRequire(filename);
   const req = (id) => (id.startsWith('./') && !id.endsWith('.json') ? load(id.slice(2)) : plain(id));
   require.cache[filename] = m;
