@@ -4,8 +4,20 @@
  * headers of the node that runs this script.  `make node` runs it in a clone; the install
  * script (node/install.js) runs it when no prebuilt addon fits.
  *
- *   node node/build.js            node-gyp configure + build
+ *   node node/build.js            node-gyp configure + build, then the JS code cache
  *   node node/build.js --sources  print the C sources (binding.gyp uses it)
+ *   node node/build.js --code-cache [SAMPLE.fst]
+ *                                 only the V8 code cache of node/lib (see below)
+ *
+ * The code cache (build/Release/fstwave-js.cache, read by node/lib/code-cache.js) holds the
+ * compiled bytecode of the package's modules, so that a fresh process neither compiles them
+ * nor, on its first open and signal load, the functions on the path.  It is made in a child
+ * process by this Node (a cache made by another Node version is not used): the package is
+ * loaded and, when a sample FST file is found (SAMPLE, else env FSTWAVE_CODE_CACHE_SAMPLE,
+ * else build/example.fst of a clone), that file is opened, walked and a signal read, so that
+ * the functions of those first calls are compiled and cached too.  Without a sample only the
+ * modules' top-level code is cached.  A failure here only warns: the package then compiles
+ * its modules as usual.
  *
  * The headers are looked up next to the running node: for
  * <prefix>/bin/node they are <prefix>/include/node (node_api.h,
@@ -117,12 +129,77 @@ function build() {
   run(gyp, ['build', `--nodedir=${nodedir}`, '--jobs=max']);
 }
 
+/**
+ * The first calls of a program on `sample` (an FST file): open, walk every var's full name,
+ * read the body, load signals (fresh and again), read values; run before the code cache is
+ * written so that these functions' bytecode is in it.
+ * @param {typeof import('../node/index')} fstwave the package, loaded through the cache
+ * @param {string} sample
+ */
+function firstCalls(fstwave, sample) {
+  const w = new fstwave.Waveform(sample, { loadBody: false });
+  const h = w.hierarchy;
+  const vars = [];
+  for (const v of h.allVars()) {
+    v.fullName(h);
+    vars.push(v);
+  }
+  for (const s of h.topScopes()) s.fullName(h);
+  const tt = w.timeTable;
+  if (vars.length > 0) {
+    const s = w.getSignal(vars[0]);
+    w.getSignal(vars[0]);
+    w.loadSignals(vars.slice(0, 4));
+    if (tt.length > 0) s.valueAtTime(tt.at(-1));
+    for (const change of s.allChanges()) void change;
+  }
+  w.close();
+}
+
+/**
+ * Writes build/Release/fstwave-js.cache (see the file comment) in this process, which must
+ * not have loaded node/lib yet.
+ * @param {string | undefined} sample an FST file for firstCalls, or undefined
+ * @returns {string} the cache file's path
+ */
+function produceCodeCache(sample) {
+  const codeCache = require('./lib/code-cache');
+  codeCache.startProducing();
+  const fstwave = require('./index');
+  if (sample !== undefined) firstCalls(fstwave, sample);
+  return codeCache.writeCache();
+}
+
+/** The sample for the code cache: the argument, FSTWAVE_CODE_CACHE_SAMPLE or build/example.fst. */
+function cacheSample(arg) {
+  if (arg !== undefined) return arg;
+  if (process.env.FSTWAVE_CODE_CACHE_SAMPLE) return process.env.FSTWAVE_CODE_CACHE_SAMPLE;
+  const example = path.join(root, 'build', 'example.fst');
+  return fs.existsSync(example) ? example : undefined;
+}
+
+/** Runs `--code-cache` in a fresh child process; warns (does not throw) when it fails. */
+function buildCodeCache() {
+  const r = spawnSync(process.execPath, [__filename, '--code-cache'], { cwd: root, stdio: 'inherit' });
+  if (r.error || r.status !== 0) {
+    console.warn('fstwave: warning: the JS code cache was not made; the package compiles its modules at load');
+  }
+}
+
 function main() {
   if (process.argv.includes('--sources')) {
     process.stdout.write(cSources().join('\n') + '\n');
     return;
   }
+  const cc = process.argv.indexOf('--code-cache');
+  if (cc >= 0) {
+    const sample = cacheSample(process.argv[cc + 1]);
+    const file = produceCodeCache(sample);
+    console.log(`fstwave: JS code cache ${path.relative(root, file)}${sample ? ` (first calls on ${sample})` : ''}`);
+    return;
+  }
   build();
+  buildCodeCache();
 }
 
 module.exports = { build, findNodeDir, nodeGypScript };

@@ -37,12 +37,15 @@
  */
 'use strict';
 
-const native = require('./lib/native');
-const { Waveform } = require('./lib/waveform');
-const { Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter } = require('./lib/hierarchy');
-const { Signal, SignalChangeIter } = require('./lib/signal');
-const { TimeTable, Timescale, TimescaleUnit } = require('./lib/time');
-const { AbortError } = require('./lib/abort');
+// lib/code-cache.js: each module compiled with the V8 code cache made at build time when
+// it fits this Node and the module's source, else as by require()
+const { load } = require('./lib/code-cache');
+const native = load('native');
+const { Waveform } = load('waveform');
+const { Hierarchy, Scope, Var, VarIndex, VarIter, ScopeIter } = load('hierarchy');
+const { Signal, SignalChangeIter } = load('signal');
+const { TimeTable, Timescale, TimescaleUnit } = load('time');
+const { AbortError } = load('abort');
 
 /**
  * Process-wide counters of loaded signals (the core's `fstw_memory_stats_get`): how many

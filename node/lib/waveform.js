@@ -223,12 +223,18 @@ class Waveform {
    *   range for this file; `FST_FORMAT` / `EIO` errors from reading.
    */
   getSignal(v) {
-    this.#check();
-    const ref = this.#refOf(v, 'getSignal');
+    // written out (no #check, #refOf, #loadRefs, #lookup, controlled): few functions on the
+    // path of a process's first call, which V8 runs cold
+    if (this.#closed) throw closedError();
+    if (!(v instanceof Var)) throw typeError(`getSignal(): expected a Var, got ${describe(v)}`);
+    const ref = v.signalRef(); // a ref out of range for this file: the core's RangeError at load
     const found = native.cacheGet(this.#cache, ref);
     if (found instanceof Signal) return found;
-    if (found !== undefined) return this.#adopt([ref], [found], false)[0];
-    return this.#loadRefs([ref], this.#multiThreaded)[0];
+    const handle = found ?? native.loadSignals(this.#h, Uint32Array.of(ref), this.#multiThreaded, undefined, undefined)[0];
+    const s = new Signal(kInternal, handle, ref);
+    // as #adopt: a fresh load is also offered to the core's cache of recent signals
+    native.cacheAdd(this.#cache, [s], [handle], found === undefined);
+    return s;
   }
 
   /**
