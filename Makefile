@@ -162,7 +162,12 @@ $(BUILD)/Release/fstwave.node: node_modules/.package-lock.json $(NODE_SRCS)
 	node node/build.js
 	@touch $@
 
-node: $(BUILD)/Release/fstwave.node
+# the V8 code cache of the package's JS (node/lib/code-cache.js), made from a run over the
+# example so that the first calls' functions are in it; remade when a JS file changes
+$(BUILD)/Release/fstwave-js.cache: $(BUILD)/Release/fstwave.node $(wildcard node/lib/*.js) node/index.js $(BUILD)/example.fst
+	node node/build.js --code-cache $(BUILD)/example.fst
+
+node: $(BUILD)/Release/fstwave.node $(BUILD)/Release/fstwave-js.cache
 
 FILE ?= $(BUILD)/example.fst
 demo: python node $(BUILD)/example.fst
