@@ -171,6 +171,7 @@ typedef struct load_work {
     size_t n;
     fstw_signal **out; /* n slots; a slot is NULL once its signal was handed on */
     int mt;
+    int batch; /* hand the signals on as a batch (always when async) */
 } load_work;
 
 static void load_execute(nfstw_work *work)
@@ -184,11 +185,11 @@ static void load_execute(nfstw_work *work)
                                     &work->err);
 }
 
-/* Sync: the signal handles; async: a batch of the signals. */
+/* The signal handles, or a batch of the signals (async, loadSignalsBatch). */
 static napi_value load_result(napi_env env, nfstw_work *work)
 {
     load_work *lw = (load_work *)work;
-    if (!work->async)
+    if (!lw->batch)
         return nfstw_sig_wrap_all(env, work->wave, lw->out, lw->n);
     napi_value batch = batch_new(env, work->wave, lw->out, lw->n);
     if (batch)
@@ -214,11 +215,12 @@ static const nfstw_work_ops LOAD_OPS = {
     load_execute, load_result, load_dispose,
 };
 
-/* loadSignals / loadSignalsAsync (async 1): the arguments are checked here, at once. */
-static napi_value load_run(napi_env env, napi_callback_info info, int async)
+/* loadSignals / loadSignalsAsync (async 1) / loadSignalsBatch (batch 1): the
+ * arguments are checked here, at once. */
+static napi_value load_run_as(napi_env env, napi_callback_info info, int async, int batch)
 {
     napi_value argv[5];
-    load_work lw = {.base = {.ops = &LOAD_OPS}};
+    load_work lw = {.base = {.ops = &LOAD_OPS}, .batch = batch};
     lw.base.wave = nfstw_wave_args(env, info, 5, argv);
     if (!lw.base.wave || nfstw_get_bool(env, argv[2], "multiThreaded", &lw.mt) < 0 ||
         nfstw_refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
@@ -234,13 +236,28 @@ static napi_value load_run(napi_env env, napi_callback_info info, int async)
     return nfstw_work_run(env, &lw.base, sizeof lw, async);
 }
 
+static napi_value load_run(napi_env env, napi_callback_info info, int async)
+{
+    return load_run_as(env, info, async, async);
+}
+
 NFSTW_WORK_NATIVES(fn_load_signals, load_run)
+
+/* loadSignalsBatch(wave, refs, multiThreaded, undefined, undefined) -> batch:
+ * loadSignals that hands the signals on as a batch (batchTake), for a caller
+ * that takes and frees them one at a time (the tool's dump: no signal handle
+ * then outlives its own signal, so the garbage collector promotes none). */
+static napi_value fn_load_signals_batch(napi_env env, napi_callback_info info)
+{
+    return load_run_as(env, info, 0, 1);
+}
 
 napi_status nfstw_load_init(napi_env env, napi_value exports)
 {
     napi_property_descriptor props[] = {
         NFSTW_FN("loadSignals", fn_load_signals),
         NFSTW_FN("loadSignalsAsync", fn_load_signals_async),
+        NFSTW_FN("loadSignalsBatch", fn_load_signals_batch),
         NFSTW_FN("batchTake", fn_batch_take),
         NFSTW_FN("batchLength", fn_batch_length),
     };
