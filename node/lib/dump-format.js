@@ -146,14 +146,14 @@ function varRecords(handle, id, i, out) {
 const CHANGE_CHUNK = 32;
 
 /**
- * The `c` records of one loaded signal (addon handle `sh`, `n` changes), fetched
+ * The `c` records of signal `k` of a load batch (`n` changes, var info `i`), fetched
  * CHANGE_CHUNK at a time, so that only one chunk of values is alive at any moment.
  */
-function changeRecords(sh, n, i, out) {
+function changeRecords(batch, k, n, i, out) {
   const isString = i.isString;
   const isEvent = !(i.isBitVector || i.isReal || isString);
   for (let pos = 0; pos < n; pos += CHANGE_CHUNK) {
-    const buf = native.sigChanges(sh, pos, Math.min(n, pos + CHANGE_CHUNK));
+    const buf = native.batchChanges(batch, k, pos, Math.min(n, pos + CHANGE_CHUNK));
     for (let j = 0; j < buf.length; j += 2) {
       out.line('c ' + String(buf[j]) + ' ' + formatValue(buf[j + 1], isString, isEvent));
     }
@@ -235,15 +235,15 @@ function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
   for (let start = 0; start < ids.length; start += batchSize) {
     const end = Math.min(ids.length, start + batchSize);
     const batch = w[kLoadUncached](refs.subarray(start, end));
-    for (let k = start; k < end; k++) {
-      const sh = native.batchTake(batch, k - start, k - start + 1)[0];
-      const i = native.varInfo(handle, ids[k]);
-      const n = native.sigLength(sh);
+    for (let k = 0; k < end - start; k++) {
+      const id = ids[start + k];
+      const i = native.varInfo(handle, id);
+      const n = native.batchSigLength(batch, k);
       nSignals++;
-      out.line('signal ref=' + String(i.signalRef) + ' full_name=' + quote(native.varFullName(handle, ids[k])) +
+      out.line('signal ref=' + String(i.signalRef) + ' full_name=' + quote(native.varFullName(handle, id)) +
                ' changes=' + String(n));
-      changeRecords(sh, n, i, out);
-      native.sigDispose(sh);
+      changeRecords(batch, k, n, i, out);
+      native.batchFree(batch, k);
     }
   }
 

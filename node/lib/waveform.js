@@ -409,11 +409,11 @@ class Waveform {
 
   /**
    * The signals of `refs` (signal refs of this file), loaded in one pass whatever the cache
-   * holds and not cached, as the addon's batch: the caller takes each with
-   * `native.batchTake(batch, k, k + 1)` and frees it with `native.sigDispose` once written,
-   * so that no Signal object and no handle lives longer than its own signal (internal,
-   * lib/internal.js; the tool's dump, which so gives the garbage collector nothing of a
-   * batch to promote).  Signals never taken are freed with the batch.
+   * holds and not cached, as the addon's batch: the caller reads signal k with
+   * `native.batchChanges(batch, k, ...)` and frees it with `native.batchFree(batch, k)` once
+   * written, so that no Signal object nor handle is made (internal, lib/internal.js; the
+   * tool's dump, which so gives the garbage collector nothing of a batch to promote and
+   * leaves no finalizer to run).  Signals never freed are freed with the batch.
    * @param {Uint32Array} refs
    * @returns {object} the addon's load batch (node/src/nfstw_load.c)
    * @throws {RangeError} for a ref out of range (the core's)

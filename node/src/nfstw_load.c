@@ -154,6 +154,64 @@ static napi_value fn_batch_take(napi_env env, napi_callback_info info)
     return nfstw_sig_wrap_all(env, b->wave, b->sigs + start, (size_t)(end - start)); /* NULLs the slots */
 }
 
+/* The slot of signal k (k_arg) of the batch, not taken nor freed; NULL with
+ * an exception pending otherwise. */
+static fstw_signal **batch_slot(napi_env env, sig_batch *b, napi_value k_arg)
+{
+    uint64_t k;
+    if (nfstw_get_u64(env, k_arg, "k", b->n ? b->n - 1 : 0, &k) < 0)
+        return NULL;
+    if (k >= b->n || !b->sigs[k]) {
+        nfstw_throw_range(env, "signal %zu of the batch was already taken or freed", (size_t)k);
+        return NULL;
+    }
+    return &b->sigs[k];
+}
+
+static fstw_signal *batch_sig(napi_env env, sig_batch *b, napi_value k_arg)
+{
+    fstw_signal **slot = batch_slot(env, b, k_arg);
+    return slot ? *slot : NULL;
+}
+
+/* batchChanges(batch, k, start, end) -> [t, v, ...]: sigChanges of signal k
+ * of the batch, without a handle (the tool's dump, lib/dump-format.js). */
+static napi_value fn_batch_changes(napi_env env, napi_callback_info info)
+{
+    napi_value argv[4];
+    uint64_t start, end;
+    sig_batch *b = batch_arg(env, info, 4, argv);
+    fstw_signal *s = b ? batch_sig(env, b, argv[1]) : NULL;
+    if (!s || nfstw_get_u64(env, argv[2], "start", UINT64_MAX, &start) < 0 ||
+        nfstw_get_u64(env, argv[3], "end", UINT64_MAX, &end) < 0)
+        return NULL;
+    return nfstw_sig_changes(env, s, start, end);
+}
+
+/* batchSigLength(batch, k) -> the number of changes of signal k. */
+static napi_value fn_batch_sig_length(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    sig_batch *b = batch_arg(env, info, 2, argv);
+    fstw_signal *s = b ? batch_sig(env, b, argv[1]) : NULL;
+    return s ? nfstw_i64(env, (int64_t)fstw_signal_len(s)) : NULL;
+}
+
+/* batchFree(batch, k): frees signal k of the batch now (a handle-less
+ * sigDispose: no finalizer left to run, which a long synchronous run would
+ * only reach at its end). */
+static napi_value fn_batch_free(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    sig_batch *b = batch_arg(env, info, 2, argv);
+    fstw_signal **slot = b ? batch_slot(env, b, argv[1]) : NULL;
+    if (!slot)
+        return NULL;
+    fstw_signal_free(*slot);
+    *slot = NULL;
+    return nfstw_undefined(env);
+}
+
 static napi_value fn_batch_length(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
@@ -260,6 +318,9 @@ napi_status nfstw_load_init(napi_env env, napi_value exports)
         NFSTW_FN("loadSignalsBatch", fn_load_signals_batch),
         NFSTW_FN("batchTake", fn_batch_take),
         NFSTW_FN("batchLength", fn_batch_length),
+        NFSTW_FN("batchChanges", fn_batch_changes),
+        NFSTW_FN("batchSigLength", fn_batch_sig_length),
+        NFSTW_FN("batchFree", fn_batch_free),
     };
     return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }
