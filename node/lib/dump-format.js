@@ -9,8 +9,9 @@
  */
 'use strict';
 
-const { walkScopes, topLevelVars } = require('./walk');
-const { kLoadUncached, kSignalFree } = require('./internal');
+const native = require('./native');
+const { forEachScopeId } = require('./walk');
+const { kLoadUncached, kWaveState } = require('./internal');
 
 /** The version number in the first record. */
 const DUMP_FORMAT_VERSION = 1;
@@ -110,39 +111,52 @@ function valueFormatter(v) {
   return (value) => formatValue(value, isString, isEvent);
 }
 
-function indexStr(v) {
-  const idx = v.index();
-  return idx === null || idx === undefined ? '-' : idx.msb + ':' + idx.lsb;
-}
-
-/** The `var` record of `v` and its `enum_pair` records. */
-function varRecords(h, v, out) {
-  const e = v.enumType(h);
+/** The `var` record of var `id` (its addon varInfo `i`) and its `enum_pair` records. */
+function varRecords(handle, id, i, out) {
+  const e = i.enumId < 0 ? null : native.enumType(handle, i.enumId);
   let enumStr;
   let pairs = [];
   if (e === null || e === undefined) {
     enumStr = 'enum_type=-';
   } else {
-    pairs = [...e[1]];
+    pairs = e[1];
     enumStr = 'enum_type=' + quote(e[0]) + ' enum_pairs=' + pairs.length;
   }
   out.line(
-    'var name=' + quote(v.name(h)) +
-    ' full_name=' + quote(v.fullName(h)) +
-    ' var_type=' + v.varType() +
-    ' direction=' + v.direction() +
-    ' bitwidth=' + intStr(v.bitwidth()) +
-    ' length=' + intStr(v.length()) +
-    ' is_real=' + boolStr(v.isReal()) +
-    ' is_string=' + boolStr(v.isString()) +
-    ' is_bit_vector=' + boolStr(v.isBitVector()) +
-    ' is_1bit=' + boolStr(v.is1Bit()) +
-    ' index=' + indexStr(v) +
-    ' signal_ref=' + String(v.signalRef()) +
-    ' vhdl_type_name=' + quote(v.vhdlTypeName(h)) +
+    'var name=' + quote(i.name) +
+    ' full_name=' + quote(native.varFullName(handle, id)) +
+    ' var_type=' + i.varType +
+    ' direction=' + i.direction +
+    ' bitwidth=' + intStr(i.width) +
+    ' length=' + intStr(i.width) +
+    ' is_real=' + boolStr(i.isReal) +
+    ' is_string=' + boolStr(i.isString) +
+    ' is_bit_vector=' + boolStr(i.isBitVector) +
+    ' is_1bit=' + boolStr(i.is1Bit) +
+    ' index=' + (i.msb === null ? '-' : i.msb + ':' + i.lsb) +
+    ' signal_ref=' + String(i.signalRef) +
+    ' vhdl_type_name=' + quote(i.vhdlTypeName) +
     ' ' + enumStr);
   for (const [value, literal] of pairs) {
     out.line('enum_pair value=' + quote(value) + ' literal=' + quote(literal));
+  }
+}
+
+/** Changes fetched from the addon per call while a signal is written. */
+const CHANGE_CHUNK = 32;
+
+/**
+ * The `c` records of signal `k` of a load batch (`n` changes, var info `i`), fetched
+ * CHANGE_CHUNK at a time, so that only one chunk of values is alive at any moment.
+ */
+function changeRecords(batch, k, n, i, out) {
+  const isString = i.isString;
+  const isEvent = !(i.isBitVector || i.isReal || isString);
+  for (let pos = 0; pos < n; pos += CHANGE_CHUNK) {
+    const buf = native.batchChanges(batch, k, pos, Math.min(n, pos + CHANGE_CHUNK));
+    for (let j = 0; j < buf.length; j += 2) {
+      out.line('c ' + String(buf[j]) + ' ' + formatValue(buf[j + 1], isString, isEvent));
+    }
   }
 }
 
@@ -150,10 +164,15 @@ function varRecords(h, v, out) {
  * Writes the whole dump of an open Waveform, record by record as it goes: the header
  * records, the time table, the scope tree (each scope followed by its vars), the top-level
  * vars, every signal's changes in allVars() order, and the `end` record.
+ *
+ * It reads the hierarchy through the addon by id (lib/native.js), keeping no Var or Scope
+ * object and no name after its record is written, so that a long dump holds only the
+ * current batch: the same records as the public API gives (tests/node/dump-vectors.test.js
+ * and cross-language.test.js check the bytes against the Python tool's).
  * @param {import('../index').Waveform} w the file, body loaded or not (the time table loads it)
  * @param {{line(s: string): void}} out receives each line, without its newline
  * @param {number} [batchSize] signals loaded per pass over the file (1 or more; default
- *   DEFAULT_BATCH_SIZE), outside the Waveform's signal cache, and freed as soon as they are
+ *   DEFAULT_BATCH_SIZE), outside the Waveform's signal cache; each is freed as soon as it is
  *   written, so at most one batch is held at any time (also in this one long synchronous
  *   run, where garbage collection alone would free them late); does not change the output
  * @throws {Error} the API's errors (`FST_FORMAT`, `EIO`, ...) from reading the file; the
@@ -161,6 +180,8 @@ function varRecords(h, v, out) {
  */
 function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
   const h = w.hierarchy;
+  const state = w[kWaveState]();
+  const handle = state.handle;
 
   out.line('fstwave-dump ' + DUMP_FORMAT_VERSION);
   out.line('file_format ' + quote(h.fileFormat()));
@@ -180,47 +201,51 @@ function writeDump(w, out, batchSize = DEFAULT_BATCH_SIZE) {
   // scope tree, each scope followed by its own vars
   let nScopes = 0;
   let nVars = 0;
-  for (const [depth, scope] of walkScopes(h)) {
+  forEachScopeId(native.topScopes(handle), (id) => native.scopeScopes(handle, id), (depth, id) => {
     nScopes++;
-    out.line('scope depth=' + depth + ' type=' + scope.scopeType() +
-             ' name=' + quote(scope.name(h)) + ' full_name=' + quote(scope.fullName(h)));
-    for (const v of scope.vars(h)) {
+    const si = native.scopeInfo(handle, id);
+    out.line('scope depth=' + depth + ' type=' + si.scopeType +
+             ' name=' + quote(si.name) + ' full_name=' + quote(native.scopeFullName(handle, id)));
+    const vars = native.scopeVars(handle, id);
+    for (let k = 0; k < vars.length; k++) {
       nVars++;
-      varRecords(h, v, out);
+      varRecords(handle, vars[k], native.varInfo(handle, vars[k]), out);
+    }
+  });
+
+  // the vars of no scope: a var is top-level iff its full name equals its name
+  const varCount = state.header().varCount;
+  const tops = [];
+  if (varCount !== nVars) {
+    for (let id = 0; id < varCount; id++) {
+      if (native.varFullName(handle, id) === native.varInfo(handle, id).name) tops.push(id);
     }
   }
-
-  const tops = topLevelVars(h, nVars);
   out.line('top_vars count=' + tops.length);
-  for (const v of tops) {
+  for (const id of tops) {
     nVars++;
-    varRecords(h, v, out);
+    varRecords(handle, id, native.varInfo(handle, id), out);
   }
 
   // signals, in allVars() order (one var per signal, ascending signalRef)
   let nSignals = 0;
-  const writeBatch = (batch) => {
-    const signals = w[kLoadUncached](batch);
-    for (let i = 0; i < batch.length; i++) {
-      const v = batch[i];
-      const sig = signals[i];
+  const ids = state.uniqueVars();
+  const refs = new Uint32Array(ids.length);
+  for (let k = 0; k < ids.length; k++) refs[k] = state.signalRef(ids[k]);
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const end = Math.min(ids.length, start + batchSize);
+    const batch = w[kLoadUncached](refs.subarray(start, end));
+    for (let k = 0; k < end - start; k++) {
+      const id = ids[start + k];
+      const i = native.varInfo(handle, id);
+      const n = native.batchSigLength(batch, k);
       nSignals++;
-      out.line('signal ref=' + String(v.signalRef()) + ' full_name=' + quote(v.fullName(h)) +
-               ' changes=' + String(sig.length));
-      const fmt = valueFormatter(v);
-      for (const [t, val] of sig.allChanges()) out.line('c ' + String(t) + ' ' + fmt(val));
-    }
-    for (const sig of signals) sig[kSignalFree]();
-  };
-  let batch = [];
-  for (const v of h.allVars()) {
-    batch.push(v);
-    if (batch.length >= batchSize) {
-      writeBatch(batch);
-      batch = [];
+      out.line('signal ref=' + String(i.signalRef) + ' full_name=' + quote(native.varFullName(handle, id)) +
+               ' changes=' + String(n));
+      changeRecords(batch, k, n, i, out);
+      native.batchFree(batch, k);
     }
   }
-  if (batch.length) writeBatch(batch);
 
   out.line('end scopes=' + nScopes + ' vars=' + nVars + ' signals=' + nSignals);
 }

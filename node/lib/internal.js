@@ -35,12 +35,11 @@ const kSignalRef = Symbol('fstwave.signalRef');
 /** The name of Signal's method that returns its addon handle, for `Waveform#valuesAtTime`. */
 const kSignalHandle = Symbol('fstwave.signalHandle');
 
-/** The names of Waveform's method that loads Signals outside its cache (never found again,
- * owned by the caller alone) and of Signal's that frees such a Signal's memory at once (it
- * is unusable afterwards): how the tool (lib/dump-format.js) holds one batch at a time even
- * in one long synchronous run, where garbage collection would free dropped Signals late. */
+/** The name of Waveform's method that loads signals outside its cache as the addon's batch
+ * (owned by the caller alone, which takes and frees them one at a time): how the tool
+ * (lib/dump-format.js) holds one batch at a time even in one long synchronous run, where
+ * garbage collection would free dropped Signals late. */
 const kLoadUncached = Symbol('fstwave.loadUncached');
-const kSignalFree = Symbol('fstwave.signalFree');
 
 /** The name of Waveform's method that returns its HierarchyState (the file handle, Vars by
  * id), and of Var's that returns its var id, for lib/render.js. */
@@ -64,6 +63,6 @@ function attachMethods(Class, methods) {
 }
 
 module.exports = {
-  kInternal, checkInternal, kSignalRef, kSignalHandle, kLoadUncached, kSignalFree, kWaveState, kVarId,
+  kInternal, checkInternal, kSignalRef, kSignalHandle, kLoadUncached, kWaveState, kVarId,
   IteratorPrototype, attachMethods,
 };

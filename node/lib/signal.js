@@ -9,7 +9,7 @@
 
 const util = require('util');
 const native = require('./native');
-const { kInternal, checkInternal, kSignalRef, kSignalHandle, kSignalFree, IteratorPrototype } = require('./internal');
+const { kInternal, checkInternal, kSignalRef, kSignalHandle, IteratorPrototype } = require('./internal');
 
 /* sigQuery's out-parameters (see node/src/nfstw_module.c): change index, next change index
  * (float64, -1 for none), actual time and next time (uint64). */
@@ -149,12 +149,6 @@ class Signal {
   /** The addon's signal handle; internal, see lib/internal.js. @returns {object} */
   [kSignalHandle]() {
     return this.#s;
-  }
-
-  /** Frees the signal's memory now (internal, for Signals of Waveform[kLoadUncached] only:
-   * every later call throws ERR_FSTWAVE_CLOSED; see lib/internal.js). */
-  [kSignalFree]() {
-    native.sigDispose(this.#s);
   }
 
   /** The number of stored changes (after pywellen's de-duplication). @type {number} */

@@ -1,8 +1,8 @@
 /**
  * Walks over a hierarchy for the command-line tool (node/cli.js) and the dump writer
  * (lib/dump-format.js): the scope tree in pre-order and the vars that belong to no scope.
- * They use only the public API, as their Python twins do (walk_scopes and top_level_vars in
- * python/fstwave/dumpformat.py).
+ * walkScopes and topLevelVars use only the public API, as their Python twins do (walk_scopes
+ * and top_level_vars in python/fstwave/dumpformat.py); forEachScopeId walks ids.
  *
  * @module fstwave/lib/walk
  */
@@ -35,6 +35,31 @@ function* walkScopes(h, maxDepth = null) {
 }
 
 /**
+ * The same pre-order over scope ids, for walks that keep no Scope object (the dump writer,
+ * which reads each scope through the addon by id): calls `visit(depth, id)` for each scope,
+ * depth 0 for a top scope; iterative.
+ * @param {ArrayLike<number>} topIds the top scopes' ids in order
+ * @param {(id: number) => ArrayLike<number>} childIds the child scope ids of scope `id`
+ * @param {(depth: number, id: number) => void} visit
+ */
+function forEachScopeId(topIds, childIds, visit) {
+  const lists = [topIds];
+  const pos = [0];
+  while (lists.length) {
+    const k = lists.length - 1;
+    if (pos[k] >= lists[k].length) {
+      lists.pop();
+      pos.pop();
+      continue;
+    }
+    const id = lists[k][pos[k]++];
+    visit(k, id);
+    lists.push(childIds(id));
+    pos.push(0);
+  }
+}
+
+/**
  * The number of items an iterable yields.
  * @param {Iterable<unknown>} it
  * @returns {number}
@@ -62,4 +87,4 @@ function topLevelVars(h, nScoped) {
   return out;
 }
 
-module.exports = { walkScopes, count, topLevelVars };
+module.exports = { walkScopes, forEachScopeId, count, topLevelVars };

@@ -414,17 +414,19 @@ class Waveform {
   [kWaveState]() { this.#check(); return this.#state; }
 
   /**
-   * New Signals of `vars` (an array of Vars of this file), loaded in one pass whatever the
-   * cache holds and not cached: only the caller has them, so it may free them at once with
-   * Signal[kSignalFree] (internal, lib/internal.js; the tool's dump).
-   * @param {Var[]} vars
-   * @returns {Signal[]}
+   * The signals of `refs` (signal refs of this file), loaded in one pass whatever the cache
+   * holds and not cached, as the addon's batch: the caller reads signal k with
+   * `native.batchChanges(batch, k, ...)` and frees it with `native.batchFree(batch, k)` once
+   * written, so that no Signal object nor handle is made (internal, lib/internal.js; the
+   * tool's dump, which so gives the garbage collector nothing of a batch to promote and
+   * leaves no finalizer to run).  Signals never freed are freed with the batch.
+   * @param {Uint32Array} refs
+   * @returns {object} the addon's load batch (node/src/nfstw_load.c)
+   * @throws {RangeError} for a ref out of range (the core's)
    */
-  [kLoadUncached](vars) {
+  [kLoadUncached](refs) {
     this.#check();
-    const refs = this.#refsOf(vars, 'loadSignals');
-    const handles = native.loadSignals(this.#h, Uint32Array.from(refs), this.#multiThreaded, undefined, undefined);
-    return handles.map((h, i) => new Signal(kInternal, h, refs[i]));
+    return native.loadSignalsBatch(this.#h, refs, this.#multiThreaded, undefined, undefined);
   }
 
   /** Items of valuesAtTime: each a Signal, or a Var whose Signal is vars' next load. */

@@ -357,6 +357,12 @@ napi_value nfstw_value_js(napi_env env, const fstw_value *v);
  * NULL with an exception pending. */
 napi_value nfstw_sig_wrap_all(napi_env env, nfstw_wave *w, fstw_signal **out, size_t n);
 
+/* sigChanges: changes [start, end) of sig (clamped to its length) as a JS
+ * array [t0, v0, t1, v1, ...] (times BigInt, values as nfstw_value_js);
+ * RangeError for more than 2^20 changes; NULL with an exception pending on
+ * failure. */
+napi_value nfstw_sig_changes(napi_env env, const fstw_signal *sig, uint64_t start, uint64_t end);
+
 /* ------------------------------------------------------ nfstw_load.c */
 
 /* Signal refs from v, a Uint32Array or an array of numbers, each checked

@@ -154,6 +154,64 @@ static napi_value fn_batch_take(napi_env env, napi_callback_info info)
     return nfstw_sig_wrap_all(env, b->wave, b->sigs + start, (size_t)(end - start)); /* NULLs the slots */
 }
 
+/* The slot of signal k (k_arg) of the batch, not taken nor freed; NULL with
+ * an exception pending otherwise. */
+static fstw_signal **batch_slot(napi_env env, sig_batch *b, napi_value k_arg)
+{
+    uint64_t k;
+    if (nfstw_get_u64(env, k_arg, "k", b->n ? b->n - 1 : 0, &k) < 0)
+        return NULL;
+    if (k >= b->n || !b->sigs[k]) {
+        nfstw_throw_range(env, "signal %zu of the batch was already taken or freed", (size_t)k);
+        return NULL;
+    }
+    return &b->sigs[k];
+}
+
+static fstw_signal *batch_sig(napi_env env, sig_batch *b, napi_value k_arg)
+{
+    fstw_signal **slot = batch_slot(env, b, k_arg);
+    return slot ? *slot : NULL;
+}
+
+/* batchChanges(batch, k, start, end) -> [t, v, ...]: sigChanges of signal k
+ * of the batch, without a handle (the tool's dump, lib/dump-format.js). */
+static napi_value fn_batch_changes(napi_env env, napi_callback_info info)
+{
+    napi_value argv[4];
+    uint64_t start, end;
+    sig_batch *b = batch_arg(env, info, 4, argv);
+    fstw_signal *s = b ? batch_sig(env, b, argv[1]) : NULL;
+    if (!s || nfstw_get_u64(env, argv[2], "start", UINT64_MAX, &start) < 0 ||
+        nfstw_get_u64(env, argv[3], "end", UINT64_MAX, &end) < 0)
+        return NULL;
+    return nfstw_sig_changes(env, s, start, end);
+}
+
+/* batchSigLength(batch, k) -> the number of changes of signal k. */
+static napi_value fn_batch_sig_length(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    sig_batch *b = batch_arg(env, info, 2, argv);
+    fstw_signal *s = b ? batch_sig(env, b, argv[1]) : NULL;
+    return s ? nfstw_i64(env, (int64_t)fstw_signal_len(s)) : NULL;
+}
+
+/* batchFree(batch, k): frees signal k of the batch now (a handle-less
+ * sigDispose: no finalizer left to run, which a long synchronous run would
+ * only reach at its end). */
+static napi_value fn_batch_free(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    sig_batch *b = batch_arg(env, info, 2, argv);
+    fstw_signal **slot = b ? batch_slot(env, b, argv[1]) : NULL;
+    if (!slot)
+        return NULL;
+    fstw_signal_free(*slot);
+    *slot = NULL;
+    return nfstw_undefined(env);
+}
+
 static napi_value fn_batch_length(napi_env env, napi_callback_info info)
 {
     napi_value argv[1];
@@ -171,6 +229,7 @@ typedef struct load_work {
     size_t n;
     fstw_signal **out; /* n slots; a slot is NULL once its signal was handed on */
     int mt;
+    int batch; /* hand the signals on as a batch (always when async) */
 } load_work;
 
 static void load_execute(nfstw_work *work)
@@ -184,11 +243,11 @@ static void load_execute(nfstw_work *work)
                                     &work->err);
 }
 
-/* Sync: the signal handles; async: a batch of the signals. */
+/* The signal handles, or a batch of the signals (async, loadSignalsBatch). */
 static napi_value load_result(napi_env env, nfstw_work *work)
 {
     load_work *lw = (load_work *)work;
-    if (!work->async)
+    if (!lw->batch)
         return nfstw_sig_wrap_all(env, work->wave, lw->out, lw->n);
     napi_value batch = batch_new(env, work->wave, lw->out, lw->n);
     if (batch)
@@ -214,11 +273,12 @@ static const nfstw_work_ops LOAD_OPS = {
     load_execute, load_result, load_dispose,
 };
 
-/* loadSignals / loadSignalsAsync (async 1): the arguments are checked here, at once. */
-static napi_value load_run(napi_env env, napi_callback_info info, int async)
+/* loadSignals / loadSignalsAsync (async 1) / loadSignalsBatch (batch 1): the
+ * arguments are checked here, at once. */
+static napi_value load_run_as(napi_env env, napi_callback_info info, int async, int batch)
 {
     napi_value argv[5];
-    load_work lw = {.base = {.ops = &LOAD_OPS}};
+    load_work lw = {.base = {.ops = &LOAD_OPS}, .batch = batch};
     lw.base.wave = nfstw_wave_args(env, info, 5, argv);
     if (!lw.base.wave || nfstw_get_bool(env, argv[2], "multiThreaded", &lw.mt) < 0 ||
         nfstw_refs_arg(env, lw.base.wave, argv[1], &lw.refs, &lw.n) < 0)
@@ -234,15 +294,33 @@ static napi_value load_run(napi_env env, napi_callback_info info, int async)
     return nfstw_work_run(env, &lw.base, sizeof lw, async);
 }
 
+static napi_value load_run(napi_env env, napi_callback_info info, int async)
+{
+    return load_run_as(env, info, async, async);
+}
+
 NFSTW_WORK_NATIVES(fn_load_signals, load_run)
+
+/* loadSignalsBatch(wave, refs, multiThreaded, undefined, undefined) -> batch:
+ * loadSignals that hands the signals on as a batch (batchTake), for a caller
+ * that takes and frees them one at a time (the tool's dump: no signal handle
+ * then outlives its own signal, so the garbage collector promotes none). */
+static napi_value fn_load_signals_batch(napi_env env, napi_callback_info info)
+{
+    return load_run_as(env, info, 0, 1);
+}
 
 napi_status nfstw_load_init(napi_env env, napi_value exports)
 {
     napi_property_descriptor props[] = {
         NFSTW_FN("loadSignals", fn_load_signals),
         NFSTW_FN("loadSignalsAsync", fn_load_signals_async),
+        NFSTW_FN("loadSignalsBatch", fn_load_signals_batch),
         NFSTW_FN("batchTake", fn_batch_take),
         NFSTW_FN("batchLength", fn_batch_length),
+        NFSTW_FN("batchChanges", fn_batch_changes),
+        NFSTW_FN("batchSigLength", fn_batch_sig_length),
+        NFSTW_FN("batchFree", fn_batch_free),
     };
     return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

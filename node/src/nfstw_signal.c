@@ -288,15 +288,9 @@ static napi_value fn_sig_length(napi_env env, napi_callback_info info)
     return nfstw_i64(env, (int64_t)fstw_signal_len(s->sig));
 }
 
-static napi_value fn_sig_changes(napi_env env, napi_callback_info info)
+napi_value nfstw_sig_changes(napi_env env, const fstw_signal *sig, uint64_t start, uint64_t end)
 {
-    napi_value argv[3];
-    uint64_t start, end;
-    nfstw_sig *s = sig_arg(env, info, 3, argv);
-    if (!s || nfstw_get_u64(env, argv[1], "start", UINT64_MAX, &start) < 0 ||
-        nfstw_get_u64(env, argv[2], "end", UINT64_MAX, &end) < 0)
-        return NULL;
-    size_t n = fstw_signal_len(s->sig);
+    size_t n = fstw_signal_len(sig);
     if (end > n)
         end = n;
     if (start > end)
@@ -307,12 +301,12 @@ static napi_value fn_sig_changes(napi_env env, napi_callback_info info)
     }
     napi_value arr;
     scratch_t sc;
-    if (napi_create_array_with_length(env, (size_t)(end - start) * 2, &arr) != napi_ok || scratch_init(env, &sc, s->sig) < 0)
+    if (napi_create_array_with_length(env, (size_t)(end - start) * 2, &arr) != napi_ok || scratch_init(env, &sc, sig) < 0)
         return NULL;
     uint32_t k = 0;
     for (size_t i = (size_t)start; i < (size_t)end; i++) {
-        napi_value t = nfstw_big_u64(env, fstw_signal_time(s->sig, i));
-        napi_value v = value_js(env, s->sig, i, sc.p, sc.len);
+        napi_value t = nfstw_big_u64(env, fstw_signal_time(sig, i));
+        napi_value v = value_js(env, sig, i, sc.p, sc.len);
         if (!t || !v || napi_set_element(env, arr, k++, t) != napi_ok || napi_set_element(env, arr, k++, v) != napi_ok) {
             scratch_free(&sc);
             return NULL;
@@ -320,6 +314,17 @@ static napi_value fn_sig_changes(napi_env env, napi_callback_info info)
     }
     scratch_free(&sc);
     return arr;
+}
+
+static napi_value fn_sig_changes(napi_env env, napi_callback_info info)
+{
+    napi_value argv[3];
+    uint64_t start, end;
+    nfstw_sig *s = sig_arg(env, info, 3, argv);
+    if (!s || nfstw_get_u64(env, argv[1], "start", UINT64_MAX, &start) < 0 ||
+        nfstw_get_u64(env, argv[2], "end", UINT64_MAX, &end) < 0)
+        return NULL;
+    return nfstw_sig_changes(env, s->sig, start, end);
 }
 
 static napi_value fn_sig_lower_bound(napi_env env, napi_callback_info info)
