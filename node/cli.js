@@ -21,7 +21,6 @@
  */
 
 const fs = require('fs');
-const v8 = require('v8');
 const path = require('path');
 
 const { DEFAULT_BATCH_SIZE, writeDump } = require('./lib/dump-format');
@@ -106,13 +105,6 @@ function openWave(file, loadBody) {
 
 /** `fstwave dump FILE`: the whole dump of the file (lib/dump-format.js) on `out`. */
 function cmdDump(args, out) {
-  // The dump allocates short-lived strings by the hundred MB and keeps almost nothing, yet
-  // V8 doubles its young generation (to 2 x 16 MB) as the few survivors add up over
-  // thousands of scavenges: kept at its first size it does not grow, and the peak RSS of a
-  // long dump drops by ~14 MB at the same speed.  A heuristic read when the young
-  // generation would grow, so set here for this process's one command (V8 flag
-  // --semi-space-growth-factor; measured on wide-zlib-100M, bench/README.md's files).
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
   writeDump(openWave(args.file, true), out, args.batchSize);
   return 0;
 }
