@@ -29,7 +29,9 @@ LIBFST_CFLAGS ?=
 # libdeflate's decompressor (vendor/libdeflate: the core inflates zlib streams of known size with it;
 # see vendor/libdeflate/README.md)
 LIBDEFLATE_DIR  := vendor/libdeflate
-LIBDEFLATE_SRCS := $(addprefix $(LIBDEFLATE_DIR)/lib/,adler32.c deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c)
+# the sources compiled, listed once in vendor/libdeflate/SOURCES (also read by setup.py,
+# binding.gyp and mk/*.mk)
+LIBDEFLATE_SRCS := $(shell cat $(LIBDEFLATE_DIR)/SOURCES)
 LIBDEFLATE_OBJS := $(patsubst $(LIBDEFLATE_DIR)/%.c,$(BUILD)/libdeflate/%.o,$(LIBDEFLATE_SRCS))
 LIBDEFLATE_HDRS := $(shell find $(LIBDEFLATE_DIR) -name '*.h')
 

@@ -38,14 +38,8 @@
       # built on its own, its warnings off
       "target_name": "libdeflate",
       "type": "static_library",
-      "sources": [
-        "vendor/libdeflate/lib/adler32.c",
-        "vendor/libdeflate/lib/deflate_decompress.c",
-        "vendor/libdeflate/lib/zlib_decompress.c",
-        "vendor/libdeflate/lib/utils.c",
-        "vendor/libdeflate/lib/x86/cpu_features.c",
-        "vendor/libdeflate/lib/arm/cpu_features.c"
-      ],
+      # the sources, listed once in vendor/libdeflate/SOURCES (gyp's command expansion reads it)
+      "sources": ["<!@(node -p \"require('fs').readFileSync('vendor/libdeflate/SOURCES', 'utf8').trim().split(/\\s+/).join(' ')\")"],
       "include_dirs": ["vendor/libdeflate"],
       "cflags_c": ["-std=gnu11", "-w", "-fvisibility=hidden"],
       "cflags!": ["-fno-exceptions"],

@@ -88,11 +88,9 @@ class build_ext(_build_ext):
 
 
 # libdeflate's decompressor, vendored unmodified (vendor/libdeflate/README.md)
-LIBDEFLATE_SRCS = [
-    "vendor/libdeflate/lib/" + f
-    for f in ("adler32.c", "deflate_decompress.c", "zlib_decompress.c", "utils.c",
-              "x86/cpu_features.c", "arm/cpu_features.c")
-]
+# (the sources compiled are listed once, in vendor/libdeflate/SOURCES)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor", "libdeflate", "SOURCES")) as _f:
+    LIBDEFLATE_SRCS = _f.read().split()
 
 # built as a static library of its own (build_clib) so that the linker can keep its
 # symbols, which libdeflate marks visible, out of the extension's exports

@@ -58,8 +58,7 @@ FUZZ_SRC_CFLAGS := -g -O2 -std=gnu11 -fno-omit-frame-pointer -Icore/include -I$(
 # a proposed patch applied, to go on fuzzing past an open finding)
 FUZZ_CORE       ?= core/src
 FUZZ_LIB_SRCS   := $(wildcard $(FUZZ_CORE)/*.c) $(FUZZ_LIBFST)/lz4.c \
-                   $(addprefix $(FUZZ_LIBDEFLATE)/lib/,adler32.c deflate_decompress.c zlib_decompress.c \
-                     utils.c x86/cpu_features.c arm/cpu_features.c)
+                   $(shell cat $(FUZZ_LIBDEFLATE)/SOURCES)
 FUZZ_DEPS       := $(FUZZ_LIB_SRCS) $(wildcard core/include/*.h $(FUZZ_CORE)/*.h) \
                    tests/fuzz/fuzz_open.c $(FUZZ_DIR)/.clang-ok
 

@@ -32,8 +32,7 @@ MINGW_AR     ?= $(MINGW_HOST)-ar
 MINGW_LIBFST := $(or $(LIBFST_DIR),vendor/libfst)
 MINGW_CFLAGS ?= -O2 -g -std=gnu11 -Wall -Wextra
 MINGW_STD    := -D__USE_MINGW_ANSI_STDIO=1 -Icore/include -I$(MINGW_LIBFST) -Ivendor/libdeflate
-MINGW_LIBDEFLATE := $(or $(LIBDEFLATE_SRCS),$(addprefix vendor/libdeflate/lib/,adler32.c \
-                    deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c))
+MINGW_LIBDEFLATE := $(or $(LIBDEFLATE_SRCS),$(shell cat vendor/libdeflate/SOURCES))
 MINGW_SRCS   := $(or $(CORE_SRCS),$(wildcard core/src/*.c))
 MINGW_HDRS   := $(or $(CORE_HDRS),$(wildcard core/include/*.h core/src/*.h))
 MINGW_OBJS   := $(patsubst core/src/%.c,$(MINGW_DIR)/core/%.o,$(MINGW_SRCS)) \

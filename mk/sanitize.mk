@@ -33,8 +33,7 @@ SAN_LIBFST    := $(or $(LIBFST_DIR),vendor/libfst)
 SAN_CC        ?= $(or $(CC),cc)
 SAN_CORE_SRCS := $(or $(CORE_SRCS),$(wildcard core/src/*.c))
 SAN_CORE_HDRS := $(or $(CORE_HDRS),$(wildcard core/include/*.h core/src/*.h))
-SAN_LIBDEFLATE_SRCS := $(or $(LIBDEFLATE_SRCS),$(addprefix vendor/libdeflate/lib/,adler32.c \
-                       deflate_decompress.c zlib_decompress.c utils.c x86/cpu_features.c arm/cpu_features.c))
+SAN_LIBDEFLATE_SRCS := $(or $(LIBDEFLATE_SRCS),$(shell cat vendor/libdeflate/SOURCES))
 SAN_STD       := -std=gnu11 -Wall -Wextra -Icore/include -I$(SAN_LIBFST) -Ivendor/libdeflate
 
 # every FST file of the corpus, the generated fixtures and the bundled example

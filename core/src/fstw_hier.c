@@ -163,8 +163,13 @@ static inline uint64_t bytes_hash(uint64_t seed, const uint8_t *p, size_t n)
     } else {
         for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
     }
-    x = (x ^ w) * 0x94D049BB133111EBull;
-    return x ^ (x >> 29);
+    /* splitmix64's finalizer: every input bit reaches the high half, which
+     * the tables index by (one multiply alone left names that differ only in
+     * their last bytes in a few slots: 340,000 probes for 7,705 scopes) */
+    x ^= w;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
 }
 
 /* Makes t's slots cap (a power of two, above twice the ids it holds); 0 or
@@ -831,7 +836,7 @@ static int pool_add(str_pool *p, const fstwi_hier *h, uint32_t *off, uint32_t le
 {
     if (len == 0 || len == UINT32_MAX) return 0; /* empty, or none (vhdl_len) */
     const uint8_t *s = h->strings.data + *off;
-    if (tab_reserve(&p->tab)) return -1;
+    if (tab_reserve(&p->tab)) return -1;  /* room for one more: the free slot found below stays free */
     uint32_t hash = (uint32_t)(bytes_hash(0, s, len) >> 32), id;
     size_t i = hash & (p->tab.cap - 1);
     while ((id = tab_next(&p->tab, &i, hash)) != UINT32_MAX) {
@@ -847,7 +852,8 @@ static int pool_add(str_pool *p, const fstwi_hier *h, uint32_t *off, uint32_t le
     p->off[p->n] = (uint32_t)p->buf.len;
     p->len[p->n] = len;
     if (fstwi_buf_append(&p->buf, s, len)) return -1;
-    tab_put(&p->tab, hash, p->n);
+    p->tab.slot[i] = (uint64_t)hash << 32 | p->n; /* i: the free slot the search ended on */
+    p->tab.used++;
     *off = p->off[p->n++];
     return 0;
 }
