@@ -63,7 +63,7 @@ export interface WaveformOptions extends WorkOptions {
   /**
    * Budget in bytes of the Waveform's cache of recently loaded signals that the program no
    * longer holds (contract D10, docs/api.md): `null` / omitted is the core's default
-   * (`FSTW_CACHE_DEFAULT_BYTES`, 32 MiB); 0 keeps only the Signals the program holds.
+   * (`FSTW_CACHE_DEFAULT_BYTES`, 8 MiB); 0 keeps only the Signals the program holds.
    * @throws {RangeError} (from the constructor / `open`) when negative or not an integer
    */
   signalCacheBytes?: number | bigint | null;

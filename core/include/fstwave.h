@@ -492,7 +492,7 @@ typedef struct fstw_cache fstw_cache;
 /* The budget bindings use when the user gives none, in bytes.  Chosen by
  * measurement (bench/RESULTS.md): with it, peak memory stays at or below
  * pywellen 0.20.5's on every benchmark operation. */
-#define FSTW_CACHE_DEFAULT_BYTES ((size_t)32 << 20)
+#define FSTW_CACHE_DEFAULT_BYTES ((size_t)8 << 20)
 
 /* A new, empty cache that keeps up to budget bytes (0: keeps nothing);
  * NULL when out of memory. */

@@ -84,7 +84,7 @@ class Waveform {
    *   signalCacheBytes?: number | bigint | null,
    *   signal?: AbortSignal, onProgress?: (done: number, total: number) => void}} [options]
    *   `multiThreaded` (default true) allows several threads for body and signal loads;
-   *   `signalCacheBytes` (default `null`: the core's `FSTW_CACHE_DEFAULT_BYTES`, 32 MiB) is
+   *   `signalCacheBytes` (default `null`: the core's `FSTW_CACHE_DEFAULT_BYTES`, 8 MiB) is
    *   the budget in bytes of the cache of recently loaded signals nobody holds (0: keep only
    *   what the program holds; see the class);
    *   `removeScopesWithEmptyName` (default false) removes scopes named "" and attaches their

@@ -140,7 +140,7 @@ class Waveform:
         signal_cache_bytes: Optional[int] = None,
     ) -> "Waveform":
         """``signal_cache_bytes``: the byte budget of the cache of recent signals (None: the
-        core's default, 32 MiB; 0: keep only the Signals the program holds). ValueError
+        core's default, 8 MiB; 0: keep only the Signals the program holds). ValueError
         when negative, TypeError when not an int (deviation D10,
         fstwave/docs/api.md)."""
     def close(self) -> None:

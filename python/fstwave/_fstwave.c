@@ -838,7 +838,7 @@ static PyType_Slot Waveform_slots[] = {
                 "``signal_cache_bytes`` (extension; deviation D10, fstwave/docs/api.md): besides\n"
                 "the Signals the program holds (always the same object while held), the most\n"
                 "recently loaded signals are kept up to this many bytes of their data (None:\n"
-                "the core's default FSTW_CACHE_DEFAULT_BYTES, 32 MiB; 0: keep only what the\n"
+                "the core's default FSTW_CACHE_DEFAULT_BYTES, 8 MiB; 0: keep only what the\n"
                 "program holds); see signal_cache_stats() and fstwave.memory_stats(). A\n"
                 "negative value raises ValueError, a non-int TypeError.\n\n"
                 "Raises FileNotFoundError / PermissionError / IsADirectoryError / OSError (with\n"

@@ -98,7 +98,7 @@ class Waveform:
         signal_cache_bytes: Optional[int] = None,
     ) -> None:
         """``signal_cache_bytes`` (fstwave extension, keyword only): the budget of the
-        cache of recent signals, as fstwave.Waveform's (None: 32 MiB; 0: keep only what
+        cache of recent signals, as fstwave.Waveform's (None: 8 MiB; 0: keep only what
         the program holds)."""
     @overload
     def __getitem__(self, key: str) -> Union[Var, Scope]: ...
