@@ -62,9 +62,13 @@ OPS = ['open_walk', 'open_body', 'get_signal', 'query',
 # the same language (pywellen 0.20.5 has no windows or summaries)
 VIEW_OPS = ('view_screen', 'view_window')
 SCREEN_SIGNALS = 100
-IMPLS = ['pywellen', 'fstwave-py', 'fstwave-node']
+IMPLS = ['pywellen', 'fstwave-py', 'fstwave-node', 'fstwave-wasm']
+# the three of the main tables; fstwave-wasm (the Node package over its WebAssembly backend,
+# FSTWAVE_BACKEND=wasm, issue 15) is measured for WASM_OPS only and has a section of its own
+MAIN_IMPLS = ['pywellen', 'fstwave-py', 'fstwave-node']
+WASM_OPS = ('open_walk', 'get_signal', 'load_1pct')
 IMPL_TITLE = {'pywellen': 'pywellen 0.20.5', 'fstwave-py': 'fstwave (Python)',
-              'fstwave-node': 'fstwave (Node)'}
+              'fstwave-node': 'fstwave (Node)', 'fstwave-wasm': 'fstwave (WebAssembly)'}
 # (op, metric, label) rows of the time tables
 METRICS = [
     ('open_walk', 'time_s', 'open_walk (open, no body + all full names)'),
@@ -191,11 +195,13 @@ def generate(name, gen_dir, gen_bin):
 
 # --------------------------------------------------------------------------- children
 def child_cmd(impl, op, path, sel, args):
-    """Worker argv list for one measurement: worker_node.js (args.node) for 'fstwave-node', else
-    worker_py.py (args.python) with --impl pywellen|fstwave; PATH and SEL as strings."""
-    if impl == 'fstwave-node':
-        return [args.node, str(BENCH / 'worker_node.js'), '--op', op, '--file', str(path),
-                '--sel', str(sel)]
+    """Worker argv list for one measurement: worker_node.js (args.node) for 'fstwave-node' (and,
+    with FSTWAVE_BACKEND=wasm through env(1), for 'fstwave-wasm'), else worker_py.py
+    (args.python) with --impl pywellen|fstwave; PATH and SEL as strings."""
+    if impl in ('fstwave-node', 'fstwave-wasm'):
+        env = ['env', 'FSTWAVE_BACKEND=' + ('wasm' if impl == 'fstwave-wasm' else 'native')]
+        return env + [args.node, str(BENCH / 'worker_node.js'), '--op', op, '--file', str(path),
+                      '--sel', str(sel), '--backend', 'wasm' if impl == 'fstwave-wasm' else 'native']
     return [args.python, str(BENCH / 'worker_py.py'), '--impl',
             'pywellen' if impl == 'pywellen' else 'fstwave', '--op', op, '--file', str(path),
             '--sel', str(sel)]
@@ -370,6 +376,9 @@ def bench_file(entry, args, sel_path, sel, results, save):
         planned, done, notes = {}, {i: 0 for i in impls}, {}
         for impl in impls:
             planned[impl] = R
+            if impl == 'fstwave-wasm' and op not in WASM_OPS:
+                planned[impl] = 0  # the WebAssembly rows: open+walk, first signal, 1 % load
+                continue
             if impl == 'pywellen' and op.endswith('_mt'):
                 planned[impl] = 0
                 notes[impl] = 'pywellen has no batch load; its load_%s row is reused' % op[5:-3]
@@ -580,6 +589,7 @@ def write_report(results, out_dir, args):
     L.extend(targets_table(results))
     L.extend(viewer_gaps(results))
     L.append('')
+    L.extend(wasm_section(results, runs))
 
     for e in results['files']:
         summ = e['summary']
@@ -605,7 +615,7 @@ def write_report(results, out_dir, args):
         L.extend(floor_table(e, runs))
         if 'query' in summ:
             cps = ['%s %.2g/s' % (IMPL_TITLE[i], summ['query'][i]['calls_per_s']['median'])
-                   for i in IMPLS if i in summ['query'] and 'calls_per_s' in summ['query'][i]]
+                   for i in MAIN_IMPLS if i in summ['query'] and 'calls_per_s' in summ['query'][i]]
             L.append('\nQuery calls per second (pywellen: `value_at_time`, fstwave: '
                      '`query_signal` / `querySignal`): %s.' % '; '.join(cps))
         L.append('\nPeak RSS in MB, median over runs: raw peak (peak − baseline after import):\n')
@@ -616,7 +626,7 @@ def write_report(results, out_dir, args):
             if op not in summ:
                 continue
             row = []
-            for impl in IMPLS:
+            for impl in MAIN_IMPLS:
                 p, d = get_mem(summ, op, impl), get_mem(summ, op, impl, 'delta_rss_kb')
                 row.append('–' if p is None else '%s (%s)' % (fmt_mb(p), fmt_mb(d)))
             pwp, pwd = get_mem(summ, op, 'pywellen'), get_mem(summ, op, 'pywellen', 'delta_rss_kb')
@@ -933,9 +943,65 @@ def targets_table(results):
                  if worst_n else 'no data',
                  verdict(None if not worst_n else worst_n[0] <= 1.25)))
     rows += [(t, m, verdict(ok)) for t, m, ok in viewer_targets(files)]
+    # 6. WebAssembly within 2x of the native addon (single-threaded) on the > 1 GB files
+    worst_w = None
+    for e in big:
+        for op, metric, label in WASM_METRICS:
+            r = ratio(get_med(e['summary'], op, 'fstwave-wasm', metric),
+                      get_med(e['summary'], op, 'fstwave-node', metric))
+            if r is not None and (worst_w is None or r > worst_w[0]):
+                worst_w = (r, e['name'], label)
+    rows.append(('> 1 GB: WebAssembly within 2× of the native addon, one thread (open+walk, '
+                 'first get_signal, load 1 %)',
+                 'worst wasm/native %s: %s, %s' % (fmt_r(worst_w[0]), worst_w[1], worst_w[2])
+                 if worst_w else 'not measured',
+                 verdict(None if not worst_w else worst_w[0] <= 2)))
     out = ['| target | measured | verdict |', '|---|---|---|']
     out += ['| %s | %s | %s |' % r for r in rows]
     return out
+
+
+WASM_METRICS = [('open_walk', 'time_s', 'open+walk'), ('get_signal', 'first_s', 'first get_signal'),
+                ('load_1pct', 'time_s', 'load 1 % (one thread)')]
+
+
+def wasm_section(results, runs):
+    """The WebAssembly rows (issue 15) as markdown lines: per file, open+walk, first
+    get_signal and load 1 % (one thread) of pywellen, the Node package over the native addon
+    and over its WebAssembly backend, with wasm/native and pywellen/wasm; [] when no file
+    has a wasm measurement."""
+    files = [e for e in results['files'] if 'fstwave-wasm' in e['summary'].get('open_walk', {})
+             or 'fstwave-wasm' in e['summary'].get('get_signal', {})]
+    if not files:
+        return []
+    L = ['## WebAssembly\n',
+         'The Node package over its WebAssembly backend (`FSTWAVE_BACKEND=wasm`: the same JS '
+         'classes over the core compiled with emscripten, single-threaded, reading through a '
+         'callback) against the same package over the native addon and against pywellen, in '
+         'the same run (each in a fresh process, as above). `wasm/native` above 1: WebAssembly '
+         'slower; `pw/wasm` above 1: WebAssembly faster than pywellen. Memory: peak − baseline '
+         'in MB.\n',
+         '| file | operation | pywellen | fstwave (Node) | fstwave (WebAssembly) | wasm/native '
+         '| pw/wasm | Δ MB native / wasm |',
+         '|---|---|---|---|---|---|---|---|']
+    for e in files:
+        summ = e['summary']
+        for op, metric, label in WASM_METRICS:
+            if op not in summ:
+                continue
+            pw = get_med(summ, op, 'pywellen', metric)
+            nd = get_med(summ, op, 'fstwave-node', metric)
+            wa = get_med(summ, op, 'fstwave-wasm', metric)
+            dn = get_mem(summ, op, 'fstwave-node', 'delta_rss_kb')
+            dw = get_mem(summ, op, 'fstwave-wasm', 'delta_rss_kb')
+            L.append('| %s | %s | %s | %s | %s | %s | %s | %s / %s |' % (
+                e['name'], label, cell(summ, op, 'pywellen', metric, runs),
+                cell(summ, op, 'fstwave-node', metric, runs),
+                cell(summ, op, 'fstwave-wasm', metric, runs),
+                fmt_r(ratio(wa, nd)), fmt_r(ratio(pw, wa)),
+                '–' if dn is None else fmt_mb(dn), '–' if dw is None else fmt_mb(dw)))
+    L.append('')
+    return L
 
 
 def make_plot(results, out_dir):
@@ -964,7 +1030,7 @@ def make_plot(results, out_dir):
                            key=lambda e: e['size'])
             if not files:
                 continue
-            for impl in IMPLS:
+            for impl in MAIN_IMPLS:
                 xs, ys = [], []
                 for e in files:
                     y = get_med(e['summary'], op, impl, metric)

@@ -244,8 +244,15 @@ function main() {
   const res = { ok: false, impl: 'fstwave', lang: 'node', op: args.op, file: args.file };
   try {
     if (!OPS[args.op]) throw new Error('unknown op ' + args.op);
-    const { Waveform } = require(path.join(__dirname, '..', 'node'));
+    const pkg = require(path.join(__dirname, '..', 'node'));
+    const { Waveform } = pkg;
     res.baseline_rss_kb = maxRss();
+    // --backend native|wasm (the runner's fstwave-node / fstwave-wasm): the package must run
+    // over that backend (FSTWAVE_BACKEND, set by the runner), or the numbers would be mislabelled
+    res.backend = pkg.backend || 'native';
+    if (args.backend && res.backend !== args.backend) {
+      throw new Error(`asked for the ${args.backend} backend, the package runs over ${res.backend}`);
+    }
     const sel = args.sel ? JSON.parse(fs.readFileSync(args.sel, 'utf8')) : null;
     if (sel) sel._path = args.sel;
     OPS[args.op](Waveform, args.file, sel, res);
