@@ -207,6 +207,47 @@ FSTW_API void fstw_open_options_init(fstw_open_options *opts);
 FSTW_API int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out,
               fstw_error *err);
 
+/* A source of the bytes of an FST file that is not a path: a file descriptor
+ * of the caller's, a File or Blob in a browser, bytes in memory, ... read
+ * at offsets through a callback (fstw_open_reader).
+ *   ctx      passed back to read_at, never looked at by the core
+ *   size     the file's size in bytes (the core reads nothing at or past it:
+ *            a structure that would needs more bytes than the file has and
+ *            gives FSTW_ERR_FORMAT "truncated FST file", as for a path)
+ *   read_at  fills buf with exactly len bytes (len >= 1, off + len <= size)
+ *            of the file at byte offset off and returns 0, or returns an
+ *            errno (EIO, ...) when it cannot; the call then fails with the
+ *            status that errno maps to (FSTW_ERR_IO for EIO and any errno
+ *            without a status of its own) and the message "read failed:
+ *            <strerror>: <what was read>".  A return that is not a positive
+ *            errno (e.g. -1) counts as EIO.  It must not longjmp or throw
+ *            through the core.
+ *   name     the file's name in messages, or NULL; copied at open.
+ * Threads: read_at is called from the thread that calls into the file and,
+ * for loads with multi_threaded (fstw_load_signals), from the core's worker
+ * threads at the same time: it must be safe to call concurrently, or the
+ * caller passes multi_threaded = 0 and makes its calls one at a time (the
+ * WebAssembly build, single-threaded, does so).  ctx and read_at must stay
+ * valid until fstw_close; loaded signals need neither. */
+typedef struct fstw_reader {
+    void *ctx;
+    uint64_t size;
+    int (*read_at)(void *ctx, uint64_t off, void *buf, size_t len);
+    const char *name;
+} fstw_reader;
+
+/* Opens an FST file whose bytes come from r (copied; see fstw_reader), as
+ * fstw_open does for a path: the same header, hierarchy, body, values and
+ * errors for the same bytes.  A whole-file gzip wrapper is read through r
+ * once and unpacked into memory; r is not called again for such a file.
+ * Differences from fstw_open: there is no directory, no permission and no
+ * hierarchy side file (an incomplete FST file without its hierarchy block
+ * gives FSTW_ERR_FORMAT, naming r->name).  Errors: FSTW_ERR_ARG for a NULL r
+ * or read_at; the read errors above (FSTW_ERR_IO, ...); FSTW_ERR_FORMAT;
+ * FSTW_ERR_NOMEM.  On success *out is a new handle to free with fstw_close. */
+FSTW_API int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_file **out,
+                              fstw_error *err);
+
 /* Closes the file and frees everything it owns.  Signals loaded from it stay
  * valid (each holds the time table it needs) and are freed with
  * fstw_signal_free as before.  No call on f may be running in another thread.
