@@ -1,7 +1,7 @@
 /*
- * wfstw.h - the WebAssembly glue of the Node package (node/wasm/*.c): C
+ * wfstw.h - the WebAssembly glue of the Node package (node/wasm/wfstw_*.c): C
  * functions exported from build/wasm/fstwave-core.wasm that the wasm
- * backend (node/lib/backend/*.js) calls, over the core's public header only.
+ * backend (the modules of node/lib/backend) calls, over the core's public header only.
  * They translate types and nothing else: numbers in, numbers out, results
  * as a few doubles in an out array the JS side reads (WFSTW_OUT slots),
  * strings as (pointer, length) pairs into the wasm heap.  Every rule stays
