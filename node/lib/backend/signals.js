@@ -75,12 +75,12 @@ function valueAt(out) {
       for (let i = 0; i < len; i++) x = (x << 8n) | BigInt(h[p + i]);
       return x;
     }
-    case 3: { // FSTW_VAL_REAL
+    case 2: { // FSTW_VAL_REAL
       const r = d[o + 3];
       if (r === r) return r;
       const bits = new BigUint64Array(M.HEAPU8.buffer, out + 24, 1)[0];
       if (bits === 0x7ff8000000000000n) return r;
-      return mod.copyOut(Float64Array, out + 24, 1); // a NaN with a payload, as the addon gives it
+      return mod.copyOut(Float64Array, out + 24, 1)[0]; // a NaN with its payload, read as the addon reads it
     }
     case 4:
       return '';
