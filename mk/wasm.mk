@@ -53,4 +53,4 @@ $(WASM_JS): $(WASM_OBJS)
 wasm: $(WASM_JS)
 
 test-wasm: wasm node python fixtures $(VENV25)/.fstwave-deps-1
-	FSTWAVE_BACKEND=wasm npm test
+	npm run test:wasm
