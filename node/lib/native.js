@@ -64,7 +64,7 @@ function loadNative() {
  */
 function loadBackend() {
   const want = process.env.FSTWAVE_BACKEND;
-  if (want === 'wasm') return require('./backend');
+  if (want === 'wasm') return require('./backend/index');
   if (want !== undefined && want !== '' && want !== 'native') {
     throw new Error(`fstwave: FSTWAVE_BACKEND must be "native" or "wasm", not ${JSON.stringify(want)}`);
   }
@@ -75,7 +75,7 @@ function loadBackend() {
   } catch (e) {
     if (want === 'native') throw e;
     try {
-      return require('./backend');
+      return require('./backend/index');
     } catch (e2) {
       throw e; // neither: the addon's error says how to build it
     }
