@@ -125,6 +125,20 @@ FSTW_API const char *fstw_error_reason(const fstw_error *err);
 /* The system call an OS error comes from, for Node's `err.syscall`: "read"
  * for FSTW_ERR_IO, "open" for NOENT/ACCES/ISDIR, NULL for other errors. */
 FSTW_API const char *fstw_error_syscall(const fstw_error *err);
+/* Fills err as the core fills it for a failed OS call of its own, for a
+ * binding that made the call itself (the WebAssembly build, where the host
+ * opens the file): the status sys_errno maps to (ENOENT, ENOTDIR:
+ * FSTW_ERR_NOENT; EACCES, EPERM: FSTW_ERR_ACCES; EISDIR: FSTW_ERR_ISDIR;
+ * ENOMEM: FSTW_ERR_NOMEM; any other: FSTW_ERR_IO), the message
+ * "<what>: <text>: <path>" and err->strerror the text, which is the core's
+ * own (glibc's words) for the errnos a file open or read gives (ENOENT,
+ * EACCES, EISDIR, EIO, EMFILE, ...; fstw_errno_text), so every build
+ * (glibc, musl in WebAssembly, Windows) says the same.  Returns the status.
+ * err may be NULL. */
+FSTW_API int fstw_error_from_errno(fstw_error *err, int sys_errno, const char *what, const char *path);
+/* The core's text for an errno (glibc's words, "No such file or directory"),
+ * or NULL for an errno outside its table (the C library's text is used then). */
+FSTW_API const char *fstw_errno_text(int sys_errno);
 
 /* ------------------------------------------------------------ open/close */
 
@@ -223,6 +237,21 @@ FSTW_API int fstw_open(const char *path, const fstw_open_options *opts, fstw_fil
  *            errno (e.g. -1) counts as EIO.  It must not longjmp or throw
  *            through the core.
  *   name     the file's name in messages, or NULL; copied at open.
+ *   open_side  optional (NULL: the file has no side file): the hierarchy
+ *            side file of a file whose writer did not finish (no hierarchy
+ *            block; fstw_open reads "<path>.hier" then).  Called at most once
+ *            per open, only for such a file and only when name is not NULL,
+ *            with side_name the side file's name the core derives from name
+ *            by fstw_open's rule (the extension replaced by ".fst.hier",
+ *            wellen's): it fills *side (ctx, size, read_at, release; name and
+ *            open_side are ignored) and returns 0, or returns EISDIR when
+ *            side_name is something other than a regular file, or any other
+ *            errno when there is no such file (ENOENT, ...).  The core then
+ *            reads the side file through side->read_at (its size bytes, once)
+ *            and calls side->release.
+ *   release  optional: called once with ctx when the core is done with a
+ *            reader that open_side filled (never for the reader passed to
+ *            fstw_open_reader, whose ctx the caller frees after fstw_close).
  * Threads: read_at is called from the thread that calls into the file and,
  * for loads with multi_threaded (fstw_load_signals), from the core's worker
  * threads at the same time: it must be safe to call concurrently, or the
@@ -234,15 +263,19 @@ typedef struct fstw_reader {
     uint64_t size;
     int (*read_at)(void *ctx, uint64_t off, void *buf, size_t len);
     const char *name;
+    int (*open_side)(void *ctx, const char *side_name, struct fstw_reader *side);
+    void (*release)(void *ctx);
 } fstw_reader;
 
 /* Opens an FST file whose bytes come from r (copied; see fstw_reader), as
  * fstw_open does for a path: the same header, hierarchy, body, values and
  * errors for the same bytes.  A whole-file gzip wrapper is read through r
  * once and unpacked into memory; r is not called again for such a file.
- * Differences from fstw_open: there is no directory, no permission and no
- * hierarchy side file (an incomplete FST file without its hierarchy block
- * gives FSTW_ERR_FORMAT, naming r->name).  Errors: FSTW_ERR_ARG for a NULL r
+ * Differences from fstw_open: there is no directory and no permission, and
+ * the hierarchy side file comes through r->open_side (without it, an
+ * incomplete FST file without its hierarchy block gives FSTW_ERR_FORMAT,
+ * naming r->name; with it, the same result as fstw_open of a path named
+ * r->name).  Errors: FSTW_ERR_ARG for a NULL r
  * or read_at; the read errors above (FSTW_ERR_IO, ...); FSTW_ERR_FORMAT;
  * FSTW_ERR_NOMEM.  On success *out is a new handle to free with fstw_close. */
 FSTW_API int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_file **out,

@@ -305,22 +305,50 @@ static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
     return FSTW_OK;
 }
 
-/* Reads the hierarchy from the side file of an FST whose hierarchy block is
- * missing (the writer was killed or is still running). */
-static int read_hier_side_file(fstw_file *f, const char *path, const char *name, int hier_flags,
-                               fstw_error *err)
+/* Opens the hierarchy side file hp: through the OS for a path, through the
+ * reader's open_side (r, whose release then goes to *side_r) otherwise.
+ * Returns 0 (side open), 1 when there is no such file, 2 when hp is not a
+ * regular file. */
+static int open_side_file(fstwi_source *side, const char *hp, const fstw_reader *r, fstw_reader *side_r)
 {
-    if (!path) /* opened through a reader: no place to look for a side file */
+    memset(side_r, 0, sizeof *side_r);
+    memset(side, 0, sizeof *side);
+    side->file = FSTWI_NO_FILE;
+    if (r) {
+        int e = r->open_side(r->ctx, hp, side_r);
+        if (e == EISDIR) return 2;
+        if (e || !side_r->read_at) return 1;
+        fstwi_source_use_reader(side, side_r);
+        return 0;
+    }
+    fstw_error os_err;
+    int kind, rc = fstwi_source_open(side, hp, &kind, &os_err);
+    if (rc && kind < 0) return 1; /* could not be opened */
+    if (rc || kind != FSTWI_FILE_REGULAR) {
+        fstwi_source_close(side);
+        return 2;
+    }
+    return 0;
+}
+
+/* Reads the hierarchy from the side file of an FST whose hierarchy block is
+ * missing (the writer was killed or is still running): next to path, or,
+ * for a file opened through a reader r named name, through r->open_side. */
+static int read_hier_side_file(fstw_file *f, const char *path, const char *name, const fstw_reader *r,
+                               int hier_flags, fstw_error *err)
+{
+    if (!path && !(r && r->open_side && name)) /* no place to look for a side file */
         return fstwi_fail(err, FSTW_ERR_FORMAT,
                           "incomplete FST file: the hierarchy block is missing (the writer did not "
                           "finish) and %s was opened through a reader, which has no hierarchy side file",
                           name ? name : "the file");
-    char *hp = hier_side_path(path);
+    char *hp = hier_side_path(path ? path : name);
     if (!hp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     fstwi_source side;
-    fstw_error os_err;
-    int kind, rc = fstwi_source_open(&side, hp, &kind, &os_err);
-    if (rc && kind < 0) { /* could not be opened */
+    fstw_reader side_r;
+    int opened = open_side_file(&side, hp, path ? NULL : r, &side_r);
+    int rc;
+    if (opened == 1) {
         rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                         "incomplete FST file: the hierarchy block is missing (the writer did not "
                         "finish) and there is no hierarchy side file %s", hp);
@@ -328,7 +356,7 @@ static int read_hier_side_file(fstw_file *f, const char *path, const char *name,
         return rc;
     }
     uint8_t *data = NULL;
-    if (rc || kind != FSTWI_FILE_REGULAR) {
+    if (opened == 2) {
         rc = fstwi_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
     } else if (side.size > SIZE_MAX - 1 || !(data = malloc(side.size ? (size_t)side.size : 1))) {
         rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
@@ -340,14 +368,16 @@ static int read_hier_side_file(fstw_file *f, const char *path, const char *name,
             data = NULL; /* the hierarchy owns it */
         }
     }
-    fstwi_source_close(&side);
+    if (opened == 0) fstwi_source_close(&side);
+    if (side_r.release) side_r.release(side_r.ctx);
     free(data);
     free(hp);
     return rc;
 }
 
 /* Walks the chain of blocks and reads header, geometry and hierarchy. */
-static int scan_blocks(fstw_file *f, const char *path, const char *name, int hier_flags, fstw_error *err)
+static int scan_blocks(fstw_file *f, const char *path, const char *name, const fstw_reader *r, int hier_flags,
+                       fstw_error *err)
 {
     uint64_t pos = 0, hier_off = 0, hier_len = 0, geom_off = 0, geom_len = 0;
     int have_header = 0, have_geom = 0, have_hier = 0, rc;
@@ -416,7 +446,7 @@ static int scan_blocks(fstw_file *f, const char *path, const char *name, int hie
     if (!have_header) return fstwi_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
     if (have_hier) {
         if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, hier_flags, err))) return rc;
-    } else if ((rc = read_hier_side_file(f, path, name, hier_flags, err))) {
+    } else if ((rc = read_hier_side_file(f, path, name, r, hier_flags, err))) {
         return rc;
     }
     if (have_geom) rc = read_geometry(f, geom_off, geom_len, err);
@@ -432,9 +462,9 @@ static int scan_blocks(fstw_file *f, const char *path, const char *name, int hie
 }
 
 /* The open of both entry points, from src (owned from here on): path is the
- * file's path (for the hierarchy side file), NULL for a reader named name. */
-static int open_source(fstwi_source src, const char *path, const char *name, const fstw_open_options *opts,
-                       fstw_file **out, fstw_error *err)
+ * file's path (for the hierarchy side file), NULL for a reader r named name. */
+static int open_source(fstwi_source src, const char *path, const char *name, const fstw_reader *r,
+                       const fstw_open_options *opts, fstw_file **out, fstw_error *err)
 {
     int rc;
     fstw_file *f = calloc(1, sizeof *f);
@@ -454,7 +484,7 @@ static int open_source(fstwi_source src, const char *path, const char *name, con
     } else if (first[0] == FSTW_BL_ZWRAPPER && (rc = unwrap_gzip(f, err))) {
         /* rc set */
     } else {
-        rc = scan_blocks(f, path, name,
+        rc = scan_blocks(f, path, name, r,
                          (opts->remove_scopes_with_empty_name ? FSTWI_HIER_REMOVE_EMPTY : 0) |
                              (opts->hierarchy_rules == FSTW_HIERARCHY_PYWELLEN_025 ? FSTWI_HIER_RULES_025 : 0),
                          err);
@@ -485,7 +515,7 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
         fstwi_source_close(&src);
         return fstwi_fail_errno(err, EISDIR, "cannot read", path);
     }
-    return open_source(src, path, NULL, opts, out, err);
+    return open_source(src, path, NULL, NULL, opts, out, err);
 }
 
 int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_file **out, fstw_error *err)
@@ -499,7 +529,7 @@ int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_f
     fstwi_source src;
     memset(&src, 0, sizeof src);
     fstwi_source_use_reader(&src, r);
-    return open_source(src, NULL, r->name, opts, out, err);
+    return open_source(src, NULL, r->name, r, opts, out, err);
 }
 
 void fstw_close(fstw_file *f)

@@ -3,7 +3,11 @@
  * test's) gives the same header, hierarchy, time table and values as
  * fstw_open of its path (or the same error); a callback that fails midway
  * gives FSTW_ERR_IO (or the errno's status) with its message, never a crash;
- * a NULL reader is FSTW_ERR_ARG.  Usage: test_reader FILE.fst ... */
+ * a NULL reader is FSTW_ERR_ARG.  The hierarchy side file through the
+ * reader's open_side: each multiblock_*.fst fixture cut before its hierarchy
+ * block opens as fstw_open opens it (same error without the side file or with
+ * a directory in its place, same file with it), and open_side's reader is
+ * released once.  Usage: test_reader FILE.fst ... */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fstwave.h"
 #include "check.h"
@@ -110,7 +115,7 @@ static void check_failing(const char *path, long fail_at, int e, long *calls)
     fd_ctx c = { open(path, O_RDONLY), 0, fail_at, e };
     struct stat st;
     fstat(c.fd, &st);
-    fstw_reader r = { &c, (uint64_t)st.st_size, read_fd, path };
+    fstw_reader r = { &c, (uint64_t)st.st_size, read_fd, path, NULL, NULL };
     fstw_file *f = NULL;
     fstw_error err;
     int rc = fstw_open_reader(&r, NULL, &f, &err);
@@ -136,6 +141,146 @@ static void check_failing(const char *path, long fail_at, int e, long *calls)
     close(c.fd);
 }
 
+/* ---------------------------------------------------------- side files */
+
+static int releases, side_opens;
+static char side_asked[4096];
+
+static void release_fd(void *ctx)
+{
+    fd_ctx *c = ctx;
+    close(c->fd);
+    free(c);
+    releases++;
+}
+
+/* open_side over open(2): EISDIR for anything but a regular file. */
+static int open_side_fd(void *ctx, const char *side_name, fstw_reader *side)
+{
+    (void)ctx;
+    side_opens++;
+    snprintf(side_asked, sizeof side_asked, "%s", side_name);
+    int fd = open(side_name, O_RDONLY);
+    if (fd < 0) return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return EISDIR;
+    }
+    fd_ctx *c = calloc(1, sizeof *c);
+    c->fd = fd;
+    c->fail_at = -1;
+    side->ctx = c;
+    side->size = (uint64_t)st.st_size;
+    side->read_at = read_fd;
+    side->release = release_fd;
+    return 0;
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+static int write_bytes(const char *path, const uint8_t *d, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t w = fwrite(d, 1, n, f);
+    return fclose(f) == 0 && w == n ? 0 : -1;
+}
+
+/* fstw_open of path and fstw_open_reader with open_side: the same outcome. */
+static void same_open(const char *path, const char *what)
+{
+    fstw_file *a = NULL, *b = NULL;
+    fstw_error ea, eb;
+    int ra = fstw_open(path, NULL, &a, &ea);
+    fd_ctx c = { open(path, O_RDONLY), 0, -1, 0 };
+    struct stat st;
+    fstat(c.fd, &st);
+    fstw_reader r = { &c, (uint64_t)st.st_size, read_fd, path, open_side_fd, NULL };
+    int opens = side_opens, rel = releases;
+    int rb = fstw_open_reader(&r, NULL, &b, &eb);
+    CHECK(ra == rb, "%s: same open status: path %s, reader %s (%s)", what, fstw_status_name(ra),
+          fstw_status_name(rb), rb ? eb.message : "");
+    if (ra && ra == rb) CHECK(strcmp(ea.message, eb.message) == 0, "%s: same error: %s / %s", what, ea.message, eb.message);
+    if (!ra && !rb) compare(a, b);
+    CHECK(side_opens == opens + 1, "%s: open_side called once", what);
+    CHECK(releases == rel + (rb == FSTW_OK), "%s: the side reader released once", what);
+    fstw_close(a);
+    fstw_close(b);
+    close(c.fd);
+}
+
+static int n_side_files;
+
+/* A multiblock_*.fst fixture (libfst's layout: the gzip hierarchy block
+ * last) cut before its hierarchy block: no side file, a directory in its
+ * place, the side file (the inflated hierarchy, as libfst's writer keeps it). */
+static void check_side_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    if (strncmp(base ? base + 1 : path, "multiblock_", 11) != 0) return;
+    current = path;
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *d = malloc((size_t)size);
+    size_t got = fread(d, 1, (size_t)size, f);
+    fclose(f);
+    long pos = 0, hier = -1;
+    while (got == (size_t)size && size - pos >= 9) { /* blocks: u8 type, u64 length, payload */
+        uint64_t len = be64(d + pos + 1);
+        if (len < 8 || len > (uint64_t)(size - pos - 1)) break;
+        if (d[pos] == 4) hier = pos; /* the gzip hierarchy block */
+        pos += 1 + (long)len;
+    }
+    if (hier < 0 || pos != size) { /* the LZ4 one has an LZ4 hierarchy: not what libfst's side file holds */
+        free(d);
+        return;
+    }
+    uint64_t unpacked = be64(d + hier + 9);
+    uint8_t *side = unpacked < (1u << 30) ? malloc(unpacked + 1) : NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    int ok = side && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK;
+    if (ok) {
+        z.next_in = d + hier + 17;
+        z.avail_in = (uInt)(size - hier - 17);
+        z.next_out = side;
+        z.avail_out = (uInt)unpacked;
+        ok = inflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out == unpacked;
+        inflateEnd(&z);
+    }
+    CHECK(ok, "the hierarchy block inflates");
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], cut[4200], hp[4300];
+    snprintf(dir, sizeof dir, "%s/test_reader.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (ok && mkdtemp(dir)) {
+        snprintf(cut, sizeof cut, "%s/cut.fst", dir);
+        snprintf(hp, sizeof hp, "%s/cut.fst.hier", dir);
+        write_bytes(cut, d, (size_t)hier);
+        same_open(cut, "no side file");
+        CHECK(strcmp(side_asked, hp) == 0, "open_side asked for %s, not %s", hp, side_asked);
+        mkdir(hp, 0755);
+        same_open(cut, "a directory in the side file's place");
+        rmdir(hp);
+        write_bytes(hp, side, (size_t)unpacked);
+        same_open(cut, "side file");
+        remove(hp);
+        remove(cut);
+        rmdir(dir);
+        n_side_files++;
+    }
+    free(side);
+    free(d);
+}
+
 static void check_file(const char *path)
 {
     current = path;
@@ -147,7 +292,7 @@ static void check_file(const char *path)
     if (c.fd < 0) { fstw_close(a); return; }
     struct stat st;
     fstat(c.fd, &st);
-    fstw_reader r = { &c, (uint64_t)st.st_size, read_fd, path };
+    fstw_reader r = { &c, (uint64_t)st.st_size, read_fd, path, NULL, NULL };
     int rb = fstw_open_reader(&r, NULL, &b, &eb);
     CHECK(ra == rb, "same open status: path %s, reader %s (%s)", fstw_status_name(ra), fstw_status_name(rb),
           rb ? eb.message : "");
@@ -172,9 +317,15 @@ int main(int argc, char **argv)
     fstw_file *f = (fstw_file *)1;
     fstw_error err;
     CHECK(fstw_open_reader(NULL, NULL, &f, &err) == FSTW_ERR_ARG && f == NULL, "a NULL reader is FSTW_ERR_ARG");
-    fstw_reader none = { NULL, 10, NULL, "x" };
+    fstw_reader none = { NULL, 10, NULL, "x", NULL, NULL };
     CHECK(fstw_open_reader(&none, NULL, &f, &err) == FSTW_ERR_ARG, "no read_at is FSTW_ERR_ARG");
-    for (int i = 1; i < argc; i++) check_file(argv[i]);
-    printf("test_reader: %d files, %d passed, %d failed\n", argc - 1, passed, failed);
+    for (int i = 1; i < argc; i++) {
+        check_file(argv[i]);
+        check_side_file(argv[i]);
+    }
+    current = "side files";
+    CHECK(argc == 1 || n_side_files >= 2, "%d fixtures cut before their hierarchy block", n_side_files);
+    printf("test_reader: %d files, %d cut before the hierarchy, %d passed, %d failed\n", argc - 1, n_side_files,
+           passed, failed);
     return failed ? 1 : 0;
 }
