@@ -20,7 +20,7 @@ WASM_OBJS   := $(patsubst %.c,$(WASM_DIR)/obj/%.o,$(WASM_SRCS))
 WASM_CFLAGS := -O2 -std=gnu11 -Icore/include -I$(LIBFST_DIR) -Ivendor/libdeflate -I$(ZLIB_DIR) -Inode/wasm
 # the core's public functions the JS side calls directly (the rest are the glue's, kept by
 # EMSCRIPTEN_KEEPALIVE)
-WASM_CORE_EXPORTS := fstw_signal_len fstw_signal_time fstw_signal_lower_bound fstw_signal_at_time \
+WASM_CORE_EXPORTS := fstw_signal_len fstw_signal_time fstw_signal_lower_bound fstw_signal_at_time fstw_signal_find \
     fstw_signal_ref fstw_signal_encoding fstw_signal_bitwidth fstw_signal_free fstw_signal_hold \
     fstw_signal_bytes fstw_signal_array_kind fstw_signal_row_bytes fstw_signal_values_bytes \
     fstw_signal_copy_times fstw_signal_copy_values fstw_signal_gather_bytes fstw_signal_gather_values \

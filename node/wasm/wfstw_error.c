@@ -2,10 +2,13 @@
  * wfstw_error.c - the last error of a glue call and its parts for the JS
  * side's Error objects (node/lib/backend/errors.js builds them as the
  * addon's nfstw_make_error does): the status's short code, description
- * and errno (fstw_status_*), the message, reason, OS text, syscall, offset.
+ * and errno (fstw_status_*), the message, reason, OS text, syscall, offset;
+ * and the errors of the OS calls JS makes for the core (opening the file):
+ * made by the core (fstw_error_from_errno) from this libc's errno numbers.
  */
 #include "wfstw.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,3 +37,19 @@ WFSTW_API const char *wfstw_status_name(int code) { return fstw_status_name(code
 WFSTW_API const char *wfstw_status_code(int code) { return fstw_status_code(code); }
 WFSTW_API const char *wfstw_status_description(int code) { return fstw_status_description(code); }
 WFSTW_API int wfstw_status_errno(int code) { return fstw_status_errno(code); }
+
+/* This libc's errno for an error JS met (which: the index of its name in
+ * node/lib/backend/errors.js's ERRNO_NAMES; EIO for any other). */
+WFSTW_API int wfstw_errno_of(int which)
+{
+    static const int errnos[] = { ENOENT, EACCES, EISDIR, ENOMEM, ENOTDIR, EPERM, EMFILE, ENFILE,
+                                  ELOOP, ENAMETOOLONG, EIO, EBADF, EINVAL };
+    return which >= 0 && which < (int)(sizeof errnos / sizeof errnos[0]) ? errnos[which] : EIO;
+}
+
+/* The last error of a failed OS call JS made (sys_errno this libc's, what
+ * "cannot open" ...), as the core makes it: the status. */
+WFSTW_API int wfstw_os_error(int sys_errno, const char *what, const char *path)
+{
+    return fstw_error_from_errno(&wfstw_last_error, sys_errno, what, path);
+}

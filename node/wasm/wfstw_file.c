@@ -9,7 +9,6 @@
  */
 #include "wfstw.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,17 +23,33 @@ static int read_at(void *ctx, uint64_t off, void *buf, size_t len)
     return wfstw_js_read((int)(intptr_t)ctx, (double)off, buf, (double)len);
 }
 
-/* The errno values JS returns for a failed read (they differ from Linux's). */
-WFSTW_API int wfstw_errno_eio(void) { return EIO; }
-WFSTW_API int wfstw_errno_of(int which)
+/* The hierarchy side file of source src (fstw_reader.open_side): JS opens
+ * side_name (Module.fstwOpenSide: only sources that are files at a path
+ * have one) and returns 0 with out = [its source id, its size], or an errno
+ * of this libc (EISDIR: not a regular file; ENOENT, ...: none). */
+EM_JS(int, wfstw_js_open_side, (int src, const char *side_name, double *out), {
+    return Module.fstwOpenSide(src, UTF8ToString(side_name), out);
+});
+/* Forgets a source JS opened for open_side (Module.fstwRelease). */
+EM_JS(void, wfstw_js_release, (int src), {
+    Module.fstwRelease(src);
+});
+
+static void release(void *ctx)
 {
-    switch (which) {
-    case 0: return ENOENT;
-    case 1: return EACCES;
-    case 2: return EISDIR;
-    case 3: return ENOMEM;
-    default: return EIO;
-    }
+    wfstw_js_release((int)(intptr_t)ctx);
+}
+
+static int open_side(void *ctx, const char *side_name, fstw_reader *side)
+{
+    double out[2] = { 0, 0 };
+    int e = wfstw_js_open_side((int)(intptr_t)ctx, side_name, out);
+    if (e) return e;
+    side->ctx = (void *)(intptr_t)out[0];
+    side->size = (uint64_t)out[1];
+    side->read_at = read_at;
+    side->release = release;
+    return 0;
 }
 
 /* Opens JS source src (size bytes, named name) through the reader;
@@ -49,7 +64,7 @@ WFSTW_API fstw_file *wfstw_open(int src, double size, const char *name, int mult
     o.load_body = load_body;
     o.hierarchy_rules = rules;
     o.progress = progress ? &wfstw_progress : NULL;
-    fstw_reader r = { (void *)(intptr_t)src, (uint64_t)size, read_at, name };
+    fstw_reader r = { (void *)(intptr_t)src, (uint64_t)size, read_at, name, open_side, NULL };
     fstw_file *f = NULL;
     if (fstw_open_reader(&r, &o, &f, &wfstw_last_error)) return NULL;
     return f;

@@ -143,3 +143,23 @@ WFSTW_API void wfstw_enum_pair(fstw_file *f, uint32_t id, uint32_t i, double *ou
     put_str(out, val);
     put_str(out + 2, lit);
 }
+
+/* The full names of vars (is_var) or scopes ids[0..n) (ids NULL: 0..n-1)
+ * joined into buf (cap bytes, each name followed by the core's NUL, which
+ * the next name overwrites), offsets[k] where name k starts, offsets[n] the
+ * end: returns the bytes all names take (plus one for the last NUL); when
+ * that is more than cap, buf holds only the names that fit (call again with
+ * a larger buffer). */
+WFSTW_API double wfstw_joined_names(fstw_file *f, int is_var, const uint32_t *ids, uint32_t n, uint32_t *offsets,
+                                    char *buf, double cap)
+{
+    size_t (*fn)(const fstw_file *, uint32_t, char *, size_t) = is_var ? fstw_var_full_name : fstw_scope_full_name;
+    size_t len = 0, room = (size_t)cap;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t id = ids ? ids[k] : k;
+        offsets[k] = (uint32_t)len;
+        len += len < room ? fn(f, id, buf + len, room - len) : fn(f, id, NULL, 0);
+    }
+    offsets[n] = (uint32_t)len;
+    return (double)len + 1;
+}

@@ -141,3 +141,6 @@ WFSTW_API void wfstw_stream_progress(const fstw_stream *s, double *out)
 }
 
 WFSTW_API void wfstw_stream_close(fstw_stream *s) { fstw_stream_close(s); }
+
+/* FSTW_CACHE_DEFAULT_BYTES: the budget of a cache made without one. */
+WFSTW_API double wfstw_cache_default_bytes(void) { return (double)FSTW_CACHE_DEFAULT_BYTES; }

@@ -275,9 +275,15 @@ function loadApi() {
   return require(ROOT);
 }
 
+/** The backend the package runs on: "native" (the addon) or "wasm" (FSTWAVE_BACKEND=wasm). Tests
+ * about the addon itself (its file, Node-API, libuv's thread pool) skip under "wasm", each
+ * saying why. */
+const backend = loadApi().backend;
+
 module.exports = {
   ROOT, CORPUS, PYTHON, CLI, EXPECTED_CORPUS_COUNT,
   makeTmpDir, corpusFiles, corpusPath, listFst, run, make, generatedFixtures, fixturePath,
   bigWriter, writeBigFile, readFstHeader, requirePython, pyRef, decodeChanges, decodeValue,
   show, sameValue, diffChanges, assertSameChanges, changes, loadApi, timerGaps, collectedStats, occupyPool,
+  backend,
 };

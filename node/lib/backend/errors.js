@@ -28,8 +28,18 @@ const rangeError = (msg) => plain(2, 'ERR_OUT_OF_RANGE', msg);
 /** Error with a code (nfstw_throw_plain). */
 const codeError = (code, msg) => plain(0, code, msg);
 
-/** The Error of the core's last error (a call returned a status), path the file's. */
-function coreError(path) {
+/* The errno Node gives (negative, Linux's numbers) for the status codes of OS errors: the
+ * module's own libc numbers its errnos otherwise. */
+const NODE_ERRNO = { ENOENT: -2, EACCES: -13, EISDIR: -21, EIO: -5, ENOMEM: -12 };
+
+/**
+ * The Error of the core's last error (a call returned a status), as the addon's
+ * nfstw_make_error makes it: `code`, the message (an OS error reads like Node's fs errors),
+ * `reason`, `strerror`, `offset`, `errno` and `syscall` for OS errors, `path`.
+ * @param {string} [path] the file's path or name
+ * @param {number} [errno] Node's errno of the OS call JS made (else the status's)
+ */
+function coreError(path, errno) {
   const M = mod.M;
   const status = M._wfstw_err_code();
   const msgCore = mod.cstr(M._wfstw_err_message()) || mod.cstr(M._wfstw_status_name(status));
@@ -48,31 +58,36 @@ function coreError(path) {
   const off = M._wfstw_err_offset();
   if (off >= 0) e.offset = off;
   if (syscall) {
-    e.errno = -(status === FSTW_ERR_IO ? 5 : M._wfstw_status_errno(status)); // Linux numbers, as Node's
+    e.errno = errno ?? NODE_ERRNO[code] ?? -5;
     e.syscall = syscall;
   }
   if (path != null && status !== FSTW_ERR_NOMEM) e.path = path;
   return e;
 }
 
-/** The Error of a failed open of path by the OS (Node's fs error e), as the addon's. */
-const OS_TEXT = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory', EPERM: 'Operation not permitted', ENOMEM: 'Cannot allocate memory' };
-const OS_CODE = { ENOENT: 'ENOENT', ENOTDIR: 'ENOENT', EACCES: 'EACCES', EPERM: 'EACCES', EISDIR: 'EISDIR',
-  ENOMEM: 'ENOMEM' };
-const OS_DESC = { ENOENT: 'no such file or directory', EACCES: 'permission denied',
-  EISDIR: 'illegal operation on a directory', ENOMEM: 'not enough memory', EIO: 'i/o error' };
+/* The names of the errnos node/wasm/wfstw_error.c's wfstw_errno_of knows, in its order. */
+const ERRNO_NAMES = ['ENOENT', 'EACCES', 'EISDIR', 'ENOMEM', 'ENOTDIR', 'EPERM', 'EMFILE', 'ENFILE', 'ELOOP',
+  'ENAMETOOLONG', 'EIO', 'EBADF', 'EINVAL'];
+
+/**
+ * The Error of an OS call JS made for the core (Node's fs error e: opening the file, its
+ * stat), made by the core as for its own calls (fstw_error_from_errno: the status, the
+ * message, the OS text in glibc's words), so that it equals the addon's.
+ * @param {Error} e Node's error (its `code`, `errno`)
+ * @param {string} path the file's path
+ * @param {string} what "cannot open", "cannot stat" or "cannot read" (a directory)
+ */
 function osError(e, path, what) {
-  const code = OS_CODE[e.code] ?? 'EIO';
-  const text = OS_TEXT[e.code] ?? e.message;
-  const err = plain(0, code, code === 'EIO' ? `EIO: i/o error, read '${path}': ${what}: ${text}: ${path}`
-    : `${code}: ${OS_DESC[code]}, open '${path}'`);
-  err.reason = code === 'EIO' ? `${what}: ${text}: ${path}` : text;
-  err.strerror = text;
-  err.errno = e.errno;
-  err.syscall = code === 'EIO' ? 'read' : 'open';
-  err.path = path;
-  return err;
+  const M = mod.M;
+  const [wp] = mod.putString(what);
+  const [pp] = mod.putString(path);
+  try {
+    M._wfstw_os_error(M._wfstw_errno_of(ERRNO_NAMES.indexOf(e.code)), wp, pp);
+  } finally {
+    M._free(wp);
+    M._free(pp);
+  }
+  return coreError(path, typeof e.errno === 'number' ? e.errno : undefined);
 }
 
 /** Runs a call into the module; a trap or a failed growth becomes an Error with a code. */

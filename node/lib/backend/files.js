@@ -3,8 +3,11 @@
  * errors (node/src/nfstw_file.c): open/openAsync (a path opened with fs.openSync and read
  * through the core's reader callback at positions, never loaded whole), loadBody/Async,
  * close, bodyLoaded, timeTable.  The async forms run on the calling thread (this backend
- * is single-threaded) and settle a Promise as the addon's do.  A file handle that the
- * program drops without close() is closed by a FinalizationRegistry.
+ * is single-threaded) in a later turn of the event loop and settle a Promise as the
+ * addon's do; their arguments are checked at once.  As in the addon (nfstw_wave.c),
+ * `close()` refuses further calls at once but closes the file only when the works in
+ * flight (`work`) end, and ends the streams that hold the file (`holds`).  A file handle
+ * that the program drops without close() is closed by a FinalizationRegistry.
  *
  * @module fstwave/lib/backend/files
  */
@@ -12,14 +15,20 @@
 
 const fs = require('fs');
 const mod = require('./module');
-const { typeError, codeError, coreError, osError, guard } = require('./errors');
+const { typeError, codeError, osError, guard } = require('./errors');
 const progress = require('./progress');
 
 /** Open files, by handle, for stats() and the finalizer. */
 const live = { files: 0 };
-const registry = new FinalizationRegistry((held) => closeFile(held));
+const registry = new FinalizationRegistry((held) => {
+  held.closed = true;
+  if (!held.busy) closeFile(held);
+});
 
+/** Frees what st holds in the heap (the core's file, the name, the byte source). */
 function closeFile(st) {
+  for (const release of st.holds) release();
+  st.holds.clear();
   if (st.ptr) {
     mod.M._wfstw_close(st.ptr);
     st.ptr = 0;
@@ -54,14 +63,39 @@ function pathArg(p) {
   throw typeError('path must be a string, a Buffer or a URL');
 }
 
-/** The state of a handle: { ptr, path, source } (throws when closed). */
+const STATE = Symbol('fstwave.wasm.file');
+
+/**
+ * The state of a handle, { ptr, path, source, busy, closed, holds }: throws a TypeError for
+ * anything else and ERR_FSTWAVE_CLOSED after close().
+ */
 function fileOf(h) {
   const st = h && h[STATE];
   if (!st) throw typeError('expected a file handle');
-  if (!st.ptr) throw codeError('ERR_FSTWAVE_CLOSED', 'I/O operation on closed waveform');
+  if (st.closed || !st.ptr) throw codeError('ERR_FSTWAVE_CLOSED', 'I/O operation on closed waveform');
   return st;
 }
-const STATE = Symbol('fstwave.wasm.file');
+
+/**
+ * Runs fn() as the async twin of a sync native (the addon's work on the thread pool): st
+ * (a file state, or null for an open) counts as busy until fn has run in a later turn of
+ * the event loop, so that close() meanwhile closes the file only after it.
+ * @returns {Promise<*>} fn's result, or its error
+ */
+function work(st, fn) {
+  if (st) st.busy++;
+  return new Promise((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(fn());
+      } catch (e) {
+        reject(e);
+      } finally {
+        if (st && --st.busy === 0 && st.closed) closeFile(st);
+      }
+    });
+  });
+}
 
 /** Opens a byte source (fd, bytes or blob) named name: a handle. */
 function openSource(src, size, name, mt, removeEmpty, loadBody, flag, onProgress) {
@@ -70,8 +104,14 @@ function openSource(src, size, name, mt, removeEmpty, loadBody, flag, onProgress
   const p = progress.make(flag, onProgress);
   const source = mod.addSource(src);
   const [nameBuf] = mod.putString(name);
-  const st = { ptr: 0, path: name, source, nameBuf, multiThreaded: opts[0] };
-  const ptr = guard(() => progress.run(p, (rep) => M._wfstw_open(source, size, nameBuf, 0, opts[1], opts[2], 0, rep)));
+  const st = { ptr: 0, path: name, source, nameBuf, multiThreaded: opts[0], busy: 0, closed: false, holds: new Set() };
+  let ptr;
+  try {
+    ptr = guard(() => progress.run(p, (rep) => M._wfstw_open(source, size, nameBuf, 0, opts[1], opts[2], 0, rep)));
+  } catch (e) {
+    closeFile(st);
+    throw e;
+  }
   if (!ptr) {
     const e = progress.failure(p, name);
     closeFile(st);
@@ -91,56 +131,47 @@ function open(path, mt, removeEmpty, loadBody, flag, onProgress) {
   bool(removeEmpty, 'removeScopesWithEmptyName');
   bool(loadBody, 'loadBody');
   progress.make(flag, onProgress);
+  // the OS calls fstw_open makes (fstwi_source_open), with its words for their errors
   let fd;
   try {
     fd = fs.openSync(p, 'r');
   } catch (e) {
-    throw osError(e, p);
+    throw osError(e, p, 'cannot open');
   }
-  let size;
+  let st;
   try {
-    const s = fs.fstatSync(fd);
-    if (s.isDirectory()) {
-      const e = new Error('EISDIR');
-      e.code = 'EISDIR';
-      e.errno = -21;
-      throw e;
-    }
-    size = s.size;
+    st = fs.fstatSync(fd);
   } catch (e) {
     fs.closeSync(fd);
-    throw osError(e, p);
+    throw osError(e, p, 'cannot stat');
   }
-  return openSource({ fd }, size, p, mt, removeEmpty, loadBody, flag, onProgress);
+  if (st.isDirectory()) {
+    fs.closeSync(fd);
+    throw osError({ code: 'EISDIR', errno: -21 }, p, 'cannot read');
+  }
+  return openSource({ fd, path: p }, st.size, p, mt, removeEmpty, loadBody, flag, onProgress);
 }
 
-/** Runs a sync native as its async twin: arguments errors thrown at once, the rest settles. */
-function asAsync(fn) {
-  return function (...args) {
-    return new Promise((resolve, reject) => {
-      setImmediate(() => {
-        try {
-          resolve(fn(...args));
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-  };
-}
-
-function loadBody(h, flag, onProgress) {
-  const st = fileOf(h);
-  const p = progress.make(flag, onProgress);
+function loadBodyOf(st, p) {
   const rc = guard(() => progress.run(p, (rep) => mod.M._wfstw_load_body(st.ptr, rep)));
   if (rc) throw progress.failure(p, st.path);
 }
 
+function loadBody(h, flag, onProgress) {
+  const st = fileOf(h);
+  loadBodyOf(st, progress.make(flag, onProgress));
+}
+
+/** close(h): no further calls; the file is closed now, or when the works in flight end. */
 function close(h) {
   const st = h && h[STATE];
   if (!st) throw typeError('expected a file handle');
+  if (st.closed) return;
+  st.closed = true;
   registry.unregister(st);
-  closeFile(st);
+  for (const release of st.holds) release();
+  st.holds.clear();
+  if (!st.busy) closeFile(st);
 }
 
 function bodyLoaded(h) {
@@ -162,22 +193,26 @@ module.exports = {
   fileOf,
   live,
   openSource,
+  work,
   natives: {
     open,
     openAsync(path, mt, removeEmpty, loadBody_, flag, onProgress) {
+      mod.load();
       pathArg(path);
+      bool(mt, 'multiThreaded');
+      bool(removeEmpty, 'removeScopesWithEmptyName');
+      bool(loadBody_, 'loadBody');
       progress.make(flag, onProgress);
-      return asAsync(open)(path, mt, removeEmpty, loadBody_, flag, onProgress);
+      return work(null, () => open(path, mt, removeEmpty, loadBody_, flag, onProgress));
     },
     loadBody,
     loadBodyAsync(h, flag, onProgress) {
-      fileOf(h);
-      progress.make(flag, onProgress);
-      return asAsync(loadBody)(h, flag, onProgress);
+      const st = fileOf(h);
+      const p = progress.make(flag, onProgress);
+      return work(st, () => loadBodyOf(st, p));
     },
     close,
     bodyLoaded,
     timeTable,
   },
-  asAsync,
 };

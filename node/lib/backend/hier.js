@@ -2,15 +2,17 @@
  * The WebAssembly backend's header and hierarchy natives, with the addon's names, arguments,
  * returns and errors (node/src/nfstw_hier.c): header, topScopes/topVars/uniqueVars,
  * scopeInfo/Scopes/Vars, full names, varInfo, signal refs, enumType, lookupVar/Item.  The
- * bulk name natives (varFullNames, scopeFullNames, uniqueVarFullNames) return null, which
- * the contract allows: the JS layer then asks name by name.
+ * bulk name natives (varFullNames, scopeFullNames, uniqueVarFullNames) give the addon's
+ * shape (nfstw_hier.c joined_names: [chunk strings, Uint32Array offsets, Uint16Array chunk
+ * by name, Uint32Array chunk starts]; here one chunk), or null when a name is not ASCII or
+ * the names take over 256 MiB, as the addon's: the JS layer then asks name by name.
  *
  * @module fstwave/lib/backend/hier
  */
 'use strict';
 
 const mod = require('./module');
-const { typeError, rangeError } = require('./errors');
+const { typeError, rangeError, codeError } = require('./errors');
 const { fileOf } = require('./files');
 
 let out = 0; // 24 doubles of scratch
@@ -95,6 +97,70 @@ function fullName(h, id, isVar) {
   return s;
 }
 
+/** The addon's ALL_NAMES_MAX: above it, no bulk names. */
+const ALL_NAMES_MAX = 256 * 1024 * 1024;
+
+/**
+ * The full names of vars (isVar) or scopes ids (a heap pointer to n ids, or 0 for 0..n-1),
+ * in joined_names' shape with one chunk, or null (a name that is not ASCII, or too many
+ * bytes).
+ */
+function joinedNames(st, isVar, idsPtr, n) {
+  const M = mod.M;
+  const offp = M._malloc((n + 1) * 4);
+  let cap = 64 * 1024;
+  let buf = M._malloc(cap);
+  try {
+    if (!offp || !buf) throw codeError('ENOMEM', 'out of memory');
+    let need = M._wfstw_joined_names(st.ptr, isVar ? 1 : 0, idsPtr, n, offp, buf, cap);
+    if (need > cap) {
+      if (need - 1 > ALL_NAMES_MAX) return null;
+      M._free(buf);
+      cap = need;
+      buf = M._malloc(cap);
+      if (!buf) throw codeError('ENOMEM', 'out of memory');
+      need = M._wfstw_joined_names(st.ptr, isVar ? 1 : 0, idsPtr, n, offp, buf, cap);
+    }
+    const total = need - 1;
+    if (total > ALL_NAMES_MAX) return null;
+    const bytes = M.HEAPU8.subarray(buf, buf + total);
+    for (let i = 0; i < total; i++) if (bytes[i] >= 0x80) return null;
+    return [[mod.str(buf, total)], mod.copyOut(Uint32Array, offp, n + 1), new Uint16Array(n), Uint32Array.of(0)];
+  } finally {
+    M._free(offp);
+    M._free(buf);
+  }
+}
+
+function allNames(h, isVar) {
+  const st = fileOf(h);
+  const M = mod.M;
+  return joinedNames(st, isVar, 0, isVar ? M._fstw_var_count(st.ptr) : M._fstw_scope_count(st.ptr));
+}
+
+/** uniqueVarFullNames: joinedNames of the unique vars, plus [4]: Int32Array position by var
+ * id (-1: an alias), or null when the unique vars are every var in id order. */
+function uniqueNames(h) {
+  const st = fileOf(h);
+  const M = mod.M;
+  slots();
+  const up = M._wfstw_ids(st.ptr, 2, out);
+  const n = M.HEAPU32[out >> 2];
+  const names = joinedNames(st, true, up, n);
+  if (!names) return null;
+  const u = mod.copyOut(Uint32Array, up, n);
+  const nv = M._fstw_var_count(st.ptr);
+  let identity = n === nv;
+  for (let k = 0; k < n && identity; k++) identity = u[k] === k;
+  let pos = null;
+  if (!identity) {
+    pos = new Int32Array(nv).fill(-1);
+    for (let k = 0; k < n; k++) if (u[k] < nv) pos[u[k]] = k;
+  }
+  names.push(pos);
+  return names;
+}
+
 function lookup(h, scopeId, path, item) {
   const st = fileOf(h);
   if (typeof path !== 'string') throw typeError('path must be a string');
@@ -126,9 +192,9 @@ module.exports = {
   },
   scopeFullName: (h, id) => fullName(h, id, false),
   varFullName: (h, id) => fullName(h, id, true),
-  varFullNames: (h) => (fileOf(h), null),
-  scopeFullNames: (h) => (fileOf(h), null),
-  uniqueVarFullNames: (h) => (fileOf(h), null),
+  varFullNames: (h) => allNames(h, true),
+  scopeFullNames: (h) => allNames(h, false),
+  uniqueVarFullNames: uniqueNames,
   varInfo(h, id) {
     const r = varRec(h, id);
     return {

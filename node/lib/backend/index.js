@@ -4,29 +4,25 @@
  * core compiled to WebAssembly (`make wasm`, node/wasm/*.c).  node/lib/native.js exports it
  * instead of the addon when FSTWAVE_BACKEND=wasm (or when no addon is found).  Split by
  * concern: module (loading, byte sources, heap), errors, progress, files, hier, signals,
- * render, cache; the viewer (sigWindow, sigSummary) and stream natives are not there yet
- * and throw ERR_FSTWAVE_WASM_UNSUPPORTED.
+ * view (windows, summaries), render, stream, cache.
  *
  * @module fstwave/lib/backend
  */
 'use strict';
 
 const mod = require('./module');
-const { codeError } = require('./errors');
 const files = require('./files');
 const signals = require('./signals');
 
 mod.load();
 
-const unsupported = (name) => () => {
-  throw codeError('ERR_FSTWAVE_WASM_UNSUPPORTED', `fstwave: ${name}() is not in the WebAssembly backend yet`);
-};
-
 const api = {
   ...files.natives,
   ...require('./hier'),
   ...signals.natives,
+  ...require('./view'),
   ...require('./render'),
+  ...require('./stream'),
   ...require('./cache'),
   stats: () => ({ openFiles: files.live.files, liveSignals: signals.live.signals }),
   memoryStats() {
@@ -41,10 +37,5 @@ const api = {
   napiVersion: undefined,
   backend: 'wasm',
 };
-for (const name of ['sigWindow', 'sigSummary', 'streamOpen', 'streamNext', 'streamNextAsync', 'streamClose']) {
-  api[name] = unsupported(name);
-}
-delete api.header; // re-added below: hier's header is also used by render
-api.header = require('./hier').header;
 
 module.exports = api;

@@ -8,7 +8,8 @@
  *
  * Byte sources: a file descriptor (read with fs.readSync at a position, in Node), a
  * Uint8Array, or a Blob read by FileReaderSync slices (a browser Worker); never a whole
- * file in memory.
+ * file in memory.  A descriptor source with a path also gives the core the hierarchy side
+ * file of an unfinished file (`Module.fstwOpenSide`).
  *
  * @module fstwave/lib/backend/module
  */
@@ -20,7 +21,7 @@ const path = require('path');
 const WASM_JS = path.join(__dirname, '..', '..', '..', 'build', 'wasm', 'fstwave-core.js');
 
 let M = null;
-const sources = new Map(); // source id -> { fd } | { bytes } | { blob }
+const sources = new Map(); // source id -> { fd, path? } | { bytes } | { blob }
 let nextSource = 1;
 let progressHook = null; // (done, total) -> 0 | 1 (cancel), during one call
 
@@ -35,12 +36,49 @@ function load() {
   factory(m); // WASM_ASYNC_COMPILATION=0: m is filled before this returns
   m.fstwRead = readSource;
   m.fstwProgress = (done, total) => (progressHook ? progressHook(done, total) : 0);
+  m.fstwOpenSide = (id, name, out) => openSide(id, name, out);
+  m.fstwRelease = (id) => dropSource(id);
   M = m;
-  EIO = m._wfstw_errno_eio();
+  EIO = m._wfstw_errno_of(-1);
+  ENOENT = m._wfstw_errno_of(0);
+  EISDIR = m._wfstw_errno_of(2);
   return M;
 }
 
 let EIO = 5;
+let ENOENT = 2;
+let EISDIR = 21;
+
+/**
+ * The core's open_side for source id (node/wasm/wfstw_file.c): the hierarchy side file
+ * `name` (named by the core) of a source that is a file at a path (a descriptor source with
+ * `path`), opened with fs.openSync and registered as a new source; out[0..1] = its id and
+ * size.  0, EISDIR for something that is not a regular file, else ENOENT (no side file).
+ */
+function openSide(id, name, out) {
+  const s = sources.get(id);
+  if (!s || s.path === undefined) return ENOENT;
+  let fd;
+  try {
+    fd = fs.openSync(name, 'r');
+  } catch (e) {
+    return ENOENT;
+  }
+  let st;
+  try {
+    st = fs.fstatSync(fd);
+  } catch (e) {
+    st = null;
+  }
+  if (!st || !st.isFile()) {
+    fs.closeSync(fd);
+    return EISDIR;
+  }
+  const side = addSource({ fd });
+  M.HEAPF64[out >> 3] = side;
+  M.HEAPF64[(out >> 3) + 1] = st.size;
+  return 0;
+}
 
 /** The read-at callback of the core's reader: 0, or an errno of the wasm libc. */
 function readSource(id, off, ptr, len) {

@@ -10,10 +10,11 @@
 
 const mod = require('./module');
 const { typeError, rangeError, coreError, guard } = require('./errors');
-const { fileOf, asAsync } = require('./files');
+const { fileOf, work } = require('./files');
 const { sigOf, u64 } = require('./signals');
 
-function run(show, h, ids, sigs, from, to, width, radix) {
+/** The arguments of a render or show, checked as the addon checks them (nfstw_render.c). */
+function check(show, h, ids, sigs, from, to, width, radix) {
   const st = fileOf(h);
   const M = mod.M;
   if (!(ids instanceof Uint32Array) || !Array.isArray(sigs) || sigs.length !== ids.length) {
@@ -28,16 +29,21 @@ function run(show, h, ids, sigs, from, to, width, radix) {
   const hd = require('./hier').header(h);
   const t0 = from === null || from === undefined ? hd.startTime : u64(from, 'from');
   const t1 = to === null || to === undefined ? hd.endTime : u64(to, 'to');
-  const w = show ? 0 : Number(u64(width, 'width'));
-  if (!show && w > 0xffffffff) throw rangeError('width is out of range (max 4294967295)');
-  const r = Number(u64(radix, 'radix'));
-  if (r > 16) throw rangeError('radix is out of range (max 16)');
-  const ip = mod.putU32(ids);
-  const sp = mod.putU32(ptrs);
+  const w = show ? 0 : Number(u64(width, 'width', 0xffffffffn));
+  const r = Number(u64(radix, 'radix', 16n));
+  return { st, show, ids, ptrs, t0, t1, w, r };
+}
+
+/** The document of a checked call (check), made by the core and copied out of the heap. */
+function run(a) {
+  const M = mod.M;
+  const ip = mod.putU32(a.ids);
+  const sp = mod.putU32(a.ptrs);
   const outp = M._malloc(8);
   try {
-    const rc = guard(() => M._wfstw_render(st.ptr, show ? 1 : 0, ip, sp, ids.length, t0, t1, w, r, outp, outp + 4));
-    if (rc) throw coreError(st.path);
+    const rc = guard(() => M._wfstw_render(a.st.ptr, a.show ? 1 : 0, ip, sp, a.ids.length, a.t0, a.t1, a.w, a.r,
+      outp, outp + 4));
+    if (rc) throw coreError(a.st.path);
     const doc = M.HEAPU32[outp >> 2];
     const s = mod.str(doc, M.HEAPU32[(outp + 4) >> 2]);
     M._wfstw_free_core(doc);
@@ -49,12 +55,15 @@ function run(show, h, ids, sigs, from, to, width, radix) {
   }
 }
 
-const renderSvg = (h, ids, sigs, from, to, width, radix) => run(false, h, ids, sigs, from, to, width, radix);
-const showText = (h, ids, sigs, from, to, radix) => run(true, h, ids, sigs, from, to, 0, radix);
-
 module.exports = {
-  renderSvg,
-  showText,
-  renderSvgAsync: (...a) => asAsync(renderSvg)(...a),
-  showTextAsync: (...a) => asAsync(showText)(...a),
+  renderSvg: (h, ids, sigs, from, to, width, radix) => run(check(false, h, ids, sigs, from, to, width, radix)),
+  showText: (h, ids, sigs, from, to, radix) => run(check(true, h, ids, sigs, from, to, 0, radix)),
+  renderSvgAsync(h, ids, sigs, from, to, width, radix) {
+    const a = check(false, h, ids, sigs, from, to, width, radix);
+    return work(a.st, () => run(a));
+  },
+  showTextAsync(h, ids, sigs, from, to, radix) {
+    const a = check(true, h, ids, sigs, from, to, 0, radix);
+    return work(a.st, () => run(a));
+  },
 };

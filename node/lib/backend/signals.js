@@ -11,7 +11,7 @@
 
 const mod = require('./module');
 const { typeError, rangeError, codeError, coreError, guard } = require('./errors');
-const { fileOf, asAsync } = require('./files');
+const { fileOf, work } = require('./files');
 const progress = require('./progress');
 
 const live = { signals: 0 };
@@ -41,16 +41,20 @@ function sigOf(s) {
   return st.ptr;
 }
 
-/** A time or index argument (nfstw_get_u64): a BigInt for the core. */
-function u64(v, what) {
+/**
+ * A time, index or count argument as the addon's nfstw_get_u64 takes it (a bigint or an
+ * integral number, 0 .. max): a BigInt.  RangeError / TypeError with the addon's messages.
+ */
+function u64(v, what, max = 0xffffffffffffffffn) {
   if (typeof v === 'bigint') {
     if (v < 0n) throw rangeError(`${what} must not be negative`);
-    if (v > 0xffffffffffffffffn) throw rangeError(`${what} is out of range (max 18446744073709551615)`);
+    if (v > max) throw rangeError(`${what} is out of range (max ${max})`);
     return v;
   }
   if (typeof v !== 'number') throw typeError(`${what} must be a bigint or a number`);
   if (!Number.isInteger(v)) throw rangeError(`${what} must be an integer, got ${v}`);
   if (v < 0) throw rangeError(`${what} must not be negative`);
+  if (v >= 2 ** 64 || BigInt(v) > max) throw rangeError(`${what} is out of range (max ${max})`);
   return BigInt(v);
 }
 
@@ -114,16 +118,13 @@ function refsArg(st, refs) {
   return a;
 }
 
-/** Loads refs: an array of signal pointers. */
-function loadPtrs(h, refs, mt, flag, onProgress) {
-  const st = fileOf(h);
-  if (typeof mt !== 'boolean') throw typeError('multiThreaded must be a boolean');
-  const a = refsArg(st, refs);
-  const p = progress.make(flag, onProgress);
+/** Loads refs of file state st (checked: checkLoad) with progress p: signal pointers. */
+function loadPtrs(st, a, p) {
   const M = mod.M;
   const rp = mod.putU32(a);
   const op = M._malloc(Math.max(4, a.length * 4));
   try {
+    if (!rp || !op) throw codeError('ENOMEM', 'out of memory');
     const rc = guard(() => progress.run(p, (rep) => M._wfstw_load(st.ptr, rp, a.length, op, rep)));
     if (rc) throw progress.failure(p, st.path);
     return Array.from(new Uint32Array(M.HEAPU8.buffer, op, a.length));
@@ -133,9 +134,16 @@ function loadPtrs(h, refs, mt, flag, onProgress) {
   }
 }
 
-function loadSignals(h, refs, mt, flag, onProgress) {
+/** The arguments of a load, checked as the addon checks them: [state, refs, progress]. */
+function checkLoad(h, refs, mt, flag, onProgress) {
   const st = fileOf(h);
-  return loadPtrs(h, refs, mt, flag, onProgress).map((p) => wrap(p, st));
+  if (typeof mt !== 'boolean') throw typeError('multiThreaded must be a boolean');
+  return [st, refsArg(st, refs), progress.make(flag, onProgress)];
+}
+
+function loadSignals(h, refs, mt, flag, onProgress) {
+  const [st, a, p] = checkLoad(h, refs, mt, flag, onProgress);
+  return loadPtrs(st, a, p).map((ptr) => wrap(ptr, st));
 }
 
 /** A batch: the loaded signals, taken apart by batchTake or read by index. */
@@ -151,8 +159,8 @@ function batchSig(b, k) {
 const batchRegistry = new FinalizationRegistry((ptrs) => {
   for (const p of ptrs) if (p) mod.M._fstw_signal_free(p);
 });
-function makeBatch(h, ptrs) {
-  const b = { ptrs, file: fileOf(h) };
+function makeBatch(st, ptrs) {
+  const b = { ptrs, file: st };
   batchRegistry.register(b, ptrs);
   return b;
 }
@@ -167,7 +175,7 @@ function changes(sp, start, end) {
   const out = new Array((e - s) * 2);
   const M = mod.M;
   for (let i = s, j = 0; i < e; i++, j += 2) {
-    out[j] = M._fstw_signal_time(sp, i);
+    out[j] = BigInt.asUintN(64, M._fstw_signal_time(sp, i)); // uint64 (an i64 to JS)
     out[j + 1] = valueOf(sp, i);
   }
   return out;
@@ -178,19 +186,20 @@ let qbuf = null; // the query buffer of setQueryBuffer (BigInt64Array view over 
 module.exports = {
   SIG,
   sigOf,
+  wrap,
   u64,
   live,
   valueAt,
   natives: {
     loadSignals,
     loadSignalsAsync(h, refs, mt, flag, onProgress) {
-      const st = fileOf(h);
-      if (typeof mt !== 'boolean') throw typeError('multiThreaded must be a boolean');
-      refsArg(st, refs);
-      progress.make(flag, onProgress);
-      return asAsync(() => makeBatch(h, loadPtrs(h, refs, mt, flag, onProgress)))();
+      const [st, a, p] = checkLoad(h, refs, mt, flag, onProgress);
+      return work(st, () => makeBatch(st, loadPtrs(st, a, p)));
     },
-    loadSignalsBatch: (h, refs, mt, flag, onProgress) => makeBatch(h, loadPtrs(h, refs, mt, flag, onProgress)),
+    loadSignalsBatch(h, refs, mt, flag, onProgress) {
+      const [st, a, p] = checkLoad(h, refs, mt, flag, onProgress);
+      return makeBatch(st, loadPtrs(st, a, p));
+    },
     batchTake(b, start, end) {
       const ptrs = batchOf(b).ptrs;
       const res = [];
@@ -216,30 +225,29 @@ module.exports = {
         bitwidth: M._fstw_signal_bitwidth(p), length: M._fstw_signal_len(p) };
     },
     sigChanges: (s, start, end) => changes(sigOf(s), start, end),
-    sigLowerBound: (s, t) => mod.M._fstw_signal_lower_bound(sigOf(s), u64(t, 't')),
-    sigValueAtIdx(s, idx) {
+    sigLowerBound: (s, t) => mod.M._fstw_signal_lower_bound(sigOf(s), u64(t, 'time')) >>> 0,
+    sigValueAtIdx(s, idx) { // idx: a time-table index (fstw_signal_find), as the addon's
       const p = sigOf(s);
-      const i = u64(idx, 'idx');
-      if (i >= BigInt(mod.M._fstw_signal_len(p))) return null;
-      return valueOf(p, Number(i));
+      const i = Number(mod.M._fstw_signal_find(p, u64(idx, 'idx', 0xffffffffn)));
+      return i < 0 ? null : valueOf(p, i);
     },
     sigValueAtTime(s, t) {
       const p = sigOf(s);
-      const i = Number(mod.M._fstw_signal_at_time(p, u64(t, 't')));
+      const i = Number(mod.M._fstw_signal_at_time(p, u64(t, 'time')));
       return i < 0 ? null : valueOf(p, i);
     },
     sigQuery(s, t) {
       const p = sigOf(s);
       const M = mod.M;
       const out = valueSlots();
-      M._wfstw_query(p, u64(t, 't'), out);
+      M._wfstw_query(p, u64(t, 'time'), out);
       const c = M.HEAPF64[out >> 3];
       const nx = M.HEAPF64[(out >> 3) + 1];
       if (!qbuf) throw new Error('fstwave: sigQuery() before setQueryBuffer()');
       qbuf.idx[0] = c;
       qbuf.idx[1] = nx;
-      qbuf.time[0] = c >= 0 ? M._fstw_signal_time(p, c) : 0n;
-      qbuf.time[1] = nx >= 0 ? M._fstw_signal_time(p, nx) : 0n;
+      qbuf.time[0] = c >= 0 ? BigInt.asUintN(64, M._fstw_signal_time(p, c)) : 0n;
+      qbuf.time[1] = nx >= 0 ? BigInt.asUintN(64, M._fstw_signal_time(p, nx)) : 0n;
       return c < 0 ? null : valueOf(p, c);
     },
     sigDispose(s) {
@@ -249,8 +257,8 @@ module.exports = {
       freeSig(st);
     },
     sigsValueAtTime(list, t) {
-      if (!Array.isArray(list)) throw typeError('expected an array of signals');
-      const tt = u64(t, 't');
+      const tt = u64(t, 'time');
+      if (!Array.isArray(list)) throw typeError('expected an array of signal handles');
       return list.map((s) => {
         const p = sigOf(s);
         const i = Number(mod.M._fstw_signal_at_time(p, tt));
