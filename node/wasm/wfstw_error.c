@@ -53,3 +53,7 @@ WFSTW_API int wfstw_os_error(int sys_errno, const char *what, const char *path)
 {
     return fstw_error_from_errno(&wfstw_last_error, sys_errno, what, path);
 }
+
+/* Test-only: traps (WebAssembly's unreachable), for the backend's test of
+ * what follows a trap (tests/node/wasm-crash.test.js). */
+WFSTW_API void wfstw_test_trap(void) { __builtin_trap(); }

@@ -250,6 +250,9 @@ async function collectedStats() {
   for (let i = 0; i < 3; i++) {
     gc();
     await new Promise((resolve) => setImmediate(resolve));
+    // a FinalizationRegistry's callbacks (the wasm backend's) run in a task V8 posts after
+    // the collection, which an immediate may come before
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return loadApi()._nativeStats();
 }

@@ -29,15 +29,16 @@
 
 const mod = require('./module');
 const { fileOf } = require('./files');
-const { typeError, rangeError, codeError, coreError } = require('./errors');
+const { typeError, rangeError, codeError, coreError, checkGen, quietly } = require('./errors');
 const { SIG, sigOf, wrap, u64 } = require('./signals');
 
 const CACHE = Symbol('fstwave.wasm.cache');
-const registry = new FinalizationRegistry((c) => mod.M._fstw_cache_free(c.core));
+const registry = new FinalizationRegistry((c) => quietly(c, () => mod.M._fstw_cache_free(c.core)));
 
 function cacheOf(x) {
   const c = x && x[CACHE];
   if (!c) throw typeError('expected a fstwave signal cache');
+  checkGen(c);
   return c;
 }
 
@@ -49,7 +50,8 @@ function cacheNew(h, budgetArg) {
     : u64(budgetArg, 'signalCacheBytes');
   const core = M._fstw_cache_new(Number(budget > 0xffffffffn ? 0xffffffffn : budget));
   if (!core) throw codeError('ENOMEM', 'out of memory');
-  const c = { core, file: st, budget: Number(budget), nRefs: M._fstw_signal_count(st.ptr) >>> 0, live: new Map() };
+  const c = { core, file: st, budget: Number(budget), nRefs: M._fstw_signal_count(st.ptr) >>> 0, live: new Map(),
+    gen: mod.gen };
   const x = { [CACHE]: c };
   registry.register(x, c);
   return x;
@@ -114,11 +116,14 @@ module.exports = {
     }
   },
   cacheClear(x) {
+    if (x && x[CACHE] && x[CACHE].gen !== mod.gen) return; // close() after a trap: nothing kept
     const c = cacheOf(x);
     c.live.clear();
     mod.M._fstw_cache_clear(c.core);
   },
   cacheStats(x) {
+    const old = x && x[CACHE];
+    if (old && old.gen !== mod.gen) return { signals: 0, bytes: 0, budget: old.budget }; // trapped
     const c = cacheOf(x);
     const M = mod.M;
     const p = M._malloc(12);

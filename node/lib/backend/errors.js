@@ -90,13 +90,23 @@ function osError(e, path, what) {
   return coreError(path, typeof e.errno === 'number' ? e.errno : undefined);
 }
 
-/** Runs a call into the module; a trap or a failed growth becomes an Error with a code. */
+/**
+ * Runs a call into the module; a trap (a WebAssembly.RuntimeError: a bug, a stack overflow,
+ * emscripten's abort) becomes an Error with code ERR_FSTWAVE_WASM_TRAP and a fresh instance
+ * (module.reset: the objects of the trapped one refuse further calls, checkGen); a failed
+ * allocation of a JS array becomes ENOMEM.  (Out of memory inside the heap is the core's
+ * FSTW_ERR_NOMEM: malloc returns NULL, ABORTING_MALLOC=0.)
+ */
 function guard(fn) {
   try {
     return fn();
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
-      throw codeError('ERR_FSTWAVE_WASM_TRAP', `fstwave: the WebAssembly core trapped: ${e.message}`);
+      mod.reset();
+      const err = codeError('ERR_FSTWAVE_WASM_TRAP', `fstwave: the WebAssembly core trapped (${e.message}); ` +
+        'the objects made before are unusable, new calls run on a fresh instance');
+      err.cause = e;
+      throw err;
     }
     if (e instanceof RangeError && /memory|allocation/i.test(e.message) && !e.code) {
       throw codeError('ENOMEM', 'out of memory');
@@ -105,4 +115,23 @@ function guard(fn) {
   }
 }
 
-module.exports = { typeError, rangeError, codeError, coreError, osError, guard, FSTW_ERR_NOMEM };
+/** Throws ERR_FSTWAVE_WASM_TRAP for an object (its state st) of an instance that trapped. */
+function checkGen(st) {
+  if (st.gen !== mod.gen) {
+    throw codeError('ERR_FSTWAVE_WASM_TRAP',
+      'fstwave: this object belongs to a WebAssembly instance that trapped; open the file again');
+  }
+}
+
+/** Runs a finalizer's call into the module when st is of the current instance; a trap there
+ * resets the instance and is not thrown (a FinalizationRegistry callback must not throw). */
+function quietly(st, fn) {
+  if (st.gen !== mod.gen) return;
+  try {
+    guard(fn);
+  } catch (e) {
+    /* reported by the next call: the instance was reset */
+  }
+}
+
+module.exports = { typeError, rangeError, codeError, coreError, osError, guard, checkGen, quietly, FSTW_ERR_NOMEM };

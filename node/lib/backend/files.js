@@ -15,14 +15,17 @@
 
 const fs = require('fs');
 const mod = require('./module');
-const { typeError, codeError, osError, guard } = require('./errors');
+const { typeError, codeError, osError, guard, checkGen, quietly } = require('./errors');
 const progress = require('./progress');
 
 /** Open files, by handle, for stats() and the finalizer. */
 const live = { files: 0 };
 const registry = new FinalizationRegistry((held) => {
   held.closed = true;
-  if (!held.busy) closeFile(held);
+  if (!held.busy) quietly(held, () => closeFile(held));
+});
+mod.onReset(() => {
+  live.files = 0;
 });
 
 /** Frees what st holds in the heap (the core's file, the name, the byte source). */
@@ -72,6 +75,7 @@ const STATE = Symbol('fstwave.wasm.file');
 function fileOf(h) {
   const st = h && h[STATE];
   if (!st) throw typeError('expected a file handle');
+  checkGen(st);
   if (st.closed || !st.ptr) throw codeError('ERR_FSTWAVE_CLOSED', 'I/O operation on closed waveform');
   return st;
 }
@@ -87,11 +91,12 @@ function work(st, fn) {
   return new Promise((resolve, reject) => {
     setImmediate(() => {
       try {
-        resolve(fn());
+        if (st) checkGen(st); // its instance trapped meanwhile
+        resolve(guard(fn));
       } catch (e) {
         reject(e);
       } finally {
-        if (st && --st.busy === 0 && st.closed) closeFile(st);
+        if (st && --st.busy === 0 && st.closed) quietly(st, () => closeFile(st));
       }
     });
   });
@@ -104,12 +109,13 @@ function openSource(src, size, name, mt, removeEmpty, loadBody, flag, onProgress
   const p = progress.make(flag, onProgress);
   const source = mod.addSource(src);
   const [nameBuf] = mod.putString(name);
-  const st = { ptr: 0, path: name, source, nameBuf, multiThreaded: opts[0], busy: 0, closed: false, holds: new Set() };
+  const st = { ptr: 0, path: name, source, nameBuf, multiThreaded: opts[0], busy: 0, closed: false, holds: new Set(),
+    gen: mod.gen };
   let ptr;
   try {
     ptr = guard(() => progress.run(p, (rep) => M._wfstw_open(source, size, nameBuf, 0, opts[1], opts[2], 0, rep)));
   } catch (e) {
-    closeFile(st);
+    if (st.gen === mod.gen) closeFile(st); // else a trap: the reset closed its source
     throw e;
   }
   if (!ptr) {
@@ -169,6 +175,7 @@ function close(h) {
   if (st.closed) return;
   st.closed = true;
   registry.unregister(st);
+  if (st.gen !== mod.gen) return; // its instance trapped: nothing of it to free
   for (const release of st.holds) release();
   st.holds.clear();
   if (!st.busy) closeFile(st);

@@ -21,9 +21,17 @@ function slots() {
   if (!out) {
     out = mod.M._malloc(24 * 8);
     out64 = mod.M._malloc(16);
+    if (!out || !out64) {
+      out = 0;
+      throw codeError('ENOMEM', 'out of memory');
+    }
   }
   return out >> 3;
 }
+mod.onReset(() => {
+  out = 0;
+  out64 = 0;
+});
 
 /** An id argument (nfstw_get_u64 with max UINT32_MAX - 1). */
 function idArg(v, what) {

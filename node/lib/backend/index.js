@@ -11,6 +11,7 @@
 'use strict';
 
 const mod = require('./module');
+const { guard } = require('./errors');
 const files = require('./files');
 const signals = require('./signals');
 
@@ -37,5 +38,15 @@ const api = {
   napiVersion: undefined,
   backend: 'wasm',
 };
+
+// every native runs guarded: a trap anywhere in the module is an ERR_FSTWAVE_WASM_TRAP Error
+// and a fresh instance (errors.js guard), never an uncaught RuntimeError
+for (const [name, fn] of Object.entries(api)) {
+  if (typeof fn === 'function') api[name] = (...args) => guard(() => fn(...args));
+}
+
+/** Test-only: makes the module trap (node/wasm/wfstw_error.c wfstw_test_trap), through the
+ * same guard as every native. */
+api._testTrap = () => guard(() => mod.M._wfstw_test_trap());
 
 module.exports = api;

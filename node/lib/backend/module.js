@@ -21,6 +21,8 @@ const path = require('path');
 const WASM_JS = path.join(__dirname, '..', '..', '..', 'build', 'wasm', 'fstwave-core.js');
 
 let M = null;
+let gen = 0; // the instance's generation: a new one after each trap (reset)
+const resetHooks = [];
 const sources = new Map(); // source id -> { fd, path? } | { bytes } | { blob }
 let nextSource = 1;
 let progressHook = null; // (done, total) -> 0 | 1 (cancel), during one call
@@ -43,6 +45,21 @@ function load() {
   ENOENT = m._wfstw_errno_of(0);
   EISDIR = m._wfstw_errno_of(2);
   return M;
+}
+
+/**
+ * After a trap: the instance's heap is in an unknown state, so a fresh instance serves the
+ * calls from now on (gen counts them); every object of the old one refuses further calls
+ * (errors.js checkGen), the byte sources are closed, each module's hooks (onReset) forget
+ * what pointed into the old heap.
+ */
+function reset() {
+  for (const id of [...sources.keys()]) dropSource(id);
+  progressHook = null;
+  M = null;
+  gen++;
+  for (const fn of resetHooks) fn();
+  load();
 }
 
 let EIO = 5;
@@ -190,8 +207,14 @@ function copyOut(T, ptr, n) {
 
 module.exports = {
   load,
+  reset,
+  /** fn() runs after a reset (forget heap pointers and counts of the old instance). */
+  onReset: (fn) => resetHooks.push(fn),
   get M() {
     return M;
+  },
+  get gen() {
+    return gen;
   },
   addSource,
   dropSource,

@@ -10,12 +10,12 @@
 'use strict';
 
 const mod = require('./module');
-const { typeError, rangeError, codeError, coreError, guard } = require('./errors');
+const { typeError, rangeError, codeError, coreError, guard, checkGen, quietly } = require('./errors');
 const { fileOf, work } = require('./files');
 const progress = require('./progress');
 
 const live = { signals: 0 };
-const registry = new FinalizationRegistry((st) => freeSig(st));
+const registry = new FinalizationRegistry((st) => quietly(st, () => freeSig(st)));
 const SIG = Symbol('fstwave.wasm.signal');
 
 function freeSig(st) {
@@ -26,8 +26,9 @@ function freeSig(st) {
   }
 }
 
+/** A new signal handle over core signal ptr (one holder, the handle's) of file state file. */
 function wrap(ptr, file) {
-  const st = { ptr, file };
+  const st = { ptr, file, gen: mod.gen };
   live.signals++;
   const h = { [SIG]: st };
   registry.register(h, st, st);
@@ -36,7 +37,8 @@ function wrap(ptr, file) {
 
 function sigOf(s) {
   const st = s && s[SIG];
-  if (!st) throw typeError('expected a signal handle');
+  if (!st) throw typeError('expected a fstwave signal handle');
+  checkGen(st);
   if (!st.ptr) throw codeError('ERR_FSTWAVE_CLOSED', 'the signal was disposed or its environment torn down');
   return st.ptr;
 }
@@ -61,8 +63,13 @@ function u64(v, what, max = 0xffffffffffffffffn) {
 let vout = 0;
 function valueSlots() {
   if (!vout) vout = mod.M._malloc(8 * 8);
+  if (!vout) throw codeError('ENOMEM', 'out of memory');
   return vout;
 }
+mod.onReset(() => {
+  vout = 0;
+  live.signals = 0;
+});
 
 /** The JS value of the value record at out (kind, data, len, real, bits). */
 function valueAt(out) {
@@ -148,7 +155,8 @@ function loadSignals(h, refs, mt, flag, onProgress) {
 
 /** A batch: the loaded signals, taken apart by batchTake or read by index. */
 function batchOf(b) {
-  if (!b || !Array.isArray(b.ptrs)) throw typeError('expected a load batch');
+  if (!b || !Array.isArray(b.ptrs)) throw typeError('expected a fstwave load batch');
+  checkGen(b);
   return b;
 }
 function batchSig(b, k) {
@@ -156,12 +164,12 @@ function batchSig(b, k) {
   if (!p) throw rangeError(`signal ${k} of the batch is out of range or freed`);
   return p;
 }
-const batchRegistry = new FinalizationRegistry((ptrs) => {
-  for (const p of ptrs) if (p) mod.M._fstw_signal_free(p);
-});
+const batchRegistry = new FinalizationRegistry((held) => quietly(held, () => {
+  for (const p of held.ptrs) if (p) mod.M._fstw_signal_free(p);
+}));
 function makeBatch(st, ptrs) {
-  const b = { ptrs, file: st };
-  batchRegistry.register(b, ptrs);
+  const b = { ptrs, file: st, gen: mod.gen };
+  batchRegistry.register(b, { ptrs, gen: b.gen });
   return b;
 }
 
@@ -252,9 +260,9 @@ module.exports = {
     },
     sigDispose(s) {
       const st = s && s[SIG];
-      if (!st) throw typeError('expected a signal handle');
+      if (!st) throw typeError('expected a fstwave signal handle');
       registry.unregister(st);
-      freeSig(st);
+      if (st.gen === mod.gen) freeSig(st); // else its instance trapped: nothing to free
     },
     sigsValueAtTime(list, t) {
       const tt = u64(t, 'time');

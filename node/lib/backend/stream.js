@@ -22,7 +22,7 @@
 'use strict';
 
 const mod = require('./module');
-const { typeError, rangeError, codeError, coreError, guard } = require('./errors');
+const { typeError, rangeError, codeError, coreError, guard, checkGen, quietly } = require('./errors');
 const { fileOf, work } = require('./files');
 const { u64, valueAt } = require('./signals');
 
@@ -35,7 +35,7 @@ const VAL_REAL = 2;
 const VAL_EVENT = 4;
 
 const STREAM = Symbol('fstwave.wasm.stream');
-const registry = new FinalizationRegistry((s) => closeNow(s));
+const registry = new FinalizationRegistry((s) => quietly(s, () => closeNow(s)));
 
 /** Closes the core stream and lets go of the file (idempotent). */
 function closeNow(s) {
@@ -54,6 +54,7 @@ function closeNow(s) {
 function streamOf(x) {
   const s = x && x[STREAM];
   if (!s) throw typeError('expected a fstwave stream handle');
+  checkGen(s);
   return s;
 }
 
@@ -61,7 +62,7 @@ function streamOpen(h, refs) {
   const st = fileOf(h);
   const M = mod.M;
   const s = { file: st, refs: 0, n: 0, all: refs === null, ptr: 0, held: true, ended: false, inFlight: false,
-    error: null, release: null, closePending: false };
+    error: null, release: null, closePending: false, gen: mod.gen };
   if (!s.all) {
     let a;
     if (refs instanceof Uint32Array) a = refs;
@@ -181,6 +182,8 @@ module.exports = {
     });
   },
   streamClose(x) {
+    const s = x && x[STREAM];
+    if (s && s.gen !== mod.gen) return; // of an instance that trapped: nothing to close
     closeNow(streamOf(x));
   },
 };
