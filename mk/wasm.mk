@@ -7,7 +7,8 @@
 #   make test-wasm   the mocha suite again with the WebAssembly backend (FSTWAVE_BACKEND=wasm)
 #
 # emscripten is Debian's (3.1.6); its tools need acorn (node-acorn) on NODE_PATH.  When emcc
-# is missing the rule installs both with apt-get and says so.
+# or acorn is missing the rule installs both with apt-get and says so (apt-get update first
+# when the install fails: a fresh machine has no package lists).
 
 EMCC        ?= emcc
 WASM_DIR    := $(BUILD)/wasm
@@ -36,11 +37,19 @@ WASM_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=fstwaveCore -sENVIRONMENT=node,
 
 .PHONY: wasm wasm-tools test-wasm
 
-# emcc, or install it (Debian's emscripten and node-acorn) and say what is installed
+# emcc and acorn, or install them (Debian's emscripten and node-acorn) and say what is
+# installed; on a fresh machine apt-get's package lists may be missing, so a failed install
+# runs apt-get update and tries once more
+WASM_APT_PKGS := emscripten node-acorn
+WASM_SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 wasm-tools:
-	@command -v $(EMCC) >/dev/null 2>&1 || { \
-	  echo "make wasm: installing Debian's emscripten and node-acorn (apt-get install -y emscripten node-acorn)"; \
-	  apt-get install -y emscripten node-acorn; }
+	@if ! command -v $(EMCC) >/dev/null 2>&1 || [ ! -e /usr/share/nodejs/acorn ]; then \
+	  echo "make wasm: installing the Debian packages $(WASM_APT_PKGS) (apt-get install -y $(WASM_APT_PKGS))"; \
+	  $(WASM_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(WASM_APT_PKGS) || { \
+	    echo "make wasm: apt-get install failed; running apt-get update, then apt-get install -y $(WASM_APT_PKGS) again"; \
+	    $(WASM_SUDO) apt-get update && \
+	    $(WASM_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(WASM_APT_PKGS); } || exit 1; \
+	fi
 
 $(WASM_DIR)/obj/%.o: %.c $(CORE_HDRS) $(wildcard node/wasm/*.h) | wasm-tools
 	@mkdir -p $(@D)
