@@ -126,7 +126,11 @@ $(BUILD)/test_stream: tests/c/test_stream.c tests/c/check.h $(CORE_A)
 $(BUILD)/test_cache: tests/c/test_cache.c tests/c/check.h $(CORE_A)
 	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
 
-test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress $(BUILD)/test_stream $(BUILD)/test_cache fixtures $(BUILD)/example.fst
+# test_reader: fstw_open_reader (a pread callback) against fstw_open, and a failing callback
+$(BUILD)/test_reader: tests/c/test_reader.c tests/c/check.h tests/c/same_signal.h $(CORE_A)
+	$(CC) $(CORE_CFLAGS) $< $(CORE_A) -lz -lpthread -o $@
+
+test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test_progress $(BUILD)/test_stream $(BUILD)/test_cache $(BUILD)/test_reader fixtures $(BUILD)/example.fst
 	@mkdir -p $(BUILD)/tmp
 	$(BUILD)/test_core $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_view $(BUILD)/tmp $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
@@ -134,6 +138,7 @@ test-c: $(BUILD)/test_core $(BUILD)/test_view $(BUILD)/test_format $(BUILD)/test
 	$(BUILD)/test_progress $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_stream $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 	$(BUILD)/test_cache $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
+	$(BUILD)/test_reader $(sort $(shell find $(CORPUS) -name '*.fst')) $(BUILD)/fixtures/*.fst $(BUILD)/example.fst
 
 $(VENV)/.fstwave-deps-3: scripts/bootstrap.sh
 	scripts/bootstrap.sh
@@ -215,6 +220,7 @@ TEST_STAGES += threads=test-threads
 TEST_STAGES += sweep=sweep-sample
 TEST_STAGES += pytest=test-python
 TEST_STAGES += mocha=test-node
+TEST_STAGES += mocha-wasm=test-wasm
 TEST_STAGES += pywellen25=test-python25
 TEST_STAGES += fuzz-replay=fuzz-replay
 TEST_STAGES += fuzz-short=fuzz-short

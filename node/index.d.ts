@@ -419,8 +419,14 @@ export class Timescale {
 
 /** The package version. */
 export const version: string;
-/** The Node-API version the addon was built for (8). */
+/** The Node-API version the addon was built for (8); undefined under the WebAssembly backend. */
 export const napiVersion: number;
+/**
+ * Which backend runs the core: `"native"` (the Node-API addon) or `"wasm"` (the core compiled
+ * to WebAssembly: `FSTWAVE_BACKEND=wasm`, or no addon found).  Same classes, results and
+ * errors; see docs/api.md.
+ */
+export const backend: 'native' | 'wasm';
 /**
  * Every loaded signal of the process not yet freed (the core's counters, all Waveforms and
  * threads) and their bytes.  A dropped Signal counts until garbage collection found it

@@ -84,6 +84,8 @@ module.exports = {
   AbortError,
   version: '0.1.0',
   napiVersion: native.napiVersion,
+  /** Which backend runs the core: "native" (the addon) or "wasm" (FSTWAVE_BACKEND, lib/native.js). */
+  backend: native.backend,
   memoryStats,
   _nativeStats,
 };

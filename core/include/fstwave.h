@@ -125,6 +125,20 @@ FSTW_API const char *fstw_error_reason(const fstw_error *err);
 /* The system call an OS error comes from, for Node's `err.syscall`: "read"
  * for FSTW_ERR_IO, "open" for NOENT/ACCES/ISDIR, NULL for other errors. */
 FSTW_API const char *fstw_error_syscall(const fstw_error *err);
+/* Fills err as the core fills it for a failed OS call of its own, for a
+ * binding that made the call itself (the WebAssembly build, where the host
+ * opens the file): the status sys_errno maps to (ENOENT, ENOTDIR:
+ * FSTW_ERR_NOENT; EACCES, EPERM: FSTW_ERR_ACCES; EISDIR: FSTW_ERR_ISDIR;
+ * ENOMEM: FSTW_ERR_NOMEM; any other: FSTW_ERR_IO), the message
+ * "<what>: <text>: <path>" and err->strerror the text, which is the core's
+ * own (glibc's words) for the errnos a file open or read gives (ENOENT,
+ * EACCES, EISDIR, EIO, EMFILE, ...; fstw_errno_text), so every build
+ * (glibc, musl in WebAssembly, Windows) says the same.  Returns the status.
+ * err may be NULL. */
+FSTW_API int fstw_error_from_errno(fstw_error *err, int sys_errno, const char *what, const char *path);
+/* The core's text for an errno (glibc's words, "No such file or directory"),
+ * or NULL for an errno outside its table (the C library's text is used then). */
+FSTW_API const char *fstw_errno_text(int sys_errno);
 
 /* ------------------------------------------------------------ open/close */
 
@@ -206,6 +220,66 @@ FSTW_API void fstw_open_options_init(fstw_open_options *opts);
  * files are named as such in the message); FSTW_ERR_NOMEM. */
 FSTW_API int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out,
               fstw_error *err);
+
+/* A source of the bytes of an FST file that is not a path: a file descriptor
+ * of the caller's, a File or Blob in a browser, bytes in memory, ... read
+ * at offsets through a callback (fstw_open_reader).
+ *   ctx      passed back to read_at, never looked at by the core
+ *   size     the file's size in bytes (the core reads nothing at or past it:
+ *            a structure that would needs more bytes than the file has and
+ *            gives FSTW_ERR_FORMAT "truncated FST file", as for a path)
+ *   read_at  fills buf with exactly len bytes (len >= 1, off + len <= size)
+ *            of the file at byte offset off and returns 0, or returns an
+ *            errno (EIO, ...) when it cannot; the call then fails with the
+ *            status that errno maps to (FSTW_ERR_IO for EIO and any errno
+ *            without a status of its own) and the message "read failed:
+ *            <strerror>: <what was read>".  A return that is not a positive
+ *            errno (e.g. -1) counts as EIO.  It must not longjmp or throw
+ *            through the core.
+ *   name     the file's name in messages, or NULL; copied at open.
+ *   open_side  optional (NULL: the file has no side file): the hierarchy
+ *            side file of a file whose writer did not finish (no hierarchy
+ *            block; fstw_open reads "<path>.hier" then).  Called at most once
+ *            per open, only for such a file and only when name is not NULL,
+ *            with side_name the side file's name the core derives from name
+ *            by fstw_open's rule (the extension replaced by ".fst.hier",
+ *            wellen's): it fills *side (ctx, size, read_at, release; name and
+ *            open_side are ignored) and returns 0, or returns EISDIR when
+ *            side_name is something other than a regular file, or any other
+ *            errno when there is no such file (ENOENT, ...).  The core then
+ *            reads the side file through side->read_at (its size bytes, once)
+ *            and calls side->release.
+ *   release  optional: called once with ctx when the core is done with a
+ *            reader that open_side filled (never for the reader passed to
+ *            fstw_open_reader, whose ctx the caller frees after fstw_close).
+ * Threads: read_at is called from the thread that calls into the file and,
+ * for loads with multi_threaded (fstw_load_signals), from the core's worker
+ * threads at the same time: it must be safe to call concurrently, or the
+ * caller passes multi_threaded = 0 and makes its calls one at a time (the
+ * WebAssembly build, single-threaded, does so).  ctx and read_at must stay
+ * valid until fstw_close; loaded signals need neither. */
+typedef struct fstw_reader {
+    void *ctx;
+    uint64_t size;
+    int (*read_at)(void *ctx, uint64_t off, void *buf, size_t len);
+    const char *name;
+    int (*open_side)(void *ctx, const char *side_name, struct fstw_reader *side);
+    void (*release)(void *ctx);
+} fstw_reader;
+
+/* Opens an FST file whose bytes come from r (copied; see fstw_reader), as
+ * fstw_open does for a path: the same header, hierarchy, body, values and
+ * errors for the same bytes.  A whole-file gzip wrapper is read through r
+ * once and unpacked into memory; r is not called again for such a file.
+ * Differences from fstw_open: there is no directory and no permission, and
+ * the hierarchy side file comes through r->open_side (without it, an
+ * incomplete FST file without its hierarchy block gives FSTW_ERR_FORMAT,
+ * naming r->name; with it, the same result as fstw_open of a path named
+ * r->name).  Errors: FSTW_ERR_ARG for a NULL r
+ * or read_at; the read errors above (FSTW_ERR_IO, ...); FSTW_ERR_FORMAT;
+ * FSTW_ERR_NOMEM.  On success *out is a new handle to free with fstw_close. */
+FSTW_API int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_file **out,
+                              fstw_error *err);
 
 /* Closes the file and frees everything it owns.  Signals loaded from it stay
  * valid (each holds the time table it needs) and are freed with

@@ -102,11 +102,51 @@ int fstwi_fail_at(fstw_error *err, int code, uint64_t offset, const char *fmt, .
     return code;
 }
 
-/* The C library's text for an errno into buf, without strerror's shared
- * buffer (a read may fail on several threads at once). */
+const char *fstw_errno_text(int sys_errno)
+{
+    /* glibc's words, so that the message of an error does not depend on the C
+     * library the core was built with (musl in WebAssembly says "I/O error",
+     * Windows "Input/output error" or others) */
+    switch (sys_errno) {
+    case ENOENT: return "No such file or directory";
+    case ENOTDIR: return "Not a directory";
+    case EACCES: return "Permission denied";
+    case EPERM: return "Operation not permitted";
+    case EISDIR: return "Is a directory";
+    case ENOMEM: return "Cannot allocate memory";
+    case EIO: return "Input/output error";
+    case EBADF: return "Bad file descriptor";
+    case EINVAL: return "Invalid argument";
+    case EMFILE: return "Too many open files";
+    case ENFILE: return "Too many open files in system";
+    case ENXIO: return "No such device or address";
+    case ENODEV: return "No such device";
+    case ENAMETOOLONG: return "File name too long";
+    case EFBIG: return "File too large";
+    case EAGAIN: return "Resource temporarily unavailable";
+    case EINTR: return "Interrupted system call";
+    case ESPIPE: return "Illegal seek";
+#ifdef ELOOP
+    case ELOOP: return "Too many levels of symbolic links";
+#endif
+#ifdef EOVERFLOW
+    case EOVERFLOW: return "Value too large for defined data type";
+#endif
+    default: return NULL;
+    }
+}
+
+/* The text for an errno into buf: the core's table, else the C library's
+ * without strerror's shared buffer (a read may fail on several threads at
+ * once). */
 static void os_text(int sys_errno, char *buf, size_t cap)
 {
     buf[0] = 0;
+    const char *own = fstw_errno_text(sys_errno);
+    if (own) {
+        snprintf(buf, cap, "%s", own);
+        return;
+    }
 #if defined(_WIN32)
     strerror_s(buf, cap, sys_errno);
 #elif defined(__GLIBC__) && defined(_GNU_SOURCE)
@@ -137,4 +177,9 @@ int fstwi_fail_errno(fstw_error *err, int sys_errno, const char *what, const cha
         memcpy(err->strerror, text, sizeof text);
     }
     return code;
+}
+
+int fstw_error_from_errno(fstw_error *err, int sys_errno, const char *what, const char *path)
+{
+    return fstwi_fail_errno(err, sys_errno, what ? what : "cannot open", path);
 }

@@ -129,13 +129,17 @@ void fstwi_file_close(fstwi_os_file f);
  * drive's ':'); path itself when it has none. */
 const char *fstwi_path_base(const char *path);
 
-/* ---- fstw_source.c: where bytes come from (a file read at offsets, or
- * memory holding an unpacked whole-file gzip wrapper) */
+/* ---- fstw_source.c: where bytes come from (a file read at offsets, a
+ * caller's fstw_reader, or memory holding an unpacked whole-file gzip
+ * wrapper) */
 typedef struct fstwi_source {
-    fstwi_os_file file; /* FSTWI_NO_FILE when reading from memory */
+    fstwi_os_file file; /* FSTWI_NO_FILE when reading from the reader or memory */
+    fstw_reader reader; /* read_at NULL when not reading from a reader */
     uint8_t *mem;       /* owned */
     uint64_t size;
 } fstwi_source;
+/* Reads through r (copied; r->name is not kept) from now on. */
+void fstwi_source_use_reader(fstwi_source *s, const fstw_reader *r);
 /* Opens path as a source of its bytes; *kind is its FSTWI_FILE_* kind, -1
  * when it could not be opened.  OS errors as fstwi_fail_errno ("cannot
  * open", "cannot stat"). */

@@ -210,13 +210,15 @@ static int add_block(fstw_file *f, const fstwi_vc_block *b, size_t *cap)
     return 0;
 }
 
-/* True when well-formed non-value-change blocks tile [pos, size) exactly. */
-static int tail_is_blocks(const fstw_file *f, uint64_t pos)
+/* True when well-formed non-value-change blocks tile [pos, size) exactly.
+ * A failed read (an I/O error: the reads are inside the file) sets *rc. */
+static int tail_is_blocks(const fstw_file *f, uint64_t pos, int *rc, fstw_error *err)
 {
     int seen = 0;
     while (pos < f->src.size) {
         uint8_t h[9];
-        if (f->src.size - pos < 9 || fstwi_source_read(&f->src, pos, h, 9, "block", NULL)) return 0;
+        if (f->src.size - pos < 9) return 0;
+        if ((*rc = fstwi_source_read(&f->src, pos, h, 9, "block", err))) return 0;
         uint64_t len = fstwi_be64(h + 1);
         if ((h[0] != FSTW_BL_BLACKOUT && h[0] != FSTW_BL_GEOM && h[0] != FSTW_BL_HIER &&
              h[0] != FSTW_BL_HIER_LZ4 && h[0] != FSTW_BL_HIER_LZ4DUO) ||
@@ -232,14 +234,15 @@ static int tail_is_blocks(const fstw_file *f, uint64_t pos)
  * still being written when the writer stopped (sigrok does this and then
  * appends geometry and hierarchy).  When its frame is complete and only
  * well-formed blocks follow, keep it as a frame-only block; returns the
- * offset after the frame, or 0. */
-static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
+ * offset after the frame, or 0 (with *rc set when a read failed). */
+static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap, int *rc, fstw_error *err)
 {
+    *rc = FSTW_OK; /* set on a failed read: an I/O error, not a malformed block */
     uint8_t buf[24 + 30];
     if (f->src.size - pos < 9 + 24 + 3) return 0;
     uint64_t avail = f->src.size - (pos + 9);
     size_t n = avail < sizeof buf ? (size_t)avail : sizeof buf;
-    if (fstwi_source_read(&f->src, pos + 9, buf, n, "open block", NULL)) return 0;
+    if ((*rc = fstwi_source_read(&f->src, pos + 9, buf, n, "open block", err))) return 0;
     fstwi_cursor c = { buf + 24, buf + n };
     uint64_t unpacked, packed, maxh;
     if (fstwi_cur_varint(&c, &unpacked) || fstwi_cur_varint(&c, &packed) || fstwi_cur_varint(&c, &maxh))
@@ -247,7 +250,7 @@ static uint64_t recover_open_block(fstw_file *f, uint64_t pos, size_t *cap)
     uint64_t after = pos + 9 + (uint64_t)(c.p - buf);
     if (packed > f->src.size - after) return 0;
     after += packed;
-    if (!tail_is_blocks(f, after)) return 0;
+    if (!tail_is_blocks(f, after, rc, err)) return 0;
     fstwi_vc_block b;
     memset(&b, 0, sizeof b);
     b.type = FSTW_BL_VCDATA_DYN_ALIAS2;
@@ -302,16 +305,50 @@ static int geometry_from_hierarchy(fstw_file *f, fstw_error *err)
     return FSTW_OK;
 }
 
-/* Reads the hierarchy from the side file of an FST whose hierarchy block is
- * missing (the writer was killed or is still running). */
-static int read_hier_side_file(fstw_file *f, const char *path, int hier_flags, fstw_error *err)
+/* Opens the hierarchy side file hp: through the OS for a path, through the
+ * reader's open_side (r, whose release then goes to *side_r) otherwise.
+ * Returns 0 (side open), 1 when there is no such file, 2 when hp is not a
+ * regular file. */
+static int open_side_file(fstwi_source *side, const char *hp, const fstw_reader *r, fstw_reader *side_r)
 {
-    char *hp = hier_side_path(path);
+    memset(side_r, 0, sizeof *side_r);
+    memset(side, 0, sizeof *side);
+    side->file = FSTWI_NO_FILE;
+    if (r) {
+        int e = r->open_side(r->ctx, hp, side_r);
+        if (e == EISDIR) return 2;
+        if (e || !side_r->read_at) return 1;
+        fstwi_source_use_reader(side, side_r);
+        return 0;
+    }
+    fstw_error os_err;
+    int kind, rc = fstwi_source_open(side, hp, &kind, &os_err);
+    if (rc && kind < 0) return 1; /* could not be opened */
+    if (rc || kind != FSTWI_FILE_REGULAR) {
+        fstwi_source_close(side);
+        return 2;
+    }
+    return 0;
+}
+
+/* Reads the hierarchy from the side file of an FST whose hierarchy block is
+ * missing (the writer was killed or is still running): next to path, or,
+ * for a file opened through a reader r named name, through r->open_side. */
+static int read_hier_side_file(fstw_file *f, const char *path, const char *name, const fstw_reader *r,
+                               int hier_flags, fstw_error *err)
+{
+    if (!path && !(r && r->open_side && name)) /* no place to look for a side file */
+        return fstwi_fail(err, FSTW_ERR_FORMAT,
+                          "incomplete FST file: the hierarchy block is missing (the writer did not "
+                          "finish) and %s was opened through a reader, which has no hierarchy side file",
+                          name ? name : "the file");
+    char *hp = hier_side_path(path ? path : name);
     if (!hp) return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory");
     fstwi_source side;
-    fstw_error os_err;
-    int kind, rc = fstwi_source_open(&side, hp, &kind, &os_err);
-    if (rc && kind < 0) { /* could not be opened */
+    fstw_reader side_r;
+    int opened = open_side_file(&side, hp, path ? NULL : r, &side_r);
+    int rc;
+    if (opened == 1) {
         rc = fstwi_fail(err, FSTW_ERR_FORMAT,
                         "incomplete FST file: the hierarchy block is missing (the writer did not "
                         "finish) and there is no hierarchy side file %s", hp);
@@ -319,7 +356,7 @@ static int read_hier_side_file(fstw_file *f, const char *path, int hier_flags, f
         return rc;
     }
     uint8_t *data = NULL;
-    if (rc || kind != FSTWI_FILE_REGULAR) {
+    if (opened == 2) {
         rc = fstwi_fail(err, FSTW_ERR_FORMAT, "hierarchy side file %s is not a regular file", hp);
     } else if (side.size > SIZE_MAX - 1 || !(data = malloc(side.size ? (size_t)side.size : 1))) {
         rc = fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory reading %s", hp);
@@ -331,14 +368,16 @@ static int read_hier_side_file(fstw_file *f, const char *path, int hier_flags, f
             data = NULL; /* the hierarchy owns it */
         }
     }
-    fstwi_source_close(&side);
+    if (opened == 0) fstwi_source_close(&side);
+    if (side_r.release) side_r.release(side_r.ctx);
     free(data);
     free(hp);
     return rc;
 }
 
 /* Walks the chain of blocks and reads header, geometry and hierarchy. */
-static int scan_blocks(fstw_file *f, const char *path, int hier_flags, fstw_error *err)
+static int scan_blocks(fstw_file *f, const char *path, const char *name, const fstw_reader *r, int hier_flags,
+                       fstw_error *err)
 {
     uint64_t pos = 0, hier_off = 0, hier_len = 0, geom_off = 0, geom_len = 0;
     int have_header = 0, have_geom = 0, have_hier = 0, rc;
@@ -352,7 +391,8 @@ static int scan_blocks(fstw_file *f, const char *path, int hier_flags, fstw_erro
         uint8_t type = h[0];
         uint64_t len = fstwi_be64(h + 1);
         if (type == FSTW_BL_SKIP && len == 0) {
-            uint64_t next = recover_open_block(f, pos, &cap);
+            uint64_t next = recover_open_block(f, pos, &cap, &rc, err);
+            if (rc) return rc;
             if (!next) break;
             pos = next;
             block_no++;
@@ -406,7 +446,7 @@ static int scan_blocks(fstw_file *f, const char *path, int hier_flags, fstw_erro
     if (!have_header) return fstwi_fail(err, FSTW_ERR_FORMAT, "truncated FST file: no complete header block");
     if (have_hier) {
         if ((rc = read_hierarchy(f, hier_type, hier_off, hier_len, hier_flags, err))) return rc;
-    } else if ((rc = read_hier_side_file(f, path, hier_flags, err))) {
+    } else if ((rc = read_hier_side_file(f, path, name, r, hier_flags, err))) {
         return rc;
     }
     if (have_geom) rc = read_geometry(f, geom_off, geom_len, err);
@@ -421,19 +461,12 @@ static int scan_blocks(fstw_file *f, const char *path, int hier_flags, fstw_erro
     return FSTW_OK;
 }
 
-int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, fstw_error *err)
+/* The open of both entry points, from src (owned from here on): path is the
+ * file's path (for the hierarchy side file), NULL for a reader r named name. */
+static int open_source(fstwi_source src, const char *path, const char *name, const fstw_reader *r,
+                       const fstw_open_options *opts, fstw_file **out, fstw_error *err)
 {
-    fstw_open_options defaults;
-    if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
-    *out = NULL;
-    fstwi_error_clear(err);
-    fstwi_source src;
-    int kind, rc = fstwi_source_open(&src, path, &kind, err);
-    if (rc) return rc;
-    if (kind == FSTWI_FILE_DIRECTORY) {
-        fstwi_source_close(&src);
-        return fstwi_fail_errno(err, EISDIR, "cannot read", path);
-    }
+    int rc;
     fstw_file *f = calloc(1, sizeof *f);
     if (!f) { fstwi_source_close(&src); return fstwi_fail(err, FSTW_ERR_NOMEM, "out of memory"); }
     f->src = src;
@@ -451,7 +484,7 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     } else if (first[0] == FSTW_BL_ZWRAPPER && (rc = unwrap_gzip(f, err))) {
         /* rc set */
     } else {
-        rc = scan_blocks(f, path,
+        rc = scan_blocks(f, path, name, r,
                          (opts->remove_scopes_with_empty_name ? FSTWI_HIER_REMOVE_EMPTY : 0) |
                              (opts->hierarchy_rules == FSTW_HIERARCHY_PYWELLEN_025 ? FSTWI_HIER_RULES_025 : 0),
                          err);
@@ -467,6 +500,36 @@ int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, 
     }
     *out = f;
     return FSTW_OK;
+}
+
+int fstw_open(const char *path, const fstw_open_options *opts, fstw_file **out, fstw_error *err)
+{
+    fstw_open_options defaults;
+    if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
+    *out = NULL;
+    fstwi_error_clear(err);
+    fstwi_source src;
+    int kind, rc = fstwi_source_open(&src, path, &kind, err);
+    if (rc) return rc;
+    if (kind == FSTWI_FILE_DIRECTORY) {
+        fstwi_source_close(&src);
+        return fstwi_fail_errno(err, EISDIR, "cannot read", path);
+    }
+    return open_source(src, path, NULL, NULL, opts, out, err);
+}
+
+int fstw_open_reader(const fstw_reader *r, const fstw_open_options *opts, fstw_file **out, fstw_error *err)
+{
+    fstw_open_options defaults;
+    if (!opts) { fstw_open_options_init(&defaults); opts = &defaults; }
+    if (out) *out = NULL;
+    fstwi_error_clear(err);
+    if (!r || !r->read_at || !out)
+        return fstwi_fail(err, FSTW_ERR_ARG, "fstw_open_reader: a reader with a read_at callback is needed");
+    fstwi_source src;
+    memset(&src, 0, sizeof src);
+    fstwi_source_use_reader(&src, r);
+    return open_source(src, NULL, r->name, r, opts, out, err);
 }
 
 void fstw_close(fstw_file *f)

@@ -1,13 +1,16 @@
 /* fstw_source.c - reading bytes of the file: at offsets of the open file
- * (safe from several threads at once; the OS calls are in fstw_file.c) or
- * from a copy in memory (an unpacked gzip wrapper). */
+ * (safe from several threads at once; the OS calls are in fstw_file.c),
+ * through the caller's fstw_reader callback (fstw_open_reader), or from a
+ * copy in memory (an unpacked gzip wrapper). */
 #include "fstw_internal.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 int fstwi_source_open(fstwi_source *s, const char *path, int *kind, fstw_error *err)
 {
     s->file = FSTWI_NO_FILE;
+    memset(&s->reader, 0, sizeof s->reader);
     s->mem = NULL;
     s->size = 0;
     *kind = -1;
@@ -23,10 +26,20 @@ int fstwi_source_open(fstwi_source *s, const char *path, int *kind, fstw_error *
     return FSTW_OK;
 }
 
+void fstwi_source_use_reader(fstwi_source *s, const fstw_reader *r)
+{
+    s->file = FSTWI_NO_FILE;
+    s->reader = *r;
+    s->reader.name = NULL;
+    s->mem = NULL;
+    s->size = r->size;
+}
+
 void fstwi_source_use_memory(fstwi_source *s, uint8_t *mem, uint64_t size)
 {
     if (s->file != FSTWI_NO_FILE) fstwi_file_close(s->file);
     free(s->mem);
+    memset(&s->reader, 0, sizeof s->reader);
     s->file = FSTWI_NO_FILE;
     s->mem = mem;
     s->size = size;
@@ -44,6 +57,12 @@ int fstwi_source_read(const fstwi_source *s, uint64_t off, void *buf, size_t len
         return fstwi_fail_at(err, FSTW_ERR_FORMAT, off,
                          "truncated FST file: %s needs %zu bytes at offset %llu but the file has %llu",
                          what, len, (unsigned long long)off, (unsigned long long)s->size);
+    if (len == 0) return FSTW_OK;
+    if (s->reader.read_at) {
+        int e = s->reader.read_at(s->reader.ctx, off, buf, len);
+        if (e) return fstwi_fail_errno(err, e > 0 ? e : EIO, "read failed", what);
+        return FSTW_OK;
+    }
     if (s->file == FSTWI_NO_FILE) {
         memcpy(buf, s->mem + off, len);
         return FSTW_OK;

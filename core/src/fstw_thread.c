@@ -109,14 +109,33 @@ void fstwi_cond_wait(fstwi_cond *c, fstwi_mutex *m, unsigned ms)
 
 void fstwi_cond_broadcast(fstwi_cond *c) { pthread_cond_broadcast(&c->c); }
 
+/* FSTWI_NO_THREADS (set for WebAssembly without its pthreads, where
+ * pthread_create cannot start anything): no thread is ever started and one
+ * processor is reported, so every load plans one part and runs it on the
+ * calling thread (fstw_load.c runs a part whose thread did not start on the
+ * caller, with the same results); the mutexes and waits are then never
+ * contended. */
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__) && !defined(FSTWI_NO_THREADS)
+#define FSTWI_NO_THREADS 1
+#endif
+
 int fstwi_thread_start(fstwi_thread *t, void *(*fn)(void *), void *arg)
 {
+#ifdef FSTWI_NO_THREADS
+    (void)t, (void)fn, (void)arg;
+    return -1;
+#else
     return pthread_create(&t->id, NULL, fn, arg) == 0 ? 0 : -1;
+#endif
 }
 
 void fstwi_thread_join(fstwi_thread *t)
 {
+#ifdef FSTWI_NO_THREADS
+    (void)t; /* never started */
+#else
     pthread_join(t->id, NULL);
+#endif
 }
 
 uint64_t fstwi_now_ms(void)
@@ -128,6 +147,9 @@ uint64_t fstwi_now_ms(void)
 
 unsigned fstwi_cpu_count(void)
 {
+#ifdef FSTWI_NO_THREADS
+    return 1;
+#endif
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)n : 1;
 }

@@ -18,7 +18,8 @@
  * holds the module's current source (byte for byte: V8 itself checks only the length), else
  * by the ordinary `require()`.  When V8 rejects the data (`cachedDataRejected`: other V8
  * flags, say) the module is compiled as usual.  The lib modules' own `require('./x')` of
- * another lib module goes through `load` too; anything else through Node's `require`.
+ * another lib module (of the same folder: `backend/index`'s `./module` is `backend/module`)
+ * goes through `load` too; anything else through Node's `require`.
  *
  * @module fstwave/lib/code-cache
  */
@@ -62,7 +63,7 @@ function readCache() {
 /**
  * The exports of lib module `name` (e.g. `'waveform'`), compiled with its cached code when
  * the cache fits (see the module comment).
- * @param {string} name a file of node/lib without `.js`
+ * @param {string} name a file of node/lib without `.js` (`/`-separated in a subfolder)
  * @returns {unknown} its `module.exports`
  */
 function load(name) {
@@ -82,10 +83,12 @@ function load(name) {
   const m = new Module(filename, module);
   m.filename = filename;
   const plain = Module.createRequire(filename);
-  const req = (id) => (id.startsWith('./') && !id.endsWith('.json') ? load(id.slice(2)) : plain(id));
+  // `./x` of a module in a subfolder (lib/backend) is that folder's x
+  const dir = path.posix.dirname(name);
+  const req = (id) => (id.startsWith('./') && !id.endsWith('.json') ? load(path.posix.join(dir, id.slice(2))) : plain(id));
   require.cache[filename] = m;
   try {
-    script.runInThisContext().call(m.exports, m.exports, req, m, filename, LIB);
+    script.runInThisContext().call(m.exports, m.exports, req, m, filename, path.dirname(filename));
   } catch (e) {
     delete require.cache[filename];
     throw e;

@@ -56,4 +56,30 @@ function loadNative() {
   return require(file);
 }
 
-module.exports = loadNative();
+/**
+ * The backend seam: FSTWAVE_BACKEND=native (the default) loads the addon, FSTWAVE_BACKEND=wasm
+ * the WebAssembly backend (node/lib/backend: the same functions, arguments, returns and
+ * errors); without FSTWAVE_BACKEND, a process where no addon is found falls back to the
+ * WebAssembly backend when its build is there.  `backend` says which one was loaded.
+ */
+function loadBackend() {
+  const want = process.env.FSTWAVE_BACKEND;
+  if (want === 'wasm') return require('./backend/index');
+  if (want !== undefined && want !== '' && want !== 'native') {
+    throw new Error(`fstwave: FSTWAVE_BACKEND must be "native" or "wasm", not ${JSON.stringify(want)}`);
+  }
+  try {
+    const addon = loadNative();
+    addon.backend = 'native';
+    return addon;
+  } catch (e) {
+    if (want === 'native') throw e;
+    try {
+      return require('./backend/index');
+    } catch (e2) {
+      throw e; // neither: the addon's error says how to build it
+    }
+  }
+}
+
+module.exports = loadBackend();

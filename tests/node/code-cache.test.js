@@ -36,8 +36,8 @@ function probe(pkg, nodeArgs = []) {
   return JSON.parse(r.stdout);
 }
 
-/** A copy of the package (node/, package.json; the addon and node_modules linked) with its
- * code cache made on SAMPLE. */
+/** A copy of the package (node/, package.json; the addon, the WebAssembly build and
+ * node_modules) with its code cache made on SAMPLE. */
 function packageCopy() {
   const dir = makeTmpDir('fstwave-codecache-');
   fs.cpSync(path.join(ROOT, 'node'), path.join(dir, 'node'), { recursive: true });
@@ -45,6 +45,12 @@ function packageCopy() {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'build', 'Release', 'fstwave.node'), path.join(dir, 'build', 'Release', 'fstwave.node'));
+  if (fs.existsSync(path.join(ROOT, 'build', 'wasm'))) { // the WebAssembly backend (FSTWAVE_BACKEND=wasm)
+    fs.mkdirSync(path.join(dir, 'build', 'wasm'));
+    for (const f of ['fstwave-core.js', 'fstwave-core.wasm']) {
+      fs.copyFileSync(path.join(ROOT, 'build', 'wasm', f), path.join(dir, 'build', 'wasm', f));
+    }
+  }
   const r = childProcess.spawnSync(process.execPath, [path.join(dir, 'node', 'build.js'), '--code-cache', SAMPLE], {
     encoding: 'utf8',
   });

@@ -250,6 +250,9 @@ async function collectedStats() {
   for (let i = 0; i < 3; i++) {
     gc();
     await new Promise((resolve) => setImmediate(resolve));
+    // a FinalizationRegistry's callbacks (the wasm backend's) run in a task V8 posts after
+    // the collection, which an immediate may come before
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return loadApi()._nativeStats();
 }
@@ -275,9 +278,15 @@ function loadApi() {
   return require(ROOT);
 }
 
+/** The backend the package runs on: "native" (the addon) or "wasm" (FSTWAVE_BACKEND=wasm). Tests
+ * about the addon itself (its file, Node-API, libuv's thread pool) skip under "wasm", each
+ * saying why. */
+const backend = loadApi().backend;
+
 module.exports = {
   ROOT, CORPUS, PYTHON, CLI, EXPECTED_CORPUS_COUNT,
   makeTmpDir, corpusFiles, corpusPath, listFst, run, make, generatedFixtures, fixturePath,
   bigWriter, writeBigFile, readFstHeader, requirePython, pyRef, decodeChanges, decodeValue,
   show, sameValue, diffChanges, assertSameChanges, changes, loadApi, timerGaps, collectedStats, occupyPool,
+  backend,
 };

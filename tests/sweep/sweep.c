@@ -26,6 +26,10 @@
  *       -k saves every failing input there; -v prints every error the core returns
  *   sweep --only K [-n N] [-s SEED] [-o OUT] FILE
  *                                             replay mutation K in-process (-o: save it)
+ *   sweep --write DIR [-n N] [-s SEED] FILE...
+ *                                             write the damaged inputs of a sweep to DIR
+ *                                             (F-NAME-K.fst: file F, mutation K), read none
+ *                                             (for other readers: the wasm backend's test)
  *   sweep --readonly [FILE...]                the read-only directory check
  *
  * --readonly copies the files (and each cut in half) into a fresh directory,
@@ -763,6 +767,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: sweep [-n N] [-s SEED] [-j JOBS] [-t SECONDS] [-k KEEPDIR] [-q] [-v] FILE...\n"
             "       sweep --only K [-n N] [-s SEED] [-o OUT] FILE\n"
+            "       sweep --write DIR [-n N] [-s SEED] FILE...\n"
             "       sweep --readonly FILE...\n");
     exit(2);
 }
@@ -785,6 +790,7 @@ int main(int argc, char **argv)
     double timeout = 10;
     int64_t only = -1;
     const char *save_as = NULL;
+    const char *write_dir = NULL;
     int readonly = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -802,6 +808,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-k")) keep_dir = v;
         else if (!strcmp(a, "--only")) only = (int64_t)strtoull(v, NULL, 10);
         else if (!strcmp(a, "-o")) save_as = v;
+        else if (!strcmp(a, "--write")) write_dir = v;
         else usage();
     }
     if (i >= argc || g_n == 0) usage();
@@ -821,6 +828,29 @@ int main(int argc, char **argv)
     input *inputs = calloc(n_inputs, sizeof *inputs);
     for (size_t j = 0; j < n_inputs; j++)
         if (load_input(&inputs[j], argv[i + (int)j])) return 2;
+
+    if (write_dir) { /* the inputs only, as files */
+        mkdir(write_dir, 0755);
+        for (size_t j = 0; j < n_inputs; j++) {
+            const char *b = strrchr(inputs[j].path, '/');
+            b = b ? b + 1 : inputs[j].path;
+            for (uint64_t k = 0; k < g_n; k++) {
+                mutation m;
+                char path[4400];
+                make_mutation(&inputs[j], g_seed, k, g_n, &m);
+                uint8_t *copy = malloc(inputs[j].size ? inputs[j].size : 1);
+                if (!copy) { perror("sweep: malloc"); return 2; }
+                memcpy(copy, inputs[j].data, inputs[j].size);
+                apply_mutation(copy, &m);
+                snprintf(path, sizeof path, "%s/%zu-%s-%" PRIu64 ".fst", write_dir, j, b, k);
+                int rc = write_file(path, copy, m.len);
+                free(copy);
+                if (rc) { perror("sweep: --write"); return 2; }
+            }
+        }
+        printf("sweep --write: %zu files x %" PRIu64 " inputs, seed %" PRIu64 ", in %s\n", n_inputs, g_n, g_seed, write_dir);
+        return 0;
+    }
 
     if (only >= 0) {
         /* replay one mutation in this process (for a debugger), also writes it */
