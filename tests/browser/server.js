@@ -1,8 +1,9 @@
 'use strict';
 /**
  * The browser test's local HTTP server (Node's http module, 127.0.0.1, a free port): serves
- * the test page (tests/browser/page.html, page.mjs) at /, and the browser build
- * (build/web: fstwave.mjs, fstwave-worker.js, fstwave-core.wasm) at /web/.  Nothing else;
+ * the test page (tests/browser/page.html, page.mjs) at /, the browser build
+ * (build/web: fstwave.mjs, fstwave-worker.js, fstwave-core.wasm) at /web/, and the README's
+ * example page (given as text) at /readme.html.  Nothing else;
  * the FST files reach the page through its file input, as a user's would.
  */
 
@@ -14,13 +15,19 @@ const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/ja
 
 /**
  * Starts the server.
- * @param {{page: string, web: string}} dirs the page's folder and build/web
+ * @param {{page: string, web: string, readme?: string}} dirs the page's folder, build/web,
+ *   the README example's HTML
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
 function start(dirs) {
   const routes = [['/web/', dirs.web], ['/', dirs.page]];
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
+    if (u.pathname === '/readme.html' && dirs.readme) { // the README's example page
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+      res.end(dirs.readme);
+      return;
+    }
     if (u.pathname === '/favicon.ico') {
       res.writeHead(204);
       res.end();
