@@ -51,6 +51,35 @@ window.fstPage = {
     return { info: { ...w.info, timeRange: w.info.timeRange?.map(String) }, scopes: h.scopes.map((s) => s.fullName),
       vars: h.vars.map((v) => [v.fullName, v.width, v.signalRef]), loaded, win };
   }),
+  /** The dump of a file given as bytes (ArrayBuffer, Uint8Array) and as a Blob. */
+  dumpOtherSources: async (name) => {
+    const f = fileNamed(name);
+    const texts = [];
+    for (const src of [await f.arrayBuffer(), new Uint8Array(await f.arrayBuffer()), new Blob([f])]) {
+      const w = await Waveform.open(src);
+      texts.push([w.name, await w.dump()]);
+      await w.close();
+    }
+    return texts;
+  },
+  /** A worker script or a .wasm that cannot be loaded: rejections with codes. */
+  badUrls: async (name) => {
+    const r = {};
+    for (const [k, opts] of [['worker', { workerUrl: '/web/no-such-worker.js' }], ['wasm', { wasmUrl: '/web/no-such.wasm' }]]) {
+      try {
+        await Waveform.open(fileNamed(name), opts);
+        r[k] = 'opened';
+      } catch (e) {
+        r[k] = { name: e.name, code: e.code, message: e.message };
+      }
+    }
+    try {
+      await Waveform.open('/a/path.fst');
+    } catch (e) {
+      r.path = { name: e.name, code: e.code };
+    }
+    return r;
+  },
   /** Calls after a failure: the worker must still answer. */
   afterError: async (bad, good) => {
     const r = { bad: null, again: null };
