@@ -221,6 +221,7 @@ TEST_STAGES += sweep=sweep-sample
 TEST_STAGES += pytest=test-python
 TEST_STAGES += mocha=test-node
 TEST_STAGES += mocha-wasm=test-wasm
+TEST_STAGES += browser=test-browser
 TEST_STAGES += pywellen25=test-python25
 TEST_STAGES += fuzz-replay=fuzz-replay
 TEST_STAGES += fuzz-short=fuzz-short

@@ -18,23 +18,40 @@
 const fs = require('fs');
 const path = require('path');
 
-const WASM_JS = path.join(__dirname, '..', '..', '..', 'build', 'wasm', 'fstwave-core.js');
-
 let M = null;
 let gen = 0; // the instance's generation: a new one after each trap (reset)
 const resetHooks = [];
+let provided = null; // { factory, options } of provide(): a host without fs (a browser worker)
 const sources = new Map(); // source id -> { fd, path? } | { bytes } | { blob }
 let nextSource = 1;
 let progressHook = null; // (done, total) -> 0 | 1 (cancel), during one call
 
+/**
+ * For hosts without `fs` (a browser worker, node/web/sync.js): the emscripten factory
+ * (build/wasm/fstwave-core.js, bundled) and the options it is called with (`wasmBinary`: the
+ * .wasm bytes, fetched beforehand).  Call before the first load().
+ * @param {Function} factory
+ * @param {{wasmBinary: ArrayBuffer | Uint8Array}} options
+ */
+function provide(factory, options) {
+  provided = { factory, options };
+}
+
 /** Loads the module (throws when build/wasm is missing: run `make wasm`). */
 function load() {
   if (M) return M;
-  if (!fs.existsSync(WASM_JS)) {
-    throw new Error(`fstwave: the WebAssembly build ${WASM_JS} is missing (run \`make wasm\`)`);
-  }
-  const factory = require(WASM_JS);
+  let factory;
   const m = {};
+  if (provided) {
+    factory = provided.factory;
+    Object.assign(m, provided.options);
+  } else {
+    const WASM_JS = path.join(__dirname, '..', '..', '..', 'build', 'wasm', 'fstwave-core.js');
+    if (!fs.existsSync(WASM_JS)) {
+      throw new Error(`fstwave: the WebAssembly build ${WASM_JS} is missing (run \`make wasm\`)`);
+    }
+    factory = require(WASM_JS);
+  }
   factory(m); // WASM_ASYNC_COMPILATION=0: m is filled before this returns
   m.fstwRead = readSource;
   m.fstwProgress = (done, total) => (progressHook ? progressHook(done, total) : 0);
@@ -210,6 +227,7 @@ module.exports = {
   reset,
   /** fn() runs after a reset (forget heap pointers and counts of the old instance). */
   onReset: (fn) => resetHooks.push(fn),
+  provide,
   get M() {
     return M;
   },
