@@ -58,7 +58,8 @@ $(BENCH_DIR)/.matplotlib-ok: python
 	    $(BENCH_VPY) -m pip install -q --disable-pip-version-check matplotlib
 	@touch $@
 
-bench-deps: $(BENCH_GEN) $(BENCH_FLOOR) python node $(BENCH_DIR)/.matplotlib-ok
+# wasm: the fstwave (WebAssembly) rows (the Node worker over FSTWAVE_BACKEND=wasm)
+bench-deps: $(BENCH_GEN) $(BENCH_FLOOR) python node wasm $(BENCH_DIR)/.matplotlib-ok
 
 # generating needs no binding: any Python 3 runs the runner for that
 bench-files: $(BENCH_GEN)
