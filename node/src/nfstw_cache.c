@@ -335,8 +335,13 @@ static napi_value find(napi_env env, nfstw_cache *c, uint32_t ref, int live_only
     nfstw_sig *s = c->by_ref ? c->by_ref[ref] : NULL;
     if (s) {
         napi_value v = live_signal(env, s);
-        if (v)
+        if (v) {
+            /* asked for again: the most recent now, kept once dropped (fstw_cache_put;
+             * out of memory only leaves it out of the recent ones) */
+            if (!live_only)
+                (void)fstw_cache_put(c->core, s->sig);
             return v;
+        }
         unfind(s); /* collected: freed by the next sweep */
     }
     fstw_signal *sig = live_only ? NULL : fstw_cache_get(c->core, ref);

@@ -93,8 +93,14 @@ static PyObject *wrap(pyfstw_sigcache *c, pyfstw_state *st, pyfstw_HierarchyObje
 PyObject *pyfstw_sigcache_find(pyfstw_sigcache *c, pyfstw_state *st, pyfstw_HierarchyObject *hier, uint32_t ref)
 {
     PyObject *sigobj = find_live(c, ref);
-    if (sigobj || PyErr_Occurred())
+    if (sigobj) {
+        /* asked for again: the most recent now, kept once dropped (fstw_cache_put;
+         * out of memory only leaves it out of the recent ones) */
+        (void)fstw_cache_put(c->recent, ((pyfstw_SignalObject *)sigobj)->sig);
         return sigobj;
+    }
+    if (PyErr_Occurred())
+        return NULL;
     fstw_signal *sig = fstw_cache_get(c->recent, ref);
     return sig ? wrap(c, st, hier, sig) : NULL;
 }

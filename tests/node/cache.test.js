@@ -99,6 +99,25 @@ describe('signal cache (D10)', function () {
     H.assertSameChanges(H.changes(w.getSignal(last)), H.changes(fresh.getSignal(last)));
   });
 
+  it('a held Signal asked for again is the most recent: kept once dropped, though many loads came between', async function () {
+    const probe = open(MANY, { signalCacheBytes: 2 ** 40 });
+    const vs = [...probe.hierarchy.allVars()];
+    probe.loadSignals(vs);
+    const budget = Math.floor(probe.signalCacheStats().bytes / 4);
+    const w = open(MANY, { signalCacheBytes: budget });
+    let held = w.getSignal(vs[0]);
+    for (const v of vs.slice(1)) w.getSignal(v); // pushes vs[0]'s entry out of the recent ones
+    assert.strictEqual(w.getSignal(vs[0]), held); // asked for again while held: recent again
+    const want = H.changes(held);
+    const weak = new WeakRef(held);
+    held = null;
+    await H.collectedStats();
+    assert.strictEqual(weak.deref(), undefined, 'the dropped Signal was not collected');
+    const { sigs, reports } = loadReports(w, [vs[0]]);
+    assert.deepStrictEqual(reports, [[0, 0]], 'read the file again');
+    H.assertSameChanges(H.changes(sigs[0]), want);
+  });
+
   it('the default budget is the core\'s FSTW_CACHE_DEFAULT_BYTES; bad budgets are refused', function () {
     assert.strictEqual(open(SMALL).signalCacheStats().budget, defaultBudget());
     assert.strictEqual(open(SMALL, { signalCacheBytes: null }).signalCacheStats().budget, defaultBudget());

@@ -27,6 +27,15 @@ SMALL = 'vcs/processor.vcd.fst'
 MiB = 2 ** 20
 
 
+def default_budget():
+    """FSTW_CACHE_DEFAULT_BYTES as the core's header defines it (one place for the number)."""
+    import re
+    text = (REPO_ROOT / 'core' / 'include' / 'fstwave.h').read_text()
+    m = re.search(r'#define FSTW_CACHE_DEFAULT_BYTES \(\(size_t\)(\d+) << (\d+)\)', text)
+    assert m, 'FSTW_CACHE_DEFAULT_BYTES not found in fstwave.h'
+    return int(m.group(1)) << int(m.group(2))
+
+
 @pytest.fixture(scope='module')
 def narrow_file(tmp_path_factory):
     """A narrow bench file of ~8 MB (2,000 signals in ~30 blocks; gen_fst, a second to
@@ -61,8 +70,8 @@ def changes(sig):
 
 def test_budget_argument_and_stats_shape():
     path = str(corpus_path(SMALL))
-    assert fstwave.Waveform(path).signal_cache_stats() == {'signals': 0, 'bytes': 0, 'budget': 32 * MiB}
-    assert fstwave.Waveform(path, signal_cache_bytes=None).signal_cache_stats()['budget'] == 32 * MiB
+    assert fstwave.Waveform(path).signal_cache_stats() == {'signals': 0, 'bytes': 0, 'budget': default_budget()}
+    assert fstwave.Waveform(path, signal_cache_bytes=None).signal_cache_stats()['budget'] == default_budget()
     assert fstwave.Waveform(path, signal_cache_bytes=12345).signal_cache_stats()['budget'] == 12345
     assert fstwave.Waveform(path, signal_cache_bytes=0).signal_cache_stats()['budget'] == 0
     with pytest.raises(ValueError, match='signal_cache_bytes'):

@@ -64,10 +64,15 @@ function find(c, ref, liveOnly) {
     if (c.file.ptr && mod.M._wfstw_check_ref(c.file.ptr, ref)) throw coreError(c.file.path);
     throw rangeError(`signal ref ${ref} is out of range`);
   }
-  const w = c.live.get(ref);
-  if (w) {
-    const s = w.deref();
-    if (s) return s;
+  const e = c.live.get(ref); // { weak: WeakRef to the Signal, p: its core signal }
+  if (e) {
+    const s = e.weak.deref();
+    if (s) {
+      // asked for again: the most recent now, kept once dropped (fstw_cache_put; out of
+      // memory only leaves it out of the recent ones); p is held by the live Signal's handle
+      if (!liveOnly) mod.M._fstw_cache_put(c.core, e.p);
+      return s;
+    }
     c.live.delete(ref); // collected
   }
   if (liveOnly) return undefined;
@@ -104,7 +109,7 @@ module.exports = {
         throw rangeError(`cacheAdd(): handle ${i} is registered already or not of this file`);
       }
       st.registered = true;
-      c.live.set(ref, new WeakRef(s));
+      c.live.set(ref, { weak: new WeakRef(s), p });
       if (offer && M._fstw_cache_put(c.core, p) !== 0) throw codeError('ENOMEM', 'out of memory');
     });
   },
