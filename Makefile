@@ -65,7 +65,7 @@ check-fixtures: fixtures $(BUILD)/example.fst
 	$(PYTHON) tests/fixtures/check_pywellen.py $(BUILD)/example.fst $(BUILD)/fixtures/*.fst
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) dist
 
 # ---------------------------------------------------------------------------
 # The fstwave core, its C tests, the Python package, the quick start.

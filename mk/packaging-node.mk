@@ -47,7 +47,8 @@ $(NODE_PREBUILD_ARM64): node_modules/.package-lock.json $(NODE_PREBUILD_SRCS)
 prebuild-node: $(NODE_PREBUILD_X64)
 prebuild-node-arm64: $(NODE_PREBUILD_ARM64)
 
-test-node-package: $(NODE_PREBUILD_X64) $(BUILD)/Release/fstwave.node $(BUILD)/example.fst
+# web: the browser files (dist/web, fstwave/web) the tarball ships
+test-node-package: $(NODE_PREBUILD_X64) $(BUILD)/Release/fstwave.node $(BUILD)/example.fst web
 	tests/packaging/node/test-package.sh $(abspath $(NODE_PACKAGE_FILES))
 
 $(NODE_ARM64_ROOT)/usr/bin/node: tests/packaging/node/arm64-root.sh

@@ -1,6 +1,6 @@
 # mk/web.mk - fstwave in a browser (issue 15): the browser build and its headless test
 #
-#   make web            build/web/: fstwave.mjs (the main-thread API, `fstwave/web`),
+#   make web            dist/web/: fstwave.mjs (the main-thread API, `fstwave/web`),
 #                       fstwave-worker.js (its Web Worker: node/lib's classes over the
 #                       WebAssembly backend), fstwave-sync.{mjs,js} (the worker-side module,
 #                       `fstwave/web/sync`), fstwave-core.wasm; bundled by esbuild (a
@@ -12,7 +12,7 @@
 #
 # Knob: CHROMIUM, the browser binary (default Debian's /usr/bin/chromium).
 
-WEB_DIR  := $(BUILD)/web
+WEB_DIR  := dist/web
 WEB_SRCS := $(wildcard node/web/*.js node/web/*.mjs node/web/shims/*) $(wildcard node/lib/*.js node/lib/backend/*.js)
 CHROMIUM ?= /usr/bin/chromium
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the browser files into build/web/ (`make web`, mk/web.mk) with esbuild:
+ * Builds the browser files into dist/web/ (`make web`, mk/web.mk) with esbuild:
  *
  *   fstwave.mjs         the main-thread API (node/web/index.mjs), an ES module: `fstwave/web`
  *   fstwave-worker.js   its worker (node/web/worker.js): node/lib's classes, the WebAssembly
@@ -15,7 +15,7 @@
  * WebAssembly backend), Node's `util`, `url`, `fs`, `path` and the global `setImmediate` are
  * node/web/shims/*.
  *
- *   node node/web/build.js [OUTDIR]      (default build/web)
+ *   node node/web/build.js [OUTDIR]      (default dist/web)
  *
  * @module fstwave/web/build
  */
@@ -26,7 +26,7 @@ const path = require('path');
 const esbuild = require('esbuild');
 
 const ROOT = path.join(__dirname, '..', '..');
-const OUT = path.resolve(process.argv[2] || path.join(ROOT, 'build', 'web'));
+const OUT = path.resolve(process.argv[2] || path.join(ROOT, 'dist', 'web'));
 const WASM = path.join(ROOT, 'build', 'wasm');
 const LIB = path.join(ROOT, 'node', 'lib');
 const SHIMS = path.join(__dirname, 'shims');

@@ -2,7 +2,7 @@
  * fstwave in a browser (`import { Waveform } from 'fstwave/web'`): FST files opened from a
  * `File`, a `Blob` or bytes, read by fstwave's C core compiled to WebAssembly in a Web Worker;
  * every call returns a Promise and the page never blocks.  Each Waveform has its own worker
- * (build/web/fstwave-worker.js, which hosts the same JS classes as the Node package, see
+ * (dist/web/fstwave-worker.js, which hosts the same JS classes as the Node package, see
  * `fstwave/web/sync`), ended by `close()`.
  *
  * Units and types: times are `bigint`s in the file's timescale units (`info().timescale`);
@@ -175,7 +175,7 @@ export class Waveform {
    * @param {{name?: string, loadBody?: boolean, removeScopesWithEmptyName?: boolean,
    *   signalCacheBytes?: number | null, workerUrl?: string | URL, wasmUrl?: string | URL}}
    *   [options] `name`: the name errors carry (default the File's name); `workerUrl` /
-   *   `wasmUrl`: where build/web/fstwave-worker.js and fstwave-core.wasm are served
+   *   `wasmUrl`: where dist/web/fstwave-worker.js and fstwave-core.wasm are served
    *   (default: beside this module); the others as in Node's `new Waveform()`
    * @returns {Promise<Waveform>}
    * @throws (rejects) `FST_FORMAT`, `EIO`, `ENOMEM`, `ERR_FSTWAVE_WASM_TRAP`,

@@ -1,5 +1,5 @@
 /**
- * The ES-module form of node/web/sync.js (build/web/fstwave-sync.mjs, `fstwave/web/sync`):
+ * The ES-module form of node/web/sync.js (dist/web/fstwave-sync.mjs, `fstwave/web/sync`):
  * `import { init } from 'fstwave/web/sync'` in a module worker.  The .wasm defaults to
  * fstwave-core.wasm beside this module.
  *

@@ -26,7 +26,7 @@ let loading = null; // the Promise of init(), once it started
 
 /**
  * The default place of the .wasm: beside the script that runs (the worker's own script
- * for build/web/fstwave-worker.js and fstwave-sync.js loaded by importScripts).
+ * for dist/web/fstwave-worker.js and fstwave-sync.js loaded by importScripts).
  */
 function defaultWasmUrl() {
   const base = typeof self !== 'undefined' && self.location ? self.location.href : undefined;

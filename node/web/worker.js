@@ -1,5 +1,5 @@
 /**
- * The Web Worker of the main-thread API (built into build/web/fstwave-worker.js by
+ * The Web Worker of the main-thread API (built into dist/web/fstwave-worker.js by
  * node/web/build.js): hosts the WebAssembly core and the sync classes (node/web/sync.js)
  * and runs node/web/ops.js's operations for the messages it gets.
  *

@@ -4,7 +4,7 @@
 // objects, as a user's), opens each with Waveform.open (node/web/index.mjs: a Web Worker
 // running the WebAssembly core, the File read by FileReaderSync slices) and writes what it
 // read; the test compares it byte for byte with the Python tool (`fstwave dump|show|render`,
-// .venv/bin/fstwave after `make python`).  Needs `make web` (build/web) and chromium
+// .venv/bin/fstwave after `make python`).  Needs `make web` (dist/web) and chromium
 // (`make test-browser` installs and builds both).
 
 const assert = require('assert');
@@ -14,7 +14,7 @@ const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const CORPUS = process.env.FSTWAVE_CORPUS || path.join(ROOT, '..', 'shared', 'fst-corpus');
-const WEB = path.join(ROOT, 'build', 'web');
+const WEB = path.join(ROOT, 'dist', 'web');
 const TOOL = path.join(ROOT, '.venv', 'bin', 'fstwave');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const EXAMPLE = path.join(ROOT, 'build', 'example.fst');
@@ -71,7 +71,7 @@ describe('fstwave/web in headless chromium: the same bytes as the Python tool', 
   const errors = [];
 
   before(async function () {
-    for (const [what, p] of [['build/web (make web)', path.join(WEB, 'fstwave-worker.js')], ['chromium', CHROMIUM],
+    for (const [what, p] of [['dist/web (make web)', path.join(WEB, 'fstwave-worker.js')], ['chromium', CHROMIUM],
       ['the Python tool (make python)', TOOL], ['the corpus', CORPUS]]) {
       if (!fs.existsSync(p)) throw new Error(`${what} is missing: ${p}`);
     }

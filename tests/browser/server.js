@@ -2,7 +2,7 @@
 /**
  * The browser test's local HTTP server (Node's http module, 127.0.0.1, a free port): serves
  * the test page (tests/browser/page.html, page.mjs) at /, the browser build
- * (build/web: fstwave.mjs, fstwave-worker.js, fstwave-core.wasm) at /web/, and the README's
+ * (dist/web: fstwave.mjs, fstwave-worker.js, fstwave-core.wasm) at /web/, and the README's
  * example page (given as text) at /readme.html.  Nothing else;
  * the FST files reach the page through its file input, as a user's would.
  */
@@ -15,7 +15,7 @@ const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/ja
 
 /**
  * Starts the server.
- * @param {{page: string, web: string, readme?: string}} dirs the page's folder, build/web,
+ * @param {{page: string, web: string, readme?: string}} dirs the page's folder, dist/web,
  *   the README example's HTML
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */

@@ -5,7 +5,8 @@
 #
 #  1. `npm pack` the repository (the prebuilds/ made before, by scripts/prebuild.js) into
 #     build/node-package/, and check the tarball holds the linux-x64 prebuild, the docs, the
-#     licence, the types and what a source build needs, and nothing of tests/ or build/;
+#     licence, the types, what a source build needs and the browser files (dist/web, `make
+#     web`), and nothing of tests/ or build/;
 #  2. a PATH with only node, npm, npx and sh (build/node-package/bin): cc, gcc, g++, c++, clang
 #     and make must not be reachable through it;
 #  3. with that PATH, `npm install --offline` of the tarball into a fresh project
@@ -53,7 +54,8 @@ docs=$(cd "$ROOT" && ls docs/*.md)
 licence=$(cd "$ROOT" && ls LICENSE 2>/dev/null || true)
 for f in "$PREBUILD" package.json README.md $docs $licence \
          node/index.js node/index.d.ts node/cli.js node/install.js node/build.js \
-         node/lib/native.js binding.gyp core/include/fstwave.h vendor/libfst/lz4.h; do
+         node/lib/native.js binding.gyp core/include/fstwave.h vendor/libfst/lz4.h \
+         dist/web/fstwave.mjs dist/web/fstwave-worker.js dist/web/fstwave-core.wasm; do
     grep -qx "$f" "$OUT/contents.txt" || fail "the tarball lacks $f"
 done
 for d in tests/ build/ python/ bench/ scripts/ node_modules/; do
