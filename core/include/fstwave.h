@@ -578,8 +578,8 @@ FSTW_API void fstw_cache_free(fstw_cache *c);
 FSTW_API fstw_signal *fstw_cache_get(fstw_cache *c, uint32_t ref);
 /* Offers a freshly loaded signal, or one the program asked for again while
  * it held it (a binding's live Signal: a request makes a signal recent, as
- * a load does, D10): the cache adds its own holder and keeps s as the most
- * recent (replacing an entry of the same ref), then drops the least recent
+ * a load does: D10 in docs/api.md): the cache adds its own holder and keeps
+ * s as the most recent (replacing an entry of the same ref), then drops the least recent
  * signals until its bytes fit the budget (s too, when s alone is larger).
  * The caller keeps its own holder.  Returns 0, or FSTW_ERR_NOMEM (then
  * nothing is kept; s is unchanged). */
