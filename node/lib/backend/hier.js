@@ -74,21 +74,21 @@ function ids(h, which) {
   return mod.copyOut(Uint32Array, p, M.HEAPU32[out >> 2]);
 }
 
-function scope(h, id) {
+/**
+ * The n numbers the glue's `read` (`_wfstw_scope` / `_wfstw_var`: file, id, out -> 0 or
+ * out of range) writes for item `id` of file handle h, as a new Float64Array.
+ * @throws {RangeError} when id is not an item of the file (`what`: 'scope id' / 'var id').
+ */
+function record(h, id, what, read, n) {
   const st = fileOf(h);
-  const i = idArg(id, 'scope id');
+  const i = idArg(id, what);
   const o = slots();
-  if (mod.M._wfstw_scope(st.ptr, i, out)) throw rangeError(`scope id ${i} is out of range`);
-  return mod.M.HEAPF64.slice(o, o + 9);
+  if (mod.M[read](st.ptr, i, out)) throw rangeError(`${what} ${i} is out of range`);
+  return mod.M.HEAPF64.slice(o, o + n);
 }
 
-function varRec(h, id) {
-  const st = fileOf(h);
-  const i = idArg(id, 'var id');
-  const o = slots();
-  if (mod.M._wfstw_var(st.ptr, i, out)) throw rangeError(`var id ${i} is out of range`);
-  return mod.M.HEAPF64.slice(o, o + 22);
-}
+const scope = (h, id) => record(h, id, 'scope id', '_wfstw_scope', 9);
+const varRec = (h, id) => record(h, id, 'var id', '_wfstw_var', 22);
 
 function fullName(h, id, isVar) {
   const st = fileOf(h);
