@@ -236,7 +236,9 @@ int fstwi_progress_fail(fstwi_progress *pr, fstw_error *err);
 /* ---- fstw_decompress.c */
 /* zlib stream (RFC 1950) of exactly in_len bytes into exactly out_len bytes. */
 int fstwi_inflate_zlib(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-/* gzip member (RFC 1952) into exactly out_len bytes. */
+/* gzip member (RFC 1952: the hierarchy block) into exactly out_len bytes;
+ * 0 or -1.  libdeflate first (CRC-32 and length checked), zlib when it
+ * refuses (zlib stops once out_len bytes are out, so a cut trailer reads). */
 int fstwi_inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unlz4(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 int fstwi_unfastlz(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
